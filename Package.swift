@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "pledge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pledge", targets: ["pledge"]),
+        .library(name: "PledgeCore", targets: ["PledgeCore"]),
+        .library(name: "PledgeStore", targets: ["PledgeStore"]),
+        .library(name: "PledgeIO", targets: ["PledgeIO"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure domain: no I/O, no SQLite, no printing.
+        .target(name: "PledgeCore"),
+        // The SQL migrations, embedded into the binary so a copied `pledge` needs no files beside it.
+        .target(
+            name: "PledgeSchema",
+            path: "Schema",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("001_initial.sql"),
+            ]
+        ),
+        // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.
+        .target(
+            name: "PledgeReference",
+            path: "SampleData",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("prefectures.csv"),
+                .embedInCode("parks.csv"),
+                .embedInCode("banks.csv"),
+            ]
+        ),
+        .target(
+            name: "PledgeStore",
+            dependencies: [
+                "PledgeCore", "PledgeSchema", "PledgeReference",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "PledgeIO", dependencies: ["PledgeCore", "PledgeStore"]),
+        .executableTarget(
+            name: "pledge",
+            dependencies: [
+                "PledgeCore", "PledgeStore", "PledgeIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
+        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore"]),
+        .testTarget(name: "PledgeIOTests", dependencies: ["PledgeIO", "PledgeStore", "PledgeCore"]),
+        .testTarget(name: "PledgeCLITests", dependencies: ["pledge", "PledgeCore"]),
+    ]
+)

@@ -1,0 +1,172 @@
+/// Money as an integer number of 分 (fen). Never a floating-point value.
+public struct Fen: Hashable, Comparable, Sendable, Codable {
+    public var value: Int64
+
+    public init(_ value: Int64) { self.value = value }
+    public static let zero = Fen(0)
+
+    public static func < (a: Fen, b: Fen) -> Bool { a.value < b.value }
+    public static func + (a: Fen, b: Fen) -> Fen { Fen(a.value + b.value) }
+    public static func - (a: Fen, b: Fen) -> Fen { Fen(a.value - b.value) }
+
+    public init(from decoder: Decoder) throws { value = try decoder.singleValueContainer().decode(Int64.self) }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(value)
+    }
+}
+
+/// The units clerks write amounts in. Each allows as many decimals as still land on whole fen.
+public enum MoneyUnit: String, CaseIterable, Sendable, Codable {
+    case yuan, wan, yi
+
+    /// Fen per one unit.
+    public var fenPerUnit: Int64 {
+        switch self {
+        case .yuan: 100
+        case .wan: 1_000_000
+        case .yi: 10_000_000_000
+        }
+    }
+
+    /// Decimal places that still denote whole fen.
+    public var maxDecimals: Int {
+        switch self {
+        case .yuan: 2
+        case .wan: 6
+        case .yi: 10
+        }
+    }
+
+    public var chineseName: String {
+        switch self {
+        case .yuan: "元"
+        case .wan: "万元"
+        case .yi: "亿元"
+        }
+    }
+
+    /// Accepts `yuan`/`元`, `wan`/`万元`/`万`, `yi`/`亿元`/`亿`.
+    public init?(text: String) {
+        switch text.trimmingSpaces.lowercased() {
+        case "yuan", "元", "cny", "rmb": self = .yuan
+        case "wan", "万元", "万": self = .wan
+        case "yi", "亿元", "亿": self = .yi
+        default: return nil
+        }
+    }
+}
+
+extension Fen {
+    /// Parses a non-negative decimal amount in `unit`: digits, optional thousands separators
+    /// (`1,234,567.89`, groups of three), at most `unit.maxDecimals` decimals.
+    /// Zero is allowed here; registrations require more than zero.
+    public static func parse(_ text: String, unit: MoneyUnit, field: String = "amount") throws -> Fen {
+        func fail(_ rule: String) -> FieldError { FieldError(field: field, value: text, rule: rule) }
+        let s = text.trimmingSpaces
+        guard !s.isEmpty else { throw fail("an amount is required") }
+        var bytes = Array(s.utf8)
+        if bytes.first == UInt8(ascii: "-") { throw fail("the amount must not be negative") }
+        if bytes.first == UInt8(ascii: "+") { bytes.removeFirst() }
+        let dot = bytes.firstIndex(of: UInt8(ascii: "."))
+        let intPart = Array(bytes[..<(dot ?? bytes.endIndex)])
+        let fracPart = dot.map { Array(bytes[($0 + 1)...]) } ?? []
+        guard !intPart.isEmpty || !fracPart.isEmpty else { throw fail("expected a decimal number such as 1,234.56") }
+
+        // Integer digits, with commas allowed only as thousands separators.
+        var digits: [UInt8] = []
+        if intPart.contains(UInt8(ascii: ",")) {
+            let groups = intPart.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            for (i, g) in groups.enumerated() {
+                let ok = i == 0 ? (1...3).contains(g.count) : g.count == 3
+                guard ok else { throw fail("thousands separators must split the digits in groups of three, e.g. 1,234,567.89") }
+                digits += g
+            }
+        } else {
+            digits = intPart
+        }
+        guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), fracPart.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            throw fail("expected a decimal number such as 1,234.56")
+        }
+        if dot != nil && fracPart.isEmpty && digits.isEmpty { throw fail("expected a decimal number such as 1,234.56") }
+        guard fracPart.count <= unit.maxDecimals else {
+            throw fail("at most \(unit.maxDecimals) decimals are allowed in \(unit.chineseName) (amounts are whole fen)")
+        }
+        let overflow = fail("the amount is too large")
+        var whole: Int64 = 0
+        for d in digits {
+            let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int64(d - 48))
+            if o1 || o2 { throw overflow }
+            whole = a
+        }
+        var frac: Int64 = 0
+        for i in 0..<unit.maxDecimals {
+            frac = frac * 10 + (i < fracPart.count ? Int64(fracPart[i] - 48) : 0)
+        }
+        // frac is in units of 10^-maxDecimals of the unit; each unit is fenPerUnit fen.
+        let fracFen = frac / (pow10(unit.maxDecimals) / unit.fenPerUnit)
+        let (w, o3) = whole.multipliedReportingOverflow(by: unit.fenPerUnit)
+        let (total, o4) = w.addingReportingOverflow(fracFen)
+        if o3 || o4 { throw overflow }
+        return Fen(total)
+    }
+
+    /// Formats in `unit` with `decimals` places (rounded half away from zero when fewer places than
+    /// the unit needs), optionally with thousands separators.
+    public func formatted(_ unit: MoneyUnit = .wan, decimals: Int? = nil, grouping: Bool = false) -> String {
+        let places = decimals ?? unit.maxDecimals
+        let negative = value < 0
+        let magnitude = value.magnitude
+        // Scale to `places` decimals of the unit: value / fenPerUnit * 10^places.
+        let per = UInt64(unit.fenPerUnit)
+        let p = UInt64(pow10(places))
+        let scaled: UInt64
+        if p >= per {
+            scaled = magnitude * (p / per)
+        } else {
+            let div = per / p
+            scaled = (magnitude + div / 2) / div
+        }
+        var intText = String(scaled / p)
+        if grouping { intText = Self.group(intText) }
+        var text = intText
+        if places > 0 {
+            let fracText = String(scaled % p)
+            text += "." + String(repeating: "0", count: places - fracText.count) + fracText
+        }
+        return (negative && scaled != 0 ? "-" : "") + text
+    }
+
+    /// The exact decimal in 万元 with trailing zeros kept to 6 places dropped to at least 2: `1234.5` → `1234.50`.
+    public var wanString: String {
+        var s = formatted(.wan, decimals: 6)
+        while s.hasSuffix("0"), let dot = s.firstIndex(of: "."), s.distance(from: dot, to: s.endIndex) > 3 { s.removeLast() }
+        return s
+    }
+
+    static func group(_ digits: String) -> String {
+        var out: [Character] = []
+        for (i, c) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}
+
+func pow10(_ n: Int) -> Int64 {
+    var r: Int64 = 1
+    for _ in 0..<n { r *= 10 }
+    return r
+}
+
+extension String {
+    /// Trims ASCII and ideographic spaces (U+3000), which Chinese spreadsheets often carry.
+    public var trimmingSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,101 @@
+/// One change to the ledger: what a journal entry records. The JSON produced by `payloadObject`
+/// is the `data` member of the entry's canonical payload (Schema/README.md).
+public enum LedgerEvent: Sendable, Equatable {
+    /// The reference lists loaded by `init`.
+    case reference(ReferencePayload)
+    /// A financing target set or replaced.
+    case target(Target)
+    case register(Registration)
+    /// Clerical correction: the fields replaced, before → after, and why.
+    case correct(changes: [FieldChange], reason: String)
+    case void(reason: String)
+    case release(date: CivilDate, reason: ReleaseReason)
+    case `default`(date: CivilDate)
+    case extend(from: CivilDate?, to: CivilDate)
+
+    public var kind: EntryKind {
+        switch self {
+        case .reference: .reference
+        case .target: .target
+        case .register: .register
+        case .correct: .correct
+        case .void: .void
+        case .release: .release
+        case .default: .default
+        case .extend: .extend
+        }
+    }
+}
+
+public enum EntryKind: String, CaseIterable, Sendable, Codable {
+    case reference, target, register, correct, void, release, `default`, extend
+}
+
+public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
+    case repaid, other
+}
+
+public struct FieldChange: Sendable, Equatable, Codable {
+    /// The field's journal key (`amountFen`, `regDate`, …).
+    public var field: String
+    public var from: String?
+    public var to: String?
+    public init(field: String, from: String?, to: String?) {
+        self.field = field
+        self.from = from
+        self.to = to
+    }
+}
+
+public struct ReferencePayload: Sendable, Equatable, Codable {
+    public var prefectures: [Prefecture]
+    public var parks: [Park]
+    public var banks: [Bank]
+    public init(prefectures: [Prefecture], parks: [Park], banks: [Bank]) {
+        self.prefectures = prefectures
+        self.parks = parks
+        self.banks = banks
+    }
+    public init(_ r: ReferenceData) { self.init(prefectures: r.prefectures, parks: r.parks, banks: r.banks) }
+    public var referenceData: ReferenceData { ReferenceData(prefectures: prefectures, parks: parks, banks: banks) }
+}
+
+extension LedgerEvent {
+    private struct CorrectData: Codable { var changes: [FieldChange]; var reason: String }
+    private struct ReasonData: Codable { var reason: String }
+    private struct ReleaseData: Codable { var date: CivilDate; var reason: ReleaseReason }
+    private struct DateData: Codable { var date: CivilDate }
+    private struct ExtendData: Codable { var from: CivilDate?; var maturity: CivilDate }
+
+    /// Encodes the event's data with `encode` (the canonical JSON encoder).
+    public func encodeData<R>(_ encode: (any Encodable) throws -> R) throws -> R {
+        switch self {
+        case .reference(let p): try encode(p)
+        case .target(let t): try encode(t)
+        case .register(let r): try encode(r)
+        case .correct(let changes, let reason): try encode(CorrectData(changes: changes, reason: reason))
+        case .void(let reason): try encode(ReasonData(reason: reason))
+        case .release(let date, let reason): try encode(ReleaseData(date: date, reason: reason))
+        case .default(let date): try encode(DateData(date: date))
+        case .extend(let from, let to): try encode(ExtendData(from: from, maturity: to))
+        }
+    }
+
+    /// Decodes an event of `kind` with `decode` (which reads the entry's `data`).
+    public static func decode(kind: EntryKind, _ decode: (any Decodable.Type) throws -> Any) throws -> LedgerEvent {
+        func d<T: Decodable>(_ t: T.Type) throws -> T {
+            guard let v = try decode(t) as? T else { throw LedgerDataError("cannot decode \(kind.rawValue) data") }
+            return v
+        }
+        switch kind {
+        case .reference: return .reference(try d(ReferencePayload.self))
+        case .target: return .target(try d(Target.self))
+        case .register: return .register(try d(Registration.self))
+        case .correct: let c = try d(CorrectData.self); return .correct(changes: c.changes, reason: c.reason)
+        case .void: return .void(reason: try d(ReasonData.self).reason)
+        case .release: let r = try d(ReleaseData.self); return .release(date: r.date, reason: r.reason)
+        case .default: return .default(date: try d(DateData.self).date)
+        case .extend: let e = try d(ExtendData.self); return .extend(from: e.from, to: e.maturity)
+        }
+    }
+}

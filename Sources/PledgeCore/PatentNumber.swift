@@ -1,0 +1,79 @@
+/// A Chinese patent application number (ZC 0006-2003), stored as `ZL201710601862.3`.
+public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
+    /// The kind encoded in the type digit; it decides the legal term.
+    public enum Kind: String, Sendable {
+        case invention, utilityModel, design
+
+        /// Legal term in years from filing. 外观设计 filed from 2021-06-01 get 15 years, before that 10.
+        public func termYears(filed: CivilDate?) -> Int {
+            switch self {
+            case .invention: 20
+            case .utilityModel: 10
+            case .design:
+                if let filed, filed >= CivilDate(year: 2021, month: 6, day: 1)! { 15 } else { 10 }
+            }
+        }
+    }
+
+    /// Digits before the check character (12 in the new form, 8 in the old).
+    public let digits: String
+    public let check: Character
+
+    public var description: String { "ZL" + digits + "." + String(check) }
+    public var canonical: String { description }
+
+    public var kind: Kind {
+        let typeDigit = digits.count == 12 ? Array(digits)[4] : Array(digits)[2]
+        switch typeDigit {
+        case "1", "8": return .invention
+        case "2", "9": return .utilityModel
+        default: return .design
+        }
+    }
+
+    /// Filing year: YYYY in the new form, 19YY/20YY in the old (85–99 → 19xx, 00–03 → 20xx).
+    public var filingYear: Int {
+        let d = Array(digits)
+        if d.count == 12 { return Int(String(d[0..<4]))! }
+        let yy = Int(String(d[0..<2]))!
+        return yy >= 85 ? 1900 + yy : 2000 + yy
+    }
+
+    static let weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
+
+    public static func checkCharacter(for digits: String) -> Character {
+        var sum = 0
+        for (c, w) in zip(digits, weights) { sum += c.wholeNumberValue! * w }
+        let r = sum % 11
+        return r == 10 ? "X" : Character(String(r))
+    }
+
+    /// Accepts the number with or without `CN`/`ZL`, the dot and spaces: `CN201710601862.3`,
+    /// `ZL 2014 1036 2077.3`, `2014103620773`, `95115608.X`.
+    public init(_ raw: String, field: String = "ip") throws {
+        func fail(_ rule: String) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
+        var s = raw.uppercased().filter { $0 != " " && $0 != "\u{3000}" && $0 != "." && $0 != "．" }
+        for prefix in ["CN", "ZL"] where s.hasPrefix(prefix) { s.removeFirst(2) }
+        if s.hasPrefix("ZL") { s.removeFirst(2) }
+        guard s.count == 13 || s.count == 9 else {
+            throw fail("a patent application number has 12 digits + check (201710601862.3) or 8 + check (97101765.4)")
+        }
+        let body = String(s.dropLast())
+        let given = s.last!
+        guard body.allSatisfy({ $0.isASCII && $0.isNumber }), given.isASCII, given.isNumber || given == "X" else {
+            throw fail("a patent application number is digits with a final check digit or X")
+        }
+        let typeDigit = body.count == 12 ? Array(body)[4] : Array(body)[2]
+        guard "12389".contains(typeDigit) else {
+            throw fail("type digit '\(typeDigit)' is not 1 (发明), 2 (实用新型), 3 (外观), 8 or 9 (PCT)")
+        }
+        if body.count == 12 {
+            let year = Int(body.prefix(4))!
+            guard (1985...2999).contains(year) else { throw fail("filing year \(year) is not a patent year") }
+        }
+        let expected = PatentNumber.checkCharacter(for: body)
+        guard expected == given else { throw fail("check digit should be '\(expected)'") }
+        digits = body
+        check = given
+    }
+}

@@ -1,0 +1,63 @@
+/// What kind of failure an error is. The CLI maps each category to one exit code (CONTRACT.md);
+/// the libraries only say which category a failure belongs to.
+public enum FailureCategory: Sendable, Equatable {
+    /// The input data broke a rule (bad identifier, bad amount, unknown bank, …).
+    case badInput
+    /// A ledger or input file does not exist.
+    case missing
+    /// The change conflicts with what the ledger holds (existing 登记号, closed period, wrong state).
+    case conflict
+    /// Reading or writing a file failed, or the ledger was opened read-only.
+    case io
+    /// Another process holds the ledger's write lock.
+    case busy
+    /// A bug or an inconsistent ledger: never the user's input.
+    case `internal`
+}
+
+/// Every error the libraries throw conforms: one line that says what, where and what to do.
+public protocol PledgeFailure: Error, CustomStringConvertible, Sendable {
+    var category: FailureCategory { get }
+}
+
+/// A field value that broke a validation rule. `field` is the name the user typed
+/// (a flag such as `--uscc` or a CSV header), `value` the offending text.
+public struct FieldError: PledgeFailure, Equatable {
+    public var field: String
+    public var value: String
+    public var rule: String
+
+    public init(field: String, value: String, rule: String) {
+        self.field = field
+        self.value = value
+        self.rule = rule
+    }
+
+    public var category: FailureCategory { .badInput }
+    public var description: String { "\(field): value \"\(value.printableExcerpt)\" — \(rule)" }
+
+    /// The same error reported under another field name (a flag vs. a CSV column).
+    public func renamed(_ field: String) -> FieldError {
+        FieldError(field: field, value: value, rule: rule)
+    }
+}
+
+extension String {
+    /// The value as it can be shown on one line: control characters escaped, long text cut.
+    public var printableExcerpt: String {
+        var out = ""
+        for scalar in unicodeScalars.prefix(80) {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return unicodeScalars.count > 80 ? out + "…" : out
+    }
+
+    /// True when the text holds a control character (NUL, tab, newline, DEL, …).
+    public var hasControlCharacters: Bool {
+        unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }
+    }
+}

@@ -1,0 +1,88 @@
+/// A prefecture-level division of Gansu by its GB/T 2260 code.
+public struct Prefecture: Hashable, Sendable, Codable {
+    public var code: String
+    public var name: String
+    public var short: String
+    public init(code: String, name: String, short: String) {
+        self.code = code
+        self.name = name
+        self.short = short
+    }
+}
+
+/// A park (园区); it counts under one prefecture in the statistics.
+public struct Park: Hashable, Sendable, Codable {
+    public var name: String
+    public var aliases: [String]
+    public var prefectureCode: String
+    public var level: String
+    public init(name: String, aliases: [String], prefectureCode: String, level: String) {
+        self.name = name
+        self.aliases = aliases
+        self.prefectureCode = prefectureCode
+        self.level = level
+    }
+}
+
+/// A lending institution as clerks write its head office; aliases are the short names.
+public struct Bank: Hashable, Sendable, Codable {
+    public var name: String
+    public var aliases: [String]
+    public init(name: String, aliases: [String]) {
+        self.name = name
+        self.aliases = aliases
+    }
+}
+
+/// The reference lists a ledger validates against: names and aliases resolve to one canonical name.
+public struct ReferenceData: Sendable, Equatable {
+    public var prefectures: [Prefecture]
+    public var parks: [Park]
+    public var banks: [Bank]
+
+    private var prefectureIndex: [String: Int] = [:]
+    private var parkIndex: [String: Int] = [:]
+    private var bankIndex: [String: Int] = [:]
+
+    public init(prefectures: [Prefecture], parks: [Park], banks: [Bank]) {
+        self.prefectures = prefectures
+        self.parks = parks
+        self.banks = banks
+        for (i, p) in prefectures.enumerated() {
+            for key in [p.code, p.name, p.short] { prefectureIndex[Self.key(key)] = i }
+        }
+        for (i, p) in parks.enumerated() {
+            for key in [p.name] + p.aliases { parkIndex[Self.key(key)] = i }
+        }
+        for (i, b) in banks.enumerated() {
+            for key in [b.name] + b.aliases { bankIndex[Self.key(key)] = i }
+        }
+    }
+
+    public static func == (a: ReferenceData, b: ReferenceData) -> Bool {
+        a.prefectures == b.prefectures && a.parks == b.parks && a.banks == b.banks
+    }
+
+    /// Lookup key: trimmed, spaces removed, ASCII letters lower-cased, full-width parentheses folded.
+    static func key(_ s: String) -> String {
+        String(s.trimmingSpaces.lowercased().compactMap { c -> Character? in
+            switch c {
+            case " ", "\u{3000}": nil
+            case "（": "("
+            case "）": ")"
+            default: c
+            }
+        })
+    }
+
+    public func prefecture(_ text: String) -> Prefecture? {
+        prefectureIndex[Self.key(text)].map { prefectures[$0] }
+    }
+
+    public func prefecture(code: String) -> Prefecture? {
+        prefectures.first { $0.code == code }
+    }
+
+    public func park(_ text: String) -> Park? { parkIndex[Self.key(text)].map { parks[$0] } }
+    public func bank(_ text: String) -> Bank? { bankIndex[Self.key(text)].map { banks[$0] } }
+}

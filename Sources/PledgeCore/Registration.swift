@@ -1,0 +1,185 @@
+/// Where a registration stands in its life. Only `void` removes it from the financing statistic.
+public enum RegistrationStatus: String, CaseIterable, Sendable, Codable {
+    case active, released, defaulted, void
+
+    public var chineseName: String {
+        switch self {
+        case .active: "有效"
+        case .released: "已注销"
+        case .defaulted: "违约"
+        case .void: "作废"
+        }
+    }
+}
+
+/// A pledge registration (质押登记) as validated: every identifier canonical, every name resolved.
+public struct Registration: Sendable, Equatable, Codable {
+    public var regNo: String
+    public var regDate: CivilDate
+    public var uscc: String
+    /// True when the USCC's check character is wrong and the clerk passed `--allow-bad-uscc`.
+    public var usccOverride: Bool
+    public var enterprise: String
+    public var bank: String
+    public var branch: String?
+    public var amount: Fen
+    public var ipType: IPType
+    public var ipNumbers: [String]
+    public var park: String?
+    public var prefectureCode: String?
+    public var maturity: CivilDate?
+    /// Annual rate in percent, canonical decimal text (`3.85`).
+    public var rate: String?
+    public var rywq: Bool
+    public var firstLoan: Bool
+    public var insured: Bool
+    public var notes: String?
+
+    public init(regNo: String, regDate: CivilDate, uscc: String, usccOverride: Bool = false, enterprise: String,
+                bank: String, branch: String? = nil, amount: Fen, ipType: IPType, ipNumbers: [String],
+                park: String? = nil, prefectureCode: String? = nil, maturity: CivilDate? = nil, rate: String? = nil,
+                rywq: Bool = false, firstLoan: Bool = false, insured: Bool = false, notes: String? = nil) {
+        self.regNo = regNo
+        self.regDate = regDate
+        self.uscc = uscc
+        self.usccOverride = usccOverride
+        self.enterprise = enterprise
+        self.bank = bank
+        self.branch = branch
+        self.amount = amount
+        self.ipType = ipType
+        self.ipNumbers = ipNumbers
+        self.park = park
+        self.prefectureCode = prefectureCode
+        self.maturity = maturity
+        self.rate = rate
+        self.rywq = rywq
+        self.firstLoan = firstLoan
+        self.insured = insured
+        self.notes = notes
+    }
+
+    // The journal's JSON keys: part of the canonical payload, never renamed once shipped.
+    enum CodingKeys: String, CodingKey {
+        case regNo, regDate, uscc, usccOverride, enterprise, bank, branch, amount = "amountFen", ipType,
+             ipNumbers, park, prefectureCode = "prefecture", maturity, rate, rywq, firstLoan, insured, notes
+    }
+}
+
+extension CivilDate: Codable {
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard text.count == 10, let d = try? CivilDate.parse(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad date \(text)"))
+        }
+        self = d
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// The fields of a registration a clerk can write, with the names used on the command line.
+public enum RegistrationField: String, CaseIterable, Sendable, Codable {
+    case regNo = "reg-no", regDate = "date", uscc, enterprise, bank, branch, amount, ipType = "ip-type",
+         ipNumbers = "ip", park, prefecture, maturity, rate, rywq, firstLoan = "first-loan", insured, notes
+
+    /// The CSV header (English) for the same field.
+    public var csvHeader: String {
+        switch self {
+        case .regNo: "reg_no"
+        case .regDate: "reg_date"
+        case .amount: "amount_yuan"
+        case .ipType: "ip_type"
+        case .ipNumbers: "ip_numbers"
+        case .firstLoan: "first_loan"
+        default: rawValue
+        }
+    }
+
+    /// The key the field has in the journal's JSON.
+    public var journalKey: String {
+        switch self {
+        case .regNo: "regNo"
+        case .regDate: "regDate"
+        case .amount: "amountFen"
+        case .ipType: "ipType"
+        case .ipNumbers: "ipNumbers"
+        case .firstLoan: "firstLoan"
+        default: rawValue
+        }
+    }
+
+    public init?(journalKey: String) {
+        guard let f = RegistrationField.allCases.first(where: { $0.journalKey == journalKey }) else { return nil }
+        self = f
+    }
+}
+
+extension Registration {
+    /// A field's value in canonical text: what a correction entry records as `from`/`to`.
+    /// Amounts are whole fen, dates `YYYY-MM-DD`, flags `true`/`false`, rights joined by `;`.
+    public func canonicalText(_ field: RegistrationField) -> String? {
+        switch field {
+        case .regNo: regNo
+        case .regDate: regDate.description
+        case .uscc: uscc
+        case .enterprise: enterprise
+        case .bank: bank
+        case .branch: branch
+        case .amount: String(amount.value)
+        case .ipType: ipType.rawValue
+        case .ipNumbers: ipNumbers.joined(separator: ";")
+        case .park: park
+        case .prefecture: prefectureCode
+        case .maturity: maturity?.description
+        case .rate: rate
+        case .rywq: String(rywq)
+        case .firstLoan: String(firstLoan)
+        case .insured: String(insured)
+        case .notes: notes
+        }
+    }
+
+    /// Sets a field from its canonical text, as recorded in the journal (no validation: replaying
+    /// the journal must reproduce what was accepted then, whatever the reference lists say now).
+    public mutating func setCanonical(_ field: RegistrationField, _ text: String?) throws {
+        func bad() -> LedgerDataError { LedgerDataError("field \(field.journalKey) has unreadable value \(text ?? "null")") }
+        func date(_ t: String?) throws -> CivilDate? {
+            guard let t else { return nil }
+            guard let d = try? CivilDate.parse(t) else { throw bad() }
+            return d
+        }
+        switch field {
+        case .regNo: regNo = text ?? regNo
+        case .regDate: guard let d = try date(text) else { throw bad() }; regDate = d
+        case .uscc:
+            uscc = text ?? uscc
+            usccOverride = USCC.checkCharacter(for: Array(uscc).prefix(17)) != uscc.last
+        case .enterprise: enterprise = text ?? enterprise
+        case .bank: bank = text ?? bank
+        case .branch: branch = text
+        case .amount: guard let t = text, let v = Int64(t) else { throw bad() }; amount = Fen(v)
+        case .ipType: guard let t = text, let v = IPType(rawValue: t) else { throw bad() }; ipType = v
+        case .ipNumbers: ipNumbers = (text ?? "").split(separator: ";").map(String.init)
+        case .park: park = text
+        case .prefecture: prefectureCode = text
+        case .maturity: maturity = try date(text)
+        case .rate: rate = text
+        case .rywq: rywq = text == "true"
+        case .firstLoan: firstLoan = text == "true"
+        case .insured: insured = text == "true"
+        case .notes: notes = text
+        }
+    }
+}
+
+/// The journal holds something this version cannot read back: a bug or tampering.
+public struct LedgerDataError: PledgeFailure {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var category: FailureCategory { .internal }
+    public var description: String { "the ledger's journal is inconsistent: \(message); run `pledge audit verify`" }
+}

@@ -1,0 +1,195 @@
+/// A registration as typed by a clerk or read from a CSV row: raw text, not yet validated.
+public struct RegistrationInput: Sendable, Equatable {
+    public var values: [RegistrationField: String] = [:]
+    /// The unit the `amount` text is in.
+    public var amountUnit: MoneyUnit = .yuan
+    /// Accept a USCC whose only fault is its check character (recorded in the entry).
+    public var allowBadUSCC = false
+
+    public init(values: [RegistrationField: String] = [:], amountUnit: MoneyUnit = .yuan, allowBadUSCC: Bool = false) {
+        self.values = values
+        self.amountUnit = amountUnit
+        self.allowBadUSCC = allowBadUSCC
+    }
+
+    public subscript(_ f: RegistrationField) -> String? {
+        get { values[f] }
+        set { values[f] = newValue }
+    }
+
+    /// The input that reproduces `registration` (canonical texts, amount in fen as yuan/100).
+    public init(_ registration: Registration) {
+        for f in RegistrationField.allCases {
+            if let t = registration.canonicalText(f) { values[f] = t }
+        }
+        values[.amount] = registration.amount.formatted(.yuan)
+        amountUnit = .yuan
+        allowBadUSCC = registration.usccOverride
+    }
+}
+
+/// Checks a `RegistrationInput` against the domain rules and the reference lists.
+/// Collects every error (an import lists them all), each named with the caller's field names.
+public struct RegistrationValidator: Sendable {
+    public var reference: ReferenceData
+    public var today: CivilDate
+    /// How a field is named to the user: a flag (`--uscc`) or a CSV header (`统一社会信用代码`).
+    public var fieldName: @Sendable (RegistrationField) -> String
+
+    public static let maxRegNoLength = 40
+    public static let maxTextLength = 200
+
+    public init(reference: ReferenceData, today: CivilDate,
+                fieldName: @escaping @Sendable (RegistrationField) -> String = { "--" + $0.rawValue }) {
+        self.reference = reference
+        self.today = today
+        self.fieldName = fieldName
+    }
+
+    public func validate(_ input: RegistrationInput) -> Result<Registration, InvalidRegistration> {
+        var errors: [FieldError] = []
+        func name(_ f: RegistrationField) -> String { fieldName(f) }
+        func raw(_ f: RegistrationField) -> String? {
+            guard let v = input[f], !v.trimmingSpaces.isEmpty else { return nil }
+            return v
+        }
+        func required(_ f: RegistrationField) -> String? {
+            guard let v = raw(f) else {
+                errors.append(FieldError(field: name(f), value: input[f] ?? "", rule: "is required"))
+                return nil
+            }
+            return v
+        }
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do { return try body() } catch let e as FieldError { errors.append(e); return nil } catch {
+                errors.append(FieldError(field: "?", value: "", rule: "\(error)"))
+                return nil
+            }
+        }
+        func text(_ f: RegistrationField, max: Int = Self.maxTextLength) -> String? {
+            guard let v = raw(f)?.trimmingSpaces else { return nil }
+            if v.hasControlCharacters {
+                errors.append(FieldError(field: name(f), value: v, rule: "control characters (tab, newline, NUL, …) are not allowed"))
+                return nil
+            }
+            if v.count > max {
+                errors.append(FieldError(field: name(f), value: v, rule: "at most \(max) characters"))
+                return nil
+            }
+            return v
+        }
+
+        // 登记号
+        var regNo: String?
+        if required(.regNo) != nil { regNo = text(.regNo, max: Self.maxRegNoLength) }
+
+        let regDate = required(.regDate).flatMap { v in attempt { try CivilDate.parsePast(v, field: name(.regDate), today: today) } }
+
+        let usccValue = required(.uscc).flatMap { v in
+            attempt { try USCC(v, field: name(.uscc), allowBadCheck: input.allowBadUSCC) }
+        }
+        let enterprise = required(.enterprise) != nil ? text(.enterprise) : nil
+
+        var bank: String?
+        if let b = required(.bank), let t = text(.bank) {
+            if let known = reference.bank(t) { bank = known.name } else {
+                errors.append(FieldError(field: name(.bank), value: b,
+                                         rule: "unknown bank; use a name from `pledge reference banks` (e.g. 兰州银行, 工行)"))
+            }
+        }
+        let branch = text(.branch)
+
+        var amount: Fen?
+        if let a = required(.amount), let fen = attempt({ try Fen.parse(a, unit: input.amountUnit, field: name(.amount)) }) {
+            if fen.value > 0 { amount = fen } else {
+                errors.append(FieldError(field: name(.amount), value: a, rule: "the amount must be greater than zero"))
+            }
+        }
+
+        let ipType = raw(.ipType).map { v in attempt { try IPType.parse(v, field: name(.ipType)) } } ?? .patent
+
+        var ipNumbers: [String] = []
+        if let list = required(.ipNumbers), let ipType {
+            let parts = list.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "\n" })
+                .map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+            if parts.isEmpty {
+                errors.append(FieldError(field: name(.ipNumbers), value: list, rule: "is required"))
+            }
+            for p in parts {
+                if let c = attempt({ try ipType.canonicalNumber(p, field: name(.ipNumbers)) }) {
+                    if ipNumbers.contains(c) {
+                        errors.append(FieldError(field: name(.ipNumbers), value: p, rule: "the same right is listed twice"))
+                    } else { ipNumbers.append(c) }
+                }
+            }
+        }
+
+        var park: Park?
+        if let p = raw(.park) {
+            park = reference.park(p)
+            if park == nil {
+                errors.append(FieldError(field: name(.park), value: p, rule: "unknown park; use a name from `pledge reference parks` (e.g. 兰州新区, 兰州高新区)"))
+            }
+        }
+        var prefectureCode = park?.prefectureCode
+        if let p = raw(.prefecture) {
+            if let pref = reference.prefecture(p) {
+                if let park, park.prefectureCode != pref.code {
+                    let parkPref = reference.prefecture(code: park.prefectureCode)?.name ?? park.prefectureCode
+                    errors.append(FieldError(field: name(.prefecture), value: p,
+                                             rule: "park \(park.name) counts under \(parkPref); leave the prefecture empty or fix one of them"))
+                }
+                prefectureCode = pref.code
+            } else {
+                errors.append(FieldError(field: name(.prefecture), value: p,
+                                         rule: "unknown prefecture; use a Gansu name or GB/T 2260 code (兰州市, 620100)"))
+            }
+        }
+
+        let maturity = raw(.maturity).flatMap { v in attempt { try CivilDate.parse(v, field: name(.maturity)) } }
+        if let maturity, let regDate, maturity < regDate {
+            errors.append(FieldError(field: name(.maturity), value: input[.maturity] ?? "",
+                                     rule: "maturity is before the registration date \(regDate)"))
+        }
+
+        let rate = raw(.rate).flatMap { v in attempt { try Self.canonicalRate(v, field: name(.rate)) } }
+        let rywq = attempt { try parseFlag(input[.rywq] ?? "", field: name(.rywq)) }
+        let firstLoan = attempt { try parseFlag(input[.firstLoan] ?? "", field: name(.firstLoan)) }
+        let insured = attempt { try parseFlag(input[.insured] ?? "", field: name(.insured)) }
+        let notes = text(.notes, max: 1000)
+
+        guard errors.isEmpty, let regNo, let regDate, let usccValue, let enterprise, let bank, let amount, let ipType,
+              let rywq, let firstLoan, let insured else {
+            return .failure(InvalidRegistration(errors: errors))
+        }
+        return .success(Registration(
+            regNo: regNo, regDate: regDate, uscc: usccValue.text, usccOverride: !usccValue.hasValidCheck,
+            enterprise: enterprise, bank: bank, branch: branch, amount: amount, ipType: ipType, ipNumbers: ipNumbers,
+            park: park?.name, prefectureCode: prefectureCode, maturity: maturity, rate: rate, rywq: rywq,
+            firstLoan: firstLoan, insured: insured, notes: notes))
+    }
+
+    /// An annual rate in percent: a decimal above 0 and below 100 with at most 4 decimals, `%` allowed.
+    public static func canonicalRate(_ text: String, field: String) throws -> String {
+        var s = text.trimmingSpaces
+        if s.hasSuffix("%") { s.removeLast() }
+        let fen = try? Fen.parse(s, unit: .wan, field: field) // 6 decimals of a unit: exact decimal parsing
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard let fen, parts.count <= 2, (parts.count < 2 || parts[1].count <= 4), !s.contains(","),
+              fen.value > 0, fen.value < 100 * MoneyUnit.wan.fenPerUnit else {
+            throw FieldError(field: field, value: text, rule: "expected an annual rate in percent above 0 and below 100, e.g. 3.85")
+        }
+        var out = fen.formatted(.wan, decimals: 4)
+        while out.hasSuffix("0") { out.removeLast() }
+        if out.hasSuffix(".") { out.removeLast() }
+        return out
+    }
+}
+
+/// Every rule a registration input broke, one `FieldError` per line.
+public struct InvalidRegistration: PledgeFailure, Equatable {
+    public var errors: [FieldError]
+    public init(errors: [FieldError]) { self.errors = errors }
+    public var category: FailureCategory { .badInput }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,39 @@
+/// A financing target: data, not code. `ipType` nil counts every type of right.
+public struct Target: Sendable, Equatable, Codable {
+    public var name: String
+    public var amount: Fen
+    public var from: CivilDate
+    public var to: CivilDate
+    public var ipType: IPType?
+
+    public init(name: String, amount: Fen, from: CivilDate, to: CivilDate, ipType: IPType?) {
+        self.name = name
+        self.amount = amount
+        self.from = from
+        self.to = to
+        self.ipType = ipType
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, amount = "amountFen", from = "fromDate", to = "toDate", ipType
+    }
+
+    /// The seed's goal: 专利质押登记融资金额 50 亿元 from 2021 to 2025, patents only.
+    public static let gansu2025 = Target(
+        name: "gansu-2025", amount: Fen(50 * MoneyUnit.yi.fenPerUnit),
+        from: CivilDate(year: 2021, month: 1, day: 1)!, to: CivilDate(year: 2025, month: 12, day: 31)!,
+        ipType: .patent)
+
+    /// Validates a target as `target set` receives it.
+    public static func validated(name: String, amount: Fen, from: CivilDate, to: CivilDate, ipType: IPType?) throws -> Target {
+        let n = name.trimmingSpaces
+        guard !n.isEmpty, n.count <= 60, !n.hasControlCharacters else {
+            throw FieldError(field: "NAME", value: name, rule: "a target name is 1 to 60 characters without control characters")
+        }
+        guard amount.value > 0 else { throw FieldError(field: "--amount", value: amount.formatted(.yuan), rule: "the target must be greater than zero") }
+        guard from <= to else {
+            throw FieldError(field: "--to", value: to.description, rule: "the window ends before it starts (\(from))")
+        }
+        return Target(name: n, amount: amount, from: from, to: to, ipType: ipType)
+    }
+}

@@ -1,0 +1,41 @@
+/// 统一社会信用代码 (GB 32100-2015): 18 characters with a mod-31 check character.
+public struct USCC: Hashable, Sendable, CustomStringConvertible {
+    public let text: String
+    public var description: String { text }
+
+    static let charset: [Character] = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    /// The check character the first 17 characters call for, or nil when one is outside the charset.
+    public static func checkCharacter(for first17: some Collection<Character>) -> Character? {
+        var sum = 0
+        for (c, w) in zip(first17, weights) {
+            guard let v = charset.firstIndex(of: c) else { return nil }
+            sum += v * w
+        }
+        return charset[(31 - sum % 31) % 31]
+    }
+
+    /// Validates `text` (spaces trimmed, letters upper-cased). With `allowBadCheck` a code whose
+    /// only fault is the check character is accepted: some real codes fail it.
+    public init(_ raw: String, field: String = "uscc", allowBadCheck: Bool = false) throws {
+        let s = raw.trimmingSpaces.uppercased()
+        func fail(_ rule: String) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
+        guard s.count == 18 else { throw fail("a 统一社会信用代码 has 18 characters, this has \(s.count)") }
+        let chars = Array(s)
+        if let bad = chars.first(where: { !USCC.charset.contains($0) }) {
+            throw fail("character '\(bad)' is not allowed (letters I, O, S, V, Z never appear)")
+        }
+        let expected = USCC.checkCharacter(for: chars.prefix(17))!
+        if expected != chars[17] && !allowBadCheck {
+            throw fail("check character should be '\(expected)'; retype it, or pass --allow-bad-uscc if the code is real")
+        }
+        text = s
+    }
+
+    /// True when the check character is right (false only for codes accepted with the override).
+    public var hasValidCheck: Bool {
+        let chars = Array(text)
+        return USCC.checkCharacter(for: chars.prefix(17)) == chars[17]
+    }
+}

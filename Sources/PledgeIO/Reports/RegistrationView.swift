@@ -1,0 +1,103 @@
+import PledgeCore
+import PledgeStore
+
+/// `show REG`: one registration's current state.
+public struct RegistrationView: Sendable {
+    public var stored: StoredRegistration
+    public var reference: ReferenceData
+
+    public init(stored: StoredRegistration, reference: ReferenceData) {
+        self.stored = stored
+        self.reference = reference
+    }
+
+    struct Document: Encodable {
+        var regNo: String, regDate: String, ipType: String, ipNumbers: [String], uscc: String, usccOverride: Bool
+        var enterprise: String, bank: String, branch: String?, amountFen: Int64, amountWan: String
+        var park: String?, prefectureCode: String?, prefecture: String?, maturity: String?, rate: String?
+        var rywq: Bool, firstLoan: Bool, insured: Bool, notes: String?, status: String, statusDate: String?, late: Bool
+        var createdSeq: Int64, updatedSeq: Int64
+    }
+
+    public func render(format: ReportFormat, language l: Language) throws -> String {
+        let r = stored.registration
+        let prefectureName = r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name }
+        switch format {
+        case .json:
+            return try JSONOutput.render(Document(
+                regNo: r.regNo, regDate: r.regDate.description, ipType: r.ipType.rawValue, ipNumbers: r.ipNumbers,
+                uscc: r.uscc, usccOverride: r.usccOverride, enterprise: r.enterprise, bank: r.bank, branch: r.branch,
+                amountFen: r.amount.value, amountWan: r.amount.wanString, park: r.park, prefectureCode: r.prefectureCode,
+                prefecture: prefectureName, maturity: r.maturity?.description, rate: r.rate, rywq: r.rywq,
+                firstLoan: r.firstLoan, insured: r.insured, notes: r.notes, status: stored.status.rawValue,
+                statusDate: stored.statusDate?.description, late: stored.late, createdSeq: stored.createdSeq,
+                updatedSeq: stored.updatedSeq))
+        case .table:
+            func yesNo(_ b: Bool) -> String { b ? l.pick("是", "yes") : l.pick("否", "no") }
+            var b = KeyValueBlock()
+            b.add(l.pick("登记号", "Reg. no."), r.regNo)
+            b.add(l.pick("状态", "Status"), l.pick(stored.status.chineseName, stored.status.rawValue)
+                  + (stored.statusDate.map { " (\($0))" } ?? ""))
+            b.add(l.pick("登记日期", "Registered"), r.regDate.description)
+            b.add(l.pick("登记金额", "Amount"), "\(r.amount.wanDisplay) 万元  (\(r.amount.value) \(l.pick("分", "fen")))")
+            b.add(l.pick("出质企业", "Enterprise"), "\(r.enterprise)  \(r.uscc)" + (r.usccOverride ? l.pick("（校验位未通过，已确认）", " (check digit overridden)") : ""))
+            b.add(l.pick("质权人", "Bank"), r.bank + (r.branch.map { " \($0)" } ?? ""))
+            b.add(l.pick("质押物", "Rights"), "\(l.pick(r.ipType.chineseName, r.ipType.rawValue)): \(r.ipNumbers.joined(separator: ", "))")
+            b.add(l.pick("园区", "Park"), r.park ?? "—")
+            b.add(l.pick("市州", "Prefecture"), prefectureName.map { "\($0) (\(r.prefectureCode!))" } ?? "—")
+            b.add(l.pick("到期日", "Maturity"), r.maturity?.description ?? "—")
+            b.add(l.pick("年利率", "Rate"), r.rate.map { "\($0) %" } ?? "—")
+            b.add(l.pick("入园惠企 / 首贷 / 保险", "RYWQ / first loan / insured"), "\(yesNo(r.rywq)) / \(yesNo(r.firstLoan)) / \(yesNo(r.insured))")
+            if let notes = r.notes { b.add(l.pick("备注", "Notes"), notes) }
+            if stored.late { b.add(l.pick("补录", "Late"), l.pick("是（已关账期间）", "yes (closed period)")) }
+            b.add(l.pick("日志", "Journal"), "seq \(stored.createdSeq) … \(stored.updatedSeq)")
+            return b.render()
+        }
+    }
+}
+
+/// `history REG`: the journal entries of one registration.
+public struct HistoryView: Sendable {
+    public var entries: [JournalEntry]
+    public init(entries: [JournalEntry]) { self.entries = entries }
+
+    struct Item: Encodable {
+        var seq: Int64, at: String, `operator`: String, kind: String, late: Bool, changes: [FieldChange], reason: String?, hash: String
+    }
+
+    /// What an entry changed, before → after, and the reason given.
+    static func describe(_ event: LedgerEvent) -> (changes: [FieldChange], reason: String?) {
+        switch event {
+        case .register(let r): ([FieldChange(field: "amountFen", from: nil, to: String(r.amount.value)),
+                                 FieldChange(field: "regDate", from: nil, to: r.regDate.description)], nil)
+        case .correct(let changes, let reason): (changes, reason)
+        case .void(let reason): ([FieldChange(field: "status", from: nil, to: "void")], reason)
+        case .release(let date, let reason): ([FieldChange(field: "status", from: nil, to: "released"),
+                                               FieldChange(field: "statusDate", from: nil, to: date.description)], reason.rawValue)
+        case .default(let date): ([FieldChange(field: "status", from: nil, to: "defaulted"),
+                                   FieldChange(field: "statusDate", from: nil, to: date.description)], nil)
+        case .extend(let from, let to): ([FieldChange(field: "maturity", from: from?.description, to: to.description)], nil)
+        case .reference, .target: ([], nil)
+        }
+    }
+
+    public func render(format: ReportFormat, language l: Language) throws -> String {
+        let items = entries.map { e in
+            let (changes, reason) = Self.describe(e.event)
+            return Item(seq: e.seq, at: e.at, operator: e.operator, kind: e.kind.rawValue, late: e.late, changes: changes,
+                        reason: reason, hash: e.hash)
+        }
+        switch format {
+        case .json: return try JSONOutput.render(["entries": items])
+        case .table:
+            var t = TextTable(headers: ["seq", l.pick("时间(UTC)", "Time (UTC)"), l.pick("操作员", "Operator"), l.pick("类型", "Kind"),
+                                        l.pick("变更", "Changes"), l.pick("原因", "Reason")],
+                              alignments: [.right, .left, .left, .left, .left, .left])
+            for i in items {
+                let changes = i.changes.map { "\($0.field): \($0.from ?? "—") → \($0.to ?? "—")" }.joined(separator: "; ")
+                t.rows.append(["\(i.seq)", i.at, i.operator, i.kind + (i.late ? " (late)" : ""), changes, i.reason ?? ""])
+            }
+            return t.render()
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import PledgeCore
+
+/// One journal row as read back: the envelope columns, the decoded event and the chain link.
+public struct JournalEntry: Sendable, Equatable {
+    public var seq: Int64
+    public var at: String
+    public var `operator`: String
+    public var kind: EntryKind
+    public var regNo: String?
+    public var late: Bool
+    public var event: LedgerEvent
+    public var payload: String
+    public var prevHash: String
+    public var hash: String
+}
+
+/// The canonical byte form of an entry, specified in Schema/README.md and never changed once shipped:
+/// compact JSON with keys sorted by code point, no escaped slashes, UTF-8:
+/// `{"at":…,"data":{…},"kind":…,"late":true?,"operator":…,"regNo":…?,"seq":n}`;
+/// `hash = hex(SHA-256(ASCII(prev_hash) ‖ payload))`, prev_hash of seq 1 = 64 zeros.
+public enum CanonicalEntry {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    struct AnyEncodable: Encodable {
+        let value: any Encodable
+        func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    struct Envelope: Encodable {
+        var at: String
+        var data: AnyEncodable
+        var kind: String
+        var late: Bool?
+        var `operator`: String
+        var regNo: String?
+        var seq: Int64
+    }
+
+    struct Header: Decodable {
+        var at: String
+        var kind: String
+        var late: Bool?
+        var `operator`: String
+        var regNo: String?
+        var seq: Int64
+    }
+
+    struct DataOnly<T: Decodable>: Decodable { var data: T }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// The payload text of an entry.
+    public static func payload(seq: Int64, at: String, operator op: String, regNo: String?, late: Bool,
+                               event: LedgerEvent) throws -> String {
+        let data = try event.encodeData { AnyEncodable(value: $0) }
+        let env = Envelope(at: at, data: data, kind: event.kind.rawValue, late: late ? true : nil, operator: op,
+                           regNo: regNo, seq: seq)
+        return String(decoding: try encoder().encode(env), as: UTF8.self)
+    }
+
+    public static func hash(prevHash: String, payload: String) -> String {
+        var h = SHA256()
+        h.update(data: Array(prevHash.utf8))
+        h.update(data: Array(payload.utf8))
+        return h.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Decodes a payload back into its envelope and event.
+    public static func decode(payload: String) throws -> (header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool), event: LedgerEvent) {
+        let bytes = Data(payload.utf8)
+        let decoder = JSONDecoder()
+        do {
+            let h = try decoder.decode(Header.self, from: bytes)
+            guard let kind = EntryKind(rawValue: h.kind) else { throw LedgerDataError("unknown entry kind \(h.kind)") }
+            func open<T: Decodable>(_ t: T.Type) throws -> Any { try decoder.decode(DataOnly<T>.self, from: bytes).data }
+            let event = try LedgerEvent.decode(kind: kind) { try open($0) }
+            return ((h.seq, h.at, h.operator, kind, h.regNo, h.late ?? false), event)
+        } catch let e as LedgerDataError {
+            throw e
+        } catch {
+            throw LedgerDataError("payload is not a readable entry (\(error))")
+        }
+    }
+
+    /// UTC timestamp with milliseconds, `2024-03-05T08:00:00.123Z`.
+    public static func timestamp(_ date: Date = Date()) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        let ms = Int((date.timeIntervalSince1970 - Double(t)) * 1000) % 1000
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+    }
+}

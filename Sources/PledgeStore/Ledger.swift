@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import PledgeCore
+import PledgeSchema
+
+/// The ledger file: owns the SQLite connection and the migrator; every write is one
+/// `BEGIN IMMEDIATE` transaction that appends journal entries and updates the projections.
+public final class Ledger: Sendable {
+    public let path: String
+    public let readOnly: Bool
+    /// Recorded on every entry this ledger writes.
+    public let operatorName: String
+    let dbQueue: DatabaseQueue
+
+    /// How long a writer waits for another writer's lock before giving up (exit 75).
+    public static let defaultBusyTimeout: TimeInterval = 10
+
+    private init(path: String, readOnly: Bool, operatorName: String, dbQueue: DatabaseQueue) {
+        self.path = path
+        self.readOnly = readOnly
+        self.operatorName = operatorName
+        self.dbQueue = dbQueue
+    }
+
+    static func configuration(readOnly: Bool, busyTimeout: TimeInterval) -> Configuration {
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        config.label = "pledge"
+        config.prepareDatabase { db in
+            if !db.configuration.readonly {
+                // page_size only takes effect before the first table is created.
+                try db.execute(sql: "PRAGMA page_size = 16384")
+                // A committed registration survives power loss: one fsync per transaction.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        return config
+    }
+
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for (id, sql) in SchemaMigrations.all {
+            migrator.registerMigration(id) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+
+    /// Creates a new ledger file (mode 0600), its schema, and the first entries `seed` returns
+    /// (reference lists, default target). Refuses to touch an existing file.
+    public static func create(at path: String, operatorName: String,
+                              busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Ledger {
+        let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            let err = errno
+            if err == EEXIST { throw StoreError.ledgerExists(path: path) }
+            throw StoreError.io(path: path, detail: String(cString: strerror(err)))
+        }
+        close(fd)
+        do {
+            let queue = try mapErrors(path) {
+                try DatabaseQueue(path: path, configuration: configuration(readOnly: false, busyTimeout: busyTimeout))
+            }
+            try mapErrors(path) {
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                }
+                try migrator().migrate(queue)
+            }
+            return Ledger(path: path, readOnly: false, operatorName: operatorName, dbQueue: queue)
+        } catch {
+            // A half-created ledger is worse than none.
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+            throw error
+        }
+    }
+
+    /// Opens an existing ledger. Read-only opens SQLite with SQLITE_OPEN_READONLY: nothing can be written.
+    public static func open(at path: String, readOnly: Bool, operatorName: String,
+                            busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Ledger {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw StoreError.ledgerMissing(path: path)
+        }
+        guard !isDir.boolValue else { throw StoreError.notALedger(path: path, detail: "it is a directory") }
+        let queue = try mapErrors(path) {
+            try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly, busyTimeout: busyTimeout))
+        }
+        try mapErrors(path) {
+            let migrator = migrator()
+            let (isLedger, superseded, complete) = try queue.read { db in
+                (try db.tableExists("entries") && db.tableExists("grdb_migrations"),
+                 try migrator.hasBeenSuperseded(db),
+                 try migrator.hasCompletedMigrations(db))
+            }
+            guard isLedger else { throw StoreError.notALedger(path: path, detail: "it has no journal table") }
+            guard !superseded else { throw StoreError.newerSchema(path: path) }
+            if !complete && !readOnly { try migrator.migrate(queue) }
+        }
+        return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue)
+    }
+
+    /// Runs a read on a consistent snapshot.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Ledger.mapErrors(path) { try dbQueue.read(body) }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction; entries it appends commit together or not at all.
+    public func write<T>(_ body: (LedgerTransaction) throws -> T) throws -> T {
+        guard !readOnly else { throw StoreError.readOnly(path: path) }
+        return try Ledger.mapErrors(path) {
+            try dbQueue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(try LedgerTransaction(db: db, operatorName: operatorName))
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
+    /// Turns SQLite failures into the store's one-line errors; lets the libraries' own errors through.
+    static func mapErrors<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as any PledgeFailure {
+            throw e
+        } catch let e as DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: throw StoreError.busy(path: path)
+            case .SQLITE_READONLY: throw StoreError.readOnly(path: path)
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                throw StoreError.notALedger(path: path, detail: "not an SQLite database or damaged")
+            case .SQLITE_FULL: throw StoreError.io(path: path, detail: "the disk is full; nothing was written")
+            case .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+                throw StoreError.io(path: path, detail: e.message ?? "\(e.resultCode)")
+            default: throw StoreError.internalError("\(e.resultCode): \(e.message ?? "")")
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import GRDB
+import PledgeCore
+
+/// The receipt of one appended entry: what `register` and friends print.
+public struct AppendedEntry: Sendable, Equatable {
+    public var seq: Int64
+    public var hash: String
+}
+
+/// A write transaction on the ledger: reads see the transaction's own writes; `append` adds one
+/// journal entry and applies it to the projections. Obtained only from `Ledger.write`.
+public final class LedgerTransaction {
+    public let db: Database
+    let operatorName: String
+    let at: String
+    private(set) var headSeq: Int64
+    private(set) var headHash: String
+
+    init(db: Database, operatorName: String) throws {
+        self.db = db
+        self.operatorName = operatorName
+        at = CanonicalEntry.timestamp()
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
+        headSeq = head?["seq"] ?? 0
+        headHash = head?["hash"] ?? CanonicalEntry.genesisHash
+    }
+
+    @discardableResult
+    public func append(_ event: LedgerEvent, regNo: String? = nil, late: Bool = false) throws -> AppendedEntry {
+        let seq = headSeq + 1
+        let payload = try CanonicalEntry.payload(seq: seq, at: at, operator: operatorName, regNo: regNo, late: late,
+                                                 event: event)
+        let hash = CanonicalEntry.hash(prevHash: headHash, payload: payload)
+        try db.execute(sql: """
+            INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [seq, at, operatorName, event.kind.rawValue, regNo, payload, headHash, hash])
+        try Projector.apply(event, seq: seq, regNo: regNo, late: late, db: db)
+        headSeq = seq
+        headHash = hash
+        return AppendedEntry(seq: seq, hash: hash)
+    }
+
+    public func registration(_ regNo: String) throws -> StoredRegistration? {
+        try StoredRegistration.fetch(db, regNo: regNo)
+    }
+}

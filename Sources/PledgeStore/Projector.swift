@@ -1,0 +1,119 @@
+import GRDB
+import PledgeCore
+
+/// Applies journal events to the projections (`registrations`, `registration_rights`, `enterprises`,
+/// reference tables, `targets`) and the `monthly_totals` aggregate. Replaying every entry through it
+/// into an empty schema rebuilds them all.
+enum Projector {
+    static func apply(_ event: LedgerEvent, seq: Int64, regNo: String?, late: Bool, db: Database) throws {
+        switch event {
+        case .reference(let p):
+            try loadReference(p, db: db)
+        case .target(let t):
+            try db.execute(sql: """
+                INSERT INTO targets(name, amount_fen, from_date, to_date, ip_type, seq) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET amount_fen = excluded.amount_fen, from_date = excluded.from_date,
+                  to_date = excluded.to_date, ip_type = excluded.ip_type, seq = excluded.seq
+                """, arguments: [t.name, t.amount.value, t.from.description, t.to.description, t.ipType?.rawValue, seq])
+        case .register(let r):
+            let stored = StoredRegistration(registration: r, status: .active, statusDate: nil, late: late,
+                                            createdSeq: seq, updatedSeq: seq)
+            try db.execute(sql: "INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(placeholders(23)))",
+                           arguments: stored.arguments)
+            try writeRights(r, db: db)
+            try upsertEnterprise(r, db: db)
+            try addToTotals(stored, sign: 1, db: db)
+        case .correct(let changes, _):
+            try update(regNo, seq: seq, db: db) { s in
+                for c in changes {
+                    guard let f = RegistrationField(journalKey: c.field) else { throw LedgerDataError("unknown field \(c.field)") }
+                    try s.registration.setCanonical(f, c.to)
+                }
+                if late { s.late = true }
+            }
+        case .void:
+            try update(regNo, seq: seq, db: db) { $0.status = .void }
+        case .release(let date, _):
+            try update(regNo, seq: seq, db: db) { $0.status = .released; $0.statusDate = date }
+        case .default(let date):
+            try update(regNo, seq: seq, db: db) { $0.status = .defaulted; $0.statusDate = date }
+        case .extend(_, let to):
+            try update(regNo, seq: seq, db: db) { $0.registration.maturity = to }
+        }
+    }
+
+    static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+
+    /// Replaces a registration's row, keeping the monthly totals in step (old contribution out, new in).
+    static func update(_ regNo: String?, seq: Int64, db: Database, _ change: (inout StoredRegistration) throws -> Void) throws {
+        guard let regNo, let old = try StoredRegistration.fetch(db, regNo: regNo) else {
+            throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")
+        }
+        var new = old
+        try change(&new)
+        new.updatedSeq = seq
+        try addToTotals(old, sign: -1, db: db)
+        try db.execute(sql: "DELETE FROM registration_rights WHERE reg_no = ?", arguments: [regNo])
+        try db.execute(sql: "DELETE FROM registrations WHERE reg_no = ?", arguments: [regNo])
+        try db.execute(sql: "INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(placeholders(23)))",
+                       arguments: new.arguments)
+        try writeRights(new.registration, db: db)
+        if new.registration.uscc != old.registration.uscc || new.registration.enterprise != old.registration.enterprise {
+            try upsertEnterprise(new.registration, db: db)
+        }
+        try addToTotals(new, sign: 1, db: db)
+    }
+
+    static func writeRights(_ r: Registration, db: Database) throws {
+        let stmt = try db.cachedStatement(sql: "INSERT INTO registration_rights(ip_number, reg_no) VALUES (?, ?)")
+        for n in r.ipNumbers { try stmt.execute(arguments: [n, r.regNo]) }
+    }
+
+    static func upsertEnterprise(_ r: Registration, db: Database) throws {
+        try db.execute(sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name",
+                       arguments: [r.uscc, r.enterprise])
+    }
+
+    /// Adds (sign 1) or removes (sign −1) one registration's contribution to the statistic.
+    /// Void registrations contribute nothing; release, default and extension never change it.
+    static func addToTotals(_ s: StoredRegistration, sign: Int64, db: Database) throws {
+        guard s.status != .void else { return }
+        let r = s.registration
+        let key: StatementArguments = [r.regDate.yearMonth.description, r.ipType.rawValue, r.prefectureCode ?? "",
+                                       r.park ?? "", r.bank, r.rywq, r.firstLoan]
+        try db.execute(sql: """
+            INSERT INTO monthly_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations,
+                                      amount_fen = amount_fen + excluded.amount_fen
+            """, arguments: key + [sign, sign * r.amount.value])
+        if sign < 0 {
+            try db.execute(sql: """
+                DELETE FROM monthly_totals WHERE month = ? AND ip_type = ? AND prefecture_code = ? AND park = ?
+                  AND bank = ? AND rywq = ? AND first_loan = ? AND registrations = 0
+                """, arguments: key)
+        }
+    }
+
+    static func loadReference(_ p: ReferencePayload, db: Database) throws {
+        for table in ["park_aliases", "bank_aliases", "parks", "banks", "prefectures"] {
+            try db.execute(sql: "DELETE FROM \(table)")
+        }
+        for x in p.prefectures {
+            try db.execute(sql: "INSERT INTO prefectures(code, name, short) VALUES (?, ?, ?)", arguments: [x.code, x.name, x.short])
+        }
+        for x in p.parks {
+            try db.execute(sql: "INSERT INTO parks(name, prefecture_code, level) VALUES (?, ?, ?)",
+                           arguments: [x.name, x.prefectureCode, x.level])
+            for a in x.aliases {
+                try db.execute(sql: "INSERT INTO park_aliases(alias, park) VALUES (?, ?)", arguments: [a, x.name])
+            }
+        }
+        for x in p.banks {
+            try db.execute(sql: "INSERT INTO banks(name) VALUES (?)", arguments: [x.name])
+            for a in x.aliases {
+                try db.execute(sql: "INSERT INTO bank_aliases(alias, bank) VALUES (?, ?)", arguments: [a, x.name])
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import PledgeCore
+
+/// Failures of the ledger store, each one line saying what, where and what to do.
+public enum StoreError: PledgeFailure, Equatable {
+    case ledgerMissing(path: String)
+    case ledgerExists(path: String)
+    case notALedger(path: String, detail: String)
+    case newerSchema(path: String)
+    case readOnly(path: String)
+    case busy(path: String)
+    case io(path: String, detail: String)
+    case registrationExists(regNo: String)
+    case registrationMissing(regNo: String)
+    case invalidTransition(regNo: String, detail: String)
+    case targetMissing(name: String)
+    case internalError(String)
+
+    public var category: FailureCategory {
+        switch self {
+        case .ledgerMissing: .missing
+        case .ledgerExists, .registrationExists, .invalidTransition: .conflict
+        case .notALedger, .newerSchema, .readOnly, .io: .io
+        case .busy: .busy
+        case .registrationMissing, .targetMissing: .badInput
+        case .internalError: .internal
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .ledgerMissing(let p):
+            "no ledger at \(p); create one with `pledge --db \(p) init` (or set --db / $PLEDGE_DB)"
+        case .ledgerExists(let p):
+            "a file already exists at \(p); `init` never overwrites a ledger: choose another --db path"
+        case .notALedger(let p, let d):
+            "\(p) is not a pledge ledger (\(d)); check the --db path"
+        case .newerSchema(let p):
+            "\(p) was written by a newer version of pledge; upgrade pledge before using this ledger"
+        case .readOnly(let p):
+            "the ledger \(p) is open read-only (--read-only or PLEDGE_READ_ONLY=1); nothing was written"
+        case .busy(let p):
+            "the ledger \(p) is locked by another writer; nothing was written, try again in a moment"
+        case .io(let p, let d):
+            "cannot read or write \(p): \(d)"
+        case .registrationExists(let r):
+            "登记号 \(r) is already registered; nothing was written (use `pledge correct \(r)` to fix a field)"
+        case .registrationMissing(let r):
+            "登记号 \(r) is not in the ledger; check the number with `pledge query`"
+        case .invalidTransition(let r, let d):
+            "登记号 \(r): \(d); nothing was written"
+        case .targetMissing(let n):
+            "no target named \(n); see `pledge target list`"
+        case .internalError(let d):
+            "internal error: \(d); please report it with the command you ran"
+        }
+    }
+}

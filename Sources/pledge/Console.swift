@@ -1,0 +1,30 @@
+import Foundation
+import PledgeCore
+
+/// The CLI's only output paths: results to stdout, errors to stderr with CONTRACT's exit codes.
+enum Console {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func exitCode(_ category: FailureCategory) -> Int32 {
+        switch category {
+        case .badInput: 65
+        case .missing: 66
+        case .internal: 70
+        case .conflict: 73
+        case .io: 74
+        case .busy: 75
+        }
+    }
+
+    /// Prints every line of the failure as `pledge: error: …` and exits with its code.
+    static func fail(_ failure: any PledgeFailure) -> Never {
+        for line in failure.description.split(separator: "\n") { err("pledge: error: \(line)") }
+        exit(exitCode(failure.category))
+    }
+}

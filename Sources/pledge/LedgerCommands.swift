@@ -1,0 +1,124 @@
+import ArgumentParser
+import PledgeCore
+import PledgeIO
+import PledgeStore
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a new ledger (mode 0600) with Gansu's prefectures, parks, banks and the default target.",
+        discussion: "Refuses to overwrite an existing file (exit 73). Default target: gansu-2025, 50 亿元 of patent pledges, 2021-01-01 … 2025-12-31.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try global.requireWritable()
+        let ledger = try Ledger.create(at: global.ledgerPath, operatorName: global.resolvedOperator)
+        let reference = ReferenceData.shipped()
+        let entries = try ledger.initialize(reference: reference)
+        let l = global.language
+        let head = entries.last!
+        Console.out(l.pick(
+            "已创建台账 \(ledger.path)：\(reference.prefectures.count) 个市州、\(reference.parks.count) 个园区、\(reference.banks.count) 家银行；默认目标 \(Target.gansu2025.name)（专利 50 亿元，2021-01-01 … 2025-12-31）",
+            "created ledger \(ledger.path): \(reference.prefectures.count) prefectures, \(reference.parks.count) parks, \(reference.banks.count) banks; default target \(Target.gansu2025.name) (patents, 50 亿元, 2021-01-01 … 2025-12-31)"))
+        Console.out("head \(head.seq):\(head.hash)")
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Create a new ledger filled with realistic sample data (the same for the same seed).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Number of registrations to generate.") var loans = 800
+    @Option(help: "Seed of the generator: the same seed gives the same ledger.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (1...5_000_000).contains(loans) else { throw ValidationError("--loans must be between 1 and 5,000,000") }
+    }
+
+    func run() throws {
+        try global.requireWritable()
+        let ledger = try Ledger.create(at: global.ledgerPath, operatorName: global.resolvedOperator)
+        let reference = ReferenceData.shipped()
+        try ledger.initialize(reference: reference)
+        let entries = try DemoData(reference: reference, today: CivilDate.today()).fill(ledger, count: loans, seed: seed)
+        let head = try ledger.head()!
+        Console.out(global.language.pick(
+            "已创建示例台账 \(ledger.path)：\(loans) 笔登记，\(entries) 条日志（种子 \(seed)）",
+            "created sample ledger \(ledger.path): \(loans) registrations, \(entries) journal entries (seed \(seed))"))
+        Console.out("head \(head.seq):\(head.hash)")
+    }
+}
+
+struct TargetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "target", abstract: "Set or list financing targets.", subcommands: [Set.self, List.self])
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set (or replace) a target: amount, window and IP type.",
+            discussion: "Example: pledge target set lanzhou-2026 --amount 8 --unit yi --from 2026-01-01 --to 2026-12-31 --ip-type patent")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Target name.") var name: String
+        @Option(help: "Target amount in --unit.") var amount: String
+        @Option(help: "yuan, wan or yi.") var unit: MoneyUnit
+        @Option(help: "First day of the window.") var from: String
+        @Option(help: "Last day of the window.") var to: String
+        @Option(name: .customLong("ip-type"), help: "patent, trademark, copyright, other or all (default all).") var ipType = "all"
+
+        func run() throws {
+            try global.requireWritable()
+            let fen = try Fen.parse(amount, unit: unit, field: "--amount")
+            let fromDate = try CivilDate.parse(from, field: "--from")
+            let toDate = try CivilDate.parse(to, field: "--to")
+            let type = ipType.lowercased() == "all" || ipType == "全部" ? nil : try IPType.parse(ipType, field: "--ip-type")
+            let target = try Target.validated(name: name, amount: fen, from: fromDate, to: toDate, ipType: type)
+            let ledger = try global.openLedger()
+            let entry = try ledger.setTarget(target)
+            Console.out(global.language.pick("目标 \(target.name) 已设置", "target \(target.name) set") + ": \(target.amount.wanDisplay) 万元, \(target.from) … \(target.to), \(target.ipType?.rawValue ?? "all")")
+            Console.out("seq \(entry.seq)  hash \(entry.hash)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the targets; the first is the default for reports.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "table or json.") var format: ReportFormat = .table
+
+        func run() throws {
+            let targets = try global.openLedger().targets()
+            Console.out(try TargetListing(targets: targets).render(format: format, language: global.language))
+        }
+    }
+}
+
+struct ReferenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reference", abstract: "List the names the ledger accepts: prefectures, parks, banks (with aliases).")
+
+    enum List: String, ExpressibleByArgument, CaseIterable { case prefectures, parks, banks }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "prefectures, parks or banks.") var list: List
+
+    func run() throws {
+        let reference = try global.openLedger().reference()
+        Console.out(ReferenceListing(reference: reference).render(list.rawValue, language: global.language))
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Auditor's tools for the journal.", subcommands: [Head.self])
+
+    struct Head: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the journal head as SEQ:HASH.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            guard let head = try global.openLedger().head() else { return Console.out("0:\(CanonicalEntry.genesisHash)") }
+            Console.out("\(head.seq):\(head.hash)")
+        }
+    }
+}

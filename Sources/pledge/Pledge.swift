@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import PledgeCore
+
+@main
+struct Pledge: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "pledge",
+        abstract: "甘肃省知识产权质押融资台账 — the Gansu IP pledge financing ledger.",
+        discussion: """
+            Records pledge registrations in an append-only, hash-chained SQLite ledger and reports progress \
+            against the financing target (default: 专利质押登记融资 50 亿元, 2021–2025).
+            Exit codes: 0 ok, 1 findings, 64 usage, 65 bad input, 66 missing file/ledger, 70 internal, \
+            73 conflict, 74 I/O or read-only, 75 ledger busy.
+            """,
+        version: "pledge \(version)",
+        subcommands: [
+            InitCommand.self, DemoCommand.self, RegisterCommand.self, CorrectCommand.self, VoidCommand.self,
+            ReleaseCommand.self, DefaultCommand.self, ExtendCommand.self, ShowCommand.self, HistoryCommand.self,
+            TargetCommand.self, ReportCommand.self, ReferenceCommand.self, AuditCommand.self,
+        ]
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as any PledgeFailure {
+            Console.fail(failure)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import ArgumentParser
+import PledgeCore
+import PledgeIO
+import PledgeStore
+
+/// Flag names are the `RegistrationField` raw values, so validation errors name the flag the clerk typed.
+let flagName: @Sendable (RegistrationField) -> String = { "--" + $0.rawValue }
+
+struct RegisterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "Record one pledge registration; prints the entry's seq and hash.",
+        discussion: """
+            Example: pledge register --reg-no Y2024620000123 --date 2024-03-05 --uscc 914403001922038216 \
+            --enterprise 甘肃陇原新材料科技有限公司 --bank 兰州银行 --amount 2,000 --unit wan --ip-type patent \
+            --ip 201710601862.3 --park 兰州高新区 --rywq
+            Dates after today are refused. An existing 登记号 is refused with exit 73.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("reg-no"), help: "登记号, at most 40 characters.") var regNo: String
+    @Option(help: "Registration date: 2024-03-05, 2024/3/5 or 2024年3月5日.") var date: String
+    @Option(help: "统一社会信用代码 of the pledgor (18 characters, check digit verified).") var uscc: String
+    @Option(help: "Enterprise name.") var enterprise: String
+    @Option(help: "Lender bank (name or short name, see `pledge reference banks`).") var bank: String
+    @Option(help: "Branch (支行).") var branch: String?
+    @Option(help: "Registered secured amount (被担保债权数额) in --unit; thousands separators allowed.") var amount: String
+    @Option(help: "yuan (≤ 2 decimals), wan (≤ 6) or yi (≤ 10).") var unit: MoneyUnit
+    @Option(name: .customLong("ip-type"), help: "patent/专利, trademark/商标, copyright/著作权 or other/其他.") var ipType = "patent"
+    @Option(name: .customLong("ip"), parsing: .upToNextOption, help: "Pledged right numbers (patents check-digit validated).") var ip: [String] = []
+    @Option(help: "Park (see `pledge reference parks`); sets the prefecture.") var park: String?
+    @Option(help: "Prefecture name or GB/T 2260 code.") var prefecture: String?
+    @Option(help: "Maturity (debt term end), not before the registration date.") var maturity: String?
+    @Option(help: "Annual rate in percent, e.g. 3.85.") var rate: String?
+    @Option(help: "Notes.") var notes: String?
+    @Flag(help: "入园惠企 action.") var rywq = false
+    @Flag(name: .customLong("first-loan"), help: "首贷: the enterprise's first loan.") var firstLoan = false
+    @Flag(help: "Covered by pledge-loan insurance (保险).") var insured = false
+    @Flag(help: "Registration dated in a closed period; recorded in the entry.") var late = false
+    @Flag(name: .customLong("allow-bad-uscc"), help: "Accept a USCC whose check character is wrong; recorded in the entry.") var allowBadUSCC = false
+
+    func run() throws {
+        try global.requireWritable()
+        let ledger = try global.openLedger()
+        var input = RegistrationInput(amountUnit: unit, allowBadUSCC: allowBadUSCC)
+        input[.regNo] = regNo
+        input[.regDate] = date
+        input[.uscc] = uscc
+        input[.enterprise] = enterprise
+        input[.bank] = bank
+        input[.branch] = branch
+        input[.amount] = amount
+        input[.ipType] = ipType
+        input[.ipNumbers] = ip.joined(separator: ";")
+        input[.park] = park
+        input[.prefecture] = prefecture
+        input[.maturity] = maturity
+        input[.rate] = rate
+        input[.notes] = notes
+        input[.rywq] = String(rywq)
+        input[.firstLoan] = String(firstLoan)
+        input[.insured] = String(insured)
+        let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
+        let registration = try validator.validate(input).get()
+        let entry = try ledger.register(registration, late: late)
+        Console.out(global.language.pick(
+            "已登记 \(registration.regNo)：\(registration.amount.wanDisplay) 万元，\(registration.bank)，\(registration.regDate)",
+            "registered \(registration.regNo): \(registration.amount.wanDisplay) 万元, \(registration.bank), \(registration.regDate)"))
+        Console.out("seq \(entry.seq)  hash \(entry.hash)")
+    }
+}
+
+extension RegistrationField: ExpressibleByArgument {}
+
+struct CorrectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correct",
+        abstract: "Clerical correction of one field; the original stays in the journal.",
+        discussion: """
+            Fields: date, uscc, enterprise, bank, branch, amount (needs --unit), ip-type, ip (';'-separated), park, \
+            prefecture, maturity, rate, rywq, first-loan, insured, notes. An empty --value clears an optional field.
+            Example: pledge correct Y2024620000123 --field amount --value 2,100 --unit wan --reason "银行更正金额"
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "登记号.") var regNo: String
+    @Option(help: "The field to correct.") var field: RegistrationField
+    @Option(help: "The corrected value.") var value: String
+    @Option(help: "Unit of an amount: yuan, wan or yi.") var unit: MoneyUnit?
+    @Option(help: "Why (recorded in the journal).") var reason: String
+    @Flag(help: "Correction of a registration in a closed period; recorded in the entry.") var late = false
+    @Flag(name: .customLong("allow-bad-uscc"), help: "Accept a USCC whose check character is wrong.") var allowBadUSCC = false
+
+    func validate() throws {
+        if field == .regNo { throw ValidationError("the 登记号 cannot be corrected; void the registration and register it again") }
+        if field == .amount && unit == nil { throw ValidationError("--field amount needs --unit yuan|wan|yi") }
+        if reason.trimmingSpaces.isEmpty || reason.hasControlCharacters { throw ValidationError("--reason must be non-empty text") }
+    }
+
+    func run() throws {
+        try global.requireWritable()
+        let ledger = try global.openLedger()
+        let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
+        let (entry, changes) = try ledger.correct(regNo, reason: reason.trimmingSpaces, late: late) { current in
+            var input = RegistrationInput(current.registration)
+            input[field] = value
+            if field == .amount, let unit { input.amountUnit = unit }
+            if field == .uscc { input.allowBadUSCC = allowBadUSCC }
+            // A new park decides the prefecture.
+            if field == .park { input[.prefecture] = nil }
+            return try validator.validate(input).mapError { e in
+                InvalidRegistration(errors: e.errors.map { $0.field == flagName(field) ? $0.renamed("--value (\(field.rawValue))") : $0 })
+            }.get()
+        }
+        Console.out(global.language.pick("已更正 \(regNo)：", "corrected \(regNo):"))
+        for c in changes { Console.out("  \(c.field): \(c.from ?? "—") → \(c.to ?? "—")") }
+        Console.out("seq \(entry.seq)  hash \(entry.hash)")
+    }
+}
+
+/// `void`, `release`, `default` and `extend` share this shape: a 登记号, a change, a receipt.
+struct VoidCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "void", abstract: "Void a registration entered in error; it leaves the statistic, the journal keeps it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "登记号.") var regNo: String
+    @Option(help: "Why (recorded in the journal).") var reason: String
+    @Flag(help: "Voiding a registration in a closed period; recorded in the entry.") var late = false
+
+    func validate() throws {
+        if reason.trimmingSpaces.isEmpty || reason.hasControlCharacters { throw ValidationError("--reason must be non-empty text") }
+    }
+
+    func run() throws {
+        try global.requireWritable()
+        let entry = try global.openLedger().void(regNo, reason: reason.trimmingSpaces, late: late)
+        receipt(global.language.pick("已作废 \(regNo)", "voided \(regNo)"), entry)
+    }
+}
+
+struct ReleaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release", abstract: "Record the release (注销) of a registration; the statistic keeps it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "登记号.") var regNo: String
+    @Option(help: "Release date, not after today.") var date: String
+    @Option(help: "repaid or other.") var reason: ReleaseReason = .repaid
+
+    func run() throws {
+        try global.requireWritable()
+        let d = try CivilDate.parsePast(date, field: "--date", today: CivilDate.today())
+        let entry = try global.openLedger().release(regNo, date: d, reason: reason)
+        receipt(global.language.pick("已注销 \(regNo)（\(d)）", "released \(regNo) on \(d)"), entry)
+    }
+}
+
+struct DefaultCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "default", abstract: "Record a default on a registration; the statistic keeps it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "登记号.") var regNo: String
+    @Option(help: "Date of default, not after today.") var date: String
+
+    func run() throws {
+        try global.requireWritable()
+        let d = try CivilDate.parsePast(date, field: "--date", today: CivilDate.today())
+        let entry = try global.openLedger().markDefault(regNo, date: d)
+        receipt(global.language.pick("已记录违约 \(regNo)（\(d)）", "default recorded for \(regNo) on \(d)"), entry)
+    }
+}
+
+struct ExtendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extend", abstract: "Extend a registration's maturity (展期); the statistic keeps it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "登记号.") var regNo: String
+    @Option(help: "The new maturity, later than the current one.") var maturity: String
+
+    func run() throws {
+        try global.requireWritable()
+        let d = try CivilDate.parse(maturity, field: "--maturity")
+        let entry = try global.openLedger().extend(regNo, maturity: d)
+        receipt(global.language.pick("已展期 \(regNo) 至 \(d)", "extended \(regNo) to \(d)"), entry)
+    }
+}
+
+func receipt(_ message: String, _ entry: AppendedEntry) {
+    Console.out(message)
+    Console.out("seq \(entry.seq)  hash \(entry.hash)")
+}
