@@ -6,8 +6,10 @@ public struct TargetProgress: Sendable, Equatable {
         case reached(YearMonth)
         /// At the trailing-12-month pace the target is reached in this month (may be after the window).
         case projected(YearMonth, withinWindow: Bool)
-        /// Nothing was registered in the trailing 12 months (or the window has closed short of the target).
+        /// Nothing was registered in the trailing 12 months.
         case notReachedAtThisPace
+        /// The window ended (as of the report date) short of the target.
+        case windowClosed
     }
 
     public var target: Target
@@ -42,8 +44,10 @@ public struct TargetProgress: Sendable, Equatable {
     public static func ratioHundredths(_ numerator: Int64, of denominator: Int64) -> Int64 {
         guard denominator > 0, numerator >= 0 else { return 0 }
         let wide = UInt64(numerator).multipliedFullWidth(by: 20_000)
+        // A quotient beyond 64 bits is an absurd percentage: saturate rather than trap.
+        guard wide.high < UInt64(denominator) else { return Int64.max }
         let (q, _) = UInt64(denominator).dividingFullWidth((high: wide.high, low: wide.low))
-        return Int64((q + 1) / 2)
+        return Int64(min(q / 2 + (q & 1), UInt64(Int64.max)))
     }
 
     public var remaining: Fen { max(.zero, target.amount - achieved) }
@@ -67,8 +71,9 @@ public struct TargetProgress: Sendable, Equatable {
 
     public var projection: Projection {
         if let reachedIn, remaining == .zero { return .reached(reachedIn) }
+        guard asOf < target.to else { return .windowClosed }
         let pace = trailingPacePerMonth.value
-        guard pace > 0, asOf < target.to else { return .notReachedAtThisPace }
+        guard pace > 0 else { return .notReachedAtThisPace }
         let months = Int((remaining.value + pace - 1) / pace)
         let month = asOf.yearMonth.advanced(by: asOf.isLastDayOfMonth ? months : months - 1)
         return .projected(month, withinWindow: month <= target.to.yearMonth)

@@ -41,6 +41,7 @@ public struct ProgressReport: Sendable {
         case .reached(let m): ("reached", m.description)
         case .projected(let m, let within): (within ? "onPace" : "afterWindow", m.description)
         case .notReachedAtThisPace: ("notReachedAtThisPace", nil)
+        case .windowClosed: ("windowClosed", nil)
         }
         return Document(
             targetName: p.target.name, ipType: p.target.ipType?.rawValue ?? "all",
@@ -64,7 +65,7 @@ public struct ProgressReport: Sendable {
 
     func table(_ l: Language) -> String {
         let p = progress
-        let wan = l.pick("万元", "10k CNY")
+        let wan = "万元"
         let type = p.target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
         var b = KeyValueBlock()
         b.add(l.pick("目标", "Target"), "\(p.target.name) — \(p.target.amount.wanDisplay) \(wan), \(type)")
@@ -85,6 +86,7 @@ public struct ProgressReport: Sendable {
         case .projected(let m, false):
             l.pick("按近12个月速度，预计 \(m) 达成，晚于窗口结束", "at the trailing pace, reached in \(m), after the window ends")
         case .notReachedAtThisPace: l.pick("按当前速度无法达成目标", "not reached at this pace")
+        case .windowClosed: l.pick("窗口已于 \(p.target.to) 结束，目标未达成", "the window ended on \(p.target.to) short of the target")
         }
         b.add(l.pick("预测", "Projection"), projection)
         return b.render()

@@ -1,0 +1,71 @@
+import Testing
+@testable import PledgeCore
+
+@Suite("Civil dates and months")
+struct CivilDateTests {
+    @Test("accepts the forms clerks write", arguments: [
+        "2024-03-05", "2024/3/5", "2024/03/05", "2024年3月5日", "2024年03月05日", "2024.3.5", "20240305", " 2024-03-05 ",
+    ])
+    func parses(text: String) throws {
+        #expect(try CivilDate.parse(text) == CivilDate(year: 2024, month: 3, day: 5))
+    }
+
+    @Test("rejects impossible or malformed dates", arguments: [
+        "2022-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "2024-3", "2024-03-05-01", "03/05/2024x", "2024年3月5",
+        "tomorrow", "", "2024-03-05T00:00", "1899-12-31", "2024--03-05", "２０２４-03-05", "2024/3-5",
+    ])
+    func rejects(text: String) {
+        #expect(throws: FieldError.self) { try CivilDate.parse(text, field: "--date") }
+    }
+
+    @Test("leap years")
+    func leapYears() {
+        #expect(CivilDate(year: 2024, month: 2, day: 29) != nil)
+        #expect(CivilDate(year: 2000, month: 2, day: 29) != nil)
+        #expect(CivilDate(year: 1900, month: 2, day: 29) == nil)
+        #expect(CivilDate(year: 2023, month: 2, day: 29) == nil)
+    }
+
+    @Test("future dates are refused")
+    func future() throws {
+        let today = CivilDate(year: 2025, month: 6, day: 30)!
+        #expect(try CivilDate.parsePast("2025-06-30", today: today) == today)
+        #expect {
+            try CivilDate.parsePast("2025-07-01", field: "--date", today: today)
+        } throws: { ($0 as? FieldError)?.rule.contains("after today") == true }
+    }
+
+    @Test("day numbers round-trip and order")
+    func dayNumbers() {
+        let start = CivilDate(year: 1999, month: 12, day: 25)!
+        var previous = start
+        for i in 1...2000 {
+            let d = start.adding(days: i)!
+            #expect(d.dayNumber == start.dayNumber + i)
+            #expect(previous < d)
+            previous = d
+        }
+        #expect(CivilDate(year: 1970, month: 1, day: 1)!.dayNumber == 0)
+        #expect(CivilDate(year: 2024, month: 3, day: 1)!.adding(days: -1) == CivilDate(year: 2024, month: 2, day: 29))
+    }
+
+    @Test("year arithmetic clamps 29 February")
+    func years() {
+        #expect(CivilDate(year: 2024, month: 2, day: 29)!.adding(years: 1) == CivilDate(year: 2025, month: 2, day: 28))
+        #expect(CivilDate(year: 2021, month: 6, day: 1)!.adding(years: 20) == CivilDate(year: 2041, month: 6, day: 1))
+    }
+
+    @Test("months: parse, arithmetic, first and last day")
+    func months() throws {
+        let m = try YearMonth.parse("2024-02")
+        #expect(m.description == "2024-02")
+        #expect(m.lastDay == CivilDate(year: 2024, month: 2, day: 29))
+        #expect(m.advanced(by: 11).description == "2025-01")
+        #expect(m.advanced(by: -2).description == "2023-12")
+        #expect(m.distance(to: try YearMonth.parse("2025年12月")) == 22)
+        #expect(try YearMonth.parse("2024/3") == YearMonth(year: 2024, month: 3))
+        for bad in ["2024-13", "24-01", "2024", "2024-03-01", "x"] {
+            #expect(throws: FieldError.self) { try YearMonth.parse(bad) }
+        }
+    }
+}

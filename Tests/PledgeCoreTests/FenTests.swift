@@ -1,0 +1,83 @@
+import Testing
+@testable import PledgeCore
+
+@Suite("Fen: money as integer fen")
+struct FenTests {
+    @Test("parses amounts in each unit", arguments: [
+        ("1", MoneyUnit.yuan, Int64(100)),
+        ("0.01", .yuan, 1),
+        ("1,234,567.89", .yuan, 123_456_789),
+        ("2,000", .wan, 2_000_000_000),
+        ("1,234.5", .wan, 1_234_500_000),
+        ("0.000001", .wan, 1),
+        ("0.25", .yi, 2_500_000_000),
+        ("50", .yi, 500_000_000_000),
+        ("0.0000000001", .yi, 1),
+        (" 12.5 ", .yuan, 1250),
+        ("+3", .yuan, 300),
+        ("0", .yuan, 0),
+        (".5", .yuan, 50),
+        ("7.", .yuan, 700),
+    ])
+    func parsesValid(text: String, unit: MoneyUnit, fen: Int64) throws {
+        #expect(try Fen.parse(text, unit: unit) == Fen(fen))
+    }
+
+    @Test("rejects bad amounts with a rule", arguments: [
+        ("-1", MoneyUnit.yuan, "negative"),
+        ("1.234", .yuan, "at most 2 decimals"),
+        ("1.0000001", .wan, "at most 6 decimals"),
+        ("1.00000000001", .yi, "at most 10 decimals"),
+        ("abc", .yuan, "decimal number"),
+        ("1,23", .yuan, "groups of three"),
+        ("1234,567", .yuan, "groups of three"),
+        (",123", .yuan, "groups of three"),
+        ("", .yuan, "required"),
+        ("   ", .wan, "required"),
+        ("1e5", .yuan, "decimal number"),
+        ("1.2.3", .yuan, "decimal number"),
+        ("99999999999999999999", .yuan, "too large"),
+        ("92233720368547758.08", .yuan, "too large"),
+        ("1000000000", .yi, "too large"),
+        ("１２", .yuan, "decimal number"),
+        (".", .yuan, "decimal number"),
+    ])
+    func rejectsInvalid(text: String, unit: MoneyUnit, rule: String) {
+        #expect {
+            try Fen.parse(text, unit: unit, field: "--amount")
+        } throws: { error in
+            guard let e = error as? FieldError else { return false }
+            return e.field == "--amount" && e.value == text && e.rule.contains(rule)
+        }
+    }
+
+    @Test("formats in 万元 and other units")
+    func formats() {
+        #expect(Fen(123_456_789).formatted(.yuan) == "1234567.89")
+        #expect(Fen(123_456_789).formatted(.yuan, grouping: true) == "1,234,567.89")
+        #expect(Fen(2_000_000_000).wanDisplayForTest == "2,000.00")
+        #expect(Fen(1_234_567).formatted(.wan, decimals: 2) == "1.23")
+        #expect(Fen(1_235_000).formatted(.wan, decimals: 2) == "1.24")   // half up
+        #expect(Fen(500_000_000_000).formatted(.yi, decimals: 2) == "50.00")
+        #expect(Fen(1).formatted(.wan) == "0.000001")
+        #expect(Fen(-150).formatted(.yuan) == "-1.50")
+        #expect(Fen(1_234_500_000).wanString == "1234.50")
+        #expect(Fen(1_234_567_891).wanString == "1234.567891")
+    }
+
+    @Test("parse and format round-trip in every unit", arguments: MoneyUnit.allCases)
+    func roundTrip(unit: MoneyUnit) throws {
+        for value: Int64 in [1, 99, 100, 12_345_678, 500_000_000_000, 9_000_000_000_000_000] {
+            #expect(try Fen.parse(Fen(value).formatted(unit), unit: unit) == Fen(value))
+        }
+    }
+
+    @Test("units parse from English and Chinese", arguments: [("wan", MoneyUnit.wan), ("万元", .wan), ("亿", .yi), ("元", .yuan)])
+    func unitNames(text: String, unit: MoneyUnit) {
+        #expect(MoneyUnit(text: text) == unit)
+    }
+}
+
+extension Fen {
+    var wanDisplayForTest: String { formatted(.wan, decimals: 2, grouping: true) }
+}

@@ -1,0 +1,116 @@
+import Testing
+@testable import PledgeCore
+
+let testReference = ReferenceData(
+    prefectures: [Prefecture(code: "620100", name: "兰州市", short: "兰州"), Prefecture(code: "620400", name: "白银市", short: "白银")],
+    parks: [Park(name: "兰州高新技术产业开发区", aliases: ["兰州高新区"], prefectureCode: "620100", level: "national"),
+            Park(name: "白银高新技术产业开发区", aliases: ["白银高新区"], prefectureCode: "620400", level: "national")],
+    banks: [Bank(name: "兰州银行", aliases: []), Bank(name: "中国工商银行甘肃省分行", aliases: ["工行"])])
+
+@Suite("Registration validation")
+struct RegistrationValidatorTests {
+    let validator = RegistrationValidator(reference: testReference, today: CivilDate(year: 2025, month: 6, day: 30)!)
+
+    func input(_ changes: [RegistrationField: String] = [:], unit: MoneyUnit = .wan) -> RegistrationInput {
+        var values: [RegistrationField: String] = [
+            .regNo: "Y2024620000001", .regDate: "2024/3/5", .uscc: "914403001922038216", .enterprise: "甘肃陇原新材料科技有限公司",
+            .bank: "工行", .amount: "2,000", .ipNumbers: "CN201710601862.3；97101765.4",
+        ]
+        for (k, v) in changes { values[k] = v }
+        return RegistrationInput(values: values, amountUnit: unit)
+    }
+
+    @Test("a valid input becomes a canonical registration")
+    func valid() throws {
+        let r = try validator.validate(input([.park: "兰州高新区", .rywq: "是", .rate: "3.850%", .maturity: "2025年3月4日"])).get()
+        #expect(r.regDate == CivilDate(year: 2024, month: 3, day: 5))
+        #expect(r.bank == "中国工商银行甘肃省分行")
+        #expect(r.amount == Fen(2_000_000_000))
+        #expect(r.ipType == .patent)
+        #expect(r.ipNumbers == ["ZL201710601862.3", "ZL97101765.4"])
+        #expect(r.park == "兰州高新技术产业开发区")
+        #expect(r.prefectureCode == "620100")
+        #expect(r.rywq)
+        #expect(r.rate == "3.85")
+        #expect(!r.usccOverride)
+    }
+
+    @Test("each broken rule names its field", arguments: [
+        (RegistrationField.regNo, "", "is required"),
+        (.regNo, String(repeating: "Y", count: 41), "at most 40"),
+        (.regNo, "Y1\u{0}", "control characters"),
+        (.regDate, "2025-07-01", "after today"),
+        (.regDate, "2023-02-29", "real date"),
+        (.uscc, "914403001922038215", "check character"),
+        (.uscc, "91440300192203821", "18 characters"),
+        (.enterprise, "  ", "is required"),
+        (.enterprise, "甘肃\n公司", "control characters"),
+        (.bank, "火星银行", "unknown bank"),
+        (.amount, "0", "greater than zero"),
+        (.amount, "-5", "negative"),
+        (.amount, "1.1234567", "at most 6 decimals"),
+        (.ipType, "房产", "expected patent"),
+        (.ipNumbers, "", "is required"),
+        (.ipNumbers, "201710601862.5", "check digit"),
+        (.ipNumbers, "201710601862.3;CN201710601862.3", "listed twice"),
+        (.park, "火星园区", "unknown park"),
+        (.prefecture, "上海市", "unknown prefecture"),
+        (.maturity, "2024-03-04", "before the registration date"),
+        (.rate, "120", "annual rate"),
+        (.rate, "3.12345", "annual rate"),
+        (.rywq, "maybe", "是/否"),
+        (.notes, String(repeating: "x", count: 1001), "at most 1000"),
+    ])
+    func rejects(field: RegistrationField, value: String, rule: String) {
+        let result = validator.validate(input([field: value]))
+        guard case .failure(let e) = result else {
+            Issue.record("\(field) = \(value) was accepted")
+            return
+        }
+        #expect(e.errors.count == 1)
+        #expect(e.errors.first?.field == "--" + field.rawValue)
+        #expect(e.errors.first?.rule.contains(rule) == true, "\(e.errors)")
+    }
+
+    @Test("every error is collected, not just the first")
+    func collectsAll() {
+        guard case .failure(let e) = validator.validate(input([.uscc: "X", .bank: "?", .amount: "abc"])) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(e.errors.map(\.field) == ["--uscc", "--bank", "--amount"])
+        #expect(e.description.split(separator: "\n").count == 3)
+    }
+
+    @Test("a park decides the prefecture; a conflicting prefecture is an error")
+    func parkAndPrefecture() throws {
+        #expect(try validator.validate(input([.park: "白银高新区", .prefecture: "620400"])).get().prefectureCode == "620400")
+        #expect(try validator.validate(input([.prefecture: "兰州"])).get().prefectureCode == "620100")
+        guard case .failure(let e) = validator.validate(input([.park: "白银高新区", .prefecture: "兰州市"])) else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(e.errors.first?.rule.contains("counts under 白银市") == true)
+    }
+
+    @Test("--allow-bad-uscc is recorded on the registration")
+    func usccOverride() throws {
+        var i = input([.uscc: "914403001922038215"])
+        i.allowBadUSCC = true
+        #expect(try validator.validate(i).get().usccOverride)
+    }
+
+    @Test("other rights are validated by their type")
+    func otherTypes() throws {
+        #expect(try validator.validate(input([.ipType: "商标", .ipNumbers: "12345678"])).get().ipNumbers == ["12345678"])
+        #expect(try validator.validate(input([.ipType: "copyright", .ipNumbers: "2023SR0123456"])).get().ipType == .copyright)
+    }
+
+    @Test("canonical texts round-trip through setCanonical", arguments: RegistrationField.allCases)
+    func canonicalRoundTrip(field: RegistrationField) throws {
+        let r = try validator.validate(input([.park: "兰州高新区", .maturity: "2026-01-01", .rate: "4.1", .notes: "备注"])).get()
+        var copy = r
+        try copy.setCanonical(field, r.canonicalText(field))
+        #expect(copy == r)
+    }
+}

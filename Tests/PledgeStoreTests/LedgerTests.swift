@@ -1,0 +1,167 @@
+import Crypto
+import Foundation
+import GRDB
+import Testing
+import PledgeCore
+@testable import PledgeStore
+
+@Suite("Ledger file, journal and projections")
+struct LedgerTests {
+    @Test("create makes a 0600 file, refuses an existing one, open refuses a missing one")
+    func createAndOpen() throws {
+        let t = try TemporaryLedger()
+        let mode = try FileManager.default.attributesOfItem(atPath: t.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(throws: StoreError.ledgerExists(path: t.path)) { try Ledger.create(at: t.path, operatorName: "x") }
+        let missing = t.directory.appendingPathComponent("none.sqlite").path
+        #expect(throws: StoreError.ledgerMissing(path: missing)) { try Ledger.open(at: missing, readOnly: false, operatorName: "x") }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    @Test("a file that is not SQLite is refused without being changed")
+    func notALedger() throws {
+        let t = try TemporaryLedger()
+        let junk = t.directory.appendingPathComponent("junk.sqlite").path
+        let bytes = Data("this is a spreadsheet, not a ledger\n".utf8)
+        FileManager.default.createFile(atPath: junk, contents: bytes)
+        #expect { try Ledger.open(at: junk, readOnly: false, operatorName: "x") } throws: {
+            ($0 as? StoreError)?.category == .io
+        }
+        #expect(FileManager.default.contents(atPath: junk) == bytes)
+    }
+
+    @Test("init records the reference lists and the default target as entries")
+    func initialEntries() throws {
+        let t = try TemporaryLedger()
+        #expect(try t.entryCount() == 2)
+        let reference = try t.ledger.reference()
+        #expect(reference == ReferenceData.shipped())
+        #expect(reference.prefectures.count == 14)
+        #expect(reference.park("兰州高新区")?.prefectureCode == "620100")
+        #expect(reference.bank("工行")?.name == "中国工商银行甘肃省分行")
+        #expect(try t.ledger.target(named: nil) == Target.gansu2025)
+    }
+
+    @Test("the hash chain is SHA-256(prev_hash ‖ payload) from 64 zeros")
+    func hashChain() throws {
+        let t = try TemporaryLedger()
+        _ = try t.ledger.register(sampleRegistration())
+        _ = try t.ledger.void("Y2024620000001", reason: "测试")
+        let rows = try t.raw().read { db in try Row.fetchAll(db, sql: "SELECT seq, payload, prev_hash, hash FROM entries ORDER BY seq") }
+        var prev = String(repeating: "0", count: 64)
+        for (i, row) in rows.enumerated() {
+            #expect(row["seq"] as Int64 == Int64(i + 1))
+            #expect(row["prev_hash"] as String == prev)
+            let digest = SHA256.hash(data: Data((prev + (row["payload"] as String)).utf8))
+            let hex = digest.map { String(format: "%02x", $0) }.joined()
+            #expect(row["hash"] as String == hex)
+            prev = hex
+        }
+        #expect(try t.ledger.head() == AppendedEntry(seq: 4, hash: prev))
+    }
+
+    @Test("the journal refuses UPDATE, DELETE and out-of-chain INSERT")
+    func appendOnly() throws {
+        let t = try TemporaryLedger()
+        let db = try t.raw()
+        for sql in ["UPDATE entries SET operator = 'mallory'", "DELETE FROM entries WHERE seq = 2",
+                    "INSERT INTO entries(seq, at, operator, kind, payload, prev_hash, hash) VALUES (9, 'x', 'x', 'target', '{}', '\(String(repeating: "0", count: 64))', '\(String(repeating: "1", count: 64))')"] {
+            #expect(throws: DatabaseError.self) { try db.write { try $0.execute(sql: sql) } }
+        }
+        #expect(try t.entryCount() == 2)
+    }
+
+    @Test("payloads decode back to the events written")
+    func payloadRoundTrip() throws {
+        let t = try TemporaryLedger()
+        let r = sampleRegistration()
+        _ = try t.ledger.register(r, late: true)
+        _ = try t.ledger.extend(r.regNo, maturity: CivilDate(year: 2027, month: 1, day: 1)!)
+        _ = try t.ledger.release(r.regNo, date: CivilDate(year: 2025, month: 1, day: 2)!, reason: .other)
+        let history = try t.ledger.history(r.regNo)
+        #expect(history.map(\.kind) == [.register, .extend, .release])
+        #expect(history[0].event == .register(r))
+        #expect(history[0].late)
+        #expect(history[0].operator == "tester")
+        #expect(history[1].event == .extend(from: nil, to: CivilDate(year: 2027, month: 1, day: 1)!))
+        #expect(history[2].event == .release(date: CivilDate(year: 2025, month: 1, day: 2)!, reason: .other))
+    }
+
+    @Test("the canonical payload is JSONEncoder's sorted-keys output, compact, slashes unescaped")
+    func canonicalForm() throws {
+        let payload = try CanonicalEntry.payload(seq: 3, at: "2024-01-01T00:00:00.000Z", operator: "a/b", regNo: "R/1", late: false,
+                                                 event: .void(reason: "x\"y"))
+        #expect(payload == #"{"at":"2024-01-01T00:00:00.000Z","data":{"reason":"x\"y"},"kind":"void","operator":"a/b","regNo":"R/1","seq":3}"#)
+    }
+
+    @Test("an existing 登记号 is a conflict and writes nothing")
+    func duplicate() throws {
+        let t = try TemporaryLedger()
+        _ = try t.ledger.register(sampleRegistration())
+        let head = try t.ledger.head()
+        #expect(throws: StoreError.registrationExists(regNo: "Y2024620000001")) {
+            try t.ledger.register(sampleRegistration(amountWan: 5))
+        }
+        #expect(try t.ledger.head() == head)
+    }
+
+    @Test("lifecycle rules: what each state allows")
+    func transitions() throws {
+        let t = try TemporaryLedger()
+        let r = sampleRegistration()
+        _ = try t.ledger.register(r)
+        let early = CivilDate(year: 2024, month: 3, day: 4)!
+        #expect(throws: FieldError.self) { try t.ledger.release(r.regNo, date: early, reason: .repaid) }
+        #expect(throws: StoreError.registrationMissing(regNo: "nope")) { try t.ledger.void("nope", reason: "x") }
+        _ = try t.ledger.markDefault(r.regNo, date: CivilDate(year: 2024, month: 9, day: 1)!)
+        #expect { try t.ledger.markDefault(r.regNo, date: CivilDate(year: 2024, month: 9, day: 2)!) } throws: {
+            ($0 as? StoreError)?.category == .conflict
+        }
+        _ = try t.ledger.release(r.regNo, date: CivilDate(year: 2024, month: 10, day: 1)!, reason: .other)
+        _ = try t.ledger.void(r.regNo, reason: "录入错误")
+        #expect { try t.ledger.void(r.regNo, reason: "again") } throws: { ($0 as? StoreError)?.category == .conflict }
+        #expect { try t.ledger.correct(r.regNo, reason: "x") { _ in r } } throws: { ($0 as? StoreError)?.category == .conflict }
+        #expect(try t.ledger.registration(r.regNo)?.status == .void)
+    }
+
+    @Test("extensions must move the maturity later")
+    func extensions() throws {
+        let t = try TemporaryLedger()
+        var r = sampleRegistration()
+        r.maturity = CivilDate(year: 2025, month: 3, day: 5)
+        _ = try t.ledger.register(r)
+        #expect(throws: FieldError.self) { try t.ledger.extend(r.regNo, maturity: CivilDate(year: 2025, month: 3, day: 5)!) }
+        _ = try t.ledger.extend(r.regNo, maturity: CivilDate(year: 2026, month: 3, day: 5)!)
+        #expect(try t.ledger.registration(r.regNo)?.registration.maturity == CivilDate(year: 2026, month: 3, day: 5))
+    }
+
+    @Test("a correction that changes nothing is refused")
+    func emptyCorrection() throws {
+        let t = try TemporaryLedger()
+        let r = sampleRegistration()
+        _ = try t.ledger.register(r)
+        #expect { try t.ledger.correct(r.regNo, reason: "x") { $0.registration } } throws: {
+            ($0 as? StoreError)?.description.contains("changes nothing") == true
+        }
+    }
+
+    @Test("a read-only ledger refuses writes and leaves the file's bytes alone")
+    func readOnly() throws {
+        let t = try TemporaryLedger()
+        let before = FileManager.default.contents(atPath: t.path)
+        let ro = try Ledger.open(at: t.path, readOnly: true, operatorName: "auditor")
+        #expect(throws: StoreError.readOnly(path: t.path)) { try ro.register(sampleRegistration()) }
+        #expect(try ro.targets().count == 1)
+        #expect(FileManager.default.contents(atPath: t.path) == before)
+    }
+
+    @Test("a second writer waiting past the busy timeout gets a busy error")
+    func busy() throws {
+        let t = try TemporaryLedger()
+        let other = try Ledger.open(at: t.path, readOnly: false, operatorName: "b", busyTimeout: 0.2)
+        try t.ledger.write { _ in
+            #expect(throws: StoreError.busy(path: t.path)) { try other.register(sampleRegistration()) }
+        }
+        #expect(try t.entryCount() == 2)
+    }
+}
