@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// Runs the built `pledge` binary as a user would, in a temporary directory of its own.
+final class CLISandbox {
+    struct Output {
+        var stdout: String
+        var stderr: String
+        var code: Int32
+    }
+
+    let directory: URL
+    let db: String
+
+    static let binary: URL = {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["PLEDGE_BIN"] { return URL(fileURLWithPath: path) }
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("pledge"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("pledge"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pledge"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    static let validUSCC = "914403001922038216"
+
+    init(initialize: Bool = true) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pledge-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        db = directory.appendingPathComponent("ledger.sqlite").path
+        if initialize {
+            let out = try run(["init"])
+            #expect(out.code == 0, "init failed: \(out.stderr)")
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// `pledge --db <sandbox ledger> --operator tester <args>` unless `withDB` is false.
+    @discardableResult
+    func run(_ args: [String], withDB: Bool = true, env: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = (withDB ? ["--db", db, "--operator", "tester"] : []) + args
+        var environment = ProcessInfo.processInfo.environment
+        environment["LANG"] = "en_US.UTF-8"
+        environment.removeValue(forKey: "PLEDGE_DB")
+        environment.removeValue(forKey: "PLEDGE_READ_ONLY")
+        environment.removeValue(forKey: "PLEDGE_OPERATOR")
+        for (k, v) in env { environment[k] = v }
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        let outURL = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        return Output(stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+                      code: process.terminationStatus)
+    }
+
+    /// The plain `sqlite3` tool's answer, as an auditor would get it.
+    func sqlite(_ sql: String, file: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [file ?? db, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Everything a write could change: journal head, projection, file bytes.
+    struct Snapshot: Equatable {
+        var journal: String
+        var registrations: String
+        var bytes: Data
+    }
+
+    func snapshot() throws -> Snapshot {
+        Snapshot(journal: try sqlite("SELECT count(*), max(seq), (SELECT hash FROM entries ORDER BY seq DESC LIMIT 1) FROM entries"),
+                 registrations: try sqlite("SELECT group_concat(reg_no || status || amount_fen) FROM registrations"),
+                 bytes: FileManager.default.contents(atPath: db) ?? Data())
+    }
+
+    var registerArgs: [String] {
+        ["register", "--reg-no", "Y2024620000001", "--date", "2024-03-05", "--uscc", Self.validUSCC,
+         "--enterprise", "甘肃陇原新材料科技有限公司", "--bank", "兰州银行", "--amount", "2,000", "--unit", "wan",
+         "--ip-type", "patent", "--ip", "CN201710601862.3", "97101765.4", "--park", "兰州高新区", "--rywq"]
+    }
+
+    /// `registerArgs` with one option's value replaced (or the option removed when `value` is nil).
+    func registerArgs(replacing option: String, with value: String?) -> [String] {
+        var args = registerArgs
+        guard let i = args.firstIndex(of: option) else { return args + (value.map { [option, $0] } ?? []) }
+        if let value { args[i + 1] = value } else { args.removeSubrange(i...(i + 1)) }
+        return args
+    }
+}
