@@ -6,6 +6,8 @@ import PledgeStore
 
 extension Language: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
+extension ViewFormat: ExpressibleByArgument {}
+extension MonthlyGrouping: ExpressibleByArgument {}
 extension MoneyUnit: ExpressibleByArgument {}
 extension ReleaseReason: ExpressibleByArgument {}
 

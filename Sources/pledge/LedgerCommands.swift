@@ -85,7 +85,7 @@ struct TargetCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the targets; the first is the default for reports.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "table or json.") var format: ReportFormat = .table
+        @Option(help: "table or json.") var format: ViewFormat = .table
 
         func run() throws {
             let targets = try global.openLedger().targets()

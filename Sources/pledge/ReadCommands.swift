@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PledgeCore
 import PledgeIO
 import PledgeStore
@@ -7,7 +8,7 @@ struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one registration's current state.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "登记号.") var regNo: String
-    @Option(help: "table or json.") var format: ReportFormat = .table
+    @Option(help: "table or json.") var format: ViewFormat = .table
 
     func run() throws {
         let ledger = try global.openLedger()
@@ -22,7 +23,7 @@ struct HistoryCommand: ParsableCommand {
         commandName: "history", abstract: "Every journal entry of one registration: seq, time, operator, kind, changes, reason.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "登记号.") var regNo: String
-    @Option(help: "table or json.") var format: ReportFormat = .table
+    @Option(help: "table or json.") var format: ViewFormat = .table
 
     func run() throws {
         let entries = try global.openLedger().history(regNo)
@@ -31,9 +32,25 @@ struct HistoryCommand: ParsableCommand {
     }
 }
 
+/// Where and how a report is written.
+struct ReportOutputOptions: ParsableArguments {
+    @Option(help: "table, csv or json.") var format: ReportFormat = .table
+    @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file")) var output: String?
+    @Flag(help: "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly.") var bom = false
+
+    func emit(_ text: String) throws {
+        guard let output else { return Console.out(text) }
+        do {
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+        } catch {
+            throw StoreError.io(path: output, detail: "cannot write the report (\(error.localizedDescription))")
+        }
+    }
+}
+
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports against the financing target.", subcommands: [Progress.self])
+        commandName: "report", abstract: "Reports against the financing target.", subcommands: [Progress.self, Monthly.self])
 
     struct Progress: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,14 +59,50 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Target name (default: the ledger's first target, gansu-2025).") var target: String?
         @Option(name: .customLong("as-of"), help: "Count up to this date (default today).") var asOf: String?
-        @Option(help: "table or json.") var format: ReportFormat = .table
+        @OptionGroup var output: ReportOutputOptions
 
         func run() throws {
             let date = try asOf.map { try CivilDate.parse($0, field: "--as-of") } ?? CivilDate.today()
             let ledger = try global.openLedger()
             let progress = try ledger.progress(target: try ledger.target(named: target), asOf: date)
-            Console.out(try ProgressReport(progress: progress)
-                .render(ReportOptions(language: global.language, format: format, asOf: date)))
+            try output.emit(try ProgressReport(progress: progress)
+                .render(ReportOptions(language: global.language, format: output.format, asOf: date), bom: output.bom))
+        }
+    }
+
+    struct Monthly: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Month rows of the statistic: count, amount, cumulative toward the target, % of target; a totals row.",
+            discussion: """
+                --from/--to default to the target's window. Without --by ip-type only the target's IP type is counted. \
+                The cumulative column starts with what the window holds before --from, so % of target is progress toward the target.
+                Example: pledge report monthly --from 2025-01 --to 2025-12 --by park --format csv --bom --output 2025-parks.csv
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Target name (default: the ledger's first target).") var target: String?
+        @Option(help: "First month, YYYY-MM.") var from: String?
+        @Option(help: "Last month, YYYY-MM.") var to: String?
+        @Option(help: "Split each month by prefecture, park, bank, ip-type or rywq.") var by: MonthlyGrouping?
+        @OptionGroup var output: ReportOutputOptions
+
+        func run() throws {
+            let ledger = try global.openLedger()
+            let t = try ledger.target(named: target)
+            let fromMonth = try from.map { try YearMonth.parse($0, field: "--from") } ?? t.from.yearMonth
+            let toMonth = try to.map { try YearMonth.parse($0, field: "--to") } ?? t.to.yearMonth
+            guard fromMonth <= toMonth else {
+                throw FieldError(field: "--to", value: toMonth.description, rule: "is before --from \(fromMonth)")
+            }
+            guard fromMonth.distance(to: toMonth) < 1200 else {
+                throw FieldError(field: "--to", value: toMonth.description, rule: "a report covers at most 100 years")
+            }
+            let ipType = by == .ipType ? nil : t.ipType
+            let totals = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType)
+            let opening = try ledger.monthlyTotals(from: t.from.yearMonth, to: fromMonth.advanced(by: -1), by: by, ipType: ipType)
+            let report = MonthlyReport(target: t, from: fromMonth, to: toMonth, grouping: by, totals: totals, openingTotals: opening,
+                                       reference: try ledger.reference())
+            try output.emit(try report.render(ReportOptions(language: global.language, format: output.format, asOf: CivilDate.today()),
+                                              bom: output.bom))
         }
     }
 }

@@ -56,11 +56,27 @@ public struct ProgressReport: Sendable {
             projection: projection, projectedMonth: month)
     }
 
-    public func render(_ options: ReportOptions) throws -> String {
+    public func render(_ options: ReportOptions, bom: Bool = false) throws -> String {
         switch options.format {
         case .json: return try JSONOutput.render(document)
+        case .csv: return try csv(bom: bom)
         case .table: return table(options.language)
         }
+    }
+
+    /// One header row of the JSON keys and one row of values, for a spreadsheet.
+    func csv(bom: Bool) throws -> String {
+        let d = document
+        let pairs: [(String, String)] = [
+            ("targetName", d.targetName), ("ipType", d.ipType), ("targetFen", "\(d.targetFen)"), ("fromDate", d.fromDate),
+            ("toDate", d.toDate), ("asOf", d.asOf), ("countedTo", d.countedTo), ("achievedFen", "\(d.achievedFen)"),
+            ("achievedWan", d.achievedWan), ("registrations", "\(d.registrations)"), ("percent", percentText(progress.percentHundredths)),
+            ("remainingFen", "\(d.remainingFen)"), ("remainingWan", d.remainingWan), ("monthsLeft", "\(d.monthsLeft)"),
+            ("paceNeededPerMonthFen", d.paceNeededPerMonthFen.map { "\($0)" } ?? ""),
+            ("trailing12MonthsFen", "\(d.trailing12MonthsFen)"), ("trailingPacePerMonthFen", "\(d.trailingPacePerMonthFen)"),
+            ("projection", d.projection), ("projectedMonth", d.projectedMonth ?? ""),
+        ]
+        return CSVOutput.render(header: pairs.map(\.0), rows: [pairs.map(\.1)], bom: bom)
     }
 
     func table(_ l: Language) -> String {

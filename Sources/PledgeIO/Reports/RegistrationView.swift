@@ -19,7 +19,7 @@ public struct RegistrationView: Sendable {
         var createdSeq: Int64, updatedSeq: Int64
     }
 
-    public func render(format: ReportFormat, language l: Language) throws -> String {
+    public func render(format: ViewFormat, language l: Language) throws -> String {
         let r = stored.registration
         let prefectureName = r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name }
         switch format {
@@ -81,7 +81,7 @@ public struct HistoryView: Sendable {
         }
     }
 
-    public func render(format: ReportFormat, language l: Language) throws -> String {
+    public func render(format: ViewFormat, language l: Language) throws -> String {
         let items = entries.map { e in
             let (changes, reason) = Self.describe(e.event)
             return Item(seq: e.seq, at: e.at, operator: e.operator, kind: e.kind.rawValue, late: e.late, changes: changes,

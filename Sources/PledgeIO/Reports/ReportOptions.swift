@@ -12,7 +12,13 @@ public enum Language: String, CaseIterable, Sendable {
     public func pick(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
 }
 
+/// Formats of the reports.
 public enum ReportFormat: String, CaseIterable, Sendable {
+    case table, csv, json
+}
+
+/// Formats of single-record views and listings (`show`, `history`, `target list`).
+public enum ViewFormat: String, CaseIterable, Sendable {
     case table, json
 }
 

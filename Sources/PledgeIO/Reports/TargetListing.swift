@@ -9,7 +9,7 @@ public struct TargetListing: Sendable {
         var name: String, amountFen: Int64, amountWan: String, fromDate: String, toDate: String, ipType: String, isDefault: Bool
     }
 
-    public func render(format: ReportFormat, language l: Language) throws -> String {
+    public func render(format: ViewFormat, language l: Language) throws -> String {
         let items = targets.enumerated().map { i, t in
             Item(name: t.name, amountFen: t.amount.value, amountWan: t.amount.wanString, fromDate: t.from.description,
                  toDate: t.to.description, ipType: t.ipType?.rawValue ?? "all", isDefault: i == 0)

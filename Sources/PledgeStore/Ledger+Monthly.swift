@@ -1,0 +1,54 @@
+import GRDB
+import PledgeCore
+
+/// How `report monthly --by` splits each month.
+public enum MonthlyGrouping: String, CaseIterable, Sendable {
+    case prefecture, park, bank, ipType = "ip-type", rywq
+
+    var column: String {
+        switch self {
+        case .prefecture: "prefecture_code"
+        case .park: "park"
+        case .bank: "bank"
+        case .ipType: "ip_type"
+        case .rywq: "rywq"
+        }
+    }
+}
+
+/// One month (and group) of the statistic, read from `monthly_totals`.
+public struct MonthlyTotal: Sendable, Equatable {
+    public var month: YearMonth
+    /// The group's raw value: prefecture code, park or bank name ('' when not recorded), IP type code, or 0/1 for rywq.
+    public var group: String?
+    public var registrations: Int
+    public var amount: Fen
+
+    public init(month: YearMonth, group: String?, registrations: Int, amount: Fen) {
+        self.month = month
+        self.group = group
+        self.registrations = registrations
+        self.amount = amount
+    }
+}
+
+extension Ledger {
+    /// The statistic per month (and group) from `from` to `to`, for `ipType` (nil: every type).
+    /// Months without registrations are absent. Cost grows with months × groups, not registrations.
+    public func monthlyTotals(from: YearMonth, to: YearMonth, by grouping: MonthlyGrouping?,
+                              ipType: IPType?) throws -> [MonthlyTotal] {
+        guard from <= to else { return [] }
+        return try read { db in
+            let group = grouping.map { "CAST(\($0.column) AS TEXT)" } ?? "NULL"
+            let typeClause = ipType == nil ? "" : " AND ip_type = ?"
+            let args: StatementArguments = [from.description, to.description] + (ipType.map { [$0.rawValue] } ?? [])
+            return try Row.fetchAll(db, sql: """
+                SELECT month, \(group) AS grp, sum(registrations) AS n, sum(amount_fen) AS fen FROM monthly_totals
+                WHERE month BETWEEN ? AND ?\(typeClause) GROUP BY month, grp ORDER BY month, grp
+                """, arguments: args).map { row in
+                guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("monthly_totals has a bad month") }
+                return MonthlyTotal(month: month, group: row["grp"], registrations: row["n"], amount: Fen(row["fen"]))
+            }
+        }
+    }
+}
