@@ -28,7 +28,10 @@ public struct DemoData {
         var g = SeededGenerator(seed: seed)
         let enterprises = makeEnterprises(max(1, count / 3), &g)
         let start = CivilDate(year: 2021, month: 1, day: 1)!.dayNumber
-        let end = min(CivilDate(year: 2025, month: 12, day: 31)!, today).dayNumber
+        // Dates and lifecycle events stop at the end of 2025 (or today, if earlier), so a seed gives the
+        // same ledger whatever day it runs.
+        let horizon = min(CivilDate(year: 2025, month: 12, day: 31)!, today)
+        let end = horizon.dayNumber
         var regs: [Registration] = []
         for i in 0..<count {
             // Growth: later dates are likelier (max of two uniform draws).
@@ -64,7 +67,7 @@ public struct DemoData {
                 later.append((r.regDate, Item(event: .correct(changes: [FieldChange(field: "amountFen", from: String(r.amount.value),
                                                                                       to: String(corrected.value))],
                                                               reason: "银行更正登记金额"), regNo: r.regNo)))
-            } else if let m = r.maturity, m <= today {
+            } else if let m = r.maturity, m <= horizon {
                 if roll < 40 {
                     later.append((m, Item(event: .default(date: m), regNo: r.regNo)))
                 } else if roll < 120 {
