@@ -18,7 +18,8 @@ struct Pledge: ParsableCommand {
         version: "pledge \(version)",
         subcommands: [
             InitCommand.self, DemoCommand.self, RegisterCommand.self, CorrectCommand.self, VoidCommand.self,
-            ReleaseCommand.self, DefaultCommand.self, ExtendCommand.self, ShowCommand.self, HistoryCommand.self,
+            ReleaseCommand.self, DefaultCommand.self, ExtendCommand.self, ImportCommand.self, ExportCommand.self,
+            ShowCommand.self, HistoryCommand.self,
             TargetCommand.self, ReportCommand.self, ReferenceCommand.self, AuditCommand.self,
         ]
     )

@@ -2,10 +2,13 @@
 public enum CSVOutput {
     public static func render(header: [String], rows: [[String]], bom: Bool) -> String {
         var out = bom ? "\u{FEFF}" : ""
-        for row in [header] + rows {
-            out += row.map(field).joined(separator: ",") + "\r\n"
-        }
+        for row in [header] + rows { out += line(row) }
         return out
+    }
+
+    /// One record with its CRLF.
+    public static func line(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\r\n"
     }
 
     /// Quotes when needed; a cell that a spreadsheet would run as a formula (= + - @) gets a leading

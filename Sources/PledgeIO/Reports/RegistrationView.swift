@@ -19,19 +19,25 @@ public struct RegistrationView: Sendable {
         var createdSeq: Int64, updatedSeq: Int64
     }
 
+    /// The JSON form of one registration (also each element of `export --format json`).
+    static func document(_ stored: StoredRegistration, prefectureName: String?) -> Document {
+        let r = stored.registration
+        return Document(
+            regNo: r.regNo, regDate: r.regDate.description, ipType: r.ipType.rawValue, ipNumbers: r.ipNumbers,
+            uscc: r.uscc, usccOverride: r.usccOverride, enterprise: r.enterprise, bank: r.bank, branch: r.branch,
+            amountFen: r.amount.value, amountWan: r.amount.wanString, park: r.park, prefectureCode: r.prefectureCode,
+            prefecture: prefectureName, maturity: r.maturity?.description, rate: r.rate, rywq: r.rywq,
+            firstLoan: r.firstLoan, insured: r.insured, notes: r.notes, status: stored.status.rawValue,
+            statusDate: stored.statusDate?.description, late: stored.late, createdSeq: stored.createdSeq,
+            updatedSeq: stored.updatedSeq)
+    }
+
     public func render(format: ViewFormat, language l: Language) throws -> String {
         let r = stored.registration
         let prefectureName = r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name }
         switch format {
         case .json:
-            return try JSONOutput.render(Document(
-                regNo: r.regNo, regDate: r.regDate.description, ipType: r.ipType.rawValue, ipNumbers: r.ipNumbers,
-                uscc: r.uscc, usccOverride: r.usccOverride, enterprise: r.enterprise, bank: r.bank, branch: r.branch,
-                amountFen: r.amount.value, amountWan: r.amount.wanString, park: r.park, prefectureCode: r.prefectureCode,
-                prefecture: prefectureName, maturity: r.maturity?.description, rate: r.rate, rywq: r.rywq,
-                firstLoan: r.firstLoan, insured: r.insured, notes: r.notes, status: stored.status.rawValue,
-                statusDate: stored.statusDate?.description, late: stored.late, createdSeq: stored.createdSeq,
-                updatedSeq: stored.updatedSeq))
+            return try JSONOutput.render(Self.document(stored, prefectureName: prefectureName))
         case .table:
             func yesNo(_ b: Bool) -> String { b ? l.pick("是", "yes") : l.pick("否", "no") }
             var b = KeyValueBlock()

@@ -1,0 +1,139 @@
+import PledgeCore
+
+/// The import file's columns: which header (English or Chinese, CONTRACT.md) means which field.
+public enum ImportColumn: String, CaseIterable, Sendable {
+    case regNo, regDate, uscc, enterprise, bank, branch, amountYuan, amountWan, ipType, ipNumbers, prefecture, park,
+         maturity, rate, rywq, firstLoan, insured, notes, status, statusDate
+
+    /// Accepted headers; the first is what `export` writes.
+    public var headers: [String] {
+        switch self {
+        case .regNo: ["reg_no", "登记号"]
+        case .regDate: ["reg_date", "登记日期"]
+        case .uscc: ["uscc", "统一社会信用代码"]
+        case .enterprise: ["enterprise", "企业名称"]
+        case .bank: ["bank", "质权人", "贷款银行"]
+        case .branch: ["branch", "支行"]
+        case .amountYuan: ["amount_yuan", "登记金额(元)"]
+        case .amountWan: ["amount_wan", "登记金额(万元)"]
+        case .ipType: ["ip_type", "质押物类型"]
+        case .ipNumbers: ["ip_numbers", "知识产权号", "专利号"]
+        case .prefecture: ["prefecture", "市州"]
+        case .park: ["park", "园区"]
+        case .maturity: ["maturity", "到期日"]
+        case .rate: ["rate", "年利率(%)"]
+        case .rywq: ["rywq", "入园惠企"]
+        case .firstLoan: ["first_loan", "首贷"]
+        case .insured: ["insured", "保险"]
+        case .notes: ["notes", "备注"]
+        case .status: ["status", "状态"]
+        case .statusDate: ["status_date", "状态日期"]
+        }
+    }
+
+    /// The registration field the column fills (status columns fill none).
+    public var field: RegistrationField? {
+        switch self {
+        case .regNo: .regNo
+        case .regDate: .regDate
+        case .uscc: .uscc
+        case .enterprise: .enterprise
+        case .bank: .bank
+        case .branch: .branch
+        case .amountYuan, .amountWan: .amount
+        case .ipType: .ipType
+        case .ipNumbers: .ipNumbers
+        case .prefecture: .prefecture
+        case .park: .park
+        case .maturity: .maturity
+        case .rate: .rate
+        case .rywq: .rywq
+        case .firstLoan: .firstLoan
+        case .insured: .insured
+        case .notes: .notes
+        case .status, .statusDate: nil
+        }
+    }
+
+    static let required: [ImportColumn] = [.regNo, .regDate, .uscc, .enterprise, .bank, .ipNumbers]
+
+    /// Header lookup key: spaces dropped, full-width brackets and percent folded, ASCII lower-cased.
+    static func key(_ header: String) -> String {
+        String(header.lowercased().compactMap { c -> Character? in
+            switch c {
+            case " ", "\u{3000}", "\u{FEFF}", "\t": nil
+            case "（": "("
+            case "）": ")"
+            case "％": "%"
+            default: c
+            }
+        })
+    }
+
+    static let byKey: [String: ImportColumn] = {
+        var map: [String: ImportColumn] = [:]
+        for c in allCases { for h in c.headers { map[key(h)] = c } }
+        return map
+    }()
+
+    public init?(header: String) {
+        guard let c = Self.byKey[Self.key(header)] else { return nil }
+        self = c
+    }
+}
+
+/// The header row resolved: for each field its column index and its header as written.
+struct ImportLayout {
+    var index: [ImportColumn: Int] = [:]
+    var headers: [String]
+    var width: Int { headers.count }
+
+    /// Validates the header row; unknown columns are errors unless `ignoreUnknown`.
+    init(headers raw: [String], ignoreUnknown: Bool) throws {
+        headers = raw.map { $0.trimmingSpaces }
+        var problems: [ImportError] = []
+        for (i, h) in headers.enumerated() {
+            guard let column = ImportColumn(header: h) else {
+                if h.isEmpty {
+                    problems.append(.header(column: "column \(i + 1)", message: "the header cell is empty; name the column or delete it"))
+                } else if !ignoreUnknown {
+                    problems.append(.header(column: h, message: "unknown column; known columns are \(ImportColumn.allCases.map { $0.headers.joined(separator: "/") }.joined(separator: ", ")); or pass --ignore-unknown-columns"))
+                }
+                continue
+            }
+            if let first = index[column] {
+                problems.append(.header(column: h, message: "duplicate column: \"\(headers[first])\" (column \(first + 1)) already holds \(column.headers[0])"))
+                continue
+            }
+            index[column] = i
+        }
+        for column in ImportColumn.required where index[column] == nil {
+            problems.append(.header(column: column.headers[0], message: "missing required column \(column.headers.joined(separator: " or "))"))
+        }
+        switch (index[.amountYuan], index[.amountWan]) {
+        case (nil, nil):
+            problems.append(.header(column: "amount_yuan", message: "missing the amount column: amount_yuan / 登记金额(元) or amount_wan / 登记金额(万元)"))
+        case (.some, .some):
+            problems.append(.header(column: headers[index[.amountWan]!], message: "two amount columns; keep either 登记金额(元) or 登记金额(万元)"))
+        default: break
+        }
+        if let first = problems.first { throw HeaderProblems(first: first, all: problems) }
+    }
+
+    func header(_ column: ImportColumn) -> String { index[column].map { headers[$0] } ?? column.headers[0] }
+
+    var amountUnit: MoneyUnit { index[.amountWan] != nil ? .wan : .yuan }
+
+    /// How validation errors name a field: the header as written in the file.
+    func fieldName(_ field: RegistrationField) -> String {
+        if field == .amount { return header(amountUnit == .wan ? .amountWan : .amountYuan) }
+        guard let column = ImportColumn.allCases.first(where: { $0.field == field && $0 != .amountWan }) else { return field.rawValue }
+        return header(column)
+    }
+}
+
+/// Every header problem at once (a clerk fixes the header in one go).
+struct HeaderProblems: Error {
+    var first: ImportError
+    var all: [ImportError]
+}

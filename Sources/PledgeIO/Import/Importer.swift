@@ -1,0 +1,226 @@
+import Foundation
+import PledgeCore
+import PledgeStore
+
+public struct ImportOptions: Sendable {
+    public var encoding: ImportEncoding = .auto
+    public var dryRun = false
+    public var maxErrors = 100
+    public var ignoreUnknownColumns = false
+    public var allowBadUSCC = false
+    public var late = false
+    public init() {}
+}
+
+/// Loads a bank's CSV file into the ledger as ONE transaction: every row valid and none conflicting,
+/// or nothing written. Streams the file: memory does not grow with its size.
+public struct Importer {
+    public var ledger: Ledger
+    public var options: ImportOptions
+    public var today: CivilDate
+    /// Called every few thousand rows with (bytes read, file size, rows read).
+    public var progress: ((Int64, Int64, Int) -> Void)?
+
+    public init(ledger: Ledger, options: ImportOptions, today: CivilDate, progress: ((Int64, Int64, Int) -> Void)? = nil) {
+        self.ledger = ledger
+        self.options = options
+        self.today = today
+        self.progress = progress
+    }
+
+    /// Imports `path`; `name` is how messages call the file (as the user typed it).
+    /// Returns the summary when rows were written (or would be, with `dryRun`); throws `ImportRefused`
+    /// when any row is invalid or conflicting, `ImportFileError` for file-level problems.
+    public func run(path: String, name: String) throws -> ImportSummary {
+        func fileError(_ e: ImportError) -> ImportFileError {
+            ImportFileError(lines: [e.message(file: name)], category: e.category)
+        }
+        let raw = open(path, O_RDONLY | O_CLOEXEC)
+        guard raw >= 0 else {
+            throw fileError(errno == ENOENT ? .fileMissing(path: name) : .io(detail: String(cString: strerror(errno))))
+        }
+        defer { close(raw) }
+        var info = stat()
+        guard fstat(raw, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw fileError(.io(detail: "not a regular file"))
+        }
+        var fd = raw
+        var transcoded = false
+        do {
+            switch options.encoding {
+            case .utf8: break
+            case .gb18030:
+                fd = try TextEncoding.transcodeGB18030(fd: raw)
+                transcoded = true
+            case .auto:
+                if !TextEncoding.hasUTF8BOM(fd: raw), try !TextEncoding.isValidUTF8(fd: raw) {
+                    fd = try TextEncoding.transcodeGB18030(fd: raw)
+                    transcoded = true
+                }
+            }
+        } catch let e as ImportError {
+            throw fileError(e)
+        }
+        defer { if transcoded { close(fd) } }
+        let total = transcoded ? Int64(lseek(fd, 0, SEEK_END)) : Int64(info.st_size)
+        if transcoded { lseek(fd, 0, SEEK_SET) }
+
+        let reader = CSVReader(fileDescriptor: fd)
+        func readError(_ e: CSVReadError, _ headers: [String]) -> String {
+            func column(_ i: Int) -> String { i < headers.count ? headers[i] : "column \(i + 1)" }
+            switch e {
+            case .unterminatedQuote(let row, let c):
+                return "\(name):\(row):\(column(c)): a quoted field opens here and never closes; add the closing \" (nothing after this row could be read)"
+            case .characterAfterQuote(let row, let c):
+                return "\(name):\(row):\(column(c)): text after a closing quote; inside a quoted field write a quote as \"\""
+            case .invalidUTF8(let row, let c):
+                return "\(name):\(row):\(column(c)): not valid UTF-8" + (options.encoding == .utf8 ? "; the file may be GB18030 (try --encoding gb18030)"
+                    : "; the file starts with a UTF-8 BOM but this row is in another encoding: save the whole file as UTF-8 or GB18030")
+            case .read(let err):
+                return "\(name): cannot read: \(String(cString: strerror(err)))"
+            }
+        }
+
+        // Row 1: the header.
+        let headerRecord: CSVRecord
+        do {
+            guard let h = try reader.next(), !(h.fields.count == 1 && h.fields[0].trimmingSpaces.isEmpty) else {
+                throw fileError(.empty)
+            }
+            headerRecord = h
+        } catch let e as CSVReadError {
+            throw ImportFileError(lines: [readError(e, [])], category: .badInput)
+        }
+        let layout: ImportLayout
+        do {
+            layout = try ImportLayout(headers: headerRecord.fields, ignoreUnknown: options.ignoreUnknownColumns)
+        } catch let h as HeaderProblems {
+            throw ImportFileError(lines: h.all.map { $0.message(file: name) }, category: .badInput)
+        }
+
+        let reference = try ledger.reference()
+        let validator = RegistrationValidator(reference: reference, today: today, fieldName: { [layout] in layout.fieldName($0) })
+        var summary = ImportSummary()
+        summary.dryRun = options.dryRun
+        var conflicts: [String] = []
+        var unlistedConflicts = 0
+
+        func invalid(_ line: String) {
+            if summary.problems.count < options.maxErrors { summary.problems.append(line) } else { summary.unlisted += 1 }
+        }
+
+        struct Rollback: Error {}
+        do {
+            try ledger.write { tx in
+                let session = ImportSession(tx)
+                while true {
+                    let record: CSVRecord
+                    do {
+                        guard let r = try reader.next() else { break }
+                        record = r
+                    } catch let e as CSVReadError {
+                        summary.invalid += 1
+                        invalid(readError(e, layout.headers))
+                        break
+                    }
+                    if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
+                    summary.rows += 1
+                    if summary.rows % 4096 == 0 { progress?(reader.bytesConsumed, total, summary.rows) }
+                    try importRow(record, name: name, layout: layout, validator: validator, session: session, summary: &summary,
+                                  invalid: invalid, conflict: { line in
+                                      if conflicts.count < options.maxErrors { conflicts.append(line) } else { unlistedConflicts += 1 }
+                                  })
+                }
+                progress?(reader.bytesConsumed, total, summary.rows)
+                if summary.rows == 0 && summary.invalid == 0 { throw fileError(.noDataRows) }
+                if summary.invalid > 0 || summary.conflicting > 0 || options.dryRun { throw Rollback() }
+            }
+        } catch is Rollback {
+            // Invalid rows are listed first, then conflicts, within --max-errors in all.
+            let room = max(0, options.maxErrors - summary.problems.count)
+            summary.problems += conflicts.prefix(room)
+            summary.unlisted += max(0, conflicts.count - room) + unlistedConflicts
+            if summary.invalid > 0 || summary.conflicting > 0 { throw ImportRefused(summary: summary, file: name) }
+        }
+        return summary
+    }
+
+    private func importRow(_ record: CSVRecord, name: String, layout: ImportLayout, validator: RegistrationValidator, session: ImportSession,
+                           summary: inout ImportSummary, invalid: (String) -> Void, conflict: (String) -> Void) throws {
+        if record.fields.count != layout.width {
+            summary.invalid += 1
+            let where_ = record.fields.count > layout.width ? "column \(layout.width + 1)" : layout.headers[record.fields.count]
+            invalid("\(name):\(record.row):\(where_): the row has \(record.fields.count) fields, the header has \(layout.width); check for an unquoted comma or a missing cell")
+            return
+        }
+        var input = RegistrationInput(amountUnit: layout.amountUnit, allowBadUSCC: options.allowBadUSCC)
+        for (column, i) in layout.index {
+            if let field = column.field { input[field] = Self.unneutralized(record.fields[i]) }
+        }
+        var errors: [FieldError] = []
+        let registration: Registration?
+        switch validator.validate(input) {
+        case .success(let r): registration = r
+        case .failure(let e): registration = nil; errors = e.errors
+        }
+        let lifecycle = statusEvent(record, layout: layout, registration: registration, errors: &errors)
+        guard let registration, errors.isEmpty else {
+            summary.invalid += 1
+            for e in errors { invalid("\(name):\(record.row):\(e.description)") }
+            return
+        }
+        switch try session.add(registration, row: record.row, late: options.late) {
+        case .new:
+            summary.new += 1
+            if let lifecycle { try session.append(lifecycle, regNo: registration.regNo, late: options.late, row: record.row) }
+        case .unchanged:
+            summary.unchanged += 1
+        case .conflict(let changes):
+            summary.conflicting += 1
+            conflict("\(name):\(record.row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
+                     + Self.describe(changes) + " (ledger → file)")
+        case .differsFromEarlierRow(let row, let changes):
+            summary.invalid += 1
+            invalid("\(name):\(record.row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(row) with other content: "
+                    + Self.describe(changes))
+        }
+    }
+
+    /// Undoes the apostrophe that CSV exports put before a cell starting with = + - @ (formula injection guard).
+    static func unneutralized(_ cell: String) -> String {
+        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, "=+-@".contains(second) else { return cell }
+        return String(cell.dropFirst())
+    }
+
+    static func describe(_ changes: [FieldChange]) -> String {
+        changes.map { "\($0.field) \($0.from ?? "—") → \($0.to ?? "—")" }.joined(separator: "; ")
+    }
+
+    /// The optional status/status_date columns (what `export` writes) as a lifecycle event.
+    private func statusEvent(_ record: CSVRecord, layout: ImportLayout, registration: Registration?, errors: inout [FieldError]) -> LedgerEvent? {
+        guard let si = layout.index[.status] else { return nil }
+        let text = record.fields[si].trimmingSpaces
+        let status: RegistrationStatus?
+        switch text.lowercased() {
+        case "", "active", "有效": return nil
+        case "released", "已注销", "注销": status = .released
+        case "defaulted", "default", "违约": status = .defaulted
+        case "void", "作废": status = .void
+        default:
+            errors.append(FieldError(field: layout.header(.status), value: text, rule: "expected active, released, defaulted or void"))
+            return nil
+        }
+        if status == .void { return .void(reason: "imported as void") }
+        let dateText = layout.index[.statusDate].map { record.fields[$0] } ?? ""
+        guard let date = try? CivilDate.parsePast(dateText, field: layout.header(.statusDate), today: today) else {
+            errors.append(FieldError(field: layout.header(.statusDate), value: dateText,
+                                     rule: "a \(text) registration needs its date, not after today"))
+            return nil
+        }
+        if let registration, date < registration.regDate {
+            errors.append(FieldError(field: layout.header(.statusDate), value: dateText, rule: "is before the registration date \(registration.regDate)"))
+            return nil
+        }
+        return status == .released ? .release(date: date, reason: .other) : .default(date: date)
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import PledgeCore
+import PledgeIO
+import PledgeStore
+
+extension ImportEncoding: ExpressibleByArgument {}
+extension RegistrationExport.Format: ExpressibleByArgument {}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load a bank's CSV file of registrations: all rows or none.",
+        discussion: """
+            UTF-8 (with or without BOM) or GB18030, detected automatically. Header row required; columns by name in \
+            any order, English or Chinese (reg_no/登记号, reg_date/登记日期, uscc/统一社会信用代码, enterprise/企业名称, \
+            bank/质权人/贷款银行, branch/支行, amount_yuan/登记金额(元) or amount_wan/登记金额(万元), ip_type/质押物类型, \
+            ip_numbers/知识产权号/专利号, prefecture/市州, park/园区, maturity/到期日, rate/年利率(%), rywq/入园惠企, \
+            first_loan/首贷, insured/保险, notes/备注, status/状态, status_date/状态日期).
+            A row whose 登记号 is already in the ledger with the same content is skipped; with other content it is a \
+            conflict (exit 73). Any invalid row (exit 65) or conflict: nothing is written.
+            Example: pledge import SampleData/registrations.csv --dry-run
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: "auto, utf8 or gb18030.") var encoding: ImportEncoding = .auto
+    @Flag(name: .customLong("dry-run"), help: "Validate and print the summary; write nothing.") var dryRun = false
+    @Option(name: .customLong("max-errors"), help: "List at most this many problems.") var maxErrors = 100
+    @Flag(name: .customLong("ignore-unknown-columns"), help: "Skip columns pledge does not know instead of refusing the file.") var ignoreUnknownColumns = false
+    @Flag(name: .customLong("allow-bad-uscc"), help: "Accept USCCs whose only fault is the check character; recorded per entry.") var allowBadUSCC = false
+    @Flag(help: "Rows dated in a closed period are accepted and marked late.") var late = false
+
+    func validate() throws {
+        guard maxErrors >= 1 else { throw ValidationError("--max-errors must be at least 1") }
+    }
+
+    func run() throws {
+        if !dryRun { try global.requireWritable() }
+        let ledger = try global.openLedger()
+        var options = ImportOptions()
+        options.encoding = encoding
+        options.dryRun = dryRun
+        options.maxErrors = maxErrors
+        options.ignoreUnknownColumns = ignoreUnknownColumns
+        options.allowBadUSCC = allowBadUSCC
+        options.late = late
+        let bar = ProgressBar()
+        let importer = Importer(ledger: ledger, options: options, today: CivilDate.today(), progress: bar.map { b in b.update })
+        defer { bar?.finish() }
+        let summary: ImportSummary
+        do {
+            summary = try importer.run(path: file, name: file)
+        } catch {
+            bar?.finish()
+            throw error
+        }
+        bar?.finish()
+        Console.out(summary.line + (dryRun ? global.language.pick("（试运行，未写入）", " (dry run: nothing written)") : ""))
+        if !dryRun, summary.new > 0, let head = try ledger.head() { Console.out("head \(head.seq):\(head.hash)") }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every registration with its current state, as CSV that `import` reads back, or JSON.",
+        discussion: "Example: pledge export --format csv --bom --output all.csv")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "csv or json.") var format: RegistrationExport.Format = .csv
+    @Option(help: ArgumentHelp("Write to this file (replaced atomically) instead of stdout.", valueName: "file")) var output: String?
+    @Flag(help: "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly.") var bom = false
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        let sink = try OutputSink(path: output)
+        do {
+            let count = try RegistrationExport(ledger: ledger).write(format: format, bom: bom, to: sink)
+            try sink.finish()
+            if let output { Console.err(global.language.pick("已导出 \(count) 笔登记到 \(output)", "exported \(count) registrations to \(output)")) }
+        } catch {
+            sink.abandon()
+            throw error
+        }
+    }
+}
+
+/// A one-line progress bar on stderr, only when stderr is a terminal.
+final class ProgressBar {
+    private let started = Date()
+    private var drawn = false
+
+    init?() {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+    }
+
+    func update(bytes: Int64, total: Int64, rows: Int) {
+        let elapsed = Date().timeIntervalSince(started)
+        let fraction = total > 0 ? min(1, Double(bytes) / Double(total)) : 0
+        let rate = elapsed > 0 ? Double(rows) / elapsed : 0
+        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%  %d rows  %.0f rows/s  ETA %.0fs ", bar, fraction * 100, rows, rate, eta).utf8))
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+}
