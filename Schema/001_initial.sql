@@ -102,6 +102,7 @@ CREATE TABLE registration_rights (
     reg_no    TEXT NOT NULL REFERENCES registrations(reg_no),
     PRIMARY KEY (ip_number, reg_no)
 ) WITHOUT ROWID;
+CREATE INDEX registration_rights_by_reg_no ON registration_rights(reg_no);
 
 -- Enterprises by USCC with the name last written for them.
 CREATE TABLE enterprises (

@@ -68,7 +68,7 @@ public enum CanonicalEntry {
         var h = SHA256()
         h.update(data: Array(prevHash.utf8))
         h.update(data: Array(payload.utf8))
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(h.finalize())
     }
 
     /// Decodes a payload back into its envelope and event.
@@ -86,6 +86,19 @@ public enum CanonicalEntry {
         } catch {
             throw LedgerDataError("payload is not a readable entry (\(error))")
         }
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hex of a digest.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// UTC timestamp with milliseconds, `2024-03-05T08:00:00.123Z`.

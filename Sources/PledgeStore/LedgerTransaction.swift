@@ -31,9 +31,9 @@ public final class LedgerTransaction {
         let payload = try CanonicalEntry.payload(seq: seq, at: at, operator: operatorName, regNo: regNo, late: late,
                                                  event: event)
         let hash = CanonicalEntry.hash(prevHash: headHash, payload: payload)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [seq, at, operatorName, event.kind.rawValue, regNo, payload, headHash, hash])
+            """).execute(arguments: [seq, at, operatorName, event.kind.rawValue, regNo, payload, headHash, hash])
         try Projector.apply(event, seq: seq, regNo: regNo, late: late, db: db)
         headSeq = seq
         headHash = hash

@@ -18,8 +18,7 @@ enum Projector {
         case .register(let r):
             let stored = StoredRegistration(registration: r, status: .active, statusDate: nil, late: late,
                                             createdSeq: seq, updatedSeq: seq)
-            try db.execute(sql: "INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(placeholders(23)))",
-                           arguments: stored.arguments)
+            try db.cachedStatement(sql: insertRegistration).execute(arguments: stored.arguments)
             try writeRights(r, db: db)
             try upsertEnterprise(r, db: db)
             try addToTotals(stored, sign: 1, db: db)
@@ -43,6 +42,8 @@ enum Projector {
     }
 
     static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+    static let insertRegistration = "INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(placeholders(23)))"
+    static let updateRegistration = "UPDATE registrations SET (\(StoredRegistration.columns)) = (\(placeholders(23))) WHERE reg_no = ?"
 
     /// Replaces a registration's row, keeping the monthly totals in step (old contribution out, new in).
     static func update(_ regNo: String?, seq: Int64, db: Database, _ change: (inout StoredRegistration) throws -> Void) throws {
@@ -53,11 +54,11 @@ enum Projector {
         try change(&new)
         new.updatedSeq = seq
         try addToTotals(old, sign: -1, db: db)
-        try db.execute(sql: "DELETE FROM registration_rights WHERE reg_no = ?", arguments: [regNo])
-        try db.execute(sql: "DELETE FROM registrations WHERE reg_no = ?", arguments: [regNo])
-        try db.execute(sql: "INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(placeholders(23)))",
-                       arguments: new.arguments)
-        try writeRights(new.registration, db: db)
+        try db.cachedStatement(sql: updateRegistration).execute(arguments: new.arguments + [regNo])
+        if new.registration.ipNumbers != old.registration.ipNumbers {
+            try db.cachedStatement(sql: "DELETE FROM registration_rights WHERE reg_no = ?").execute(arguments: [regNo])
+            try writeRights(new.registration, db: db)
+        }
         if new.registration.uscc != old.registration.uscc || new.registration.enterprise != old.registration.enterprise {
             try upsertEnterprise(new.registration, db: db)
         }
@@ -70,8 +71,8 @@ enum Projector {
     }
 
     static func upsertEnterprise(_ r: Registration, db: Database) throws {
-        try db.execute(sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name",
-                       arguments: [r.uscc, r.enterprise])
+        try db.cachedStatement(sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
+            .execute(arguments: [r.uscc, r.enterprise])
     }
 
     /// Adds (sign 1) or removes (sign −1) one registration's contribution to the statistic.
@@ -81,17 +82,17 @@ enum Projector {
         let r = s.registration
         let key: StatementArguments = [r.regDate.yearMonth.description, r.ipType.rawValue, r.prefectureCode ?? "",
                                        r.park ?? "", r.bank, r.rywq, r.firstLoan]
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO monthly_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations,
                                       amount_fen = amount_fen + excluded.amount_fen
-            """, arguments: key + [sign, sign * r.amount.value])
+            """).execute(arguments: key + [sign, sign * r.amount.value])
         if sign < 0 {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 DELETE FROM monthly_totals WHERE month = ? AND ip_type = ? AND prefecture_code = ? AND park = ?
                   AND bank = ? AND rywq = ? AND first_loan = ? AND registrations = 0
-                """, arguments: key)
+                """).execute(arguments: key)
         }
     }
 

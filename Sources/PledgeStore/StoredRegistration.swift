@@ -63,7 +63,7 @@ extension StoredRegistration {
     }
 
     static func fetch(_ db: Database, regNo: String) throws -> StoredRegistration? {
-        try Row.fetchOne(db, sql: "SELECT \(columns) FROM registrations WHERE reg_no = ?", arguments: [regNo])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM registrations WHERE reg_no = ?"), arguments: [regNo])
             .map { try StoredRegistration(row: $0) }
     }
 }

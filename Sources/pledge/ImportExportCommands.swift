@@ -6,6 +6,7 @@ import PledgeStore
 
 extension ImportEncoding: ExpressibleByArgument {}
 extension RegistrationExport.Format: ExpressibleByArgument {}
+extension RegistrationExport.Headers: ExpressibleByArgument {}
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,18 +66,24 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write every registration with its current state, as CSV that `import` reads back, or JSON.",
-        discussion: "Example: pledge export --format csv --bom --output all.csv")
+        discussion: "Examples: pledge export --output all.csv\n          pledge export --headers zh --unit wan --bom --output 台账.csv   (for Excel)")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "csv or json.") var format: RegistrationExport.Format = .csv
     @Option(help: ArgumentHelp("Write to this file (replaced atomically) instead of stdout.", valueName: "file")) var output: String?
     @Flag(help: "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly.") var bom = false
+    @Option(help: "CSV header language: en (reg_no, …) or zh (登记号, …; names, 是/否).") var headers: RegistrationExport.Headers = .en
+    @Option(help: "CSV amount column: yuan (amount_yuan) or wan (amount_wan / 登记金额(万元)).") var unit: MoneyUnit = .yuan
+
+    func validate() throws {
+        if unit == .yi { throw ValidationError("--unit must be yuan or wan for export") }
+    }
 
     func run() throws {
         let ledger = try global.openLedger()
         let sink = try OutputSink(path: output)
         do {
-            let count = try RegistrationExport(ledger: ledger).write(format: format, bom: bom, to: sink)
+            let count = try RegistrationExport(ledger: ledger, headers: headers, unit: unit).write(format: format, bom: bom, to: sink)
             try sink.finish()
             if let output { Console.err(global.language.pick("已导出 \(count) 笔登记到 \(output)", "exported \(count) registrations to \(output)")) }
         } catch {

@@ -11,8 +11,21 @@ public struct RegistrationExport {
     static let columns: [ImportColumn] = [.regNo, .regDate, .uscc, .enterprise, .bank, .branch, .amountYuan, .ipType, .ipNumbers,
                                           .prefecture, .park, .maturity, .rate, .rywq, .firstLoan, .insured, .notes, .status, .statusDate]
 
+    /// Header language of the CSV: English (CONTRACT's names) or Chinese (what clerks' spreadsheets use).
+    public enum Headers: String, CaseIterable, Sendable { case en, zh }
+
     public var ledger: Ledger
-    public init(ledger: Ledger) { self.ledger = ledger }
+    public var headers: Headers
+    /// Unit of the amount column: yuan (`amount_yuan`) or wan (`登记金额(万元)`).
+    public var unit: MoneyUnit
+
+    public init(ledger: Ledger, headers: Headers = .en, unit: MoneyUnit = .yuan) {
+        self.ledger = ledger
+        self.headers = headers
+        self.unit = unit == .yi ? .wan : unit
+    }
+
+    var csvColumns: [ImportColumn] { Self.columns.map { $0 == .amountYuan && unit == .wan ? .amountWan : $0 } }
 
     /// Writes every registration to `sink`; returns how many.
     @discardableResult
@@ -20,9 +33,10 @@ public struct RegistrationExport {
         var count = 0
         switch format {
         case .csv:
-            try sink.write(CSVOutput.render(header: Self.columns.map { $0.headers[0] }, rows: [], bom: bom))
+            try sink.write(CSVOutput.render(header: csvColumns.map { $0.headers[headers == .zh ? 1 : 0] }, rows: [], bom: bom))
+            let reference = headers == .zh ? try ledger.reference() : nil
             try ledger.forEachRegistration { s in
-                try sink.write(CSVOutput.line(Self.csvRow(s)))
+                try sink.write(CSVOutput.line(csvRow(s, reference: reference)))
                 count += 1
             }
         case .json:
@@ -39,12 +53,16 @@ public struct RegistrationExport {
         return count
     }
 
-    static func csvRow(_ s: StoredRegistration) -> [String] {
+    /// One registration as a CSV record; with `reference` (Chinese headers) names instead of codes.
+    func csvRow(_ s: StoredRegistration, reference: ReferenceData?) -> [String] {
         let r = s.registration
-        func flag(_ b: Bool) -> String { b ? "yes" : "no" }
-        return [r.regNo, r.regDate.description, r.uscc, r.enterprise, r.bank, r.branch ?? "", r.amount.formatted(.yuan),
-                r.ipType.rawValue, r.ipNumbers.joined(separator: ";"), r.prefectureCode ?? "", r.park ?? "",
+        let zh = reference != nil
+        func flag(_ b: Bool) -> String { zh ? (b ? "是" : "否") : (b ? "yes" : "no") }
+        let prefecture = r.prefectureCode.map { code in reference?.prefecture(code: code)?.name ?? code } ?? ""
+        let amount = unit == .wan ? r.amount.wanString : r.amount.formatted(.yuan)
+        return [r.regNo, r.regDate.description, r.uscc, r.enterprise, r.bank, r.branch ?? "", amount,
+                zh ? r.ipType.chineseName : r.ipType.rawValue, r.ipNumbers.joined(separator: ";"), prefecture, r.park ?? "",
                 r.maturity?.description ?? "", r.rate ?? "", flag(r.rywq), flag(r.firstLoan), flag(r.insured), r.notes ?? "",
-                s.status.rawValue, s.statusDate?.description ?? ""]
+                zh ? s.status.chineseName : s.status.rawValue, s.statusDate?.description ?? ""]
     }
 }
