@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore"]),
         .testTarget(name: "PledgeIOTests", dependencies: ["PledgeIO", "PledgeStore", "PledgeCore"]),
-        .testTarget(name: "PledgeCLITests", dependencies: ["pledge", "PledgeCore"]),
+        .testTarget(name: "PledgeCLITests", dependencies: ["pledge", "PledgeCore"], exclude: ["Fixtures"]),
     ]
 )

@@ -18,6 +18,13 @@ public enum FailureCategory: Sendable, Equatable {
 /// Every error the libraries throw conforms: one line that says what, where and what to do.
 public protocol PledgeFailure: Error, CustomStringConvertible, Sendable {
     var category: FailureCategory { get }
+    /// True when each line already starts with its location (`FILE:ROW:COLUMN: …`, like a compiler's
+    /// diagnostics), so the CLI prints the lines as they are instead of prefixing `pledge: error:`.
+    var linesAreLocated: Bool { get }
+}
+
+extension PledgeFailure {
+    public var linesAreLocated: Bool { false }
 }
 
 /// A field value that broke a validation rule. `field` is the name the user typed

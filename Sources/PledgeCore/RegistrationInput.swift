@@ -66,10 +66,12 @@ public struct RegistrationValidator: Sendable {
                 return nil
             }
         }
-        func text(_ f: RegistrationField, max: Int = Self.maxTextLength) -> String? {
+        func text(_ f: RegistrationField, max: Int = Self.maxTextLength, multiline: Bool = false) -> String? {
             guard let v = raw(f)?.trimmingSpaces else { return nil }
-            if v.hasControlCharacters {
-                errors.append(FieldError(field: name(f), value: v, rule: "control characters (tab, newline, NUL, …) are not allowed"))
+            let checked = multiline ? v.filter { $0 != "\n" && $0 != "\r\n" && $0 != "\r" && $0 != "\t" } : v
+            if checked.hasControlCharacters {
+                errors.append(FieldError(field: name(f), value: v, rule: multiline ? "control characters other than line breaks and tabs are not allowed"
+                                                                                 : "control characters (tab, newline, NUL, …) are not allowed"))
                 return nil
             }
             if v.count > max {
@@ -156,7 +158,7 @@ public struct RegistrationValidator: Sendable {
         let rywq = attempt { try parseFlag(input[.rywq] ?? "", field: name(.rywq)) }
         let firstLoan = attempt { try parseFlag(input[.firstLoan] ?? "", field: name(.firstLoan)) }
         let insured = attempt { try parseFlag(input[.insured] ?? "", field: name(.insured)) }
-        let notes = text(.notes, max: 1000)
+        let notes = text(.notes, max: 1000, multiline: true)
 
         guard errors.isEmpty, let regNo, let regDate, let usccValue, let enterprise, let bank, let amount, let ipType,
               let rywq, let firstLoan, let insured else {

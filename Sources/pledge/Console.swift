@@ -24,7 +24,8 @@ enum Console {
 
     /// Prints every line of the failure as `pledge: error: …` and exits with its code.
     static func fail(_ failure: any PledgeFailure) -> Never {
-        for line in failure.description.split(separator: "\n") { err("pledge: error: \(line)") }
+        let prefix = failure.linesAreLocated ? "" : "pledge: error: "
+        for line in failure.description.split(separator: "\n") { err(prefix + line) }
         exit(exitCode(failure.category))
     }
 }

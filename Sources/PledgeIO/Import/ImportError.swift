@@ -56,6 +56,7 @@ public struct ImportSummary: Sendable, Equatable {
 public struct ImportRefused: PledgeFailure {
     public var summary: ImportSummary
     public var file: String
+    public var linesAreLocated: Bool { true }
     /// Invalid rows win over conflicts (65 before 73).
     public var category: FailureCategory { summary.invalid > 0 ? .badInput : .conflict }
 
@@ -73,5 +74,6 @@ public struct ImportRefused: PledgeFailure {
 public struct ImportFileError: PledgeFailure {
     public var lines: [String]
     public var category: FailureCategory
+    public var linesAreLocated: Bool { true }
     public var description: String { lines.joined(separator: "\n") }
 }

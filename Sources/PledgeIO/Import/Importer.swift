@@ -100,14 +100,8 @@ public struct Importer {
 
         let reference = try ledger.reference()
         let validator = RegistrationValidator(reference: reference, today: today, fieldName: { [layout] in layout.fieldName($0) })
-        var summary = ImportSummary()
-        summary.dryRun = options.dryRun
-        var conflicts: [String] = []
-        var unlistedConflicts = 0
-
-        func invalid(_ line: String) {
-            if summary.problems.count < options.maxErrors { summary.problems.append(line) } else { summary.unlisted += 1 }
-        }
+        let tally = Tally(maxErrors: options.maxErrors)
+        tally.summary.dryRun = options.dryRun
 
         struct Rollback: Error {}
         do {
@@ -119,38 +113,64 @@ public struct Importer {
                         guard let r = try reader.next() else { break }
                         record = r
                     } catch let e as CSVReadError {
-                        summary.invalid += 1
-                        invalid(readError(e, layout.headers))
+                        tally.invalid(readError(e, layout.headers))
                         break
                     }
                     if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
-                    summary.rows += 1
-                    if summary.rows % 4096 == 0 { progress?(reader.bytesConsumed, total, summary.rows) }
-                    try importRow(record, name: name, layout: layout, validator: validator, session: session, summary: &summary,
-                                  invalid: invalid, conflict: { line in
-                                      if conflicts.count < options.maxErrors { conflicts.append(line) } else { unlistedConflicts += 1 }
-                                  })
+                    tally.summary.rows += 1
+                    if tally.summary.rows % 4096 == 0 { progress?(reader.bytesConsumed, total, tally.summary.rows) }
+                    try importRow(record, name: name, layout: layout, validator: validator, session: session, tally: tally)
                 }
-                progress?(reader.bytesConsumed, total, summary.rows)
-                if summary.rows == 0 && summary.invalid == 0 { throw fileError(.noDataRows) }
-                if summary.invalid > 0 || summary.conflicting > 0 || options.dryRun { throw Rollback() }
+                progress?(reader.bytesConsumed, total, tally.summary.rows)
+                let s = tally.summary
+                if s.rows == 0 && s.invalid == 0 { throw fileError(.noDataRows) }
+                if s.invalid > 0 || s.conflicting > 0 || options.dryRun { throw Rollback() }
             }
         } catch is Rollback {
-            // Invalid rows are listed first, then conflicts, within --max-errors in all.
-            let room = max(0, options.maxErrors - summary.problems.count)
-            summary.problems += conflicts.prefix(room)
-            summary.unlisted += max(0, conflicts.count - room) + unlistedConflicts
+            let summary = tally.finished()
             if summary.invalid > 0 || summary.conflicting > 0 { throw ImportRefused(summary: summary, file: name) }
+            return summary
         }
-        return summary
+        return tally.finished()
+    }
+
+    /// Counts and problem lines of one import; invalid rows are listed before conflicts, within --max-errors.
+    final class Tally {
+        var summary = ImportSummary()
+        var conflicts: [String] = []
+        var unlistedConflicts = 0
+        let maxErrors: Int
+        init(maxErrors: Int) { self.maxErrors = maxErrors }
+
+        /// One invalid row, with one or more problem lines.
+        func invalid(_ lines: String...) {
+            summary.invalid += 1
+            for line in lines { listInvalid(line) }
+        }
+
+        func listInvalid(_ line: String) {
+            if summary.problems.count < maxErrors { summary.problems.append(line) } else { summary.unlisted += 1 }
+        }
+
+        func conflict(_ line: String) {
+            summary.conflicting += 1
+            if conflicts.count < maxErrors { conflicts.append(line) } else { unlistedConflicts += 1 }
+        }
+
+        func finished() -> ImportSummary {
+            var s = summary
+            let room = max(0, maxErrors - s.problems.count)
+            s.problems += conflicts.prefix(room)
+            s.unlisted += max(0, conflicts.count - room) + unlistedConflicts
+            return s
+        }
     }
 
     private func importRow(_ record: CSVRecord, name: String, layout: ImportLayout, validator: RegistrationValidator, session: ImportSession,
-                           summary: inout ImportSummary, invalid: (String) -> Void, conflict: (String) -> Void) throws {
+                           tally: Tally) throws {
         if record.fields.count != layout.width {
-            summary.invalid += 1
             let where_ = record.fields.count > layout.width ? "column \(layout.width + 1)" : layout.headers[record.fields.count]
-            invalid("\(name):\(record.row):\(where_): the row has \(record.fields.count) fields, the header has \(layout.width); check for an unquoted comma or a missing cell")
+            tally.invalid("\(name):\(record.row):\(where_): the row has \(record.fields.count) fields, the header has \(layout.width); check for an unquoted comma or a missing cell")
             return
         }
         var input = RegistrationInput(amountUnit: layout.amountUnit, allowBadUSCC: options.allowBadUSCC)
@@ -165,23 +185,21 @@ public struct Importer {
         }
         let lifecycle = statusEvent(record, layout: layout, registration: registration, errors: &errors)
         guard let registration, errors.isEmpty else {
-            summary.invalid += 1
-            for e in errors { invalid("\(name):\(record.row):\(e.description)") }
+            tally.summary.invalid += 1
+            for e in errors { tally.listInvalid("\(name):\(record.row):\(e.description)") }
             return
         }
         switch try session.add(registration, row: record.row, late: options.late) {
         case .new:
-            summary.new += 1
+            tally.summary.new += 1
             if let lifecycle { try session.append(lifecycle, regNo: registration.regNo, late: options.late, row: record.row) }
         case .unchanged:
-            summary.unchanged += 1
+            tally.summary.unchanged += 1
         case .conflict(let changes):
-            summary.conflicting += 1
-            conflict("\(name):\(record.row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
+            tally.conflict("\(name):\(record.row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
                      + Self.describe(changes) + " (ledger → file)")
         case .differsFromEarlierRow(let row, let changes):
-            summary.invalid += 1
-            invalid("\(name):\(record.row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(row) with other content: "
+            tally.invalid("\(name):\(record.row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(row) with other content: "
                     + Self.describe(changes))
         }
     }

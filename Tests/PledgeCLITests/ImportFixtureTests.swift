@@ -1,0 +1,301 @@
+import Foundation
+import Testing
+
+/// The malformed-file corpus (Fixtures/import, written by Fixtures/generate.py): each file breaks one rule.
+let fixtureDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/import")
+
+struct MalformedFile: Sendable, CustomTestStringConvertible {
+    var file: String
+    var code: Int32
+    /// Text the located error line must contain, after the `FILE:` prefix.
+    var message: String
+    var arguments: [String] = []
+    var testDescription: String { file }
+}
+
+@Suite("pledge import: the malformed-file corpus")
+struct ImportFixtureTests {
+    static let corpus: [MalformedFile] = [
+        .init(file: "bad-date-month.csv", code: 65, message: #"3:登记日期: value "2024-13-01" — expected a real date"#),
+        .init(file: "bad-date-feb29.csv", code: 65, message: #"2:登记日期: value "2023-02-29" — expected a real date"#),
+        .init(file: "bad-date-future.csv", code: 65, message: #"4:登记日期: value "2099-01-01" — the date is after today"#),
+        .init(file: "bad-date-text.csv", code: 65, message: #"2:登记日期: value "下个月""#),
+        .init(file: "bad-uscc-check.csv", code: 65, message: #"2:统一社会信用代码: value "914403001922038215" — check character should be '6'"#),
+        .init(file: "bad-uscc-letter.csv", code: 65, message: #"3:统一社会信用代码: value "91440300192203821O" — character 'O' is not allowed"#),
+        .init(file: "bad-uscc-length.csv", code: 65, message: "4:统一社会信用代码: value \"9144030019220382\" — a 统一社会信用代码 has 18 characters"),
+        .init(file: "bad-patent-check.csv", code: 65, message: #"2:专利号: value "201710601862.5" — check digit should be '3'"#),
+        .init(file: "bad-patent-type.csv", code: 65, message: #"3:专利号: value "201750601862.3" — type digit '5'"#),
+        .init(file: "bad-trademark.csv", code: 65, message: #"4:专利号: value "TM-12" — a trademark registration number is digits"#),
+        .init(file: "amount-negative.csv", code: 65, message: #"2:登记金额(万元): value "-100" — the amount must not be negative"#),
+        .init(file: "amount-zero.csv", code: 65, message: #"3:登记金额(万元): value "0" — the amount must be greater than zero"#),
+        .init(file: "amount-huge.csv", code: 65, message: #"4:登记金额(万元): value "99999999999999999" — the amount is too large"#),
+        .init(file: "amount-too-precise-wan.csv", code: 65, message: #"2:登记金额(万元): value "1.1234567" — at most 6 decimals"#),
+        .init(file: "amount-too-precise-yuan.csv", code: 65, message: #"2:amount_yuan: value "100.123" — at most 2 decimals"#),
+        .init(file: "amount-bad-grouping.csv", code: 65, message: #"3:登记金额(万元): value "1,23,4" — thousands separators"#),
+        .init(file: "amount-text.csv", code: 65, message: #"4:登记金额(万元): value "两千" — expected a decimal number"#),
+        .init(file: "missing-required-column.csv", code: 65, message: "1:uscc: missing required column uscc or 统一社会信用代码"),
+        .init(file: "missing-amount-column.csv", code: 65, message: "1:amount_yuan: missing the amount column"),
+        .init(file: "two-amount-columns.csv", code: 65, message: "1:登记金额(万元): two amount columns"),
+        .init(file: "duplicate-column.csv", code: 65, message: "1:贷款银行: duplicate column"),
+        .init(file: "unknown-column.csv", code: 65, message: "1:客户经理: unknown column"),
+        .init(file: "empty-header-cell.csv", code: 65, message: "1:column 12: the header cell is empty"),
+        .init(file: "unterminated-quote.csv", code: 65, message: "3:企业名称: a quoted field opens here and never closes"),
+        .init(file: "text-after-quote.csv", code: 65, message: "2:企业名称: text after a closing quote"),
+        .init(file: "too-many-fields.csv", code: 65, message: "3:column 12: the row has 12 fields, the header has 11"),
+        .init(file: "too-few-fields.csv", code: 65, message: "2:入园惠企: the row has 10 fields, the header has 11"),
+        .init(file: "empty.csv", code: 65, message: "1: the file is empty"),
+        .init(file: "blank-lines-only.csv", code: 65, message: "1: the file is empty"),
+        .init(file: "header-only.csv", code: 65, message: "2: the file has a header but no data rows"),
+        .init(file: "bom-gb18030-mix.csv", code: 65, message: "3:企业名称: not valid UTF-8; the file starts with a UTF-8 BOM"),
+        .init(file: "duplicate-regno-different.csv", code: 65,
+              message: #"5:登记号: value "Y2024620000001" — the same 登记号 is on row 2 with other content: amountFen 2000000000 → 2001000000"#),
+        .init(file: "unknown-bank.csv", code: 65, message: #"2:质权人: value "火星银行" — unknown bank"#),
+        .init(file: "unknown-park.csv", code: 65, message: #"4:园区: value "火星产业园" — unknown park"#),
+        .init(file: "unknown-prefecture.csv", code: 65, message: #"2:市州: value "上海市" — unknown prefecture"#),
+        .init(file: "park-prefecture-mismatch.csv", code: 65, message: #"2:市州: value "白银市" — park 兰州高新技术产业开发区 counts under 兰州市"#),
+        .init(file: "maturity-before-registration.csv", code: 65, message: #"2:到期日: value "2024-03-04" — maturity is before the registration date"#),
+        .init(file: "bad-flag.csv", code: 65, message: #"3:入园惠企: value "也许" — expected 是/否"#),
+        .init(file: "bad-ip-type.csv", code: 65, message: #"2:质押物类型: value "房产""#),
+        .init(file: "control-character.csv", code: 65, message: #"3:企业名称: value "甘肃\u{1}公司" — control characters"#),
+        .init(file: "nul-character.csv", code: 65, message: #"4:企业名称: value "甘肃\u{0}公司" — control characters"#),
+        .init(file: "regno-too-long.csv", code: 65, message: "2:登记号: value \"\(String(repeating: "Y", count: 41))\" — at most 40 characters"),
+        .init(file: "regno-empty.csv", code: 65, message: #"3:登记号: value "" — is required"#),
+        .init(file: "bad-rate.csv", code: 65, message: #"2:年利率(%): value "150" — expected an annual rate"#),
+        .init(file: "bad-status.csv", code: 65, message: #"3:状态: value "不明" — expected active, released, defaulted or void"#),
+        .init(file: "released-without-date.csv", code: 65, message: "2:status_date: value \"\" — a 已注销 registration needs its date"),
+        .init(file: "multiline-then-bad-date.csv", code: 65, message: #"3:登记日期: value "2024-02-30""#),
+        .init(file: "crlf-bad-date.csv", code: 65, message: #"4:登记日期: value "2024-04-31""#),
+        .init(file: "gb18030-forced-utf8.csv", code: 65, message: "1:column 1: not valid UTF-8; the file may be GB18030", arguments: ["--encoding", "utf8"]),
+        .init(file: "missing-file.csv", code: 66, message: " no such file"),
+    ]
+
+    @Test("each malformed file: the documented line at the right row and column, the exit code, the ledger unchanged",
+          arguments: corpus)
+    func malformed(_ c: MalformedFile) throws {
+        let s = try CLISandbox()
+        try s.run(["register", "--reg-no", "EXISTING-1", "--date", "2023-01-01", "--uscc", CLISandbox.validUSCC, "--enterprise", "x",
+                   "--bank", "兰州银行", "--amount", "1", "--unit", "wan", "--ip", "97101765.4"])
+        let before = try s.snapshot()
+        let path = fixtureDirectory.appendingPathComponent(c.file).path
+        let out = try s.run(["import", path] + c.arguments)
+        #expect(out.code == c.code, "\(out.stderr)")
+        let lines = out.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix(path + ":" + c.message) || $0.hasPrefix(path + ":") && $0.contains(c.message) },
+                "expected \(path):\(c.message) in\n\(out.stderr)")
+        #expect(!out.stderr.contains("Fatal error"))
+        #expect(out.stdout.isEmpty)
+        #expect(try s.snapshot() == before)
+    }
+
+    @Test("the corpus holds at least 40 malformed files and each is in the table")
+    func corpusComplete() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixtureDirectory.path).filter { $0.hasSuffix(".csv") }
+        let malformed = files.filter { !$0.hasPrefix("valid") && !$0.hasPrefix("conflict") && $0 != "duplicate-regno-same.csv" && $0 != "many-invalid-rows.csv" }
+        #expect(malformed.count >= 40)
+        let covered = Set(Self.corpus.map(\.file))
+        #expect(Set(malformed).subtracting(covered).isEmpty, "untested fixtures: \(Set(malformed).subtracting(covered))")
+    }
+
+    @Test("a refused import ends with the summary and says nothing was written")
+    func refusalSummary() throws {
+        let s = try CLISandbox()
+        let path = fixtureDirectory.appendingPathComponent("bad-date-month.csv").path
+        let out = try s.run(["import", path])
+        let lines = out.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[1] == "2 new, 0 unchanged, 0 conflicting, 1 invalid")
+        #expect(lines[2] == "\(path): import refused, nothing was written; fix the rows above and import the file again")
+    }
+
+    @Test("--max-errors caps the listing; the summary still counts every invalid row")
+    func maxErrors() throws {
+        let s = try CLISandbox()
+        let path = fixtureDirectory.appendingPathComponent("many-invalid-rows.csv").path
+        let out = try s.run(["import", path, "--max-errors", "2"])
+        #expect(out.code == 65)
+        let lines = out.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix(path + ":") && $0.contains("统一社会信用代码") }.count == 2)
+        #expect(lines.contains("… 3 more problems not listed (raise --max-errors to see them)"))
+        #expect(lines.contains("0 new, 0 unchanged, 0 conflicting, 5 invalid"))
+        #expect(try s.run(["import", path, "--max-errors", "0"]).code == 64)
+    }
+}
+
+@Suite("pledge import and export, end to end")
+struct ImportExportTests {
+    func fixture(_ name: String) -> String { fixtureDirectory.appendingPathComponent(name).path }
+
+    static let registrationsDump = """
+        SELECT group_concat(reg_no || '|' || reg_date || '|' || ip_type || '|' || uscc || '|' || enterprise || '|' || bank || '|' ||
+               coalesce(branch, '') || '|' || amount_fen || '|' || ip_numbers || '|' || coalesce(park, '') || '|' ||
+               coalesce(prefecture_code, '') || '|' || coalesce(maturity, '') || '|' || coalesce(rate, '') || '|' || rywq || first_loan ||
+               insured || '|' || coalesce(notes, '') || '|' || status || '|' || coalesce(status_date, ''), char(10))
+        FROM (SELECT * FROM registrations ORDER BY reg_no)
+        """
+
+    @Test("a valid file imports; amounts, dates, aliases and units are canonical in the ledger")
+    func importsValid() throws {
+        let s = try CLISandbox()
+        let out = try s.run(["import", fixture("valid-zh-bom.csv")])
+        #expect(out.code == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix("3 new, 0 unchanged, 0 conflicting, 0 invalid\n"))
+        #expect(out.stdout.contains("head 5:"))
+        #expect(try s.sqlite("SELECT reg_no, reg_date, bank, amount_fen, ip_type, ip_numbers, park, prefecture_code, rywq FROM registrations ORDER BY reg_no") == """
+            Y2024620000001|2024-03-05|兰州银行|2000000000|patent|ZL201710601862.3|兰州高新技术产业开发区|620100|1
+            Y2024620000002|2024-04-08|中国工商银行甘肃省分行|1234500000|patent|ZL97101765.4;ZL201410362077.3|||0
+            Y2024620000003|2024-05-09|甘肃银行|88000001|trademark|12345678|兰州新区|620100|0
+            """)
+        #expect(try s.sqlite("SELECT count(DISTINCT at), count(*) FROM entries WHERE kind = 'register'") == "1|3")
+    }
+
+    @Test("re-importing the same file changes nothing: all rows unchanged, exit 0")
+    func idempotent() throws {
+        let s = try CLISandbox()
+        try s.run(["import", fixture("valid-zh-bom.csv")])
+        let before = try s.snapshot()
+        let again = try s.run(["import", fixture("valid-zh-crlf.csv")])
+        #expect(again.code == 0)
+        #expect(again.stdout == "0 new, 3 unchanged, 0 conflicting, 0 invalid\n")
+        #expect(try s.snapshot() == before)
+    }
+
+    @Test("GB18030, UTF-8 with BOM and CRLF files give identical registrations")
+    func encodings() throws {
+        var dumps: Set<String> = []
+        for (file, args) in [("valid-zh-bom.csv", []), ("valid-gb18030.csv", []), ("valid-gb18030.csv", ["--encoding", "gb18030"]),
+                             ("valid-zh-crlf.csv", ["--encoding", "utf8"])] {
+            let s = try CLISandbox()
+            let out = try s.run(["import", fixture(file)] + args)
+            #expect(out.code == 0, "\(file): \(out.stderr)")
+            dumps.insert(try s.sqlite(Self.registrationsDump))
+        }
+        #expect(dumps.count == 1)
+    }
+
+    @Test("English headers, quoted commas, quotes and newlines, blank trailing lines")
+    func englishFile() throws {
+        let s = try CLISandbox()
+        let out = try s.run(["import", fixture("valid-en.csv")])
+        #expect(out.code == 0, "\(out.stderr)")
+        #expect(try s.sqlite("SELECT enterprise, notes, amount_fen, rate, rywq, first_loan FROM registrations WHERE reg_no = 'E-1'")
+                == "Gansu \"Longyuan\", Ltd.|line one\nline two, with comma|100000000|3.85|1|0")
+        #expect(try s.sqlite("SELECT ip_type, prefecture_code, park FROM registrations WHERE reg_no = 'E-2'") == "copyright|620400|白银高新技术产业开发区")
+    }
+
+    @Test("a row that differs from the ledger is a conflict: exit 73, the differing field shown, nothing written")
+    func conflict() throws {
+        let s = try CLISandbox()
+        try s.run(["import", fixture("valid-zh-bom.csv")])
+        let before = try s.snapshot()
+        let out = try s.run(["import", fixture("conflict-amount.csv")])
+        #expect(out.code == 73)
+        #expect(out.stderr.contains(fixture("conflict-amount.csv") + ":3:登记号: 登记号 Y2024620000002 is in the ledger with other content: amountFen 1234500000 → 1300000000 (ledger → file)"))
+        #expect(out.stderr.contains("0 new, 2 unchanged, 1 conflicting, 0 invalid"))
+        #expect(try s.snapshot() == before)
+    }
+
+    @Test("invalid rows win over conflicts: exit 65")
+    func invalidBeatsConflict() throws {
+        let s = try CLISandbox()
+        try s.run(["import", fixture("valid-zh-bom.csv")])
+        let before = try s.snapshot()
+        let out = try s.run(["import", fixture("conflict-and-invalid.csv")])
+        #expect(out.code == 65)
+        #expect(out.stderr.contains("1 conflicting, 1 invalid"))
+        #expect(try s.snapshot() == before)
+    }
+
+    @Test("a row equal to the registration as first recorded is unchanged even after a correction")
+    func unchangedAfterCorrection() throws {
+        let s = try CLISandbox()
+        try s.run(["import", fixture("valid-zh-bom.csv")])
+        #expect(try s.run(["correct", "Y2024620000001", "--field", "branch", "--value", "科技支行", "--reason", "补支行"]).code == 0)
+        let again = try s.run(["import", fixture("valid-zh-bom.csv")])
+        #expect(again.code == 0, "\(again.stderr)")
+        #expect(again.stdout.hasPrefix("0 new, 3 unchanged"))
+    }
+
+    @Test("the same row twice in one file is imported once")
+    func sameRowTwice() throws {
+        let s = try CLISandbox()
+        let out = try s.run(["import", fixture("duplicate-regno-same.csv")])
+        #expect(out.stdout.hasPrefix("3 new, 1 unchanged, 0 conflicting, 0 invalid"))
+    }
+
+    @Test("--dry-run validates and writes nothing; a read-only ledger refuses imports, dry or not")
+    func dryRun() throws {
+        let s = try CLISandbox()
+        let before = try s.snapshot()
+        let out = try s.run(["import", fixture("valid-zh-bom.csv"), "--dry-run"])
+        #expect(out.code == 0, "\(out.stderr)")
+        #expect(out.stdout == "3 new, 0 unchanged, 0 conflicting, 0 invalid (dry run: nothing written)\n")
+        #expect(try s.snapshot() == before)
+        let bad = try s.run(["import", fixture("bad-date-month.csv"), "--dry-run"])
+        #expect(bad.code == 65)
+        for dry in [[], ["--dry-run"]] {
+            let ro = try s.run(["--read-only", "import", fixture("valid-zh-bom.csv")] + dry)
+            #expect(ro.code == 74)
+        }
+        #expect(try s.snapshot() == before)
+    }
+
+    @Test("--ignore-unknown-columns skips them")
+    func ignoreUnknown() throws {
+        let s = try CLISandbox()
+        let out = try s.run(["import", fixture("unknown-column.csv"), "--ignore-unknown-columns"])
+        #expect(out.code == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix("3 new"))
+    }
+
+    @Test("export CSV re-imports to identical registrations, statuses included; JSON parses with fen and 万元")
+    func roundTrip() throws {
+        let a = try CLISandbox(initialize: false)
+        #expect(try a.run(["demo", "--loans", "300", "--seed", "11"]).code == 0)
+        let first = try a.sqlite("SELECT reg_no FROM registrations WHERE status = 'active' ORDER BY reg_no LIMIT 1")
+        #expect(try a.run(["correct", first, "--field", "notes", "--value", "=SUM(A1) \"危险\", 多行", "--reason", "test"]).code == 0)
+        for (headers, unit) in [("en", "yuan"), ("zh", "wan")] {
+            let file = a.directory.appendingPathComponent("export-\(headers).csv").path
+            let export = try a.run(["export", "--output", file, "--headers", headers, "--unit", unit, "--bom"])
+            #expect(export.code == 0, "\(export.stderr)")
+            #expect(export.stderr.contains("300"))
+            let b = try CLISandbox()
+            let imported = try b.run(["import", file])
+            #expect(imported.code == 0, "\(imported.stderr)")
+            #expect(imported.stdout.hasPrefix("300 new, 0 unchanged, 0 conflicting, 0 invalid"))
+            #expect(try b.sqlite(Self.registrationsDump) == (try a.sqlite(Self.registrationsDump)))
+            #expect(try b.sqlite("SELECT * FROM monthly_totals ORDER BY 1,2,3,4,5,6,7") == (try a.sqlite("SELECT * FROM monthly_totals ORDER BY 1,2,3,4,5,6,7")))
+        }
+        let csv = try a.run(["export"])
+        #expect(csv.stdout.hasPrefix("reg_no,reg_date,uscc,enterprise,bank,branch,amount_yuan,"))
+        #expect(csv.stdout.contains("\"'=SUM(A1) \"\"危险\"\", 多行\""), "a formula-looking cell is neutralised and quoted")
+        let json = try a.run(["export", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let rows = object["registrations"] as! [[String: Any]]
+        #expect(rows.count == 300)
+        #expect(object["count"] as? Int == 300)
+        let total = rows.reduce(0) { $0 + ($1["amountFen"] as! Int) }
+        #expect("\(total)" == (try a.sqlite("SELECT sum(amount_fen) FROM registrations")))
+    }
+
+    @Test("the SampleData files import; the GB18030 copy gives the same registrations as the UTF-8 one")
+    func sampleData() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var dumps: [String] = []
+        for (file, count) in [("registrations.csv", 2000), ("registrations-gb18030.csv", 2000), ("registrations-en.csv", 12)] {
+            let s = try CLISandbox()
+            let out = try s.run(["import", root.appendingPathComponent("SampleData/\(file)").path])
+            #expect(out.code == 0, "\(file): \(out.stderr)")
+            #expect(out.stdout.hasPrefix("\(count) new, 0 unchanged, 0 conflicting, 0 invalid"))
+            dumps.append(try s.sqlite(Self.registrationsDump))
+        }
+        #expect(dumps[0] == dumps[1])
+    }
+
+    @Test("export to an unwritable place fails with exit 74 and leaves no partial file")
+    func exportUnwritable() throws {
+        let s = try CLISandbox()
+        let out = try s.run(["export", "--output", "/nonexistent-dir/x.csv"])
+        #expect(out.code == 74)
+        #expect(out.stderr.contains("cannot write /nonexistent-dir/x.csv"))
+    }
+}
