@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: no I/O, no SQLite, no printing.
@@ -46,7 +47,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PledgeIO", dependencies: ["PledgeCore", "PledgeStore"]),
+        .target(name: "PledgeIO", dependencies: ["PledgeCore", "PledgeStore", .product(name: "Mustache", package: "swift-mustache")]),
         .executableTarget(
             name: "pledge",
             dependencies: [

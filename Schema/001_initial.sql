@@ -91,7 +91,9 @@ CREATE TABLE registrations (
     created_seq     INTEGER NOT NULL,
     updated_seq     INTEGER NOT NULL
 );
-CREATE INDEX registrations_by_date ON registrations(reg_date);
+-- Covering the statistic's filters, so counts over a date range (partial months, enterprises served)
+-- read the index alone.
+CREATE INDEX registrations_by_date ON registrations(reg_date, ip_type, status, amount_fen, uscc);
 CREATE INDEX registrations_by_park ON registrations(park, reg_date) WHERE park IS NOT NULL;
 CREATE INDEX registrations_by_bank ON registrations(bank, reg_date);
 CREATE INDEX registrations_by_uscc ON registrations(uscc);
@@ -114,6 +116,38 @@ CREATE TABLE enterprises (
 -- the count of non-void registrations. park/prefecture_code are '' when not recorded.
 CREATE TABLE monthly_totals (
     month           TEXT NOT NULL,                       -- substr(reg_date, 1, 7)
+    ip_type         TEXT NOT NULL,
+    prefecture_code TEXT NOT NULL,
+    park            TEXT NOT NULL,
+    bank            TEXT NOT NULL,
+    rywq            INTEGER NOT NULL,
+    first_loan      INTEGER NOT NULL,
+    registrations   INTEGER NOT NULL,
+    amount_fen      INTEGER NOT NULL,
+    PRIMARY KEY (month, ip_type, prefecture_code, park, bank, rywq, first_loan)
+) WITHOUT ROWID;
+
+-- Count and amount per IP type and current status (outstanding balance = active), maintained on every write.
+CREATE TABLE status_totals (
+    ip_type       TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    registrations INTEGER NOT NULL,
+    amount_fen    INTEGER NOT NULL,
+    PRIMARY KEY (ip_type, status)
+) WITHOUT ROWID;
+
+-- Closed months ('period-close' entries): the journal head at closing and the month's frozen totals.
+CREATE TABLE periods (
+    month         TEXT PRIMARY KEY,                      -- YYYY-MM
+    seq           INTEGER NOT NULL,                      -- the period-close entry
+    head_seq      INTEGER NOT NULL,                      -- journal head when the month was closed
+    head_hash     TEXT NOT NULL,
+    registrations INTEGER NOT NULL,                      -- the month's frozen count (every IP type)
+    amount_fen    INTEGER NOT NULL                       -- the month's frozen amount (every IP type)
+);
+-- The closed month's monthly_totals rows as they were at closing (what `report monthly --as-closed` reads).
+CREATE TABLE period_totals (
+    month           TEXT NOT NULL REFERENCES periods(month),
     ip_type         TEXT NOT NULL,
     prefecture_code TEXT NOT NULL,
     park            TEXT NOT NULL,

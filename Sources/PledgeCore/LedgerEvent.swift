@@ -12,6 +12,8 @@ public enum LedgerEvent: Sendable, Equatable {
     case release(date: CivilDate, reason: ReleaseReason)
     case `default`(date: CivilDate)
     case extend(from: CivilDate?, to: CivilDate)
+    /// A month closed: its totals and the journal head frozen.
+    case periodClose(PeriodClose)
 
     public var kind: EntryKind {
         switch self {
@@ -23,12 +25,13 @@ public enum LedgerEvent: Sendable, Equatable {
         case .release: .release
         case .default: .default
         case .extend: .extend
+        case .periodClose: .periodClose
         }
     }
 }
 
 public enum EntryKind: String, CaseIterable, Sendable, Codable {
-    case reference, target, register, correct, void, release, `default`, extend
+    case reference, target, register, correct, void, release, `default`, extend, periodClose = "period-close"
 }
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
@@ -78,6 +81,7 @@ extension LedgerEvent {
         case .release(let date, let reason): try encode(ReleaseData(date: date, reason: reason))
         case .default(let date): try encode(DateData(date: date))
         case .extend(let from, let to): try encode(ExtendData(from: from, maturity: to))
+        case .periodClose(let p): try encode(p)
         }
     }
 
@@ -96,6 +100,7 @@ extension LedgerEvent {
         case .release: let r = try d(ReleaseData.self); return .release(date: r.date, reason: r.reason)
         case .default: return .default(date: try d(DateData.self).date)
         case .extend: let e = try d(ExtendData.self); return .extend(from: e.from, to: e.maturity)
+        case .periodClose: return .periodClose(try d(PeriodClose.self))
         }
     }
 }

@@ -14,6 +14,8 @@ public final class ImportSession {
         case conflict([FieldChange])
         /// Earlier in this file with other content.
         case differsFromEarlierRow(row: Int, changes: [FieldChange])
+        /// New, but dated in a closed month and not declared late.
+        case inClosedPeriod(month: String)
     }
 
     let tx: LedgerTransaction
@@ -38,6 +40,9 @@ public final class ImportSession {
             // when the row equals the registration as first recorded.
             if let original = try originalRegistration(r.regNo), Self.differences(original, r).isEmpty { return .unchanged }
             return .conflict(changes)
+        }
+        if !late, try tx.closedMonths().contains(r.regDate.yearMonth.description) {
+            return .inClosedPeriod(month: r.regDate.yearMonth.description)
         }
         let entry = try append(.register(r), regNo: r.regNo, late: late, row: row)
         return .new(seq: entry.seq)

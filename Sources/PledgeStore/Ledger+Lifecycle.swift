@@ -15,6 +15,7 @@ extension Ledger {
     public func register(_ r: Registration, late: Bool = false) throws -> AppendedEntry {
         try write { tx in
             guard try tx.registration(r.regNo) == nil else { throw StoreError.registrationExists(regNo: r.regNo) }
+            try tx.requireOpen(r.regDate, regNo: r.regNo, late: late)
             return try tx.append(.register(r), regNo: r.regNo, late: late)
         }
     }
@@ -29,6 +30,8 @@ extension Ledger {
                 throw StoreError.invalidTransition(regNo: regNo, detail: "it is void and cannot be corrected")
             }
             let new = try corrected(current)
+            try tx.requireOpen(current.registration.regDate, regNo: regNo, late: late)
+            try tx.requireOpen(new.regDate, regNo: regNo, late: late)
             let changes = RegistrationField.allCases.compactMap { f -> FieldChange? in
                 let a = current.registration.canonicalText(f), b = new.canonicalText(f)
                 return a == b ? nil : FieldChange(field: f.journalKey, from: a, to: b)
@@ -47,6 +50,7 @@ extension Ledger {
         try write { tx in
             let current = try existing(regNo, tx)
             guard current.status != .void else { throw StoreError.invalidTransition(regNo: regNo, detail: "it is already void") }
+            try tx.requireOpen(current.registration.regDate, regNo: regNo, late: late)
             return try tx.append(.void(reason: reason), regNo: regNo, late: late)
         }
     }
@@ -86,6 +90,25 @@ extension Ledger {
             }
             try requireOnOrAfterRegistration(maturity, current, "--maturity")
             return try tx.append(.extend(from: old, to: maturity), regNo: regNo)
+        }
+    }
+
+    /// Closes `month`: records its totals (every group, every IP type) and the journal head as one entry.
+    public func closePeriod(_ month: YearMonth, today: CivilDate) throws -> (AppendedEntry, PeriodClose) {
+        guard month.lastDay <= today else { throw StoreError.periodNotOver(month: month.description) }
+        return try write { tx in
+            guard try !tx.closedMonths().contains(month.description) else {
+                throw StoreError.periodAlreadyClosed(month: month.description)
+            }
+            let totals = try Row.fetchAll(tx.db, sql: """
+                SELECT ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen FROM monthly_totals
+                WHERE month = ? ORDER BY ip_type, prefecture_code, park, bank, rywq, first_loan
+                """, arguments: [month.description]).map {
+                PeriodClose.Total(ipType: $0["ip_type"], prefectureCode: $0["prefecture_code"], park: $0["park"], bank: $0["bank"],
+                                  rywq: $0["rywq"], firstLoan: $0["first_loan"], registrations: $0["registrations"], amountFen: $0["amount_fen"])
+            }
+            let close = PeriodClose(month: month, headSeq: tx.headSeq, headHash: tx.headHash, totals: totals)
+            return (try tx.append(.periodClose(close)), close)
         }
     }
 

@@ -35,19 +35,60 @@ public struct MonthlyTotal: Sendable, Equatable {
 extension Ledger {
     /// The statistic per month (and group) from `from` to `to`, for `ipType` (nil: every type).
     /// Months without registrations are absent. Cost grows with months × groups, not registrations.
+    /// `source` picks the figures: the live aggregate, or for closed months the totals frozen at closing
+    /// (`asClosed`), or only the frozen totals of closed months (`frozenOnly`).
+    public enum Source: Sendable { case live, asClosed, frozenOnly }
+
     public func monthlyTotals(from: YearMonth, to: YearMonth, by grouping: MonthlyGrouping?,
-                              ipType: IPType?) throws -> [MonthlyTotal] {
+                              ipType: IPType?, source: Source = .live) throws -> [MonthlyTotal] {
         guard from <= to else { return [] }
         return try read { db in
             let group = grouping.map { "CAST(\($0.column) AS TEXT)" } ?? "NULL"
             let typeClause = ipType == nil ? "" : " AND ip_type = ?"
             let args: StatementArguments = [from.description, to.description] + (ipType.map { [$0.rawValue] } ?? [])
+            let columns = "month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen"
+            let table: String = switch source {
+            case .live: "monthly_totals"
+            case .frozenOnly: "period_totals"
+            case .asClosed: """
+                (SELECT \(columns) FROM monthly_totals WHERE month NOT IN (SELECT month FROM periods)
+                 UNION ALL SELECT \(columns) FROM period_totals)
+                """
+            }
             return try Row.fetchAll(db, sql: """
-                SELECT month, \(group) AS grp, sum(registrations) AS n, sum(amount_fen) AS fen FROM monthly_totals
+                SELECT month, \(group) AS grp, sum(registrations) AS n, sum(amount_fen) AS fen FROM \(table)
                 WHERE month BETWEEN ? AND ?\(typeClause) GROUP BY month, grp ORDER BY month, grp
                 """, arguments: args).map { row in
                 guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("monthly_totals has a bad month") }
                 return MonthlyTotal(month: month, group: row["grp"], registrations: row["n"], amount: Fen(row["fen"]))
+            }
+        }
+    }
+}
+
+/// A closed month as `period list` shows it.
+public struct ClosedPeriod: Sendable, Equatable {
+    public var month: YearMonth
+    public var seq: Int64
+    public var headSeq: Int64
+    public var headHash: String
+    public var registrations: Int
+    public var amount: Fen
+    public var closedAt: String
+    public var closedBy: String
+}
+
+extension Ledger {
+    public func closedPeriods() throws -> [ClosedPeriod] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.month, p.seq, p.head_seq, p.head_hash, p.registrations, p.amount_fen, e.at, e.operator
+                FROM periods p JOIN entries e ON e.seq = p.seq ORDER BY p.month
+                """).map { row in
+                guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("periods has a bad month") }
+                return ClosedPeriod(month: month, seq: row["seq"], headSeq: row["head_seq"], headHash: row["head_hash"],
+                                    registrations: row["registrations"], amount: Fen(row["amount_fen"]), closedAt: row["at"],
+                                    closedBy: row["operator"])
             }
         }
     }

@@ -84,37 +84,50 @@ extension Ledger {
     }
 
     static func statistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?) throws -> (registrations: Int, amount: Fen) {
+        let total = try groupedStatistic(db, from: from, to: to, ipType: ipType, by: nil)[""]
+        return (total?.registrations ?? 0, total?.amount ?? .zero)
+    }
+
+    /// Count and amount of non-void registrations dated `from`…`to` of `ipType` (nil: all), per value of
+    /// `column` (a `monthly_totals` key column; nil: one group ""). Whole months come from `monthly_totals`,
+    /// partial months at either end from `registrations`, so the cost does not grow with the ledger.
+    static func groupedStatistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?,
+                                 by column: String?) throws -> [String: (registrations: Int, amount: Fen)] {
+        var result: [String: (registrations: Int, amount: Fen)] = [:]
+        guard from <= to else { return result }
         let typeClause = ipType == nil ? "" : " AND ip_type = ?"
         let typeArg: StatementArguments = ipType.map { [$0.rawValue] } ?? []
-        var count = 0
-        var amount: Int64 = 0
+        let group = column.map { "CAST(coalesce(\($0), '') AS TEXT)" } ?? "''"
+        func add(_ rows: [Row]) {
+            for row in rows {
+                let key: String = row["grp"]
+                let old = result[key] ?? (0, .zero)
+                result[key] = (old.registrations + (row["n"] as Int), old.amount + Fen(row["fen"] as Int64))
+            }
+        }
         func addDays(_ a: CivilDate, _ b: CivilDate) throws {
             guard a <= b else { return }
-            let row = try Row.fetchOne(db, sql: """
-                SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
-                WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause)
-                """, arguments: [a.description, b.description] + typeArg)!
-            count += row["n"]
-            amount += row["fen"]
+            add(try Row.fetchAll(db, sql: """
+                SELECT \(group) AS grp, count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
+                WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
+                """, arguments: [a.description, b.description] + typeArg))
         }
         let firstFull = from.day == 1 ? from.yearMonth : from.yearMonth.advanced(by: 1)
         let lastFull = to.isLastDayOfMonth ? to.yearMonth : to.yearMonth.advanced(by: -1)
         if firstFull <= lastFull {
-            let row = try Row.fetchOne(db, sql: """
-                SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM monthly_totals
-                WHERE month BETWEEN ? AND ?\(typeClause)
-                """, arguments: [firstFull.description, lastFull.description] + typeArg)!
-            count += row["n"]
-            amount += row["fen"]
+            add(try Row.fetchAll(db, sql: """
+                SELECT \(group) AS grp, coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM monthly_totals
+                WHERE month BETWEEN ? AND ?\(typeClause) GROUP BY grp
+                """, arguments: [firstFull.description, lastFull.description] + typeArg))
             try addDays(from, firstFull.firstDay.adding(days: -1)!)
             try addDays(lastFull.lastDay.adding(days: 1)!, to)
         } else {
             try addDays(from, to)
         }
-        return (count, Fen(amount))
+        return result.filter { $0.value.registrations != 0 || $0.value.amount != .zero }
     }
 
-    /// TargetProgress against `target` counted up to `asOf`.
+    /// Progress against `target` counted up to `asOf`.
     public func progress(target: Target, asOf: CivilDate) throws -> TargetProgress {
         try read { db in
             let countedTo = min(target.to, asOf)
@@ -135,6 +148,62 @@ extension Ledger {
             }
             return TargetProgress(target: target, asOf: asOf, achieved: achieved.amount, registrations: achieved.registrations,
                             trailing12Months: trailing.amount, reachedIn: reachedIn)
+        }
+    }
+}
+
+/// The figures `report progress` shows beside the target: who was served and where the money went.
+public struct ProgressDetails: Sendable, Equatable {
+    public struct Share: Sendable, Equatable {
+        public var name: String
+        public var registrations: Int
+        public var amount: Fen
+    }
+
+    /// Current amount and count of active registrations of the target's type (not limited to the window).
+    public var outstanding: Fen
+    public var outstandingRegistrations: Int
+    /// Distinct USCCs among the counted registrations.
+    public var enterprisesServed: Int
+    public var firstLoans: Share
+    public var rywq: Share
+    public var topPrefectures: [Share]
+    public var topParks: [Share]
+    public var topBanks: [Share]
+}
+
+extension Ledger {
+    /// Details for `report progress`: the same registrations as `progress` counts.
+    public func progressDetails(target: Target, asOf: CivilDate, top: Int = 5) throws -> ProgressDetails {
+        try read { db in
+            let from = target.from, to = min(target.to, asOf)
+            let typeClause = target.ipType == nil ? "" : " AND ip_type = ?"
+            let typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
+            let outstanding = try Row.fetchOne(db, sql: """
+                SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM status_totals
+                WHERE status = 'active'\(typeClause)
+                """, arguments: typeArg)!
+            let served = from <= to ? try Int.fetchOne(db, sql: """
+                SELECT count(DISTINCT uscc) FROM registrations WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause)
+                """, arguments: [from.description, to.description] + typeArg)! : 0
+            func grouped(_ column: String) throws -> [String: (registrations: Int, amount: Fen)] {
+                try Ledger.groupedStatistic(db, from: from, to: to, ipType: target.ipType, by: column)
+            }
+            func share(_ g: [String: (registrations: Int, amount: Fen)], _ key: String, _ name: String) -> ProgressDetails.Share {
+                ProgressDetails.Share(name: name, registrations: g[key]?.registrations ?? 0, amount: g[key]?.amount ?? .zero)
+            }
+            func topList(_ column: String, name: (String) -> String) throws -> [ProgressDetails.Share] {
+                try grouped(column).filter { !$0.key.isEmpty }
+                    .sorted { ($0.value.amount, $1.key) > ($1.value.amount, $0.key) }
+                    .prefix(top).map { ProgressDetails.Share(name: name($0.key), registrations: $0.value.registrations, amount: $0.value.amount) }
+            }
+            let prefectureNames = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, name FROM prefectures")
+                .map { ($0["code"] as String, $0["name"] as String) })
+            return ProgressDetails(
+                outstanding: Fen(outstanding["fen"]), outstandingRegistrations: outstanding["n"], enterprisesServed: served,
+                firstLoans: share(try grouped("first_loan"), "1", "首贷"), rywq: share(try grouped("rywq"), "1", "入园惠企"),
+                topPrefectures: try topList("prefecture_code") { prefectureNames[$0] ?? $0 },
+                topParks: try topList("park") { $0 }, topBanks: try topList("bank") { $0 })
         }
     }
 }

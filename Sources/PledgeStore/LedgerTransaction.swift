@@ -40,6 +40,25 @@ public final class LedgerTransaction {
         return AppendedEntry(seq: seq, hash: hash)
     }
 
+    private var closedMonthsCache: Set<String>?
+
+    /// Months closed by `period close`.
+    public func closedMonths() throws -> Set<String> {
+        if let c = closedMonthsCache { return c }
+        let c = Set(try String.fetchAll(db, sql: "SELECT month FROM periods"))
+        closedMonthsCache = c
+        return c
+    }
+
+    /// Refuses a change to the statistic dated in a closed month unless it is declared late.
+    public func requireOpen(_ date: CivilDate, regNo: String, late: Bool) throws {
+        guard !late else { return }
+        let month = date.yearMonth.description
+        if try closedMonths().contains(month) {
+            throw StoreError.closedPeriod(regNo: regNo, date: date.description, month: month)
+        }
+    }
+
     public func registration(_ regNo: String) throws -> StoredRegistration? {
         try StoredRegistration.fetch(db, regNo: regNo)
     }

@@ -22,6 +22,7 @@ enum Projector {
             try writeRights(r, db: db)
             try upsertEnterprise(r, db: db)
             try addToTotals(stored, sign: 1, db: db)
+            try addToStatusTotals(stored, sign: 1, db: db)
         case .correct(let changes, _):
             try update(regNo, seq: seq, db: db) { s in
                 for c in changes {
@@ -38,6 +39,18 @@ enum Projector {
             try update(regNo, seq: seq, db: db) { $0.status = .defaulted; $0.statusDate = date }
         case .extend(_, let to):
             try update(regNo, seq: seq, db: db) { $0.registration.maturity = to }
+        case .periodClose(let p):
+            try db.execute(sql: """
+                INSERT INTO periods(month, seq, head_seq, head_hash, registrations, amount_fen) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [p.month, seq, p.headSeq, p.headHash, p.registrations, p.amount.value])
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO period_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for t in p.totals {
+                try insert.execute(arguments: [p.month, t.ipType, t.prefectureCode, t.park, t.bank, t.rywq, t.firstLoan,
+                                               t.registrations, t.amountFen])
+            }
         }
     }
 
@@ -54,6 +67,7 @@ enum Projector {
         try change(&new)
         new.updatedSeq = seq
         try addToTotals(old, sign: -1, db: db)
+        try addToStatusTotals(old, sign: -1, db: db)
         try db.cachedStatement(sql: updateRegistration).execute(arguments: new.arguments + [regNo])
         if new.registration.ipNumbers != old.registration.ipNumbers {
             try db.cachedStatement(sql: "DELETE FROM registration_rights WHERE reg_no = ?").execute(arguments: [regNo])
@@ -63,6 +77,16 @@ enum Projector {
             try upsertEnterprise(new.registration, db: db)
         }
         try addToTotals(new, sign: 1, db: db)
+        try addToStatusTotals(new, sign: 1, db: db)
+    }
+
+    /// Keeps `status_totals` (count and amount per IP type and status) in step; void rows are counted too.
+    static func addToStatusTotals(_ s: StoredRegistration, sign: Int64, db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO status_totals(ip_type, status, registrations, amount_fen) VALUES (?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations,
+                                      amount_fen = amount_fen + excluded.amount_fen
+            """).execute(arguments: [s.registration.ipType.rawValue, s.status.rawValue, sign, sign * s.registration.amount.value])
     }
 
     static func writeRights(_ r: Registration, db: Database) throws {

@@ -13,12 +13,15 @@ public enum StoreError: PledgeFailure, Equatable {
     case registrationMissing(regNo: String)
     case invalidTransition(regNo: String, detail: String)
     case targetMissing(name: String)
+    case closedPeriod(regNo: String, date: String, month: String)
+    case periodAlreadyClosed(month: String)
+    case periodNotOver(month: String)
     case internalError(String)
 
     public var category: FailureCategory {
         switch self {
         case .ledgerMissing: .missing
-        case .ledgerExists, .registrationExists, .invalidTransition: .conflict
+        case .ledgerExists, .registrationExists, .invalidTransition, .closedPeriod, .periodAlreadyClosed, .periodNotOver: .conflict
         case .notALedger, .newerSchema, .readOnly, .io: .io
         case .busy: .busy
         case .registrationMissing, .targetMissing: .badInput
@@ -50,6 +53,12 @@ public enum StoreError: PledgeFailure, Equatable {
             "登记号 \(r): \(d); nothing was written"
         case .targetMissing(let n):
             "no target named \(n); see `pledge target list`"
+        case .closedPeriod(let r, let d, let m):
+            "登记号 \(r) is dated \(d), in the closed period \(m); nothing was written (pass --late to record it as a late adjustment)"
+        case .periodAlreadyClosed(let m):
+            "the period \(m) is already closed; see `pledge period list`"
+        case .periodNotOver(let m):
+            "the month \(m) has not ended yet; a period can be closed from its last day on"
         case .internalError(let d):
             "internal error: \(d); please report it with the command you ran"
         }

@@ -34,9 +34,14 @@ struct HistoryCommand: ParsableCommand {
 
 /// Where and how a report is written.
 struct ReportOutputOptions: ParsableArguments {
-    @Option(help: "table, csv or json.") var format: ReportFormat = .table
+    @Option(help: "table, csv, json or html (one self-contained page with a chart).") var format: ReportFormat = .table
     @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file")) var output: String?
     @Flag(help: "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly.") var bom = false
+
+    func options(_ global: GlobalOptions, _ ledger: Ledger, asOf: CivilDate) throws -> ReportOptions {
+        ReportOptions(language: global.language, format: format, asOf: asOf,
+                      journalHead: try ledger.head().map { "\($0.seq):\($0.hash)" })
+    }
 
     func emit(_ text: String) throws {
         guard let output else { return Console.out(text) }
@@ -64,9 +69,13 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             let date = try asOf.map { try CivilDate.parse($0, field: "--as-of") } ?? CivilDate.today()
             let ledger = try global.openLedger()
-            let progress = try ledger.progress(target: try ledger.target(named: target), asOf: date)
-            try output.emit(try ProgressReport(progress: progress)
-                .render(ReportOptions(language: global.language, format: output.format, asOf: date), bom: output.bom))
+            let t = try ledger.target(named: target)
+            let progress = try ledger.progress(target: t, asOf: date)
+            let details = try ledger.progressDetails(target: t, asOf: date)
+            let months = output.format == .html
+                ? try ledger.monthlyTotals(from: t.from.yearMonth, to: min(t.to, date).yearMonth, by: nil, ipType: t.ipType) : []
+            try output.emit(try ProgressReport(progress: progress, details: details, months: months)
+                .render(try output.options(global, ledger, asOf: date), bom: output.bom))
         }
     }
 
@@ -83,6 +92,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "First month, YYYY-MM.") var from: String?
         @Option(help: "Last month, YYYY-MM.") var to: String?
         @Option(help: "Split each month by prefecture, park, bank, ip-type or rywq.") var by: MonthlyGrouping?
+        @Flag(name: .customLong("as-closed"), help: "Closed months as they were when closed (late entries excluded): the report as it was sent.") var asClosed = false
         @OptionGroup var output: ReportOutputOptions
 
         func run() throws {
@@ -97,12 +107,14 @@ struct ReportCommand: ParsableCommand {
                 throw FieldError(field: "--to", value: toMonth.description, rule: "a report covers at most 100 years")
             }
             let ipType = by == .ipType ? nil : t.ipType
-            let totals = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType)
-            let opening = try ledger.monthlyTotals(from: t.from.yearMonth, to: fromMonth.advanced(by: -1), by: by, ipType: ipType)
+            let source: Ledger.Source = asClosed ? .asClosed : .live
+            let totals = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: source)
+            let opening = try ledger.monthlyTotals(from: t.from.yearMonth, to: fromMonth.advanced(by: -1), by: by, ipType: ipType, source: source)
+            let frozen = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: .frozenOnly)
+            let closed = Set(try ledger.closedPeriods().map(\.month))
             let report = MonthlyReport(target: t, from: fromMonth, to: toMonth, grouping: by, totals: totals, openingTotals: opening,
-                                       reference: try ledger.reference())
-            try output.emit(try report.render(ReportOptions(language: global.language, format: output.format, asOf: CivilDate.today()),
-                                              bom: output.bom))
+                                       reference: try ledger.reference(), frozen: frozen, closedMonths: closed, asClosed: asClosed)
+            try output.emit(try report.render(try output.options(global, ledger, asOf: CivilDate.today()), bom: output.bom))
         }
     }
 }

@@ -198,6 +198,8 @@ public struct Importer {
         case .conflict(let changes):
             tally.conflict("\(name):\(record.row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
                      + Self.describe(changes) + " (ledger → file)")
+        case .inClosedPeriod(let month):
+            tally.conflict("\(name):\(record.row):\(layout.header(.regDate)): value \"\(record.fields[layout.index[.regDate]!])\" — dated in the closed period \(month); pass --late to record it as a late adjustment")
         case .differsFromEarlierRow(let row, let changes):
             tally.invalid("\(name):\(record.row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(row) with other content: "
                     + Self.describe(changes))

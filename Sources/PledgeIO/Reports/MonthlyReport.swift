@@ -12,6 +12,10 @@ public struct MonthlyReport: Sendable {
         public var amount: Fen
         /// Opening balance (window start … month before `from`) plus every month up to this one, for this group.
         public var cumulative: Fen
+        /// The month is closed (`period close`).
+        public var closed: Bool = false
+        /// For a closed month: the change since it was closed (entries marked late), live − frozen.
+        public var lateAdjustment: Fen?
     }
 
     public var target: Target
@@ -22,15 +26,35 @@ public struct MonthlyReport: Sendable {
     /// Amount counted in the target window before `from` (per group), carried into `cumulative`.
     public var opening: [String?: Fen]
     public var reference: ReferenceData
+    /// Closed months' figures are those frozen at closing (`--as-closed`).
+    public var asClosed: Bool
 
-    /// `totals` are `from`…`to`; `openingTotals` are the window's months before `from`.
+    /// `totals` are `from`…`to`; `openingTotals` are the window's months before `from`; `frozen` are the
+    /// totals recorded when the closed months in range were closed (same grouping), `closedMonths` those months.
     public init(target: Target, from: YearMonth, to: YearMonth, grouping: MonthlyGrouping?, totals: [MonthlyTotal],
-                openingTotals: [MonthlyTotal], reference: ReferenceData) {
+                openingTotals: [MonthlyTotal], reference: ReferenceData, frozen: [MonthlyTotal] = [],
+                closedMonths: Set<YearMonth> = [], asClosed: Bool = false) {
         self.target = target
         self.from = from
         self.to = to
         self.grouping = grouping
         self.reference = reference
+        self.asClosed = asClosed
+        struct Key: Hashable { var month: YearMonth; var group: String? }
+        let frozenByKey = Dictionary(frozen.map { (Key(month: $0.month, group: $0.group), $0) }, uniquingKeysWith: { a, _ in a })
+        // In a live report a group may have vanished from a closed month by a late void: keep its row.
+        var totals = totals
+        if !asClosed && grouping != nil {
+            let live = Set(totals.map { Key(month: $0.month, group: $0.group) })
+            for f in frozen where !live.contains(Key(month: f.month, group: f.group)) {
+                totals.append(MonthlyTotal(month: f.month, group: f.group, registrations: 0, amount: .zero))
+            }
+            totals.sort { ($0.month, $0.group ?? "") < ($1.month, $1.group ?? "") }
+        }
+        func late(_ month: YearMonth, _ group: String?, _ amount: Fen) -> Fen? {
+            guard closedMonths.contains(month), !asClosed else { return nil }
+            return amount - (frozenByKey[Key(month: month, group: group)]?.amount ?? .zero)
+        }
         var opening: [String?: Fen] = [:]
         for t in openingTotals { opening[t.group, default: .zero] = opening[t.group, default: .zero] + t.amount }
         self.opening = opening
@@ -44,14 +68,16 @@ public struct MonthlyReport: Sendable {
                 let t = byMonth[month]
                 let amount = t?.amount ?? .zero
                 running[nil, default: .zero] = running[nil, default: .zero] + amount
-                lines.append(Line(month: month, group: nil, registrations: t?.registrations ?? 0, amount: amount, cumulative: running[nil]!))
+                lines.append(Line(month: month, group: nil, registrations: t?.registrations ?? 0, amount: amount, cumulative: running[nil]!,
+                                  closed: closedMonths.contains(month), lateAdjustment: late(month, nil, amount)))
                 month = month.advanced(by: 1)
             }
         } else {
             for t in totals {
                 running[t.group, default: .zero] = running[t.group, default: .zero] + t.amount
                 lines.append(Line(month: t.month, group: t.group, registrations: t.registrations, amount: t.amount,
-                                  cumulative: running[t.group]!))
+                                  cumulative: running[t.group]!, closed: closedMonths.contains(t.month),
+                                  lateAdjustment: late(t.month, t.group, t.amount)))
             }
         }
         self.lines = lines
@@ -87,14 +113,17 @@ public struct MonthlyReport: Sendable {
         struct Row: Encodable {
             var month: String, group: String?, registrations: Int, amountFen: Int64, amountWan: String
             var cumulativeFen: Int64, cumulativeWan: String, percentOfTarget: Decimal
+            var closed: Bool
+            var lateAdjustmentFen: Int64?
         }
+        var asClosed: Bool
         var targetName: String, targetFen: Int64, ipType: String, fromMonth: String, toMonth: String, groupBy: String?
         var openingFen: Int64, totalRegistrations: Int, totalFen: Int64, totalWan: String, rows: [Row]
     }
 
     var document: Document {
         Document(
-            targetName: target.name, targetFen: target.amount.value, ipType: grouping == .ipType ? "all" : (target.ipType?.rawValue ?? "all"),
+            asClosed: asClosed, targetName: target.name, targetFen: target.amount.value, ipType: grouping == .ipType ? "all" : (target.ipType?.rawValue ?? "all"),
             fromMonth: from.description, toMonth: to.description, groupBy: grouping?.rawValue,
             openingFen: opening.values.reduce(.zero, +).value, totalRegistrations: totalRegistrations,
             totalFen: totalAmount.value, totalWan: totalAmount.wanString,
@@ -102,7 +131,8 @@ public struct MonthlyReport: Sendable {
                 Document.Row(month: line.month.description, group: grouping == nil ? nil : groupValue(line.group),
                              registrations: line.registrations, amountFen: line.amount.value, amountWan: line.amount.wanString,
                              cumulativeFen: line.cumulative.value, cumulativeWan: line.cumulative.wanString,
-                             percentOfTarget: Decimal(percent(line.cumulative)) / 100)
+                             percentOfTarget: Decimal(percent(line.cumulative)) / 100, closed: line.closed,
+                             lateAdjustmentFen: line.lateAdjustment?.value)
             })
     }
 
@@ -114,37 +144,28 @@ public struct MonthlyReport: Sendable {
         case .csv:
             var header = ["month"]
             if grouping != nil { header.append("group") }
-            header += ["registrations", "amount_fen", "amount_wan", "cumulative_fen", "cumulative_wan", "percent_of_target"]
+            header += ["registrations", "amount_fen", "amount_wan", "cumulative_fen", "cumulative_wan", "percent_of_target", "closed",
+                       "late_adjustment_fen"]
             let rows = lines.map { line -> [String] in
                 var r = [line.month.description]
                 if grouping != nil { r.append(groupValue(line.group)) }
                 return r + ["\(line.registrations)", "\(line.amount.value)", line.amount.wanString, "\(line.cumulative.value)",
-                            line.cumulative.wanString, percentText(percent(line.cumulative))]
+                            line.cumulative.wanString, percentText(percent(line.cumulative)), line.closed ? "yes" : "no",
+                            line.lateAdjustment.map { "\($0.value)" } ?? ""]
             }
             return CSVOutput.render(header: header, rows: rows, bom: bom)
         case .table:
             return table(l)
+        case .html:
+            return html(options)
         }
     }
 
     func table(_ l: Language) -> String {
-        var headers = [l.pick("月份", "Month")]
-        var align: [TextTable.Alignment] = [.left]
-        if let grouping {
-            headers.append(Self.groupHeader(grouping, l))
-            align.append(.left)
-        }
-        headers += [l.pick("笔数", "Count"), l.pick("金额(万元)", "Amount (万元)"), l.pick("累计(万元)", "Cumulative (万元)"), l.pick("占目标%", "% of target")]
-        align += [.right, .right, .right, .right]
-        var t = TextTable(headers: headers, alignments: align)
-        for line in lines {
-            var r = [line.month.description]
-            if grouping != nil { r.append(groupLabel(line.group, l)) }
-            t.rows.append(r + ["\(line.registrations)", line.amount.wanDisplay, line.cumulative.wanDisplay, percentText(percent(line.cumulative))])
-        }
-        var total = [l.pick("合计", "Total")]
-        if grouping != nil { total.append("") }
-        t.footer = [total + ["\(totalRegistrations)", totalAmount.wanDisplay, closingCumulative.wanDisplay, percentText(percent(closingCumulative))]]
+        let (h, rows, footer) = cells(l)
+        var t = TextTable(headers: h, alignments: h.indices.map { $0 < (grouping == nil ? 1 : 2) ? .left : .right })
+        t.rows = rows
+        t.footer = [footer]
         let type = grouping == .ipType ? l.pick("全部类型", "all types") : target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
         var heading = l.pick("月度汇总 \(from) … \(to)，目标 \(target.name)（\(target.amount.wanDisplay) 万元，\(type)，\(target.from) … \(target.to)）",
                              "Monthly rollup \(from) … \(to), target \(target.name) (\(target.amount.wanDisplay) 万元, \(type), \(target.from) … \(target.to))")
@@ -153,7 +174,56 @@ public struct MonthlyReport: Sendable {
             heading += "\n" + l.pick("期初累计（窗口开始至 \(from.advanced(by: -1))）：\(opening.wanDisplay) 万元",
                                      "Opening cumulative (window start … \(from.advanced(by: -1))): \(opening.wanDisplay) 万元")
         }
+        if asClosed { heading += "\n" + l.pick("已关账月份按关账时的数据（不含补录）", "Closed months as they were when closed (late entries excluded)") }
         return heading + "\n\n" + t.render()
+    }
+
+    /// Header, rows and totals row shared by the table and HTML forms.
+    func cells(_ l: Language) -> ([String], [[String]], [String]) {
+        let showLate = lines.contains { $0.lateAdjustment != nil }
+        var headers = [l.pick("月份", "Month")]
+        if let grouping { headers.append(Self.groupHeader(grouping, l)) }
+        headers += [l.pick("笔数", "Count"), l.pick("金额(万元)", "Amount (万元)"), l.pick("累计(万元)", "Cumulative (万元)"), l.pick("占目标%", "% of target")]
+        if showLate { headers.append(l.pick("关账后补录(万元)", "Late since close (万元)")) }
+        let rows = lines.map { line -> [String] in
+            var r = [line.month.description + (line.closed ? l.pick(" 已关账", " closed") : "")]
+            if grouping != nil { r.append(groupLabel(line.group, l)) }
+            r += ["\(line.registrations)", line.amount.wanDisplay, line.cumulative.wanDisplay, percentText(percent(line.cumulative))]
+            if showLate { r.append(line.lateAdjustment.map { $0 == .zero ? "—" : $0.wanDisplay } ?? "") }
+            return r
+        }
+        var total = [l.pick("合计", "Total")]
+        if grouping != nil { total.append("") }
+        total += ["\(totalRegistrations)", totalAmount.wanDisplay, closingCumulative.wanDisplay, percentText(percent(closingCumulative))]
+        if showLate { total.append(lines.compactMap(\.lateAdjustment).reduce(.zero, +).wanDisplay) }
+        return (headers, rows, total)
+    }
+
+    func html(_ options: ReportOptions) -> String {
+        let l = options.language
+        var running = opening.values.reduce(.zero, +)
+        var byMonth: [YearMonth: Fen] = [:]
+        for line in lines { byMonth[line.month, default: .zero] = byMonth[line.month, default: .zero] + line.amount }
+        let points = byMonth.keys.sorted().map { m -> SVGChart.Point in
+            running = running + byMonth[m]!
+            return SVGChart.Point(month: m, amount: byMonth[m]!, cumulative: running)
+        }
+        let (h, rows, footer) = cells(l)
+        let type = grouping == .ipType ? l.pick("全部类型", "all types") : target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
+        let summary: [(String, String)] = [
+            (l.pick("目标", "Target"), "\(target.name) — \(target.amount.wanDisplay) 万元，\(type)"),
+            (l.pick("统计窗口", "Window"), "\(target.from) … \(target.to)"),
+            (l.pick("报告月份", "Months"), "\(from) … \(to)" + (asClosed ? l.pick("（按关账时数据）", " (as closed)") : "")),
+            (l.pick("期初累计", "Opening cumulative"), "\(opening.values.reduce(.zero, +).wanDisplay) 万元"),
+            (l.pick("本期合计", "Total of the months"), "\(totalAmount.wanDisplay) 万元（\(totalRegistrations)）"),
+            (l.pick("期末累计", "Closing cumulative"), "\(closingCumulative.wanDisplay) 万元，" + percentText(percent(closingCumulative)) + " %"),
+        ]
+        let table = HTMLPage.Table(caption: l.pick("月度明细", "Months"), headers: h, rows: rows, footer: [footer],
+                                   numeric: Set((grouping == nil ? 1 : 2)..<h.count))
+        return HTMLPage(language: l, title: l.pick("甘肃省知识产权质押融资月度汇总", "Gansu IP pledge financing: monthly rollup"),
+                        subtitle: l.pick("\(from) … \(to)", "\(from) … \(to)") + (grouping.map { " · " + Self.groupHeader($0, l) } ?? ""),
+                        summary: summary, chartSVG: points.isEmpty ? nil : SVGChart(points: points, target: target.amount, language: l).render(),
+                        tables: [table], footer: options.footer(l.pick("pledge 生成", "generated by pledge"))).render()
     }
 
     static func groupHeader(_ g: MonthlyGrouping, _ l: Language) -> String {

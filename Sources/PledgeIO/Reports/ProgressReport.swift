@@ -1,11 +1,19 @@
 import Foundation
 import PledgeCore
+import PledgeStore
 
 /// `report progress`: how far the ledger is from a target, as of a date.
 public struct ProgressReport: Sendable {
     public var progress: TargetProgress
+    public var details: ProgressDetails?
+    /// The window's months up to the as-of date, for the HTML chart.
+    public var months: [MonthlyTotal]
 
-    public init(progress: TargetProgress) { self.progress = progress }
+    public init(progress: TargetProgress, details: ProgressDetails? = nil, months: [MonthlyTotal] = []) {
+        self.progress = progress
+        self.details = details
+        self.months = months
+    }
 
     /// The JSON document (CONTRACT: targetName, targetFen, fromDate, toDate, asOf, achievedFen,
     /// registrations, percent, remainingFen, …). Every amount as integer fen and as a 万元 string.
@@ -33,6 +41,26 @@ public struct ProgressReport: Sendable {
         public var trailingPacePerMonthWan: String
         public var projection: String
         public var projectedMonth: String?
+        public var outstandingFen: Int64?
+        public var outstandingWan: String?
+        public var outstandingRegistrations: Int?
+        public var enterprisesServed: Int?
+        public var firstLoanRegistrations: Int?
+        public var firstLoanFen: Int64?
+        public var rywqRegistrations: Int?
+        public var rywqFen: Int64?
+        /// 入园惠企 share of the achieved amount, percent.
+        public var rywqSharePercent: Decimal?
+        public var topPrefectures: [Share]?
+        public var topParks: [Share]?
+        public var topBanks: [Share]?
+
+        public struct Share: Encodable, Sendable {
+            public var name: String
+            public var registrations: Int
+            public var amountFen: Int64
+            public var amountWan: String
+        }
     }
 
     public var document: Document {
@@ -53,7 +81,18 @@ public struct ProgressReport: Sendable {
             paceNeededPerMonthFen: p.paceNeededPerMonth?.value, paceNeededPerMonthWan: p.paceNeededPerMonth?.wanString,
             trailing12MonthsFen: p.trailing12Months.value, trailing12MonthsWan: p.trailing12Months.wanString,
             trailingPacePerMonthFen: p.trailingPacePerMonth.value, trailingPacePerMonthWan: p.trailingPacePerMonth.wanString,
-            projection: projection, projectedMonth: month)
+            projection: projection, projectedMonth: month,
+            outstandingFen: details?.outstanding.value, outstandingWan: details?.outstanding.wanString,
+            outstandingRegistrations: details?.outstandingRegistrations, enterprisesServed: details?.enterprisesServed,
+            firstLoanRegistrations: details?.firstLoans.registrations, firstLoanFen: details?.firstLoans.amount.value,
+            rywqRegistrations: details?.rywq.registrations, rywqFen: details?.rywq.amount.value,
+            rywqSharePercent: details.map { Decimal(TargetProgress.ratioHundredths($0.rywq.amount.value, of: p.achieved.value)) / 100 },
+            topPrefectures: details?.topPrefectures.map(Self.share), topParks: details?.topParks.map(Self.share),
+            topBanks: details?.topBanks.map(Self.share))
+    }
+
+    static func share(_ s: ProgressDetails.Share) -> Document.Share {
+        Document.Share(name: s.name, registrations: s.registrations, amountFen: s.amount.value, amountWan: s.amount.wanString)
     }
 
     public func render(_ options: ReportOptions, bom: Bool = false) throws -> String {
@@ -61,6 +100,7 @@ public struct ProgressReport: Sendable {
         case .json: return try JSONOutput.render(document)
         case .csv: return try csv(bom: bom)
         case .table: return table(options.language)
+        case .html: return html(options)
         }
     }
 
@@ -105,6 +145,69 @@ public struct ProgressReport: Sendable {
         case .windowClosed: l.pick("窗口已于 \(p.target.to) 结束，目标未达成", "the window ended on \(p.target.to) short of the target")
         }
         b.add(l.pick("预测", "Projection"), projection)
-        return b.render()
+        guard let d = details else { return b.render() }
+        for (label, value) in detailPairs(d, l) { b.add(label, value) }
+        var out = b.render()
+        for (title, list) in topLists(d, l) where !list.isEmpty {
+            var t = TextTable(headers: [title, l.pick("笔数", "Count"), l.pick("金额(万元)", "Amount (万元)")], alignments: [.left, .right, .right])
+            t.rows = list.map { [$0.name, "\($0.registrations)", $0.amount.wanDisplay] }
+            out += "\n" + t.render()
+        }
+        return out
+    }
+
+    func detailPairs(_ d: ProgressDetails, _ l: Language) -> [(String, String)] {
+        let p = progress
+        return [
+            (l.pick("在贷余额（有效登记）", "Outstanding (active)"),
+             "\(d.outstanding.wanDisplay) 万元  (\(d.outstandingRegistrations) \(l.pick("笔，当前状态", "registrations, current state")))"),
+            (l.pick("服务企业", "Enterprises served"), "\(d.enterprisesServed)"),
+            (l.pick("首贷", "First loans"), "\(d.firstLoans.registrations) \(l.pick("笔", "registrations")), \(d.firstLoans.amount.wanDisplay) 万元"),
+            (l.pick("入园惠企", "RYWQ (入园惠企)"), "\(d.rywq.registrations) \(l.pick("笔", "registrations")), \(d.rywq.amount.wanDisplay) 万元 ("
+                + percentText(TargetProgress.ratioHundredths(d.rywq.amount.value, of: p.achieved.value)) + l.pick(" % 占已完成)", " % of achieved)")),
+        ]
+    }
+
+    func topLists(_ d: ProgressDetails, _ l: Language) -> [(String, [ProgressDetails.Share])] {
+        [(l.pick("前列市州", "Top prefectures"), d.topPrefectures), (l.pick("前列园区", "Top parks"), d.topParks),
+         (l.pick("前列银行", "Top banks"), d.topBanks)]
+    }
+
+    func htmlSummary(_ l: Language) -> [(String, String)] {
+        let p = progress
+        var pairs: [(String, String)] = [
+            (l.pick("目标", "Target"), "\(p.target.name) — \(p.target.amount.wanDisplay) 万元"),
+            (l.pick("统计窗口", "Window"), "\(p.target.from) … \(p.target.to)"),
+            (l.pick("截至", "As of"), p.asOf.description),
+            (l.pick("已完成", "Achieved"), "\(p.achieved.wanDisplay) 万元 (\(p.registrations))"),
+            (l.pick("完成率", "Percent"), percentText(p.percentHundredths) + " %"),
+            (l.pick("尚差", "Remaining"), "\(p.remaining.wanDisplay) 万元"),
+            (l.pick("剩余月数", "Months left"), "\(p.monthsLeft)"),
+            (l.pick("近12个月月均", "Trailing 12-month pace"), "\(p.trailingPacePerMonth.wanDisplay) 万元"),
+        ]
+        if let need = p.paceNeededPerMonth { pairs.append((l.pick("所需月均", "Pace needed"), "\(need.wanDisplay) 万元")) }
+        if let d = details { pairs += detailPairs(d, l) }
+        return pairs
+    }
+
+    func html(_ options: ReportOptions) -> String {
+        let l = options.language
+        var cumulative = Fen.zero
+        let points = months.map { m -> SVGChart.Point in
+            cumulative = cumulative + m.amount
+            return SVGChart.Point(month: m.month, amount: m.amount, cumulative: cumulative)
+        }
+        let tables = details.map { d in
+            topLists(d, l).filter { !$0.1.isEmpty }.map { title, list in
+                HTMLPage.Table(caption: title, headers: [title, l.pick("笔数", "Count"), l.pick("金额(万元)", "Amount (万元)")],
+                               rows: list.map { [$0.name, "\($0.registrations)", $0.amount.wanDisplay] }, numeric: [1, 2])
+            }
+        } ?? []
+        let type = progress.target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
+        return HTMLPage(language: l, title: l.pick("甘肃省知识产权质押融资进度报告", "Gansu IP pledge financing: progress report"),
+                        subtitle: l.pick("目标 \(progress.target.name)（\(type)），截至 \(progress.asOf)",
+                                         "Target \(progress.target.name) (\(type)), as of \(progress.asOf)"),
+                        summary: htmlSummary(l), chartSVG: points.isEmpty ? nil : SVGChart(points: points, target: progress.target.amount, language: l).render(),
+                        tables: tables, footer: options.footer(l.pick("pledge 生成", "generated by pledge"))).render()
     }
 }

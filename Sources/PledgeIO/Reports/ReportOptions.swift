@@ -14,7 +14,7 @@ public enum Language: String, CaseIterable, Sendable {
 
 /// Formats of the reports.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case table, csv, json
+    case table, csv, json, html
 }
 
 /// Formats of single-record views and listings (`show`, `history`, `target list`).
@@ -27,11 +27,19 @@ public struct ReportOptions: Sendable {
     public var language: Language
     public var format: ReportFormat
     public var asOf: CivilDate
+    /// `SEQ:HASH` of the journal the figures were drawn from, printed in HTML reports.
+    public var journalHead: String?
 
-    public init(language: Language, format: ReportFormat, asOf: CivilDate) {
+    public init(language: Language, format: ReportFormat, asOf: CivilDate, journalHead: String? = nil) {
         self.language = language
         self.format = format
         self.asOf = asOf
+        self.journalHead = journalHead
+    }
+
+    func footer(_ what: String) -> String {
+        language.pick("\(what)；数据截至日志 \(journalHead ?? "—")（pledge audit head 可复核）",
+                      "\(what); figures drawn from journal head \(journalHead ?? "—") (check with pledge audit head)")
     }
 }
 

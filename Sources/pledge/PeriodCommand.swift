@@ -1,0 +1,44 @@
+import ArgumentParser
+import PledgeCore
+import PledgeIO
+import PledgeStore
+
+struct PeriodCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "period", abstract: "Close a month (freeze its figures) or list the closed months.",
+        subcommands: [Close.self, List.self])
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Freeze a month: its totals and the journal head are recorded in one entry.",
+            discussion: """
+                Afterwards a registration, correction, void or import row dated in that month is refused (exit 73) \
+                unless --late, which is recorded in the entry and shown as a late adjustment in later reports; \
+                `report monthly --as-closed` reproduces the month as it was closed.
+                Example: pledge period close 2025-03
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The month, YYYY-MM (it must have ended).") var month: String
+
+        func run() throws {
+            try global.requireWritable()
+            let m = try YearMonth.parse(month, field: "MONTH")
+            let (entry, close) = try global.openLedger().closePeriod(m, today: CivilDate.today())
+            Console.out(global.language.pick(
+                "已关账 \(m)：\(close.registrations) 笔，\(close.amount.wanDisplay) 万元（全部类型）；关账时日志 \(close.headSeq):\(close.headHash)",
+                "closed \(m): \(close.registrations) registrations, \(close.amount.wanDisplay) 万元 (all IP types); journal head at closing \(close.headSeq):\(close.headHash)"))
+            Console.out("seq \(entry.seq)  hash \(entry.hash)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List closed months with their frozen totals and journal heads.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "table or json.") var format: ViewFormat = .table
+
+        func run() throws {
+            let periods = try global.openLedger().closedPeriods()
+            Console.out(try PeriodListing(periods: periods).render(format: format, language: global.language))
+        }
+    }
+}
