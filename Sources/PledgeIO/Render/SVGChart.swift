@@ -64,7 +64,7 @@ public struct SVGChart: Sendable {
         for (i, p) in points.enumerated() where i % step == 0 {
             svg += "<text x=\"\(f(Double(left) + slot * (Double(i) + 0.5)))\" y=\"\(height - bottom + 18)\" class=\"axis\" text-anchor=\"middle\">\(p.month)</text>"
         }
-        svg += "<text x=\"\(left)\" y=\"12\" class=\"axis\">\(language.pick("万元（累计）；柱：当月金额", "万元 (cumulative); bars: month's amount"))</text>"
+        svg += "<text x=\"\(left)\" y=\"12\" class=\"axis\">\(language.pick("万元（累计，红线）；柱：当月金额（另按比例）", "万元 (cumulative, red line); bars: month's amount (own scale)"))</text>"
         return svg + "</svg>"
     }
 }

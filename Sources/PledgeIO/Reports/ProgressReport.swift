@@ -192,10 +192,17 @@ public struct ProgressReport: Sendable {
 
     func html(_ options: ReportOptions) -> String {
         let l = options.language
+        // Every month of the window up to the as-of date, zero where nothing was registered.
         var cumulative = Fen.zero
-        let points = months.map { m -> SVGChart.Point in
-            cumulative = cumulative + m.amount
-            return SVGChart.Point(month: m.month, amount: m.amount, cumulative: cumulative)
+        let byMonth = Dictionary(months.map { ($0.month, $0.amount) }, uniquingKeysWith: +)
+        var points: [SVGChart.Point] = []
+        if !months.isEmpty {
+            var m = progress.target.from.yearMonth
+            while m <= progress.countedTo.yearMonth {
+                cumulative = cumulative + (byMonth[m] ?? .zero)
+                points.append(SVGChart.Point(month: m, amount: byMonth[m] ?? .zero, cumulative: cumulative))
+                m = m.advanced(by: 1)
+            }
         }
         let tables = details.map { d in
             topLists(d, l).filter { !$0.1.isEmpty }.map { title, list in
