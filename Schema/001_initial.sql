@@ -97,6 +97,7 @@ CREATE INDEX registrations_by_date ON registrations(reg_date, ip_type, status, a
 CREATE INDEX registrations_by_park ON registrations(park, reg_date) WHERE park IS NOT NULL;
 CREATE INDEX registrations_by_bank ON registrations(bank, reg_date);
 CREATE INDEX registrations_by_uscc ON registrations(uscc);
+CREATE INDEX registrations_by_prefecture ON registrations(prefecture_code, reg_date) WHERE prefecture_code IS NOT NULL;
 
 -- The rights each registration pledges (canonical numbers: ZL201710601862.3, 12345678, …).
 CREATE TABLE registration_rights (

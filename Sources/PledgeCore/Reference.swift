@@ -86,3 +86,35 @@ public struct ReferenceData: Sendable, Equatable {
     public func park(_ text: String) -> Park? { parkIndex[Self.key(text)].map { parks[$0] } }
     public func bank(_ text: String) -> Bank? { bankIndex[Self.key(text)].map { banks[$0] } }
 }
+
+/// A name typed by an auditor, resolved against a reference list: an exact name or alias, else a
+/// unique prefix of one.
+public enum NameResolution<T: Sendable>: Sendable {
+    case found(T)
+    case ambiguous([String])
+    case unknown
+}
+
+extension ReferenceData {
+    public func resolvePark(_ text: String) -> NameResolution<Park> {
+        if let p = park(text) { return .found(p) }
+        let k = Self.key(text)
+        let matches = parks.filter { p in ([p.name] + p.aliases).contains { Self.key($0).hasPrefix(k) } }
+        switch matches.count {
+        case 0: return .unknown
+        case 1: return .found(matches[0])
+        default: return .ambiguous(matches.map(\.name))
+        }
+    }
+
+    public func resolveBank(_ text: String) -> NameResolution<Bank> {
+        if let b = bank(text) { return .found(b) }
+        let k = Self.key(text)
+        let matches = banks.filter { b in ([b.name] + b.aliases).contains { Self.key($0).hasPrefix(k) } }
+        switch matches.count {
+        case 0: return .unknown
+        case 1: return .found(matches[0])
+        default: return .ambiguous(matches.map(\.name))
+        }
+    }
+}

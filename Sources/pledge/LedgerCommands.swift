@@ -108,17 +108,3 @@ struct ReferenceCommand: ParsableCommand {
         Console.out(ReferenceListing(reference: reference).render(list.rawValue, language: global.language))
     }
 }
-
-struct AuditCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Auditor's tools for the journal.", subcommands: [Head.self])
-
-    struct Head: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the journal head as SEQ:HASH.")
-        @OptionGroup var global: GlobalOptions
-        func run() throws {
-            guard let head = try global.openLedger().head() else { return Console.out("0:\(CanonicalEntry.genesisHash)") }
-            Console.out("\(head.seq):\(head.hash)")
-        }
-    }
-}

@@ -20,7 +20,8 @@ struct Pledge: ParsableCommand {
             InitCommand.self, DemoCommand.self, RegisterCommand.self, CorrectCommand.self, VoidCommand.self,
             ReleaseCommand.self, DefaultCommand.self, ExtendCommand.self, ImportCommand.self, ExportCommand.self,
             ShowCommand.self, HistoryCommand.self,
-            TargetCommand.self, ReportCommand.self, PeriodCommand.self, ReferenceCommand.self, AuditCommand.self,
+            TargetCommand.self, ReportCommand.self, PeriodCommand.self, QueryCommand.self, AuditCommand.self, CheckCommand.self,
+            BackupCommand.self, ReferenceCommand.self,
         ]
     )
 

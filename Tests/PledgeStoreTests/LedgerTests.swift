@@ -165,3 +165,33 @@ struct LedgerTests {
         #expect(try t.entryCount() == 2)
     }
 }
+
+@Suite("Data-quality checks and verification in the store")
+struct StoreAuditTests {
+    @Test("maturity before registration is found (rows that bypassed validation, e.g. an old import)")
+    func maturityBeforeRegistration() throws {
+        let t = try TemporaryLedger()
+        var r = sampleRegistration("OLD-1")
+        r.maturity = CivilDate(year: 2024, month: 1, day: 1)
+        _ = try t.ledger.register(r)
+        let findings = try t.ledger.dataQualityFindings()
+        #expect(findings.map(\.rule) == [.maturityBeforeRegistration])
+        #expect(findings.first?.regNos == ["OLD-1"])
+    }
+
+    @Test("verify is clean after every kind of entry, and rebuilds period and status totals")
+    func verifyAfterEverything() throws {
+        let t = try TemporaryLedger()
+        _ = try t.ledger.register(sampleRegistration("A", date: "2024-01-05"))
+        _ = try t.ledger.register(sampleRegistration("B", date: "2024-02-05", type: .trademark))
+        _ = try t.ledger.correct("A", reason: "x") { s in var r = s.registration; r.amount = Fen(5); return r }
+        _ = try t.ledger.closePeriod(YearMonth(year: 2024, month: 1)!, today: CivilDate(year: 2025, month: 1, day: 1)!)
+        _ = try t.ledger.void("B", reason: "y")
+        _ = try t.ledger.release("A", date: CivilDate(year: 2024, month: 6, day: 1)!, reason: .repaid)
+        _ = try t.ledger.setTarget(Target(name: "t2", amount: Fen(1), from: CivilDate(year: 2024, month: 1, day: 1)!,
+                                          to: CivilDate(year: 2024, month: 12, day: 31)!, ipType: nil))
+        let report = try t.ledger.verify()
+        #expect(report.isClean, "\(report.findings)")
+        #expect(report.entries == 9)
+    }
+}

@@ -96,7 +96,9 @@ public struct DemoData {
     func number(_ type: IPType, _ date: CivilDate, _ g: inout SeededGenerator) -> String {
         switch type {
         case .patent:
-            let digits = "\(g.int(2012...date.year))\(g.pick(["1", "2", "2", "3"]))\(padded(g.int(0...9_999_999), 7))"
+            // Rights still in force: inventions filed up to 12 years before, utility models and designs up to 5.
+            let kind = g.pick(["1", "2", "2", "3"])
+            let digits = "\(date.year - g.int(0...(kind == "1" ? 12 : 5)))\(kind)\(padded(g.int(0...9_999_999), 7))"
             return "ZL\(digits).\(PatentNumber.checkCharacter(for: digits))"
         case .trademark: return String(g.int(10_000_000...69_999_999))
         case .copyright: return "\(g.int(2015...date.year))SR\(padded(g.int(0...1_999_999), 7))"

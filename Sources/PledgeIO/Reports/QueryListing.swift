@@ -1,0 +1,97 @@
+import Foundation
+import PledgeCore
+import PledgeStore
+
+/// `query`: matching registrations with totals, as a table, CSV (streamed) or JSON (streamed).
+public struct QueryListing {
+    public var ledger: Ledger
+    public var query: RegistrationQuery
+    public var reference: ReferenceData
+
+    public init(ledger: Ledger, query: RegistrationQuery, reference: ReferenceData) {
+        self.ledger = ledger
+        self.query = query
+        self.reference = reference
+    }
+
+    static let csvHeader = ["reg_no", "reg_date", "ip_type", "uscc", "enterprise", "bank", "branch", "amount_fen", "amount_wan",
+                            "park", "prefecture", "maturity", "rywq", "first_loan", "status", "status_date"]
+
+    public func write(format: ReportFormat, language l: Language, bom: Bool, to sink: OutputSink) throws {
+        switch format {
+        case .csv:
+            try sink.write(CSVOutput.render(header: Self.csvHeader, rows: [], bom: bom))
+            try ledger.query(query) { s in try sink.write(CSVOutput.line(csvRow(s))) }
+        case .json:
+            try sink.write("{\n  \"registrations\" : [")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var first = true
+            let totals = try ledger.query(query) { s in
+                let doc = RegistrationView.document(s, prefectureName: s.registration.prefectureCode.flatMap { reference.prefecture(code: $0)?.name })
+                try sink.write((first ? "\n    " : ",\n    ") + String(decoding: try encoder.encode(doc), as: UTF8.self))
+                first = false
+            }
+            let byStatus = Dictionary(uniqueKeysWithValues: totals.byStatus.map { ($0.key.rawValue, ["registrations": $0.value.registrations, "amountFen": Int($0.value.amount.value)]) })
+            let totalsJSON = String(decoding: try encoder.encode(TotalsDoc(registrations: totals.registrations, amountFen: totals.amount.value,
+                                                                             amountWan: totals.amount.wanString, byStatus: byStatus)), as: UTF8.self)
+            try sink.write("\n  ],\n  \"totals\" : \(totalsJSON)\n}\n")
+        case .table, .html:
+            var t = TextTable(headers: [l.pick("登记号", "Reg. no."), l.pick("登记日期", "Date"), l.pick("企业", "Enterprise"), l.pick("银行", "Bank"),
+                                        l.pick("金额(万元)", "Amount (万元)"), l.pick("类型", "Type"), l.pick("园区", "Park"), l.pick("状态", "Status")],
+                              alignments: [.left, .left, .left, .left, .right, .left, .left, .left])
+            let totals = try ledger.query(query) { s in
+                let r = s.registration
+                t.rows.append([r.regNo, r.regDate.description, r.enterprise, r.bank, r.amount.wanDisplay,
+                               l.pick(r.ipType.chineseName, r.ipType.rawValue), r.park ?? "", l.pick(s.status.chineseName, s.status.rawValue)])
+            }
+            let statuses = RegistrationStatus.allCases.compactMap { st in
+                totals.byStatus[st].map { "\(l.pick(st.chineseName, st.rawValue)) \($0.registrations)" }
+            }.joined(separator: ", ")
+            t.footer = [[l.pick("合计", "Total"), "", "\(totals.registrations) \(l.pick("笔", "registrations"))", statuses,
+                         totals.amount.wanDisplay, "", "", ""]]
+            var out = t.render() + l.pick("合计金额不含作废登记\n", "the total amount excludes void registrations\n")
+            if let limit = query.limit, totals.registrations > limit {
+                out += l.pick("仅列出前 \(limit) 笔；合计为全部 \(totals.registrations) 笔\n", "listed the first \(limit); totals cover all \(totals.registrations)\n")
+            }
+            try sink.write(out)
+        }
+    }
+
+    struct TotalsDoc: Encodable {
+        var registrations: Int, amountFen: Int64, amountWan: String, byStatus: [String: [String: Int]]
+    }
+
+    func csvRow(_ s: StoredRegistration) -> [String] {
+        let r = s.registration
+        return [r.regNo, r.regDate.description, r.ipType.rawValue, r.uscc, r.enterprise, r.bank, r.branch ?? "", "\(r.amount.value)",
+                r.amount.wanString, r.park ?? "", r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name } ?? "",
+                r.maturity?.description ?? "", r.rywq ? "yes" : "no", r.firstLoan ? "yes" : "no", s.status.rawValue, s.statusDate?.description ?? ""]
+    }
+}
+
+/// `check`: data-quality findings.
+public struct FindingsListing: Sendable {
+    public var findings: [DataQualityFinding]
+    public init(findings: [DataQualityFinding]) { self.findings = findings }
+
+    struct Item: Encodable { var rule: String, regNos: [String], detail: String, action: String }
+
+    public func render(format: ViewFormat, language l: Language) throws -> String {
+        switch format {
+        case .json:
+            return try JSONOutput.render(["findings": findings.map { Item(rule: $0.rule.rawValue, regNos: $0.regNos, detail: $0.detail, action: $0.action) }])
+        case .table:
+            guard !findings.isEmpty else { return l.pick("未发现问题\n", "no findings\n") }
+            var out = ""
+            for f in findings {
+                out += "\(f.rule.rawValue): \(f.regNos.joined(separator: ", ")) — \(f.detail); \(l.pick("建议", "action")): \(f.action)\n"
+            }
+            let counts = DataQualityFinding.Rule.allCases.compactMap { rule -> String? in
+                let n = findings.filter { $0.rule == rule }.count
+                return n > 0 ? "\(rule.rawValue) \(n)" : nil
+            }
+            return out + l.pick("共 \(findings.count) 项：", "\(findings.count) findings: ") + counts.joined(separator: ", ") + "\n"
+        }
+    }
+}

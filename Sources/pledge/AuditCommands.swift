@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import PledgeCore
+import PledgeIO
+import PledgeStore
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Prove the ledger was not altered: print the journal head, or verify everything.",
+        subcommands: [Head.self, Verify.self])
+
+    struct Head: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the journal head as SEQ:HASH.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            guard let head = try global.openLedger().head() else { return Console.out("0:\(CanonicalEntry.genesisHash)") }
+            Console.out("\(head.seq):\(head.hash)")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-hash the journal from entry 1, rebuild every projection from it and compare. Exit 1 on any finding.",
+            discussion: """
+                --expect-head SEQ:HASH (e.g. the head a closed period or an earlier `audit head` printed) also proves the \
+                journal still holds that entry unchanged. Works on a --read-only ledger.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("expect-head"), help: ArgumentHelp("A head the journal must still contain.", valueName: "SEQ:HASH")) var expectHead: String?
+
+        func validate() throws {
+            if let e = expectHead, Self.parseHead(e) == nil {
+                throw ValidationError("--expect-head must be SEQ:HASH, e.g. 1066:1175d4f1… (64 hex digits)")
+            }
+        }
+
+        static func parseHead(_ s: String) -> (Int64, String)? {
+            let parts = s.split(separator: ":")
+            guard parts.count == 2, let seq = Int64(parts[0]), seq > 0, parts[1].count == 64,
+                  parts[1].allSatisfy({ $0.isHexDigit }) else { return nil }
+            return (seq, parts[1].lowercased())
+        }
+
+        func run() throws {
+            let ledger = try global.openLedger()
+            let report = try ledger.verify(expectHead: expectHead.flatMap(Self.parseHead))
+            let l = global.language
+            let head = report.head.map { "\($0.seq):\($0.hash)" } ?? "0:\(CanonicalEntry.genesisHash)"
+            if report.isClean {
+                Console.out(l.pick("校验通过：\(report.entries) 条日志，哈希链完整，所有投影与日志重建结果一致",
+                                   "verified: \(report.entries) entries, the hash chain holds, every projection equals its rebuild from the journal"))
+                Console.out("head \(head)")
+                return
+            }
+            for f in report.findings { Console.out(f) }
+            Console.out(l.pick("校验失败：\(report.findings.count) 项问题", "verification failed: \(report.findings.count) findings")
+                        + (report.firstBadSeq.map { l.pick("；首个异常日志 seq \($0)", "; first bad entry: seq \($0)") } ?? ""))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Data-quality findings: double pledges, maturity past the patent term or before registration, likely duplicates, USCC overrides.",
+        discussion: "Exit 0 when nothing is found, 1 when anything is.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "table or json.") var format: ViewFormat = .table
+
+    func run() throws {
+        let findings = try global.openLedger().dataQualityFindings()
+        Console.out(try FindingsListing(findings: findings).render(format: format, language: global.language))
+        if !findings.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Consistent online copy of the live ledger to a new 0600 file, then `audit verify` on the copy.",
+        discussion: "Refuses to overwrite an existing file (exit 74). Example: pledge backup /backup/gansu-2025-12-31.sqlite")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The new file.") var file: String
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        let copy = try ledger.backup(to: file)
+        let report = try copy.verify()
+        let head = report.head.map { "\($0.seq):\($0.hash)" } ?? "0"
+        guard report.isClean else {
+            for f in report.findings { Console.err(f) }
+            Console.err(global.language.pick("备份已写入 \(file)，但校验未通过", "the backup \(file) was written but does not verify"))
+            throw ExitCode(1)
+        }
+        Console.out(global.language.pick("已备份到 \(file)（0600），校验通过：\(report.entries) 条日志", "backed up to \(file) (0600) and verified: \(report.entries) entries"))
+        Console.out("head \(head)")
+    }
+}
+
+extension RegistrationStatus: ExpressibleByArgument {}
+extension IPType: ExpressibleByArgument {}
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "List registrations matching filters, with totals. No filter: every registration, all dates, types and statuses.",
+        discussion: """
+            Park and bank match a name, an alias or a unique prefix (兰州高新, 工行); an ambiguous prefix lists the candidates.
+            Example: pledge --read-only query --park 兰州高新区 --from 2025-01-01 --to 2025-12-31 --format csv --output park.csv
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Park name, alias or unique prefix.") var park: String?
+    @Option(help: "Bank name, alias or unique prefix.") var bank: String?
+    @Option(help: "Prefecture name or GB/T 2260 code.") var prefecture: String?
+    @Option(help: ArgumentHelp("Enterprise USCC.", valueName: "uscc")) var enterprise: String?
+    @Option(help: "Registered on or after this date.") var from: String?
+    @Option(help: "Registered on or before this date.") var to: String?
+    @Option(help: "active, released, defaulted or void.") var status: RegistrationStatus?
+    @Flag(help: "Only 入园惠企 registrations.") var rywq = false
+    @Option(name: .customLong("ip-type"), help: "patent, trademark, copyright or other.") var ipType: IPType?
+    @Option(help: "List at most this many (totals still cover all matches).") var limit: Int?
+    @Option(help: "table, csv or json.") var format: ReportFormat = .table
+    @Option(help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output: String?
+    @Flag(help: "Start CSV with a UTF-8 BOM for Excel.") var bom = false
+
+    func validate() throws {
+        if format == .html { throw ValidationError("query writes table, csv or json") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let ledger = try global.openLedger()
+        let reference = try ledger.reference()
+        var q = RegistrationQuery()
+        func resolved<T>(_ r: NameResolution<T>, _ flag: String, _ value: String, _ list: String) throws -> T {
+            switch r {
+            case .found(let v): return v
+            case .ambiguous(let names):
+                throw FieldError(field: flag, value: value, rule: "matches several: \(names.joined(separator: ", ")); type more of the name")
+            case .unknown:
+                throw FieldError(field: flag, value: value, rule: "no such name; see `pledge reference \(list)`")
+            }
+        }
+        if let park { q.park = try resolved(reference.resolvePark(park), "--park", park, "parks").name }
+        if let bank { q.bank = try resolved(reference.resolveBank(bank), "--bank", bank, "banks").name }
+        if let prefecture {
+            guard let p = reference.prefecture(prefecture) else {
+                throw FieldError(field: "--prefecture", value: prefecture, rule: "unknown prefecture; see `pledge reference prefectures`")
+            }
+            q.prefectureCode = p.code
+        }
+        if let enterprise { q.uscc = try USCC(enterprise, field: "--enterprise", allowBadCheck: true).text }
+        q.from = try from.map { try CivilDate.parse($0, field: "--from") }
+        q.to = try to.map { try CivilDate.parse($0, field: "--to") }
+        q.status = status
+        q.rywq = rywq ? true : nil
+        q.ipType = ipType
+        q.limit = limit
+        let sink = try OutputSink(path: output)
+        do {
+            try QueryListing(ledger: ledger, query: q, reference: reference).write(format: format, language: global.language, bom: bom, to: sink)
+            try sink.finish()
+        } catch {
+            sink.abandon()
+            throw error
+        }
+    }
+}

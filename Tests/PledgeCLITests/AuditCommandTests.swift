@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+
+@Suite("The auditor's tools: verify, tampering, check, backup, query, read-only — end to end")
+struct AuditCommandTests {
+    func demo(loans: Int = 300) throws -> CLISandbox {
+        let s = try CLISandbox(initialize: false)
+        #expect(try s.run(["demo", "--loans", "\(loans)", "--seed", "4"]).code == 0)
+        return s
+    }
+
+    /// Runs SQL with the plain sqlite3 tool, returning its exit code (tampering as an attacker would).
+    func tamper(_ s: CLISandbox, _ sql: String) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [s.db, sql]
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    @Test("audit verify passes on an intact ledger and prints the head; --expect-head proves an earlier head")
+    func verifyClean() throws {
+        let s = try demo()
+        let head = try s.sqlite("SELECT seq || ':' || hash FROM entries ORDER BY seq DESC LIMIT 1")
+        let earlier = try s.sqlite("SELECT seq || ':' || hash FROM entries WHERE seq = 100")
+        let out = try s.run(["--read-only", "audit", "verify", "--expect-head", earlier])
+        #expect(out.code == 0, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("verified: \(head.split(separator: ":")[0]) entries"))
+        #expect(out.stdout.contains("head \(head)"))
+        let wrong = try s.run(["audit", "verify", "--expect-head", "100:" + String(repeating: "a", count: 64)])
+        #expect(wrong.code == 1)
+        #expect(wrong.stdout.contains("entry 100: hash"))
+        let gone = try s.run(["audit", "verify", "--expect-head", "999999:" + String(repeating: "a", count: 64)])
+        #expect(gone.code == 1)
+        #expect(try s.run(["audit", "verify", "--expect-head", "12:xyz"]).code == 64)
+    }
+
+    @Test("the triggers refuse UPDATE and DELETE on the journal from plain sqlite3")
+    func triggers() throws {
+        let s = try demo()
+        let before = try s.snapshot()
+        #expect(try tamper(s, "UPDATE entries SET payload = payload || ' ' WHERE seq = 5") != 0)
+        #expect(try tamper(s, "DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries)") != 0)
+        #expect(try s.snapshot() == before)
+    }
+
+    @Test("an amount edited in the journal (triggers dropped) is named by its seq")
+    func editedPayload() throws {
+        let s = try demo()
+        #expect(try tamper(s, """
+            DROP TRIGGER entries_no_update;
+            UPDATE entries SET payload = replace(payload, '"amountFen":', '"amountFen":9') WHERE seq = 50;
+            """) == 0)
+        let out = try s.run(["audit", "verify"])
+        #expect(out.code == 1)
+        #expect(out.stdout.contains("entry 50: the hash does not match its payload"))
+        #expect(out.stdout.contains("first bad entry: seq 50"))
+    }
+
+    @Test("an edited hash breaks the chain at the next entry; a deleted entry leaves a gap")
+    func brokenChain() throws {
+        let s = try demo()
+        #expect(try tamper(s, """
+            DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;
+            DELETE FROM entries WHERE seq = 70;
+            """) == 0)
+        let out = try s.run(["audit", "verify"])
+        #expect(out.code == 1)
+        #expect(out.stdout.contains("entry 71: expected seq 70"))
+        #expect(out.stdout.contains("entry 71: prev_hash does not match"))
+    }
+
+    @Test("a column changed beside its payload (operator) is named")
+    func editedColumn() throws {
+        let s = try demo()
+        #expect(try tamper(s, "DROP TRIGGER entries_no_update; UPDATE entries SET operator = 'mallory' WHERE seq = 30;") == 0)
+        let out = try s.run(["audit", "verify"])
+        #expect(out.code == 1)
+        #expect(out.stdout.contains("entry 30: the columns seq/at/operator/kind/reg_no differ from its payload"))
+    }
+
+    @Test("a projection edited directly is detected with the differing column", arguments: [
+        ("UPDATE registrations SET amount_fen = amount_fen + 1 WHERE reg_no = (SELECT min(reg_no) FROM registrations)", "registrations"),
+        ("UPDATE monthly_totals SET amount_fen = amount_fen * 2 WHERE month = (SELECT min(month) FROM monthly_totals)", "monthly_totals"),
+        ("DELETE FROM registration_rights WHERE reg_no = (SELECT min(reg_no) FROM registrations)", "registration_rights"),
+        ("UPDATE targets SET amount_fen = 1", "targets"),
+        ("INSERT INTO banks(name) VALUES ('影子银行')", "banks"),
+    ])
+    func editedProjection(sql: String, table: String) throws {
+        let s = try demo()
+        #expect(try tamper(s, "PRAGMA foreign_keys = OFF; " + sql) == 0)
+        let out = try s.run(["audit", "verify"])
+        #expect(out.code == 1)
+        #expect(out.stdout.split(separator: "\n").contains { $0.hasPrefix(table + " ") }, "\(out.stdout)")
+    }
+
+    @Test("check: every rule found, with 登记号s and an action; exit 1; clean ledger exit 0")
+    func check() throws {
+        let s = try CLISandbox()
+        #expect(try s.run(["check"]).code == 0)
+        let base = ["--uscc", CLISandbox.validUSCC, "--enterprise", "甲公司", "--bank", "兰州银行", "--unit", "wan", "--ip-type", "patent"]
+        let registrations: [[String]] = [
+            ["--reg-no", "D-1", "--date", "2023-01-10", "--amount", "100", "--ip", "201710601862.3"],
+            ["--reg-no", "D-2", "--date", "2023-06-10", "--amount", "200", "--ip", "CN201710601862.3"],          // same patent, both active
+            ["--reg-no", "T-1", "--date", "2023-02-01", "--amount", "50", "--ip", "2014203620779", "--maturity", "2030-01-01"],
+            ["--reg-no", "U-1", "--date", "2023-03-03", "--amount", "70", "--ip", "97101765.4"],
+            ["--reg-no", "U-2", "--date", "2023-03-03", "--amount", "70", "--ip", "95115608.X"],                 // likely duplicate of U-1
+        ]
+        for r in registrations {
+            let out = try s.run(["register"] + r + base)
+            #expect(out.code == 0, "\(r): \(out.stderr)")
+        }
+        #expect(try s.run(["register", "--reg-no", "O-1", "--date", "2022-01-01", "--amount", "1", "--ip", "201080063196.9", "--allow-bad-uscc"]
+                          + base.map { $0 == CLISandbox.validUSCC ? "914403001922038215" : $0 }).code == 0)
+        let out = try s.run(["check"])
+        #expect(out.code == 1)
+        #expect(out.stdout.contains("double-pledge: D-1, D-2 — ZL201710601862.3 is pledged by both while both are active"))
+        #expect(out.stdout.contains("maturity-past-patent-term: T-1 — maturity 2030-01-01 is after the legal term of ZL201420362077.9"))
+        #expect(out.stdout.contains("likely-duplicate: U-1, U-2"))
+        #expect(out.stdout.contains("uscc-check-overridden: O-1"))
+        let json = try JSONSerialization.jsonObject(with: Data(try s.run(["check", "--format", "json"]).stdout.utf8)) as! [String: [[String: Any]]]
+        #expect(Set(json["findings"]!.map { $0["rule"] as! String }) == ["double-pledge", "maturity-past-patent-term", "likely-duplicate", "uscc-check-overridden"])
+        // Releasing the first pledge before the second began clears the double pledge.
+        #expect(try s.run(["release", "D-1", "--date", "2023-05-01"]).code == 0)
+        #expect(!(try s.run(["check"]).stdout.contains("double-pledge")))
+    }
+
+    @Test("backup: a 0600 copy that verifies and has the same head; never overwrites; works read-only")
+    func backup() throws {
+        let s = try demo()
+        let copy = s.directory.appendingPathComponent("copy.sqlite").path
+        let out = try s.run(["--read-only", "backup", copy])
+        #expect(out.code == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("verified"))
+        let mode = try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let head = "SELECT seq || ':' || hash FROM entries ORDER BY seq DESC LIMIT 1"
+        #expect(try s.sqlite(head, file: copy) == (try s.sqlite(head)))
+        #expect(try s.sqlite("SELECT count(*) FROM registrations", file: copy) == "300")
+        let bytes = FileManager.default.contents(atPath: copy)
+        let again = try s.run(["backup", copy])
+        #expect(again.code == 74)
+        #expect(again.stderr.contains("never overwrites"))
+        #expect(FileManager.default.contents(atPath: copy) == bytes)
+        #expect(try s.run(["backup", "/nonexistent-dir/x.sqlite"]).code == 74)
+    }
+
+    @Test("query: filters, name resolution, totals equal sqlite3")
+    func query() throws {
+        let s = try demo()
+        let all = try s.run(["query", "--format", "json"])
+        let doc = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as! [String: Any]
+        #expect((doc["registrations"] as! [Any]).count == 300)
+        let totals = doc["totals"] as! [String: Any]
+        #expect("\(totals["registrations"]!)|\(totals["amountFen"]!)" == (try s.sqlite("SELECT count(*), (SELECT sum(amount_fen) FROM registrations WHERE status <> 'void') FROM registrations")))
+        let park = try s.run(["query", "--park", "兰州高新", "--from", "2024-01-01", "--to", "2025-12-31", "--format", "csv"])
+        #expect(park.code == 0, "\(park.stderr)")
+        let regs = park.stdout.split(separator: "\r\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+        #expect(regs.joined(separator: "\n") == (try s.sqlite("""
+            SELECT reg_no FROM registrations WHERE park = '兰州高新技术产业开发区' AND reg_date BETWEEN '2024-01-01' AND '2025-12-31' ORDER BY reg_date, reg_no
+            """)))
+        let bank = try s.run(["query", "--bank", "工行", "--status", "active", "--ip-type", "patent", "--rywq", "--format", "json"])
+        let bankDoc = try JSONSerialization.jsonObject(with: Data(bank.stdout.utf8)) as! [String: Any]
+        #expect("\((bankDoc["totals"] as! [String: Any])["registrations"]!)" == (try s.sqlite("""
+            SELECT count(*) FROM registrations WHERE bank = '中国工商银行甘肃省分行' AND status = 'active' AND ip_type = 'patent' AND rywq = 1
+            """)))
+        let uscc = try s.sqlite("SELECT uscc FROM registrations LIMIT 1")
+        let ent = try s.run(["query", "--enterprise", uscc, "--prefecture", try s.sqlite("SELECT coalesce(prefecture_code, '620100') FROM registrations LIMIT 1")])
+        #expect(ent.code == 0)
+        let table = try s.run(["--lang", "zh", "query", "--limit", "3"])
+        #expect(table.stdout.contains("仅列出前 3 笔；合计为全部 300 笔"))
+    }
+
+    @Test("query: ambiguous or unknown names are bad input listing the candidates", arguments: [
+        (["--bank", "中国"], "matches several: 中国工商银行甘肃省分行"),
+        (["--park", "火星"], "no such name"),
+        (["--prefecture", "上海"], "unknown prefecture"),
+        (["--enterprise", "123"], "18 characters"),
+        (["--from", "2024-02-30"], "--from"),
+    ])
+    func queryErrors(args: [String], message: String) throws {
+        let s = try CLISandbox()
+        let out = try s.run(["query"] + args)
+        #expect(out.code == 65)
+        #expect(out.stderr.contains(message), "\(out.stderr)")
+    }
+
+    @Test("read-only: every read works, every write exits 74, the file's bytes stay identical")
+    func readOnly() throws {
+        let s = try demo(loans: 50)
+        let reg = try s.sqlite("SELECT reg_no FROM registrations WHERE status = 'active' LIMIT 1")
+        let before = try s.snapshot()
+        let reads: [[String]] = [["report", "progress"], ["report", "monthly"], ["query"], ["show", reg], ["history", reg], ["audit", "verify"],
+                                 ["audit", "head"], ["check"], ["export"], ["period", "list"], ["target", "list"], ["reference", "banks"]]
+        let writes: [[String]] = [
+            s.registerArgs, ["correct", reg, "--field", "notes", "--value", "x", "--reason", "r"], ["void", reg, "--reason", "r"],
+            ["release", reg, "--date", "2025-01-01"], ["default", reg, "--date", "2025-01-01"], ["extend", reg, "--maturity", "2099-01-01"],
+            ["import", fixtureDirectory.appendingPathComponent("valid-zh-bom.csv").path],
+            ["target", "set", "t", "--amount", "1", "--unit", "yi", "--from", "2024-01-01", "--to", "2024-12-31"],
+            ["period", "close", "2024-01"], ["init"], ["demo"],
+        ]
+        for env in [["PLEDGE_READ_ONLY": "1"], [:]] {
+            let flag = env.isEmpty ? ["--read-only"] : []
+            for args in reads {
+                let out = try s.run(flag + args, env: env)
+                #expect(out.code == 0 || (args == ["check"] && out.code == 1), "\(args): \(out.stderr)")
+            }
+            for args in writes {
+                let out = try s.run(flag + args, env: env)
+                #expect(out.code == 74, "\(args): \(out.code) \(out.stderr)")
+                #expect(out.stderr.contains("read-only"), "\(args)")
+            }
+        }
+        #expect(try s.snapshot() == before)
+    }
+}
