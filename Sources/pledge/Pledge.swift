@@ -30,7 +30,13 @@ struct Pledge: ParsableCommand {
     static func main() {
         do {
             var command = try parseAsRoot()
+            // PLEDGE_TIMING=1: the command's own time on stderr (Scripts/bench separates it from start-up).
+            let started = ProcessInfo.processInfo.environment["PLEDGE_TIMING"] == "1" ? DispatchTime.now() : nil
             try command.run()
+            if let started {
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+                Console.err("timing: \(String(format: "%.3f", ms)) ms")
+            }
         } catch let failure as any PledgeFailure {
             Console.fail(failure)
         } catch {
