@@ -65,9 +65,13 @@ public enum CanonicalEntry {
     }
 
     public static func hash(prevHash: String, payload: String) -> String {
+        hash(prevHash: prevHash, payload: Array(payload.utf8))
+    }
+
+    static func hash(prevHash: String, payload: [UInt8]) -> String {
         var h = SHA256()
         h.update(data: Array(prevHash.utf8))
-        h.update(data: Array(payload.utf8))
+        h.update(data: payload)
         return hex(h.finalize())
     }
 

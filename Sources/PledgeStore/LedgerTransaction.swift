@@ -59,6 +59,12 @@ public final class LedgerTransaction {
         }
     }
 
+    /// Moves the head after an entry written by a bulk path that inserted it itself (ImportSession).
+    func advance(seq: Int64, hash: String) {
+        headSeq = seq
+        headHash = hash
+    }
+
     public func registration(_ regNo: String) throws -> StoredRegistration? {
         try StoredRegistration.fetch(db, regNo: regNo)
     }

@@ -195,3 +195,50 @@ struct StoreAuditTests {
         #expect(report.entries == 9)
     }
 }
+
+@Suite("The import hot path")
+struct ImportHotPathTests {
+    @Test("the hand-built register payload is byte-identical to JSONEncoder's canonical form", arguments: [
+        sampleRegistration(),
+        Registration(regNo: "R\"1\\/", regDate: CivilDate(year: 2024, month: 2, day: 29)!, uscc: "914403001922038215", usccOverride: true,
+                     enterprise: "甘肃\"引号\"\\反斜杠/斜杠", bank: "兰州银行", branch: "科技支行", amount: Fen(1), ipType: .copyright,
+                     ipNumbers: ["2023SR0123456", "A/B"], park: nil, prefectureCode: "620400", maturity: CivilDate(year: 2026, month: 1, day: 1),
+                     rate: "3.85", rywq: false, firstLoan: true, insured: true,
+                     notes: "行一\n行二\r\n\t制表\u{1}\u{8}\u{c}\u{1f}\u{7f}\u{2028}😀"),
+        Registration(regNo: "X", regDate: CivilDate(year: 2021, month: 1, day: 1)!, uscc: "914403001922038216", enterprise: "e", bank: "b",
+                     amount: Fen(Int64.max), ipType: .other, ipNumbers: []),
+    ])
+    func payloadMatchesEncoder(r: Registration) {
+        for late in [false, true] {
+            var builder = CanonicalRegisterPayload()
+            let fast = String(decoding: builder.build(seq: 42, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", late: late, registration: r), as: UTF8.self)
+            let slow = try? CanonicalEntry.payload(seq: 42, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", regNo: r.regNo, late: late,
+                                                    event: .register(r))
+            #expect(fast == slow)
+        }
+    }
+
+    @Test("a bulk import gives the same projections as registering one by one, and verifies")
+    func sameAsOneByOne() throws {
+        let one = try TemporaryLedger(), bulk = try TemporaryLedger()
+        var regs: [Registration] = []
+        for i in 0..<200 {
+            let date = "2024-0\(1 + i % 9)-1\(i % 10)"
+            let park: String? = i % 3 == 0 ? nil : "兰州高新技术产业开发区"
+            let type: IPType = i % 5 == 0 ? .trademark : .patent
+            regs.append(sampleRegistration("B-\(i)", date: date, amountWan: Int64(10 + i), park: park, type: type))
+        }
+        for r in regs { _ = try one.ledger.register(r) }
+        try bulk.ledger.write { tx in
+            let session = try ImportSession(tx)
+            for (i, r) in regs.enumerated() { #expect(try session.add(r, row: i + 2) == .new(seq: Int64(i + 3))) }
+            #expect(try session.add(regs[0], row: 999) == .unchanged)
+            try session.finish()
+        }
+        for table in ["registrations", "registration_rights", "enterprises", "monthly_totals", "status_totals"] {
+            let dump = "SELECT * FROM \(table) ORDER BY 1, 2"
+            #expect(try one.raw().read { try Row.fetchAll($0, sql: dump) } == bulk.raw().read { try Row.fetchAll($0, sql: dump) }, "\(table)")
+        }
+        #expect(try bulk.ledger.verify().isClean)
+    }
+}

@@ -106,7 +106,7 @@ public struct Importer {
         struct Rollback: Error {}
         do {
             try ledger.write { tx in
-                let session = ImportSession(tx)
+                let session = try ImportSession(tx)
                 while true {
                     let record: CSVRecord
                     do {
@@ -122,6 +122,7 @@ public struct Importer {
                     try importRow(record, name: name, layout: layout, validator: validator, session: session, tally: tally)
                 }
                 progress?(reader.bytesConsumed, total, tally.summary.rows)
+                try session.finish()
                 let s = tally.summary
                 if s.rows == 0 && s.invalid == 0 { throw fileError(.noDataRows) }
                 if s.invalid > 0 || s.conflicting > 0 || options.dryRun { throw Rollback() }

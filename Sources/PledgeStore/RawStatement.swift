@@ -1,0 +1,51 @@
+import GRDB
+import GRDBSQLite
+
+/// Binds and steps a GRDB cached statement through the SQLite C API: the import hot path's way around
+/// GRDB's argument boxing (DESIGN.md "Measured facts"). Everything else uses GRDB's normal API.
+struct RawStatement {
+    let statement: Statement
+    let handle: OpaquePointer
+    let db: Database
+
+    init(_ db: Database, sql: String) throws {
+        self.db = db
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+    }
+
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    func bind(_ i: Int32, _ text: String?) {
+        guard var text else { sqlite3_bind_null(handle, i); return }
+        text.withUTF8 { buf in
+            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), Self.transient)
+        }
+    }
+
+    func bind(_ i: Int32, bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buf in
+            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), Self.transient)
+        }
+    }
+
+    func bind(_ i: Int32, _ value: Int64) { sqlite3_bind_int64(handle, i, value) }
+    func bind(_ i: Int32, _ value: Bool) { sqlite3_bind_int64(handle, i, value ? 1 : 0) }
+
+    /// Steps to completion; returns the number of rows changed.
+    @discardableResult
+    func run() throws -> Int32 {
+        let rc = sqlite3_step(handle)
+        guard rc == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: message, sql: statement.sql)
+        }
+        return sqlite3_changes(sqlite3_db_handle(handle))
+    }
+}
