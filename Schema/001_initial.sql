@@ -11,7 +11,7 @@ CREATE TABLE entries (
     reg_no    TEXT,                                      -- the 登记号 concerned, NULL for ledger-wide entries
     payload   TEXT    NOT NULL,                          -- the canonical entry (compact JSON, sorted keys)
     prev_hash TEXT    NOT NULL CHECK (length(prev_hash) = 64),
-    hash      TEXT    NOT NULL UNIQUE CHECK (length(hash) = 64)  -- hex SHA-256(prev_hash ‖ payload)
+    hash      TEXT    NOT NULL CHECK (length(hash) = 64)     -- hex SHA-256(prev_hash ‖ payload)
 );
 CREATE INDEX entries_by_reg_no ON entries(reg_no) WHERE reg_no IS NOT NULL;
 

@@ -83,6 +83,15 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `2024-03-05`, `2024/3/5`, `2024.3.5`, `20240305` and `2024年3月5日`.
     public static func parse(_ text: String, field: String = "date") throws -> CivilDate {
+        // Fast path: the canonical YYYY-MM-DD.
+        if text.utf8.count == 10 {
+            let b = Array(text.utf8)
+            func d(_ i: Int) -> Int? { b[i] >= 48 && b[i] <= 57 ? Int(b[i] - 48) : nil }
+            if b[4] == 45, b[7] == 45, let y0 = d(0), let y1 = d(1), let y2 = d(2), let y3 = d(3), let m0 = d(5), let m1 = d(6),
+               let d0 = d(8), let d1 = d(9), let date = CivilDate(year: y0 * 1000 + y1 * 100 + y2 * 10 + y3, month: m0 * 10 + m1, day: d0 * 10 + d1) {
+                return date
+            }
+        }
         let s = text.trimmingSpaces
         let fail = FieldError(field: field, value: text,
                               rule: "expected a real date written 2024-03-05, 2024/3/5 or 2024年3月5日")

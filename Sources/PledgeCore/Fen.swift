@@ -164,6 +164,12 @@ func pow10(_ n: Int) -> Int64 {
 extension String {
     /// Trims ASCII and ideographic spaces (U+3000), which Chinese spreadsheets often carry.
     public var trimmingSpaces: String {
+        // Fast path (the common case): nothing to trim. ASCII space/tab, NBSP (C2 A0), U+3000 (E3 80 80).
+        let u = utf8
+        if let first = u.first, let last = u.last, first != 0x20, first != 0x09, first != 0xC2, first != 0xE3,
+           last != 0x20, last != 0x09, last != 0xA0, last != 0x80 {
+            return self
+        }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{A0}" }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = lastIndex(where: { !isSpace($0) })!

@@ -51,6 +51,23 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
     /// Accepts the number with or without `CN`/`ZL`, the dot and spaces: `CN201710601862.3`,
     /// `ZL 2014 1036 2077.3`, `2014103620773`, `95115608.X`.
     public init(_ raw: String, field: String = "ip") throws {
+        // Fast path: the canonical ZL + 12 digits + "." + check (or 8 digits, old form).
+        let u = Array(raw.utf8)
+        if (u.count == 16 || u.count == 12), u[0] == 0x5A, u[1] == 0x4C, u[u.count - 2] == 0x2E {
+            let body = u[2..<(u.count - 2)]
+            if body.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                var sum = 0
+                for (i, b) in body.enumerated() { sum += Int(b - 48) * PatentNumber.weights[i] }
+                let r = sum % 11
+                let typeDigit = body[body.startIndex + (body.count == 12 ? 4 : 2)]
+                let year = body.count == 12 ? body.prefix(4).reduce(0) { $0 * 10 + Int($1 - 48) } : 1985
+                if u[u.count - 1] == (r == 10 ? 0x58 : UInt8(48 + r)), [49, 50, 51, 56, 57].contains(typeDigit), year >= 1985 {
+                    digits = String(decoding: body, as: UTF8.self)
+                    check = r == 10 ? "X" : Character(String(r))
+                    return
+                }
+            }
+        }
         func fail(_ rule: String) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
         var s = raw.uppercased().filter { $0 != " " && $0 != "\u{3000}" && $0 != "." && $0 != "．" }
         for prefix in ["CN", "ZL"] where s.hasPrefix(prefix) { s.removeFirst(2) }

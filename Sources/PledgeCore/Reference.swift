@@ -40,6 +40,8 @@ public struct ReferenceData: Sendable, Equatable {
     public var parks: [Park]
     public var banks: [Bank]
 
+    /// Names and aliases exactly as written: the common case resolves without building a lookup key.
+    private var exactIndex: [String: (prefecture: Int?, park: Int?, bank: Int?)] = [:]
     private var prefectureIndex: [String: Int] = [:]
     private var parkIndex: [String: Int] = [:]
     private var bankIndex: [String: Int] = [:]
@@ -57,6 +59,9 @@ public struct ReferenceData: Sendable, Equatable {
         for (i, b) in banks.enumerated() {
             for key in [b.name] + b.aliases { bankIndex[Self.key(key)] = i }
         }
+        for (i, p) in prefectures.enumerated() { for k in [p.code, p.name, p.short] { exactIndex[k, default: (nil, nil, nil)].prefecture = i } }
+        for (i, p) in parks.enumerated() { for k in [p.name] + p.aliases { exactIndex[k, default: (nil, nil, nil)].park = i } }
+        for (i, b) in banks.enumerated() { for k in [b.name] + b.aliases { exactIndex[k, default: (nil, nil, nil)].bank = i } }
     }
 
     public static func == (a: ReferenceData, b: ReferenceData) -> Bool {
@@ -76,15 +81,23 @@ public struct ReferenceData: Sendable, Equatable {
     }
 
     public func prefecture(_ text: String) -> Prefecture? {
-        prefectureIndex[Self.key(text)].map { prefectures[$0] }
+        if let i = exactIndex[text]?.prefecture { return prefectures[i] }
+        return prefectureIndex[Self.key(text)].map { prefectures[$0] }
     }
 
     public func prefecture(code: String) -> Prefecture? {
         prefectures.first { $0.code == code }
     }
 
-    public func park(_ text: String) -> Park? { parkIndex[Self.key(text)].map { parks[$0] } }
-    public func bank(_ text: String) -> Bank? { bankIndex[Self.key(text)].map { banks[$0] } }
+    public func park(_ text: String) -> Park? {
+        if let i = exactIndex[text]?.park { return parks[i] }
+        return parkIndex[Self.key(text)].map { parks[$0] }
+    }
+
+    public func bank(_ text: String) -> Bank? {
+        if let i = exactIndex[text]?.bank { return banks[i] }
+        return bankIndex[Self.key(text)].map { banks[$0] }
+    }
 }
 
 /// A name typed by an auditor, resolved against a reference list: an exact name or alias, else a

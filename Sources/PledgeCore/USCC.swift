@@ -18,7 +18,28 @@ public struct USCC: Hashable, Sendable, CustomStringConvertible {
 
     /// Validates `text` (spaces trimmed, letters upper-cased). With `allowBadCheck` a code whose
     /// only fault is the check character is accepted: some real codes fail it.
+    /// Value of each ASCII byte in the charset, or -1.
+    static let values: [Int8] = {
+        var v = [Int8](repeating: -1, count: 128)
+        for (i, c) in charset.enumerated() { v[Int(c.asciiValue!)] = Int8(i) }
+        return v
+    }()
+
     public init(_ raw: String, field: String = "uscc", allowBadCheck: Bool = false) throws {
+        // Fast path: 18 upper-case charset bytes with the right check character.
+        if raw.utf8.count == 18 {
+            var sum = 0
+            var ok = true
+            var last = -1
+            for (i, b) in raw.utf8.enumerated() {
+                guard b < 128, case let v = Int(USCC.values[Int(b)]), v >= 0 else { ok = false; break }
+                if i < 17 { sum += v * USCC.weights[i] } else { last = v }
+            }
+            if ok && last == (31 - sum % 31) % 31 {
+                text = raw
+                return
+            }
+        }
         let s = raw.trimmingSpaces.uppercased()
         func fail(_ rule: String) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
         guard s.count == 18 else { throw fail("a 统一社会信用代码 has 18 characters, this has \(s.count)") }

@@ -66,7 +66,8 @@ public struct Importer {
         if transcoded { lseek(fd, 0, SEEK_SET) }
 
         let reader = CSVReader(fileDescriptor: fd)
-        func readError(_ e: CSVReadError, _ headers: [String]) -> String {
+        let forcedUTF8 = options.encoding == .utf8
+        @Sendable func readError(_ e: CSVReadError, _ headers: [String]) -> String {
             func column(_ i: Int) -> String { i < headers.count ? headers[i] : "column \(i + 1)" }
             switch e {
             case .unterminatedQuote(let row, let c):
@@ -74,7 +75,7 @@ public struct Importer {
             case .characterAfterQuote(let row, let c):
                 return "\(name):\(row):\(column(c)): text after a closing quote; inside a quoted field write a quote as \"\""
             case .invalidUTF8(let row, let c):
-                return "\(name):\(row):\(column(c)): not valid UTF-8" + (options.encoding == .utf8 ? "; the file may be GB18030 (try --encoding gb18030)"
+                return "\(name):\(row):\(column(c)): not valid UTF-8" + (forcedUTF8 ? "; the file may be GB18030 (try --encoding gb18030)"
                     : "; the file starts with a UTF-8 BOM but this row is in another encoding: save the whole file as UTF-8 or GB18030")
             case .read(let err):
                 return "\(name): cannot read: \(String(cString: strerror(err)))"
@@ -104,24 +105,36 @@ public struct Importer {
         tally.summary.dryRun = options.dryRun
 
         struct Rollback: Error {}
+        let prepare = RowPreparer(importer: self, name: name, layout: layout, validator: validator)
+        let reader_ = UncheckedBox(reader)
+        let pipeline = ImportPipeline {
+            while true {
+                let record: CSVRecord
+                do {
+                    guard let r = try reader_.value.next() else { return nil }
+                    record = r
+                } catch let e as CSVReadError {
+                    return (.unreadable(readError(e, layout.headers)), reader_.value.bytesConsumed)
+                }
+                if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
+                return (prepare.prepare(record), reader_.value.bytesConsumed)
+            }
+        }
+        defer { pipeline.finish() }
         do {
             try ledger.write { tx in
                 let session = try ImportSession(tx)
-                while true {
-                    let record: CSVRecord
-                    do {
-                        guard let r = try reader.next() else { break }
-                        record = r
-                    } catch let e as CSVReadError {
-                        tally.invalid(readError(e, layout.headers))
-                        break
+                while let batch = try pipeline.take() {
+                    for row in batch.rows {
+                        if case .unreadable(let line) = row {
+                            tally.invalid(line)
+                            break
+                        }
+                        tally.summary.rows += 1
+                        try store(row, name: name, layout: layout, session: session, tally: tally)
                     }
-                    if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
-                    tally.summary.rows += 1
-                    if tally.summary.rows % 4096 == 0 { progress?(reader.bytesConsumed, total, tally.summary.rows) }
-                    try importRow(record, name: name, layout: layout, validator: validator, session: session, tally: tally)
+                    progress?(batch.bytesConsumed, total, tally.summary.rows)
                 }
-                progress?(reader.bytesConsumed, total, tally.summary.rows)
                 try session.finish()
                 let s = tally.summary
                 if s.rows == 0 && s.invalid == 0 { throw fileError(.noDataRows) }
@@ -167,29 +180,46 @@ public struct Importer {
         }
     }
 
-    private func importRow(_ record: CSVRecord, name: String, layout: ImportLayout, validator: RegistrationValidator, session: ImportSession,
-                           tally: Tally) throws {
-        if record.fields.count != layout.width {
-            let where_ = record.fields.count > layout.width ? "column \(layout.width + 1)" : layout.headers[record.fields.count]
-            tally.invalid("\(name):\(record.row):\(where_): the row has \(record.fields.count) fields, the header has \(layout.width); check for an unquoted comma or a missing cell")
+    /// Parsing and validation of one record: no database, safe on the pipeline's thread.
+    struct RowPreparer: @unchecked Sendable {
+        var importer: Importer
+        var name: String
+        var layout: ImportLayout
+        var validator: RegistrationValidator
+
+        func prepare(_ record: CSVRecord) -> PreparedRow {
+            if record.fields.count != layout.width {
+                let where_ = record.fields.count > layout.width ? "column \(layout.width + 1)" : layout.headers[record.fields.count]
+                return .invalid(["\(name):\(record.row):\(where_): the row has \(record.fields.count) fields, the header has \(layout.width); check for an unquoted comma or a missing cell"])
+            }
+            var input = RegistrationInput(amountUnit: layout.amountUnit, allowBadUSCC: importer.options.allowBadUSCC)
+            for (column, i) in layout.index {
+                if let field = column.field { input[field] = Importer.unneutralized(record.fields[i]) }
+            }
+            var errors: [FieldError] = []
+            let registration: Registration?
+            switch validator.validate(input) {
+            case .success(let r): registration = r
+            case .failure(let e): registration = nil; errors = e.errors
+            }
+            let lifecycle = importer.statusEvent(record, layout: layout, registration: registration, errors: &errors)
+            guard let registration, errors.isEmpty else {
+                return .invalid(errors.map { "\(name):\(record.row):\($0.description)" })
+            }
+            return .valid(registration, lifecycle: lifecycle, row: record.row, regDateText: record.fields[layout.index[.regDate]!])
+        }
+    }
+
+    /// The database half of one row: new, unchanged, conflicting or invalid against the ledger.
+    private func store(_ prepared: PreparedRow, name: String, layout: ImportLayout, session: ImportSession, tally: Tally) throws {
+        guard case .valid(let registration, let lifecycle, let row, let regDateText) = prepared else {
+            if case .invalid(let lines) = prepared {
+                tally.summary.invalid += 1
+                for line in lines { tally.listInvalid(line) }
+            }
             return
         }
-        var input = RegistrationInput(amountUnit: layout.amountUnit, allowBadUSCC: options.allowBadUSCC)
-        for (column, i) in layout.index {
-            if let field = column.field { input[field] = Self.unneutralized(record.fields[i]) }
-        }
-        var errors: [FieldError] = []
-        let registration: Registration?
-        switch validator.validate(input) {
-        case .success(let r): registration = r
-        case .failure(let e): registration = nil; errors = e.errors
-        }
-        let lifecycle = statusEvent(record, layout: layout, registration: registration, errors: &errors)
-        guard let registration, errors.isEmpty else {
-            tally.summary.invalid += 1
-            for e in errors { tally.listInvalid("\(name):\(record.row):\(e.description)") }
-            return
-        }
+        let record = (row: row, regDate: regDateText)
         switch try session.add(registration, row: record.row, late: options.late) {
         case .new:
             tally.summary.new += 1
@@ -200,7 +230,7 @@ public struct Importer {
             tally.conflict("\(name):\(record.row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
                      + Self.describe(changes) + " (ledger → file)")
         case .inClosedPeriod(let month):
-            tally.conflict("\(name):\(record.row):\(layout.header(.regDate)): value \"\(record.fields[layout.index[.regDate]!])\" — dated in the closed period \(month); pass --late to record it as a late adjustment")
+            tally.conflict("\(name):\(record.row):\(layout.header(.regDate)): value \"\(record.regDate)\" — dated in the closed period \(month); pass --late to record it as a late adjustment")
         case .differsFromEarlierRow(let row, let changes):
             tally.invalid("\(name):\(record.row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(row) with other content: "
                     + Self.describe(changes))
@@ -218,7 +248,7 @@ public struct Importer {
     }
 
     /// The optional status/status_date columns (what `export` writes) as a lifecycle event.
-    private func statusEvent(_ record: CSVRecord, layout: ImportLayout, registration: Registration?, errors: inout [FieldError]) -> LedgerEvent? {
+    fileprivate func statusEvent(_ record: CSVRecord, layout: ImportLayout, registration: Registration?, errors: inout [FieldError]) -> LedgerEvent? {
         guard let si = layout.index[.status] else { return nil }
         let text = record.fields[si].trimmingSpaces
         let status: RegistrationStatus?
@@ -244,4 +274,10 @@ public struct Importer {
         }
         return status == .released ? .release(date: date, reason: .other) : .default(date: date)
     }
+}
+
+/// Hands a value owned by one thread at a time to the pipeline's producer.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
