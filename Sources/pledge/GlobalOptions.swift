@@ -43,9 +43,14 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// Seconds a writer waits for another writer's lock: $PLEDGE_BUSY_TIMEOUT, else 10.
+    var busyTimeout: TimeInterval {
+        Self.environment["PLEDGE_BUSY_TIMEOUT"].flatMap(TimeInterval.init).map { max(0, $0) } ?? Ledger.defaultBusyTimeout
+    }
+
     /// Opens the existing ledger named by --db / $PLEDGE_DB.
     func openLedger() throws -> Ledger {
-        try Ledger.open(at: ledgerPath, readOnly: isReadOnly, operatorName: resolvedOperator)
+        try Ledger.open(at: ledgerPath, readOnly: isReadOnly, operatorName: resolvedOperator, busyTimeout: busyTimeout)
     }
 
     /// Refuses before anything is opened when the user asked for read-only access.

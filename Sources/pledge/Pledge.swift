@@ -28,6 +28,8 @@ struct Pledge: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     static func main() {
+        // A file-size limit (ulimit -f) must surface as a write error (exit 74, nothing committed), not kill us.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             // PLEDGE_TIMING=1: the command's own time on stderr (Scripts/bench separates it from start-up).

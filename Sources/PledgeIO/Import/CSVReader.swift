@@ -65,18 +65,23 @@ public final class CSVReader {
         }
         if n == 0 { eof = true }
         end += n
-        if skipBOM, end - start >= 3 || eof {
-            skipBOM = false
-            if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
-                start += 3
-                bytesConsumed += 3
-            }
-        }
     }
 
     /// The next record, or nil at the end of the input. Blank lines come back as one empty field
     /// (callers skip them) so that row numbers stay those a spreadsheet shows.
     public func next() throws -> CSVRecord? {
+        // Decide about a BOM before the first record, however small the chunks.
+        while skipBOM {
+            if eof || end - start >= 3 {
+                skipBOM = false
+                if end - start >= 3, buffer[start] == 0xEF, buffer[start + 1] == 0xBB, buffer[start + 2] == 0xBF {
+                    start += 3
+                    bytesConsumed += 3
+                }
+            } else {
+                try refill()
+            }
+        }
         while true {
             if let (record, consumed) = try parseRecord() {
                 start += consumed

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+@Suite("Reliability: concurrency, locks, resource faults, hostile names — end to end")
+struct ReliabilityTests {
+    /// Starts `pledge` without waiting; the caller waits.
+    func start(_ s: CLISandbox, _ args: [String], env: [String: String] = [:]) throws -> Process {
+        let p = Process()
+        p.executableURL = CLISandbox.binary
+        p.arguments = ["--db", s.db] + args
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func importFile(_ s: CLISandbox, prefix: String, rows: Int) throws -> String {
+        var text = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers\n"
+        for i in 0..<rows { text += "\(prefix)-\(i),2024-0\(1 + i % 9)-15,\(CLISandbox.validUSCC),并发企业\(i),兰州银行,\(10 + i),97101765.4\n" }
+        let path = s.directory.appendingPathComponent("\(prefix).csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("8 processes registering and importing at once: no entry lost, seq gapless, chain valid; readers see consistent states")
+    func concurrentWriters() throws {
+        let s = try CLISandbox()
+        var processes: [Process] = []
+        let perWriter = 6
+        for w in 0..<8 {
+            if w % 2 == 0 {
+                processes.append(try start(s, ["--operator", "w\(w)", "import", try importFile(s, prefix: "IMP\(w)", rows: 40)]))
+            }
+            // Registering writers: a shell loop of separate `pledge register` processes.
+            let script = (0..<perWriter).map { i in
+                "'\(CLISandbox.binary.path)' --db '\(s.db)' --operator w\(w) register --reg-no REG\(w)-\(i) --date 2024-05-0\(1 + i) --uscc \(CLISandbox.validUSCC) --enterprise 企业 --bank 甘肃银行 --amount 1 --unit wan --ip 97101765.4 || exit 1"
+            }.joined(separator: "\n")
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", script]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            processes.append(p)
+        }
+        // Readers during the writes: every report succeeds and parses.
+        for _ in 0..<5 {
+            let out = try s.run(["--read-only", "report", "progress", "--format", "json", "--as-of", "2025-12-31"])
+            #expect(out.code == 0, "\(out.stderr)")
+            #expect((try? JSONSerialization.jsonObject(with: Data(out.stdout.utf8))) != nil)
+        }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        #expect(try s.sqlite("SELECT count(*) FROM registrations") == "\(8 * perWriter + 4 * 40)")
+        #expect(try s.sqlite("SELECT count(*) = max(seq) AND min(seq) = 1 FROM entries") == "1")
+        let verify = try s.run(["audit", "verify"])
+        #expect(verify.code == 0, "\(verify.stdout)")
+    }
+
+    @Test("a writer that cannot get the lock within the busy timeout exits 75 and writes nothing")
+    func busy() throws {
+        let s = try CLISandbox()
+        // sqlite3 holds the write lock for two seconds.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [s.db, "BEGIN IMMEDIATE; INSERT INTO enterprises(uscc, name) VALUES ('x', 'lock'); SELECT 1 FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) SELECT count(*) FROM c); ROLLBACK;"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        Thread.sleep(forTimeInterval: 0.3)
+        let out = try s.run(s.registerArgs, env: ["PLEDGE_BUSY_TIMEOUT": "0.2"])
+        holder.waitUntilExit()
+        #expect(out.code == 75, "\(out.stderr)")
+        #expect(out.stderr.contains("locked by another writer; nothing was written"))
+        #expect(try s.sqlite("SELECT count(*) FROM registrations") == "0")
+        #expect(try s.run(s.registerArgs).code == 0, "works once the lock is gone")
+    }
+
+    @Test("a ledger directory that is not writable: init exits 74 with the path")
+    func unwritableDirectory() throws {
+        let s = try CLISandbox(initialize: false)
+        let out = try s.run(["--db", "/proc/pledge-ledger.sqlite", "init"], withDB: false)
+        #expect(out.code == 74)
+        #expect(out.stderr.contains("/proc/pledge-ledger.sqlite"))
+    }
+
+    @Test("a file-size limit (a full disk) during an import: exit 74, the ledger intact and unchanged")
+    func diskFull() throws {
+        let s = try CLISandbox()
+        try s.run(s.registerArgs)
+        let csv = try importFile(s, prefix: "BIG", rows: 4000)
+        let before = try s.sqlite("SELECT count(*), max(seq) FROM entries")
+        let size = (try FileManager.default.attributesOfItem(atPath: s.db)[.size] as? Int) ?? 0
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // ulimit -f counts 1024-byte blocks here; allow a little more than the ledger holds now.
+        p.arguments = ["-c", "ulimit -f \(size / 1024 + 200); exec '\(CLISandbox.binary.path)' --db '\(s.db)' import '\(csv)'"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 74, "\(message)")
+        #expect(message.contains("nothing was written") || message.contains("cannot read or write"), "\(message)")
+        #expect(try s.sqlite("PRAGMA integrity_check") == "ok")
+        #expect(try s.sqlite("SELECT count(*), max(seq) FROM entries") == before)
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+
+    @Test("a file that is not a ledger, a newer schema, a truncated ledger: clear errors, no crash", arguments: ["text", "newer", "truncated", "directory"])
+    func badLedgers(kind: String) throws {
+        let s = try CLISandbox()
+        try s.run(s.registerArgs)
+        switch kind {
+        case "text":
+            try Data("登记号,金额\nY1,100\n".utf8).write(to: URL(fileURLWithPath: s.db))
+            try? FileManager.default.removeItem(atPath: s.db + "-wal")
+            try? FileManager.default.removeItem(atPath: s.db + "-shm")
+        case "newer":
+            _ = try s.sqlite("INSERT INTO grdb_migrations(identifier) VALUES ('999_from_the_future')")
+        case "truncated":
+            let data = try Data(contentsOf: URL(fileURLWithPath: s.db))
+            try data.prefix(data.count / 3).write(to: URL(fileURLWithPath: s.db))
+        default:
+            try FileManager.default.removeItem(atPath: s.db)
+            try FileManager.default.createDirectory(atPath: s.db, withIntermediateDirectories: false)
+        }
+        let bytes = FileManager.default.contents(atPath: s.db)
+        for args in [["report", "progress"], s.registerArgs, ["audit", "verify"]] {
+            let out = try s.run(args)
+            #expect([74, 70, 1].contains(out.code), "\(kind) \(args.first!): \(out.code) \(out.stderr)")
+            #expect(!out.stderr.contains("Fatal error") && !out.stderr.contains("Program crashed"), "\(out.stderr)")
+            if kind == "newer" { #expect(out.stderr.contains("newer version of pledge")) }
+        }
+        #expect(FileManager.default.contents(atPath: s.db) == bytes, "the file is left as it was")
+    }
+
+    @Test("names and notes cannot inject SQL; they are stored verbatim")
+    func sqlInjection() throws {
+        let s = try CLISandbox()
+        let evil = "x'); DROP TABLE entries; --"
+        let out = try s.run(["--operator", evil] + s.registerArgs + ["--notes", evil, "--branch", "\"; DELETE FROM registrations; --"])
+        #expect(out.code == 0, "\(out.stderr)")
+        #expect(try s.sqlite("SELECT operator FROM entries WHERE seq = 3") == evil)
+        #expect(try s.sqlite("SELECT notes FROM registrations") == evil)
+        #expect(try s.sqlite("SELECT count(*) FROM entries") == "3")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+
+    @Test("CSV exports and reports neutralise cells that start with = + - @")
+    func formulaInjection() throws {
+        let s = try CLISandbox()
+        let args = s.registerArgs.map { $0 == "甘肃陇原新材料科技有限公司" ? "=HYPERLINK(\"http://x\")" : $0 } + ["--branch", "@SUM(1)", "--notes", "+1-2"]
+        #expect(try s.run(args).code == 0)
+        for command in [["export"], ["query", "--format", "csv"]] {
+            let out = try s.run(command).stdout
+            #expect(out.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "\(command)")
+            #expect(!out.contains(",=") && !out.contains(",@") && !out.contains(",+"), "\(command): \(out)")
+        }
+    }
+}
