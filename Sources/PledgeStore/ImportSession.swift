@@ -23,40 +23,20 @@ public final class ImportSession {
     /// The file row of each entry this session appended, by seq − firstSeq.
     private var rowOfEntry: [Int32] = []
 
-    // The hot path: raw statements, a reused payload buffer, aggregates kept in memory until `finish`.
-    private let insertRegistration: RawStatement
+    // The hot path: raw statements, a reused payload buffer, projections written in bulk.
+    private let projections: BulkProjectionWriter
     private let insertEntry: RawStatement
-    private let insertRight: RawStatement
     private var payload = CanonicalRegisterPayload()
-    private var enterprises: [String: String] = [:]
-    private var monthly: [MonthlyKey: (registrations: Int64, amount: Int64)] = [:]
-    private var statusTotals: [String: (registrations: Int64, amount: Int64)] = [:]
-
-    struct MonthlyKey: Hashable {
-        var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
-        init(_ r: Registration) {
-            month = r.regDate.yearMonth.description
-            ipType = r.ipType.rawValue
-            prefecture = r.prefectureCode ?? ""
-            park = r.park ?? ""
-            bank = r.bank
-            rywq = r.rywq
-            firstLoan = r.firstLoan
-        }
-    }
 
     public init(_ tx: LedgerTransaction) throws {
         self.tx = tx
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
         try tx.db.execute(sql: "PRAGMA cache_size = -65536")
-        insertRegistration = try RawStatement(tx.db, sql: """
-            INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(Projector.placeholders(23))) ON CONFLICT(reg_no) DO NOTHING
-            """)
+        projections = try BulkProjectionWriter(tx.db)
         insertEntry = try RawStatement(tx.db, sql: """
             INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, 'register', ?, ?, ?, ?)
             """)
-        insertRight = try RawStatement(tx.db, sql: "INSERT INTO registration_rights(ip_number, reg_no) VALUES (?, ?)")
     }
 
     public func add(_ r: Registration, row: Int, late: Bool = false) throws -> Outcome {
@@ -83,16 +63,7 @@ public final class ImportSession {
     /// Returns nil (and writes nothing) when the 登记号 exists.
     private func insertNew(_ r: Registration, row: Int, late: Bool) throws -> Int64? {
         let seq = tx.headSeq + 1
-        let s = insertRegistration
-        s.reset()
-        s.bind(1, r.regNo); s.bind(2, r.regDate.description); s.bind(3, r.ipType.rawValue); s.bind(4, r.uscc)
-        s.bind(5, r.usccOverride); s.bind(6, r.enterprise); s.bind(7, r.bank); s.bind(8, r.branch); s.bind(9, r.amount.value)
-        s.bind(10, r.ipNumbers.joined(separator: ";")); s.bind(11, r.park); s.bind(12, r.prefectureCode)
-        s.bind(13, r.maturity?.description); s.bind(14, r.rate); s.bind(15, r.rywq); s.bind(16, r.firstLoan); s.bind(17, r.insured)
-        s.bind(18, r.notes); s.bind(19, RegistrationStatus.active.rawValue); s.bind(20, nil as String?); s.bind(21, late)
-        s.bind(22, seq); s.bind(23, seq)
-        guard try s.run() == 1 else { return nil }
-
+        guard try projections.insert(r, seq: seq, late: late) else { return nil }
         let bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, registration: r)
         let hash = CanonicalEntry.hash(prevHash: tx.headHash, payload: bytes)
         let e = insertEntry
@@ -100,16 +71,6 @@ public final class ImportSession {
         e.bind(1, seq); e.bind(2, tx.at); e.bind(3, tx.operatorName); e.bind(4, r.regNo); e.bind(5, bytes: bytes)
         e.bind(6, tx.headHash); e.bind(7, hash)
         try e.run()
-        for n in r.ipNumbers {
-            insertRight.reset()
-            insertRight.bind(1, n); insertRight.bind(2, r.regNo)
-            try insertRight.run()
-        }
-        enterprises[r.uscc] = r.enterprise
-        monthly[MonthlyKey(r), default: (0, 0)].registrations += 1
-        monthly[MonthlyKey(r), default: (0, 0)].amount += r.amount.value
-        statusTotals[r.ipType.rawValue, default: (0, 0)].registrations += 1
-        statusTotals[r.ipType.rawValue, default: (0, 0)].amount += r.amount.value
         tx.advance(seq: seq, hash: hash)
         rowOfEntry.append(Int32(clamping: row))
         return seq
@@ -126,26 +87,7 @@ public final class ImportSession {
     }
 
     /// Writes the deltas kept in memory (enterprises, monthly and status totals). Call before committing.
-    public func finish() throws {
-        let enterprise = try tx.db.cachedStatement(sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
-        for (uscc, name) in enterprises { try enterprise.execute(arguments: [uscc, name]) }
-        let totals = try tx.db.cachedStatement(sql: """
-            INSERT INTO monthly_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
-            """)
-        for (k, v) in monthly {
-            try totals.execute(arguments: [k.month, k.ipType, k.prefecture, k.park, k.bank, k.rywq, k.firstLoan, v.registrations, v.amount])
-        }
-        let status = try tx.db.cachedStatement(sql: """
-            INSERT INTO status_totals(ip_type, status, registrations, amount_fen) VALUES (?, 'active', ?, ?)
-            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
-            """)
-        for (type, v) in statusTotals { try status.execute(arguments: [type, v.registrations, v.amount]) }
-        enterprises.removeAll(keepingCapacity: true)
-        monthly.removeAll(keepingCapacity: true)
-        statusTotals.removeAll(keepingCapacity: true)
-    }
+    public func finish() throws { try projections.flush() }
 
     func originalRegistration(_ regNo: String) throws -> Registration? {
         guard let payload = try String.fetchOne(tx.db, sql: "SELECT payload FROM entries WHERE reg_no = ? AND kind = 'register' ORDER BY seq LIMIT 1",

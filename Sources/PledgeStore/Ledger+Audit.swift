@@ -53,6 +53,8 @@ extension Ledger {
             defer { try? db.execute(sql: "ROLLBACK") }
             try scratch.writeWithoutTransaction { out in
                 try out.inTransaction {
+                    try out.execute(sql: "PRAGMA cache_size = -65536")
+                    let bulk = try BulkProjectionWriter(out)
                     let rows = try Row.fetchCursor(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
                     var prev = CanonicalEntry.genesisHash
                     var expectedSeq: Int64 = 1
@@ -79,7 +81,14 @@ extension Ledger {
                                 || h.regNo != row["reg_no"] {
                                 note("entry \(seq): the columns seq/at/operator/kind/reg_no differ from its payload", seq: seq)
                             }
-                            try Projector.apply(event, seq: seq, regNo: h.regNo, late: h.late, db: out)
+                            if case .register(let r) = event {
+                                if try !bulk.insert(r, seq: seq, late: h.late) {
+                                    note("entry \(seq): registers 登记号 \(r.regNo) a second time", seq: seq)
+                                }
+                            } else {
+                                try bulk.flush()
+                                try Projector.apply(event, seq: seq, regNo: h.regNo, late: h.late, db: out)
+                            }
                         } catch {
                             note("entry \(seq): cannot be replayed (\(error))", seq: seq)
                         }
@@ -87,6 +96,7 @@ extension Ledger {
                         expectedSeq = seq + 1
                         head = AppendedEntry(seq: seq, hash: hash)
                     }
+                    try bulk.flush()
                     return .commit
                 }
             }

@@ -1,0 +1,84 @@
+import GRDB
+import PledgeCore
+
+/// Writes new registrations' projections in bulk: raw statements for `registrations` and
+/// `registration_rights`, and the deltas of `enterprises`, `monthly_totals` and `status_totals` kept in
+/// memory until `flush`. Used by imports and by `audit verify`'s replay; produces exactly what
+/// `Projector.apply(.register)` does. Flush before any other projector write touches the same tables.
+final class BulkProjectionWriter {
+    private let db: Database
+    private let insertRegistration: RawStatement
+    private let insertRight: RawStatement
+    private var enterprises: [String: String] = [:]
+    private var monthly: [MonthlyKey: (registrations: Int64, amount: Int64)] = [:]
+    private var statusTotals: [String: (registrations: Int64, amount: Int64)] = [:]
+
+    struct MonthlyKey: Hashable {
+        var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
+        init(_ r: Registration) {
+            month = r.regDate.yearMonth.description
+            ipType = r.ipType.rawValue
+            prefecture = r.prefectureCode ?? ""
+            park = r.park ?? ""
+            bank = r.bank
+            rywq = r.rywq
+            firstLoan = r.firstLoan
+        }
+    }
+
+    init(_ db: Database) throws {
+        self.db = db
+        insertRegistration = try RawStatement(db, sql: """
+            INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(Projector.placeholders(23))) ON CONFLICT(reg_no) DO NOTHING
+            """)
+        insertRight = try RawStatement(db, sql: "INSERT INTO registration_rights(ip_number, reg_no) VALUES (?, ?)")
+    }
+
+    /// Inserts an active registration created by entry `seq`; false (nothing written) when the 登记号 exists.
+    func insert(_ r: Registration, seq: Int64, late: Bool) throws -> Bool {
+        let s = insertRegistration
+        s.reset()
+        s.bind(1, r.regNo); s.bind(2, r.regDate.description); s.bind(3, r.ipType.rawValue); s.bind(4, r.uscc)
+        s.bind(5, r.usccOverride); s.bind(6, r.enterprise); s.bind(7, r.bank); s.bind(8, r.branch); s.bind(9, r.amount.value)
+        s.bind(10, r.ipNumbers.joined(separator: ";")); s.bind(11, r.park); s.bind(12, r.prefectureCode)
+        s.bind(13, r.maturity?.description); s.bind(14, r.rate); s.bind(15, r.rywq); s.bind(16, r.firstLoan); s.bind(17, r.insured)
+        s.bind(18, r.notes); s.bind(19, RegistrationStatus.active.rawValue); s.bind(20, nil as String?); s.bind(21, late)
+        s.bind(22, seq); s.bind(23, seq)
+        guard try s.run() == 1 else { return false }
+        for n in r.ipNumbers {
+            insertRight.reset()
+            insertRight.bind(1, n); insertRight.bind(2, r.regNo)
+            try insertRight.run()
+        }
+        enterprises[r.uscc] = r.enterprise
+        let key = MonthlyKey(r)
+        monthly[key, default: (0, 0)].registrations += 1
+        monthly[key, default: (0, 0)].amount += r.amount.value
+        statusTotals[r.ipType.rawValue, default: (0, 0)].registrations += 1
+        statusTotals[r.ipType.rawValue, default: (0, 0)].amount += r.amount.value
+        return true
+    }
+
+    /// Writes the in-memory deltas (enterprise names: the last one written wins, as entry by entry).
+    func flush() throws {
+        guard !enterprises.isEmpty || !monthly.isEmpty || !statusTotals.isEmpty else { return }
+        let enterprise = try db.cachedStatement(sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
+        for (uscc, name) in enterprises { try enterprise.execute(arguments: [uscc, name]) }
+        let totals = try db.cachedStatement(sql: """
+            INSERT INTO monthly_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
+            """)
+        for (k, v) in monthly {
+            try totals.execute(arguments: [k.month, k.ipType, k.prefecture, k.park, k.bank, k.rywq, k.firstLoan, v.registrations, v.amount])
+        }
+        let status = try db.cachedStatement(sql: """
+            INSERT INTO status_totals(ip_type, status, registrations, amount_fen) VALUES (?, 'active', ?, ?)
+            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
+            """)
+        for (type, v) in statusTotals { try status.execute(arguments: [type, v.registrations, v.amount]) }
+        enterprises.removeAll(keepingCapacity: true)
+        monthly.removeAll(keepingCapacity: true)
+        statusTotals.removeAll(keepingCapacity: true)
+    }
+}
