@@ -49,6 +49,37 @@ public enum CanonicalEntry {
 
     struct DataOnly<T: Decodable>: Decodable { var data: T }
 
+    /// The whole entry in one decoding pass, once the kind is known.
+    struct Full<T: Decodable>: Decodable {
+        var at: String
+        var data: T
+        var kind: String
+        var late: Bool?
+        var `operator`: String
+        var regNo: String?
+        var seq: Int64
+    }
+
+    static let kindMarker = Array(",\"kind\":\"".utf8)
+
+    /// The kind of a canonical payload without parsing it: the last raw `,"kind":"` is the envelope's
+    /// (inside JSON strings quotes are escaped, and only the envelope has a "kind" key).
+    static func peekKind(_ bytes: [UInt8]) -> EntryKind? {
+        let m = kindMarker
+        guard bytes.count > m.count else { return nil }
+        var i = bytes.count - m.count
+        while i >= 0 {
+            if bytes[i] == m[0] && Array(bytes[i..<(i + m.count)]) == m {
+                var j = i + m.count
+                var name: [UInt8] = []
+                while j < bytes.count && bytes[j] != UInt8(ascii: "\"") { name.append(bytes[j]); j += 1 }
+                return EntryKind(rawValue: String(decoding: name, as: UTF8.self))
+            }
+            i -= 1
+        }
+        return nil
+    }
+
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -80,6 +111,17 @@ public enum CanonicalEntry {
         let bytes = Data(payload.utf8)
         let decoder = JSONDecoder()
         do {
+            // Fast path: peek the kind, then decode envelope and data in one pass.
+            if let kind = peekKind(Array(payload.utf8)) {
+                var header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool)?
+                func full<T: Decodable>(_ t: T.Type) throws -> Any {
+                    let f = try decoder.decode(Full<T>.self, from: bytes)
+                    if f.kind == kind.rawValue { header = (f.seq, f.at, f.operator, kind, f.regNo, f.late ?? false) }
+                    return f.data
+                }
+                let event = try LedgerEvent.decode(kind: kind) { try full($0) }
+                if let header { return (header, event) }
+            }
             let h = try decoder.decode(Header.self, from: bytes)
             guard let kind = EntryKind(rawValue: h.kind) else { throw LedgerDataError("unknown entry kind \(h.kind)") }
             func open<T: Decodable>(_ t: T.Type) throws -> Any { try decoder.decode(DataOnly<T>.self, from: bytes).data }
