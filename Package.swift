@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "PledgeReference",
             path: "SampleData",
-            exclude: ["README.md"],
+            exclude: ["README.md", "registrations.csv", "registrations-gb18030.csv", "registrations-en.csv"],
             resources: [
                 .embedInCode("prefectures.csv"),
                 .embedInCode("parks.csv"),

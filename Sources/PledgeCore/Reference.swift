@@ -110,24 +110,22 @@ public enum NameResolution<T: Sendable>: Sendable {
 
 extension ReferenceData {
     public func resolvePark(_ text: String) -> NameResolution<Park> {
-        if let p = park(text) { return .found(p) }
-        let k = Self.key(text)
-        let matches = parks.filter { p in ([p.name] + p.aliases).contains { Self.key($0).hasPrefix(k) } }
-        switch matches.count {
-        case 0: return .unknown
-        case 1: return .found(matches[0])
-        default: return .ambiguous(matches.map(\.name))
-        }
+        resolve(text, exact: park(text), among: parks) { [$0.name] + $0.aliases }
     }
 
     public func resolveBank(_ text: String) -> NameResolution<Bank> {
-        if let b = bank(text) { return .found(b) }
+        resolve(text, exact: bank(text), among: banks) { [$0.name] + $0.aliases }
+    }
+
+    /// The exact match, else the only item one of whose names starts with `text`.
+    private func resolve<T: Sendable>(_ text: String, exact: T?, among items: [T], names: (T) -> [String]) -> NameResolution<T> {
+        if let exact { return .found(exact) }
         let k = Self.key(text)
-        let matches = banks.filter { b in ([b.name] + b.aliases).contains { Self.key($0).hasPrefix(k) } }
+        let matches = items.filter { names($0).contains { Self.key($0).hasPrefix(k) } }
         switch matches.count {
         case 0: return .unknown
         case 1: return .found(matches[0])
-        default: return .ambiguous(matches.map(\.name))
+        default: return .ambiguous(matches.map { names($0)[0] })
         }
     }
 }
