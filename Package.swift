@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Pure domain: no I/O, no SQLite, no printing.
@@ -56,7 +57,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore"]),
+        .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore"]),
         .testTarget(name: "PledgeIOTests", dependencies: ["PledgeIO", "PledgeStore", "PledgeCore"]),
         .testTarget(name: "PledgeCLITests", dependencies: ["pledge", "PledgeCore"], exclude: ["Fixtures"]),
