@@ -26,6 +26,8 @@ final class BulkProjectionWriter {
         }
     }
 
+    static let flushEvery = 20_000
+
     init(_ db: Database) throws {
         self.db = db
         insertRegistration = try RawStatement(db, sql: """
@@ -56,6 +58,8 @@ final class BulkProjectionWriter {
         monthly[key, default: (0, 0)].amount += r.amount.value
         statusTotals[r.ipType.rawValue, default: (0, 0)].registrations += 1
         statusTotals[r.ipType.rawValue, default: (0, 0)].amount += r.amount.value
+        // Keep memory flat on large files: the deltas are additive, so writing them early is exact.
+        if enterprises.count >= Self.flushEvery || monthly.count >= Self.flushEvery { try flush() }
         return true
     }
 

@@ -260,3 +260,26 @@ struct CanonicalDecodeTests {
         }
     }
 }
+
+@Suite("Bulk writes past the flush threshold")
+struct BulkFlushTests {
+    @Test("more distinct enterprises than the flush threshold: projections still equal the journal's rebuild")
+    func flushMidway() throws {
+        let t = try TemporaryLedger()
+        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        try t.ledger.write { tx in
+            let session = try ImportSession(tx)
+            for i in 0..<(BulkProjectionWriter.flushEvery + 500) {
+                var body = Array("91620100")
+                var n = i
+                for _ in 0..<9 { body.append(charset[n % 31]); n /= 31 }
+                var r = sampleRegistration("F-\(i)", date: "2024-0\(1 + i % 9)-0\(1 + i % 9)", amountWan: Int64(1 + i % 50))
+                r.uscc = String(body) + String(USCC.checkCharacter(for: body)!)
+                _ = try session.add(r, row: i + 2)
+            }
+            try session.finish()
+        }
+        let report = try t.ledger.verify()
+        #expect(report.isClean, "\(report.findings)")
+    }
+}
