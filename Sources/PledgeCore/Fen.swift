@@ -138,6 +138,9 @@ extension Fen {
         return (negative && scaled != 0 ? "-" : "") + text
     }
 
+    /// 万元 with two decimals and thousands separators: how every table and message shows money.
+    public var wanDisplay: String { formatted(.wan, decimals: 2, grouping: true) }
+
     /// The exact decimal in 万元 with trailing zeros kept to 6 places dropped to at least 2: `1234.5` → `1234.50`.
     public var wanString: String {
         var s = formatted(.wan, decimals: 6)

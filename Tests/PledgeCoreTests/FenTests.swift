@@ -55,7 +55,7 @@ struct FenTests {
     func formats() {
         #expect(Fen(123_456_789).formatted(.yuan) == "1234567.89")
         #expect(Fen(123_456_789).formatted(.yuan, grouping: true) == "1,234,567.89")
-        #expect(Fen(2_000_000_000).wanDisplayForTest == "2,000.00")
+        #expect(Fen(2_000_000_000).wanDisplay == "2,000.00")
         #expect(Fen(1_234_567).formatted(.wan, decimals: 2) == "1.23")
         #expect(Fen(1_235_000).formatted(.wan, decimals: 2) == "1.24")   // half up
         #expect(Fen(500_000_000_000).formatted(.yi, decimals: 2) == "50.00")
@@ -76,8 +76,4 @@ struct FenTests {
     func unitNames(text: String, unit: MoneyUnit) {
         #expect(MoneyUnit(text: text) == unit)
     }
-}
-
-extension Fen {
-    var wanDisplayForTest: String { formatted(.wan, decimals: 2, grouping: true) }
 }

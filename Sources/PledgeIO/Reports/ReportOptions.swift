@@ -43,11 +43,6 @@ public struct ReportOptions: Sendable {
     }
 }
 
-extension Fen {
-    /// 万元 with two decimals and thousands separators: how every table shows money.
-    public var wanDisplay: String { formatted(.wan, decimals: 2, grouping: true) }
-}
-
 /// `1234` hundredths → `12.34`.
 func percentText(_ hundredths: Int64) -> String {
     "\(hundredths / 100).\(padded2(hundredths % 100))"

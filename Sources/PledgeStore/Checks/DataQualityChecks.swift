@@ -84,7 +84,7 @@ enum DataQualityChecks {
             GROUP BY uscc, bank, reg_date, amount_fen HAVING count(*) > 1 ORDER BY reg_date, uscc
             """).map { row in
             DataQualityFinding(rule: .likelyDuplicate, regNos: (row["regs"] as String).split(separator: ";").map(String.init),
-                               detail: "same enterprise \(row["uscc"] as String), bank \(row["bank"] as String), date \(row["reg_date"] as String) and amount \(Fen(row["amount_fen"]).wanDisplayForChecks) 万元",
+                               detail: "same enterprise \(row["uscc"] as String), bank \(row["bank"] as String), date \(row["reg_date"] as String) and amount \(Fen(row["amount_fen"]).wanDisplay) 万元",
                                action: "if one was entered twice, void it (`pledge void REG --reason …`)")
         }
     }
@@ -98,10 +98,6 @@ enum DataQualityChecks {
                                action: "confirm the code on the business licence; correct it if it was mistyped")
         }
     }
-}
-
-extension Fen {
-    var wanDisplayForChecks: String { formatted(.wan, decimals: 2, grouping: true) }
 }
 
 extension Ledger {
