@@ -23,7 +23,7 @@ struct LedgerTests {
         let t = try TemporaryLedger()
         let junk = t.directory.appendingPathComponent("junk.sqlite").path
         let bytes = Data("this is a spreadsheet, not a ledger\n".utf8)
-        FileManager.default.createFile(atPath: junk, contents: bytes)
+        _ = FileManager.default.createFile(atPath: junk, contents: bytes)
         #expect { try Ledger.open(at: junk, readOnly: false, operatorName: "x") } throws: {
             ($0 as? StoreError)?.category == .io
         }
@@ -159,7 +159,7 @@ struct LedgerTests {
     func busy() throws {
         let t = try TemporaryLedger()
         let other = try Ledger.open(at: t.path, readOnly: false, operatorName: "b", busyTimeout: 0.2)
-        try t.ledger.write { _ in
+        _ = try t.ledger.write { _ in
             #expect(throws: StoreError.busy(path: t.path)) { try other.register(sampleRegistration()) }
         }
         #expect(try t.entryCount() == 2)
