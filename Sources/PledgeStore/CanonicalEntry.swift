@@ -38,17 +38,6 @@ public enum CanonicalEntry {
         var seq: Int64
     }
 
-    struct Header: Decodable {
-        var at: String
-        var kind: String
-        var late: Bool?
-        var `operator`: String
-        var regNo: String?
-        var seq: Int64
-    }
-
-    struct DataOnly<T: Decodable>: Decodable { var data: T }
-
     /// The whole entry in one decoding pass, once the kind is known.
     struct Full<T: Decodable>: Decodable {
         var at: String
@@ -111,22 +100,18 @@ public enum CanonicalEntry {
         let bytes = Data(payload.utf8)
         let decoder = JSONDecoder()
         do {
-            // Fast path: peek the kind, then decode envelope and data in one pass.
-            if let kind = peekKind(Array(payload.utf8)) {
-                var header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool)?
-                func full<T: Decodable>(_ t: T.Type) throws -> Any {
-                    let f = try decoder.decode(Full<T>.self, from: bytes)
-                    if f.kind == kind.rawValue { header = (f.seq, f.at, f.operator, kind, f.regNo, f.late ?? false) }
-                    return f.data
-                }
-                let event = try LedgerEvent.decode(kind: kind) { try full($0) }
-                if let header { return (header, event) }
+            // The kind decides the data's type: peek it from the canonical bytes, then decode envelope and
+            // data in one pass, and check the decoded kind is the one peeked.
+            guard let kind = peekKind(Array(payload.utf8)) else { throw LedgerDataError("payload has no known entry kind") }
+            var header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool)?
+            func full<T: Decodable>(_ t: T.Type) throws -> Any {
+                let f = try decoder.decode(Full<T>.self, from: bytes)
+                if f.kind == kind.rawValue { header = (f.seq, f.at, f.operator, kind, f.regNo, f.late ?? false) }
+                return f.data
             }
-            let h = try decoder.decode(Header.self, from: bytes)
-            guard let kind = EntryKind(rawValue: h.kind) else { throw LedgerDataError("unknown entry kind \(h.kind)") }
-            func open<T: Decodable>(_ t: T.Type) throws -> Any { try decoder.decode(DataOnly<T>.self, from: bytes).data }
-            let event = try LedgerEvent.decode(kind: kind) { try open($0) }
-            return ((h.seq, h.at, h.operator, kind, h.regNo, h.late ?? false), event)
+            let event = try LedgerEvent.decode(kind: kind) { try full($0) }
+            guard let header else { throw LedgerDataError("payload's kind does not match its envelope") }
+            return (header, event)
         } catch let e as LedgerDataError {
             throw e
         } catch {

@@ -258,6 +258,9 @@ struct CanonicalDecodeTests {
             #expect(decoded.event == event)
             #expect(decoded.header.seq == 7 && decoded.header.late && decoded.header.regNo == "R")
         }
+        for broken in [#"{"at":"t","data":{},"operator":"o","seq":1}"#, #"{"at":"t","data":{},"kind":"teleport","operator":"o","seq":1}"#, "not json"] {
+            #expect(throws: LedgerDataError.self) { try CanonicalEntry.decode(payload: broken) }
+        }
     }
 }
 
