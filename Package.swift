@@ -27,6 +27,7 @@ let package = Package(
             exclude: ["README.md"],
             resources: [
                 .embedInCode("001_initial.sql"),
+                .embedInCode("002_group_totals.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

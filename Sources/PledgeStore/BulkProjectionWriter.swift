@@ -12,6 +12,12 @@ final class BulkProjectionWriter {
     private var enterprises: [String: String] = [:]
     private var monthly: [MonthlyKey: (registrations: Int64, amount: Int64)] = [:]
     private var statusTotals: [String: (registrations: Int64, amount: Int64)] = [:]
+    /// Registrations per (target, USCC) for the targets whose window counts them; targets are re-read after
+    /// each flush, since only a projector write (which follows a flush) can change them.
+    private var served: [ServedKey: Int64] = [:]
+    private var targets: [TargetWindow]?
+
+    struct ServedKey: Hashable { var target: Int, uscc: String }
 
     struct MonthlyKey: Hashable {
         var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
@@ -58,14 +64,20 @@ final class BulkProjectionWriter {
         monthly[key, default: (0, 0)].amount += r.amount.value
         statusTotals[r.ipType.rawValue, default: (0, 0)].registrations += 1
         statusTotals[r.ipType.rawValue, default: (0, 0)].amount += r.amount.value
+        if targets == nil { targets = try TargetWindow.all(db) }
+        let date = r.regDate.description
+        for (i, t) in targets!.enumerated() where date >= t.from && date <= t.to && (t.ipType == nil || t.ipType == r.ipType.rawValue) {
+            served[ServedKey(target: i, uscc: r.uscc), default: 0] += 1
+        }
         // Keep memory flat on large files: the deltas are additive, so writing them early is exact.
-        if enterprises.count >= Self.flushEvery || monthly.count >= Self.flushEvery { try flush() }
+        if enterprises.count >= Self.flushEvery || monthly.count >= Self.flushEvery || served.count >= Self.flushEvery { try flush() }
         return true
     }
 
     /// Writes the in-memory deltas (enterprise names: the last one written wins, as entry by entry).
     func flush() throws {
-        guard !enterprises.isEmpty || !monthly.isEmpty || !statusTotals.isEmpty else { return }
+        defer { targets = nil }
+        guard !enterprises.isEmpty || !monthly.isEmpty || !statusTotals.isEmpty || !served.isEmpty else { return }
         let enterprise = try db.cachedStatement(sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
         for (uscc, name) in enterprises { try enterprise.execute(arguments: [uscc, name]) }
         let totals = try db.cachedStatement(sql: """
@@ -81,6 +93,20 @@ final class BulkProjectionWriter {
             ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
             """)
         for (type, v) in statusTotals { try status.execute(arguments: [type, v.registrations, v.amount]) }
+        // group_totals: every new registration is active, so the monthly keys hold all six dimensions' deltas.
+        var groups: [GroupTotalsKey: (registrations: Int64, amount: Int64)] = [:]
+        for (k, v) in monthly {
+            for g in GroupTotals.keys(month: k.month, ipType: k.ipType, status: RegistrationStatus.active.rawValue, prefecture: k.prefecture,
+                                      park: k.park, bank: k.bank, rywq: k.rywq, firstLoan: k.firstLoan) {
+                groups[g, default: (0, 0)].registrations += v.registrations
+                groups[g, default: (0, 0)].amount += v.amount
+            }
+        }
+        for (g, v) in groups { try GroupTotals.add(g, registrations: v.registrations, amount: v.amount, db: db) }
+        if let targets {
+            for (k, n) in served { try GroupTotals.addServed(target: targets[k.target].name, uscc: k.uscc, delta: n, db: db) }
+        }
+        served.removeAll(keepingCapacity: true)
         enterprises.removeAll(keepingCapacity: true)
         monthly.removeAll(keepingCapacity: true)
         statusTotals.removeAll(keepingCapacity: true)

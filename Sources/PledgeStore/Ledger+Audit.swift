@@ -18,6 +18,7 @@ extension Ledger {
     static let projections: [(table: String, key: String)] = [
         ("registrations", "reg_no"), ("registration_rights", "ip_number, reg_no"), ("enterprises", "uscc"),
         ("monthly_totals", "month, ip_type, prefecture_code, park, bank, rywq, first_loan"), ("status_totals", "ip_type, status"),
+        ("group_totals", "dimension, grp, month, ip_type, status"), ("target_enterprises", "target, uscc"),
         ("targets", "name"), ("periods", "month"), ("period_totals", "month, ip_type, prefecture_code, park, bank, rywq, first_loan"),
         ("prefectures", "code"), ("parks", "name"), ("park_aliases", "alias"), ("banks", "name"), ("bank_aliases", "alias"),
     ]

@@ -14,9 +14,19 @@ public enum MonthlyGrouping: String, CaseIterable, Sendable {
         case .rywq: "rywq"
         }
     }
+
+    var dimension: GroupDimension {
+        switch self {
+        case .prefecture: .prefecture
+        case .park: .park
+        case .bank: .bank
+        case .ipType: .all
+        case .rywq: .rywq
+        }
+    }
 }
 
-/// One month (and group) of the statistic, read from `monthly_totals`.
+/// One month (and group) of the statistic, read from `group_totals` (or, for closed months, `period_totals`).
 public struct MonthlyTotal: Sendable, Equatable {
     public var month: YearMonth
     /// The group's raw value: prefecture code, park or bank name ('' when not recorded), IP type code, or 0/1 for rywq.
@@ -43,24 +53,31 @@ extension Ledger {
                               ipType: IPType?, source: Source = .live) throws -> [MonthlyTotal] {
         guard from <= to else { return [] }
         return try read { db in
-            let group = grouping.map { "CAST(\($0.column) AS TEXT)" } ?? "NULL"
             let typeClause = ipType == nil ? "" : " AND ip_type = ?"
             let args: StatementArguments = [from.description, to.description] + (ipType.map { [$0.rawValue] } ?? [])
-            let columns = "month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen"
-            let table: String = switch source {
-            case .live: "monthly_totals"
-            case .frozenOnly: "period_totals"
+            // Live figures: group_totals along the grouping's dimension (IP types are a column of every dimension).
+            let dimension = grouping?.dimension ?? .all
+            let liveGroup = switch grouping { case nil: "NULL"; case .ipType: "ip_type"; default: "grp" }
+            let live = """
+                SELECT month, \(liveGroup) AS g, sum(registrations) AS n, sum(amount_fen) AS fen FROM group_totals
+                WHERE dimension = '\(dimension.rawValue)' AND status <> 'void' AND month BETWEEN ? AND ?\(typeClause)
+                """
+            // Frozen figures: the monthly_totals rows each closed month had when it was closed.
+            let frozen = """
+                SELECT month, \(grouping.map { "CAST(\($0.column) AS TEXT)" } ?? "NULL") AS g, sum(registrations) AS n,
+                  sum(amount_fen) AS fen FROM period_totals WHERE month BETWEEN ? AND ?\(typeClause)
+                """
+            let sql = switch source {
+            case .live: "\(live) GROUP BY month, g ORDER BY month, g"
+            case .frozenOnly: "\(frozen) GROUP BY month, g ORDER BY month, g"
             case .asClosed: """
-                (SELECT \(columns) FROM monthly_totals WHERE month NOT IN (SELECT month FROM periods)
-                 UNION ALL SELECT \(columns) FROM period_totals)
+                \(live) AND month NOT IN (SELECT month FROM periods) GROUP BY month, g
+                UNION ALL \(frozen) GROUP BY month, g ORDER BY 1, 2
                 """
             }
-            return try Row.fetchAll(db, sql: """
-                SELECT month, \(group) AS grp, sum(registrations) AS n, sum(amount_fen) AS fen FROM \(table)
-                WHERE month BETWEEN ? AND ?\(typeClause) GROUP BY month, grp ORDER BY month, grp
-                """, arguments: args).map { row in
-                guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("monthly_totals has a bad month") }
-                return MonthlyTotal(month: month, group: row["grp"], registrations: row["n"], amount: Fen(row["fen"]))
+            return try Row.fetchAll(db, sql: sql, arguments: source == .asClosed ? args + args : args).map { row in
+                guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("group_totals has a bad month") }
+                return MonthlyTotal(month: month, group: row["g"], registrations: row["n"], amount: Fen(row["fen"]))
             }
         }
     }

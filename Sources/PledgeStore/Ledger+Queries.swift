@@ -77,27 +77,26 @@ extension Ledger {
     }
 
     /// Count and amount of non-void registrations dated `from`…`to` (inclusive), of `ipType` (nil: all types).
-    /// Whole months come from `monthly_totals`; partial months at either end from `registrations`.
+    /// Whole months come from `group_totals`; partial months at either end from `registrations`.
     public func statistic(from: CivilDate, to: CivilDate, ipType: IPType?) throws -> (registrations: Int, amount: Fen) {
         guard from <= to else { return (0, .zero) }
         return try read { db in try Ledger.statistic(db, from: from, to: to, ipType: ipType) }
     }
 
     static func statistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?) throws -> (registrations: Int, amount: Fen) {
-        let total = try groupedStatistic(db, from: from, to: to, ipType: ipType, by: nil)[""]
+        let total = try groupedStatistic(db, from: from, to: to, ipType: ipType, by: .all)[""]
         return (total?.registrations ?? 0, total?.amount ?? .zero)
     }
 
-    /// Count and amount of non-void registrations dated `from`…`to` of `ipType` (nil: all), per value of
-    /// `column` (a `monthly_totals` key column; nil: one group ""). Whole months come from `monthly_totals`,
-    /// partial months at either end from `registrations`, so the cost does not grow with the ledger.
+    /// Count and amount of non-void registrations dated `from`…`to` of `ipType` (nil: all), per group of
+    /// `dimension`. Whole months come from `group_totals`, partial months at either end from `registrations`,
+    /// so the cost does not grow with the ledger.
     static func groupedStatistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?,
-                                 by column: String?) throws -> [String: (registrations: Int, amount: Fen)] {
+                                 by dimension: GroupDimension) throws -> [String: (registrations: Int, amount: Fen)] {
         var result: [String: (registrations: Int, amount: Fen)] = [:]
         guard from <= to else { return result }
         let typeClause = ipType == nil ? "" : " AND ip_type = ?"
         let typeArg: StatementArguments = ipType.map { [$0.rawValue] } ?? []
-        let group = column.map { "CAST(coalesce(\($0), '') AS TEXT)" } ?? "''"
         func add(_ rows: [Row]) {
             for row in rows {
                 let key: String = row["grp"]
@@ -105,24 +104,18 @@ extension Ledger {
                 result[key] = (old.registrations + (row["n"] as Int), old.amount + Fen(row["fen"] as Int64))
             }
         }
-        func addDays(_ a: CivilDate, _ b: CivilDate) throws {
-            guard a <= b else { return }
+        let span = MonthSpan(from: from, to: to)
+        if let months = span.wholeMonths {
             add(try Row.fetchAll(db, sql: """
-                SELECT \(group) AS grp, count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
-                WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
-                """, arguments: [a.description, b.description] + typeArg))
+                SELECT grp, coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM group_totals
+                WHERE dimension = ? AND month BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
+                """, arguments: [dimension.rawValue, months.first, months.last] + typeArg))
         }
-        let firstFull = from.day == 1 ? from.yearMonth : from.yearMonth.advanced(by: 1)
-        let lastFull = to.isLastDayOfMonth ? to.yearMonth : to.yearMonth.advanced(by: -1)
-        if firstFull <= lastFull {
+        for days in span.partialDays {
             add(try Row.fetchAll(db, sql: """
-                SELECT \(group) AS grp, coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM monthly_totals
-                WHERE month BETWEEN ? AND ?\(typeClause) GROUP BY grp
-                """, arguments: [firstFull.description, lastFull.description] + typeArg))
-            try addDays(from, firstFull.firstDay.adding(days: -1)!)
-            try addDays(lastFull.lastDay.adding(days: 1)!, to)
-        } else {
-            try addDays(from, to)
+                SELECT \(dimension.registrationsColumn) AS grp, count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
+                WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
+                """, arguments: [days.first, days.last] + typeArg))
         }
         return result.filter { $0.value.registrations != 0 || $0.value.amount != .zero }
     }
@@ -183,17 +176,15 @@ extension Ledger {
                 SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM status_totals
                 WHERE status = 'active'\(typeClause)
                 """, arguments: typeArg)!
-            let served = from <= to ? try Int.fetchOne(db, sql: """
-                SELECT count(DISTINCT uscc) FROM registrations WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause)
-                """, arguments: [from.description, to.description] + typeArg)! : 0
-            func grouped(_ column: String) throws -> [String: (registrations: Int, amount: Fen)] {
-                try Ledger.groupedStatistic(db, from: from, to: to, ipType: target.ipType, by: column)
+            let served = try Ledger.enterprisesServed(db, target: target, to: to)
+            func grouped(_ dimension: GroupDimension) throws -> [String: (registrations: Int, amount: Fen)] {
+                try Ledger.groupedStatistic(db, from: from, to: to, ipType: target.ipType, by: dimension)
             }
             func share(_ g: [String: (registrations: Int, amount: Fen)], _ key: String, _ name: String) -> ProgressDetails.Share {
                 ProgressDetails.Share(name: name, registrations: g[key]?.registrations ?? 0, amount: g[key]?.amount ?? .zero)
             }
-            func topList(_ column: String, name: (String) -> String) throws -> [ProgressDetails.Share] {
-                try grouped(column).filter { !$0.key.isEmpty }
+            func topList(_ dimension: GroupDimension, name: (String) -> String) throws -> [ProgressDetails.Share] {
+                try grouped(dimension).filter { !$0.key.isEmpty }
                     .sorted { ($0.value.amount, $1.key) > ($1.value.amount, $0.key) }
                     .prefix(top).map { ProgressDetails.Share(name: name($0.key), registrations: $0.value.registrations, amount: $0.value.amount) }
             }
@@ -201,9 +192,29 @@ extension Ledger {
                 .map { ($0["code"] as String, $0["name"] as String) })
             return ProgressDetails(
                 outstanding: Fen(outstanding["fen"]), outstandingRegistrations: outstanding["n"], enterprisesServed: served,
-                firstLoans: share(try grouped("first_loan"), "1", "首贷"), rywq: share(try grouped("rywq"), "1", "入园惠企"),
-                topPrefectures: try topList("prefecture_code") { prefectureNames[$0] ?? $0 },
-                topParks: try topList("park") { $0 }, topBanks: try topList("bank") { $0 })
+                firstLoans: share(try grouped(.firstLoan), "1", "首贷"), rywq: share(try grouped(.rywq), "1", "入园惠企"),
+                topPrefectures: try topList(.prefecture) { prefectureNames[$0] ?? $0 },
+                topParks: try topList(.park) { $0 }, topBanks: try topList(.bank) { $0 })
         }
+    }
+
+    /// Distinct USCCs among the non-void registrations of `target`'s type dated from its start to `to`.
+    /// Read from the maintained `targets.enterprises` when that window holds the same registrations
+    /// (`to` is the target's end, or nothing is dated after `to` within it); otherwise counted.
+    static func enterprisesServed(_ db: Database, target: Target, to: CivilDate) throws -> Int {
+        guard target.from <= to else { return 0 }
+        let typeClause = target.ipType == nil ? "" : " AND ip_type = ?"
+        let typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
+        let laterInWindow = to < target.to ? try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM registrations WHERE reg_date > ? AND reg_date <= ? AND status <> 'void'\(typeClause))
+            """, arguments: [to.description, target.to.description] + typeArg)! : false
+        if !laterInWindow, let maintained = try Int.fetchOne(db, sql: """
+            SELECT enterprises FROM targets WHERE name = ? AND from_date = ? AND to_date = ? AND ip_type IS ?
+            """, arguments: [target.name, target.from.description, target.to.description, target.ipType?.rawValue]) {
+            return maintained
+        }
+        return try Int.fetchOne(db, sql: """
+            SELECT count(DISTINCT uscc) FROM registrations WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause)
+            """, arguments: [target.from.description, to.description] + typeArg)!
     }
 }

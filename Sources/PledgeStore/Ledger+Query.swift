@@ -14,6 +14,22 @@ public struct RegistrationQuery: Sendable, Equatable {
     public var ipType: IPType?
     public var limit: Int?
     public init() {}
+
+    /// The one `group_totals` group whose figures equal this query's totals, when the filters allow it:
+    /// at most one of park, bank, prefecture and 入园惠企, and no enterprise (dates, status and type are
+    /// columns of every group).
+    var aggregateGroup: (GroupDimension, String)? {
+        guard uscc == nil else { return nil }
+        let groups: [(GroupDimension, String)] = [
+            park.map { (.park, $0) }, bank.map { (.bank, $0) }, prefectureCode.map { (.prefecture, $0) },
+            rywq.map { (.rywq, $0 ? "1" : "0") },
+        ].compactMap { $0 }
+        switch groups.count {
+        case 0: return (.all, "")
+        case 1: return groups[0]
+        default: return nil
+        }
+    }
 }
 
 /// Totals over every registration a query matched (not only the listed ones, when limited).
@@ -32,7 +48,8 @@ public struct QueryTotals: Sendable, Equatable {
 
 extension Ledger {
     /// Streams matching registrations (by date, then 登记号) to `body`, at most `limit`; returns totals over all
-    /// matches. Filters on park, bank, enterprise and date use indexes.
+    /// matches. Filters on park, bank, enterprise and date use indexes; totals come from `group_totals` when
+    /// the filters name at most one group (see `RegistrationQuery.aggregateGroup`).
     @discardableResult
     public func query(_ q: RegistrationQuery, _ body: (StoredRegistration) throws -> Void) throws -> QueryTotals {
         var clauses: [String] = []
@@ -54,14 +71,36 @@ extension Ledger {
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try read { db in
             var totals = QueryTotals()
-            for row in try Row.fetchAll(db, sql: """
-                SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause) GROUP BY status
-                """, arguments: args) {
-                guard let status = RegistrationStatus(rawValue: row["status"]) else { continue }
-                let n: Int = row["n"], fen = Fen(row["fen"])
-                totals.byStatus[status] = (n, fen)
-                totals.registrations += n
-                if status != .void { totals.amount = totals.amount + fen }
+            func add(_ rows: [Row]) {
+                for row in rows {
+                    guard let status = RegistrationStatus(rawValue: row["status"]) else { continue }
+                    let n: Int = row["n"], fen = Fen(row["fen"])
+                    let old = totals.byStatus[status] ?? (0, .zero)
+                    totals.byStatus[status] = (old.registrations + n, old.amount + fen)
+                    totals.registrations += n
+                    if status != .void { totals.amount = totals.amount + fen }
+                }
+            }
+            if let (dimension, group) = q.aggregateGroup {
+                // Whole months from group_totals, the partial months at either end from registrations.
+                let span = MonthSpan(from: q.from, to: q.to)
+                if let months = span.wholeMonths {
+                    var sql = "SELECT status, sum(registrations) AS n, sum(amount_fen) AS fen FROM group_totals WHERE dimension = ? AND grp = ? AND month BETWEEN ? AND ?"
+                    var a: StatementArguments = [dimension.rawValue, group, months.first, months.last]
+                    if let s = q.status { sql += " AND status = ?"; a += [s.rawValue] }
+                    if let t = q.ipType { sql += " AND ip_type = ?"; a += [t.rawValue] }
+                    add(try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: a))
+                }
+                for days in span.partialDays {
+                    add(try Row.fetchAll(db, sql: """
+                        SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause.isEmpty ? "WHERE" : whereClause + " AND")
+                        reg_date BETWEEN ? AND ? GROUP BY status
+                        """, arguments: args + [days.first, days.last]))
+                }
+            } else {
+                add(try Row.fetchAll(db, sql: """
+                    SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause) GROUP BY status
+                    """, arguments: args))
             }
             let limitClause = q.limit.map { " LIMIT \($0)" } ?? ""
             let rows = try Row.fetchCursor(db, sql: """

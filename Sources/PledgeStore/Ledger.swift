@@ -96,7 +96,11 @@ public final class Ledger: Sendable {
             }
             guard isLedger else { throw StoreError.notALedger(path: path, detail: "it has no journal table") }
             guard !superseded else { throw StoreError.newerSchema(path: path) }
-            if !complete && !readOnly { try migrator.migrate(queue) }
+            if !complete {
+                // The upgrade writes projections (one transaction); a read-only open cannot, and would read missing tables.
+                guard !readOnly else { throw StoreError.olderSchema(path: path) }
+                try migrator.migrate(queue)
+            }
         }
         return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue)
     }

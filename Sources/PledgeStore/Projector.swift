@@ -15,14 +15,15 @@ enum Projector {
                 ON CONFLICT(name) DO UPDATE SET amount_fen = excluded.amount_fen, from_date = excluded.from_date,
                   to_date = excluded.to_date, ip_type = excluded.ip_type, seq = excluded.seq
                 """, arguments: [t.name, t.amount.value, t.from.description, t.to.description, t.ipType?.rawValue, seq])
+            try GroupTotals.rebuildServed(TargetWindow(name: t.name, from: t.from.description, to: t.to.description,
+                                                       ipType: t.ipType?.rawValue), db: db)
         case .register(let r):
             let stored = StoredRegistration(registration: r, status: .active, statusDate: nil, late: late,
                                             createdSeq: seq, updatedSeq: seq)
             try db.cachedStatement(sql: insertRegistration).execute(arguments: stored.arguments)
             try writeRights(r, db: db)
             try upsertEnterprise(r, db: db)
-            try addToTotals(stored, sign: 1, db: db)
-            try addToStatusTotals(stored, sign: 1, db: db)
+            try addContribution(stored, sign: 1, db: db)
         case .correct(let changes, _):
             try update(regNo, seq: seq, db: db) { s in
                 for c in changes {
@@ -66,8 +67,7 @@ enum Projector {
         var new = old
         try change(&new)
         new.updatedSeq = seq
-        try addToTotals(old, sign: -1, db: db)
-        try addToStatusTotals(old, sign: -1, db: db)
+        try addContribution(old, sign: -1, db: db)
         try db.cachedStatement(sql: updateRegistration).execute(arguments: new.arguments + [regNo])
         if new.registration.ipNumbers != old.registration.ipNumbers {
             try db.cachedStatement(sql: "DELETE FROM registration_rights WHERE reg_no = ?").execute(arguments: [regNo])
@@ -76,8 +76,19 @@ enum Projector {
         if new.registration.uscc != old.registration.uscc || new.registration.enterprise != old.registration.enterprise {
             try upsertEnterprise(new.registration, db: db)
         }
-        try addToTotals(new, sign: 1, db: db)
-        try addToStatusTotals(new, sign: 1, db: db)
+        try addContribution(new, sign: 1, db: db)
+    }
+
+    /// Adds (sign 1) or removes (sign −1) one registration's contribution to every aggregate.
+    static func addContribution(_ s: StoredRegistration, sign: Int64, db: Database) throws {
+        try addToTotals(s, sign: sign, db: db)
+        try addToStatusTotals(s, sign: sign, db: db)
+        for key in GroupTotals.keys(s) {
+            try GroupTotals.add(key, registrations: sign, amount: sign * s.registration.amount.value, db: db)
+        }
+        for t in try TargetWindow.all(db) where t.counts(s) {
+            try GroupTotals.addServed(target: t.name, uscc: s.registration.uscc, delta: sign, db: db)
+        }
     }
 
     /// Keeps `status_totals` (count and amount per IP type and status) in step; void rows are counted too.
@@ -99,7 +110,7 @@ enum Projector {
             .execute(arguments: [r.uscc, r.enterprise])
     }
 
-    /// Adds (sign 1) or removes (sign −1) one registration's contribution to the statistic.
+    /// Adds (sign 1) or removes (sign −1) one registration's contribution to `monthly_totals`.
     /// Void registrations contribute nothing; release, default and extension never change it.
     static func addToTotals(_ s: StoredRegistration, sign: Int64, db: Database) throws {
         guard s.status != .void else { return }

@@ -6,6 +6,7 @@ public enum StoreError: PledgeFailure, Equatable {
     case ledgerExists(path: String)
     case notALedger(path: String, detail: String)
     case newerSchema(path: String)
+    case olderSchema(path: String)
     case readOnly(path: String)
     case busy(path: String)
     case io(path: String, detail: String)
@@ -22,7 +23,7 @@ public enum StoreError: PledgeFailure, Equatable {
         switch self {
         case .ledgerMissing: .missing
         case .ledgerExists, .registrationExists, .invalidTransition, .closedPeriod, .periodAlreadyClosed, .periodNotOver: .conflict
-        case .notALedger, .newerSchema, .readOnly, .io: .io
+        case .notALedger, .newerSchema, .olderSchema, .readOnly, .io: .io
         case .busy: .busy
         case .registrationMissing, .targetMissing: .badInput
         case .internalError: .internal
@@ -39,6 +40,8 @@ public enum StoreError: PledgeFailure, Equatable {
             "\(p) is not a pledge ledger (\(d)); check the --db path"
         case .newerSchema(let p):
             "\(p) was written by a newer version of pledge; upgrade pledge before using this ledger"
+        case .olderSchema(let p):
+            "\(p) was written by an older version of pledge and is open read-only; open it once without --read-only (e.g. `pledge --db \(p) audit head`) to upgrade its schema"
         case .readOnly(let p):
             "the ledger \(p) is open read-only (--read-only or PLEDGE_READ_ONLY=1); nothing was written"
         case .busy(let p):

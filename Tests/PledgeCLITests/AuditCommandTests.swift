@@ -87,6 +87,9 @@ struct AuditCommandTests {
         ("UPDATE monthly_totals SET amount_fen = amount_fen * 2 WHERE month = (SELECT min(month) FROM monthly_totals)", "monthly_totals"),
         ("DELETE FROM registration_rights WHERE reg_no = (SELECT min(reg_no) FROM registrations)", "registration_rights"),
         ("UPDATE targets SET amount_fen = 1", "targets"),
+        ("UPDATE targets SET enterprises = enterprises + 1", "targets"),
+        ("UPDATE group_totals SET amount_fen = amount_fen + 1 WHERE dimension = 'bank'", "group_totals"),
+        ("DELETE FROM target_enterprises WHERE uscc = (SELECT min(uscc) FROM target_enterprises)", "target_enterprises"),
         ("INSERT INTO banks(name) VALUES ('影子银行')", "banks"),
     ])
     func editedProjection(sql: String, table: String) throws {
@@ -172,6 +175,31 @@ struct AuditCommandTests {
         #expect(ent.code == 0)
         let table = try s.run(["--lang", "zh", "query", "--limit", "3"])
         #expect(table.stdout.contains("仅列出前 3 笔；合计为全部 300 笔"))
+    }
+
+    @Test("query totals (read from group_totals when one group is named) equal sqlite3 over registrations, by status", arguments: [
+        ([], "1"),
+        (["--park", "兰州高新"], "park = '兰州高新技术产业开发区'"),
+        (["--bank", "工行", "--from", "2023-02-14", "--to", "2024-11-03"],
+         "bank = '中国工商银行甘肃省分行' AND reg_date BETWEEN '2023-02-14' AND '2024-11-03'"),
+        (["--prefecture", "兰州市", "--status", "released"], "prefecture_code = '620100' AND status = 'released'"),
+        (["--rywq", "--ip-type", "patent", "--to", "2024-06-15"], "rywq = 1 AND ip_type = 'patent' AND reg_date <= '2024-06-15'"),
+        (["--from", "2024-03-10", "--to", "2024-03-20"], "reg_date BETWEEN '2024-03-10' AND '2024-03-20'"),
+        (["--park", "兰州高新", "--bank", "兰州银行"], "park = '兰州高新技术产业开发区' AND bank = '兰州银行'"),
+        (["--bank", "兰州银行", "--from", "2022-01-01", "--status", "void"], "bank = '兰州银行' AND reg_date >= '2022-01-01' AND status = 'void'"),
+    ])
+    func queryTotalsMatchSQL(args: [String], condition: String) throws {
+        let s = try demo(loans: 600)
+        let out = try s.run(["query", "--format", "json", "--limit", "5"] + args)
+        #expect(out.code == 0, "\(out.stderr)")
+        let totals = (try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any])["totals"] as! [String: Any]
+        #expect("\(totals["registrations"]!)|\(totals["amountFen"]!)" == (try s.sqlite("""
+            SELECT count(*) || '|' || coalesce(sum(CASE WHEN status <> 'void' THEN amount_fen END), 0) FROM registrations WHERE \(condition)
+            """)))
+        let byStatus = (totals["byStatus"] as! [String: [String: Int]]).map { "\($0.key)|\($0.value["registrations"]!)|\($0.value["amountFen"]!)" }
+        #expect(byStatus.sorted().joined(separator: "\n") == (try s.sqlite("""
+            SELECT status || '|' || count(*) || '|' || sum(amount_fen) FROM registrations WHERE \(condition) GROUP BY status ORDER BY 1
+            """)))
     }
 
     @Test("query: ambiguous or unknown names are bad input listing the candidates", arguments: [

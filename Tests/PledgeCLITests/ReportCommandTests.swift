@@ -58,11 +58,13 @@ struct ReportCommandTests {
         }
     }
 
-    @Test("progress details equal plain SQL: outstanding, enterprises, first loans, 入园惠企, top banks")
-    func progressDetailsMatchSQL() throws {
+    @Test("progress details equal plain SQL: outstanding, enterprises, first loans, 入园惠企, top banks",
+          arguments: ["2025-05-20", "2025-12-31", "2026-03-01"])
+    func progressDetailsMatchSQL(asOf: String) throws {
         let s = try demo()
-        let j = try json(try s.run(["report", "progress", "--as-of", "2025-05-20", "--format", "json"]))
-        let window = "ip_type = 'patent' AND status <> 'void' AND reg_date BETWEEN '2021-01-01' AND '2025-05-20'"
+        let j = try json(try s.run(["report", "progress", "--as-of", asOf, "--format", "json"]))
+        let countedTo = min(asOf, "2025-12-31")
+        let window = "ip_type = 'patent' AND status <> 'void' AND reg_date BETWEEN '2021-01-01' AND '\(countedTo)'"
         #expect("\(j["achievedFen"]!)|\(j["registrations"]!)" == (try s.sqlite("SELECT sum(amount_fen), count(*) FROM registrations WHERE \(window)")))
         #expect("\(j["outstandingFen"]!)|\(j["outstandingRegistrations"]!)"
                 == (try s.sqlite("SELECT sum(amount_fen), count(*) FROM registrations WHERE ip_type = 'patent' AND status = 'active'")))
@@ -74,8 +76,47 @@ struct ReportCommandTests {
         let banks = (j["topBanks"] as! [[String: Any]]).map { "\($0["name"]!)|\($0["amountFen"]!)" }
         let sqlBanks = try s.sqlite("SELECT bank || '|' || sum(amount_fen) FROM registrations WHERE \(window) GROUP BY bank ORDER BY sum(amount_fen) DESC LIMIT 5")
         #expect(banks.joined(separator: "\n") == sqlBanks)
-        let trailing = try s.sqlite("SELECT sum(amount_fen) FROM registrations WHERE ip_type = 'patent' AND status <> 'void' AND reg_date BETWEEN '2024-05-21' AND '2025-05-20'")
+        let trailing = try s.sqlite("""
+            SELECT coalesce(sum(amount_fen), 0) FROM registrations WHERE ip_type = 'patent' AND status <> 'void'
+            AND reg_date BETWEEN date('\(asOf)', '-1 year', '+1 day') AND '\(asOf)'
+            """)
         #expect("\(j["trailing12MonthsFen"]!)" == trailing)
+    }
+
+    @Test("enterprises served follows target set, corrections of the enterprise and voids")
+    func enterprisesServedFollowsWrites() throws {
+        let s = try demo()
+        func served(_ target: String) throws -> String {
+            let out = try s.run(["report", "progress", "--target", target, "--as-of", "2026-06-30", "--format", "json"])
+            #expect(out.code == 0, "\(out.stderr)")
+            return "\(try json(out)["enterprisesServed"]!)"
+        }
+        func sql(_ from: String, _ to: String, _ type: String?) throws -> String {
+            try s.sqlite("""
+                SELECT count(DISTINCT uscc) FROM registrations WHERE status <> 'void' AND reg_date BETWEEN '\(from)' AND '\(to)'
+                \(type.map { "AND ip_type = '\($0)'" } ?? "")
+                """)
+        }
+        #expect(try s.run(["target", "set", "all-2023", "--amount", "10", "--unit", "yi", "--from", "2023-01-01", "--to", "2023-12-31"]).code == 0)
+        #expect(try served("all-2023") == sql("2023-01-01", "2023-12-31", nil))
+        #expect(try s.run(["target", "set", "all-2023", "--amount", "10", "--unit", "yi", "--from", "2023-03-15", "--to", "2024-02-10",
+                           "--ip-type", "trademark"]).code == 0)
+        #expect(try served("all-2023") == sql("2023-03-15", "2024-02-10", "trademark"))
+        let reg = try s.sqlite("""
+            SELECT reg_no FROM registrations WHERE status = 'active' AND ip_type = 'patent' AND reg_date BETWEEN '2021-01-01' AND '2025-12-31'
+            ORDER BY reg_no LIMIT 1
+            """)
+        let second = try s.sqlite("""
+            SELECT reg_no FROM registrations WHERE status = 'active' AND ip_type = 'patent' AND reg_date BETWEEN '2021-01-01' AND '2025-12-31'
+            ORDER BY reg_no LIMIT 1 OFFSET 1
+            """)
+        let correct = try s.run(["correct", second, "--field", "uscc", "--value", "914403001922038216", "--reason", "银行更正信用代码"])
+        #expect(correct.code == 0, "\(correct.stderr)")
+        #expect(try s.run(["correct", second, "--field", "date", "--value", "2020-06-30", "--reason", "日期"]).code == 0)
+        #expect(try s.run(["void", reg, "--reason", "录入错误"]).code == 0)
+        #expect(try served("gansu-2025") == sql("2021-01-01", "2025-12-31", "patent"))
+        #expect(try s.sqlite("SELECT enterprises FROM targets WHERE name = 'gansu-2025'") == sql("2021-01-01", "2025-12-31", "patent"))
+        #expect(try s.run(["audit", "verify"]).code == 0)
     }
 
     @Test("table columns line up with Chinese names", arguments: [["report", "monthly", "--by", "park", "--from", "2024-01", "--to", "2024-03"],

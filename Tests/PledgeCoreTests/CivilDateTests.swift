@@ -68,4 +68,21 @@ struct CivilDateTests {
             #expect(throws: FieldError.self) { try YearMonth.parse(bad) }
         }
     }
+
+    @Test("MonthSpan: whole months for the aggregates, partial days at either end", arguments: [
+        ("2021-01-01", "2025-12-31", "2021-01…2025-12", ""),
+        ("2021-01-15", "2021-03-10", "2021-02…2021-02", "2021-01-15…2021-01-31 2021-03-01…2021-03-10"),
+        ("2024-02-01", "2024-02-29", "2024-02…2024-02", ""),
+        ("2024-02-02", "2024-02-29", "", "2024-02-02…2024-02-29"),
+        ("2024-01-31", "2024-02-01", "", "2024-01-31…2024-02-01"),
+        ("", "2024-03-15", "0000-01…2024-02", "2024-03-01…2024-03-15"),
+        ("2024-03-15", "", "2024-04…9999-12", "2024-03-15…2024-03-31"),
+        ("", "", "0000-01…9999-12", ""),
+        ("2024-05-01", "2024-04-30", "", ""),
+    ])
+    func monthSpan(from: String, to: String, whole: String, partial: String) throws {
+        let span = MonthSpan(from: from.isEmpty ? nil : try CivilDate.parse(from), to: to.isEmpty ? nil : try CivilDate.parse(to))
+        #expect((span.wholeMonths.map { "\($0.first)…\($0.last)" } ?? "") == whole)
+        #expect(span.partialDays.map { "\($0.first)…\($0.last)" }.joined(separator: " ") == partial)
+    }
 }

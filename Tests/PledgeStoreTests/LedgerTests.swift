@@ -235,7 +235,8 @@ struct ImportHotPathTests {
             #expect(try session.add(regs[0], row: 999) == .unchanged)
             try session.finish()
         }
-        for table in ["registrations", "registration_rights", "enterprises", "monthly_totals", "status_totals"] {
+        for table in ["registrations", "registration_rights", "enterprises", "monthly_totals", "status_totals", "group_totals",
+                      "target_enterprises", "targets"] {
             let dump = "SELECT * FROM \(table) ORDER BY 1, 2"
             #expect(try one.raw().read { try Row.fetchAll($0, sql: dump) } == bulk.raw().read { try Row.fetchAll($0, sql: dump) }, "\(table)")
         }
@@ -284,5 +285,44 @@ struct BulkFlushTests {
         }
         let report = try t.ledger.verify()
         #expect(report.isClean, "\(report.findings)")
+        let served = try t.raw().read { db in
+            try Int.fetchOne(db, sql: "SELECT enterprises FROM targets WHERE name = 'gansu-2025'") == Int.fetchOne(db, sql: """
+                SELECT count(DISTINCT uscc) FROM registrations WHERE ip_type = 'patent' AND status <> 'void' AND reg_date BETWEEN '2021-01-01' AND '2025-12-31'
+                """)
+        }
+        #expect(served)
+        #expect(try t.ledger.progressDetails(target: .gansu2025, asOf: CivilDate(year: 2026, month: 1, day: 1)!).enterprisesServed
+                == BulkProjectionWriter.flushEvery + 500)
+    }
+}
+
+@Suite("Schema upgrades")
+struct MigrationTests {
+    @Test("a ledger written before 002_group_totals is upgraded on the first writable open; read-only refuses with a hint")
+    func upgradeFrom001() throws {
+        let t = try TemporaryLedger()
+        for (i, d) in ["2021-03-04", "2022-07-31", "2024-02-29", "2025-12-31"].enumerated() {
+            _ = try t.ledger.register(sampleRegistration("M\(i)", date: d, amountWan: Int64(10 * (i + 1)), park: i % 2 == 0 ? nil : "兰州新区"))
+        }
+        _ = try t.ledger.void("M1", reason: "重复")
+        // Back to the schema of 001 as shipped: what an older pledge left on disk.
+        try t.raw().write { db in
+            try db.execute(sql: """
+                DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
+                DELETE FROM grdb_migrations WHERE identifier = '002_group_totals';
+                """)
+        }
+        #expect(throws: StoreError.olderSchema(path: t.path)) {
+            try Ledger.open(at: t.path, readOnly: true, operatorName: "auditor")
+        }
+        let upgraded = try Ledger.open(at: t.path, readOnly: false, operatorName: "clerk")
+        #expect(try upgraded.verify().isClean)
+        let details = try upgraded.progressDetails(target: .gansu2025, asOf: CivilDate(year: 2026, month: 1, day: 1)!)
+        #expect(details.enterprisesServed == 1)
+        let groups = try t.raw().read { db in
+            try String.fetchAll(db, sql: "SELECT dimension || grp || month || status || registrations FROM group_totals WHERE dimension IN ('all', 'park') ORDER BY 1")
+        }
+        #expect(groups == ["all2021-03active1", "all2022-07void1", "all2024-02active1", "all2025-12active1",
+                           "park2021-03active1", "park2024-02active1", "park兰州新区2022-07void1", "park兰州新区2025-12active1"])
     }
 }

@@ -44,6 +44,25 @@ struct StatisticTests {
         }
     }
 
+    @Test("group_totals equals a plain GROUP BY over registrations, for every dimension", arguments: GroupDimension.allCases)
+    func groupTotalsMatchSQL(dimension: GroupDimension) throws {
+        let t = try populated()
+        let (fromTotals, fromRows) = try t.raw().read { db in
+            (try Row.fetchAll(db, sql: """
+                SELECT grp, month, ip_type, status, registrations, amount_fen FROM group_totals WHERE dimension = ? ORDER BY 1, 2, 3, 4
+                """, arguments: [dimension.rawValue]),
+             try Row.fetchAll(db, sql: """
+                SELECT \(dimension.registrationsColumn), substr(reg_date, 1, 7), ip_type, status, count(*), sum(amount_fen)
+                FROM registrations GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                """))
+        }
+        #expect(fromTotals.count == fromRows.count)
+        #expect(!fromTotals.isEmpty)
+        for (a, b) in zip(fromTotals, fromRows) {
+            #expect(Array(a.databaseValues) == Array(b.databaseValues))
+        }
+    }
+
     @Test("progress equals a plain SQL sum for many windows and as-of dates", arguments: [
         ("2021-01-01", "2025-12-31", "2026-06-01"),
         ("2021-01-15", "2025-12-31", "2024-02-29"),
