@@ -21,6 +21,9 @@ final class BulkProjectionWriter {
 
     struct MonthlyKey: Hashable {
         var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
+        init(month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool) {
+            (self.month, self.ipType, self.prefecture, self.park, self.bank, self.rywq, self.firstLoan) = (month, ipType, prefecture, park, bank, rywq, firstLoan)
+        }
         init(_ r: Registration) {
             month = r.regDate.yearMonth.description
             ipType = r.ipType.rawValue

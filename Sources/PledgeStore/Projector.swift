@@ -24,22 +24,8 @@ enum Projector {
             try writeRights(r, db: db)
             try upsertEnterprise(r, db: db)
             try addContribution(stored, sign: 1, db: db)
-        case .correct(let changes, _):
-            try update(regNo, seq: seq, db: db) { s in
-                for c in changes {
-                    guard let f = RegistrationField(journalKey: c.field) else { throw LedgerDataError("unknown field \(c.field)") }
-                    try s.registration.setCanonical(f, c.to)
-                }
-                if late { s.late = true }
-            }
-        case .void:
-            try update(regNo, seq: seq, db: db) { $0.status = .void }
-        case .release(let date, _):
-            try update(regNo, seq: seq, db: db) { $0.status = .released; $0.statusDate = date }
-        case .default(let date):
-            try update(regNo, seq: seq, db: db) { $0.status = .defaulted; $0.statusDate = date }
-        case .extend(_, let to):
-            try update(regNo, seq: seq, db: db) { $0.registration.maturity = to }
+        case .correct, .void, .release, .default, .extend:
+            try update(regNo, seq: seq, db: db) { try change(&$0, by: event, late: late) }
         case .periodClose(let p):
             try db.execute(sql: """
                 INSERT INTO periods(month, seq, head_seq, head_hash, registrations, amount_fen) VALUES (?, ?, ?, ?, ?, ?)
@@ -52,6 +38,24 @@ enum Projector {
                 try insert.execute(arguments: [p.month, t.ipType, t.prefectureCode, t.park, t.bank, t.rywq, t.firstLoan,
                                                t.registrations, t.amountFen])
             }
+        }
+    }
+
+    /// How a lifecycle event changes one registration's row (the projection of correct/void/release/default/extend).
+    static func change(_ s: inout StoredRegistration, by event: LedgerEvent, late: Bool) throws {
+        switch event {
+        case .correct(let changes, _):
+            for c in changes {
+                guard let f = RegistrationField(journalKey: c.field) else { throw LedgerDataError("unknown field \(c.field)") }
+                try s.registration.setCanonical(f, c.to)
+            }
+            if late { s.late = true }
+        case .void: s.status = .void
+        case .release(let date, _): s.status = .released; s.statusDate = date
+        case .default(let date): s.status = .defaulted; s.statusDate = date
+        case .extend(_, let to): s.registration.maturity = to
+        case .reference, .target, .register, .periodClose:
+            throw LedgerDataError("a \(event.kind.rawValue) entry does not change one registration")
         }
     }
 

@@ -48,4 +48,27 @@ struct RawStatement {
         }
         return sqlite3_changes(sqlite3_db_handle(handle))
     }
+
+    /// Steps once: true with a row to read, false when done.
+    func step() throws -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let rc:
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: message, sql: statement.sql)
+        }
+    }
+
+    func type(_ i: Int32) -> Int32 { sqlite3_column_type(handle, i) }
+    func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
+
+    /// The column's text (nil for NULL), as the bytes SQLite holds until the next step.
+    func bytes(_ i: Int32) -> UnsafeRawBufferPointer? {
+        guard let p = sqlite3_column_text(handle, i) else { return nil }
+        return UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i)))
+    }
+
+    func text(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
 }

@@ -1,0 +1,295 @@
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+import PledgeCore
+
+/// The fast proof behind `audit verify`: one ordered pass over the journal beside the `registrations`
+/// table, without rebuilding anything on disk.
+///
+/// - Every entry's chain link and hash are recomputed.
+/// - A registration never changed after it was registered must equal its `register` entry byte for byte:
+///   the canonical payload is built again from the row (and the entry's seq, time and operator) and compared.
+/// - A registration changed later is replayed from its own entries (through the projector's rules) and
+///   compared field by field.
+/// - The aggregates (`monthly_totals`, `status_totals`, `group_totals`, `target_enterprises`, `enterprises`)
+///   are recomputed in memory from the proved registrations and compared row by row; `registration_rights`
+///   by a keyed multiset digest; the small tables (reference lists, targets, periods) by replaying their
+///   entries into a scratch schema.
+///
+/// It answers only "provably clean" (the figures) or "not proved" (nil): `verify` then runs the full
+/// rebuild, which names every difference. So it can be strict: anything unexpected means "not proved".
+struct QuickVerification {
+    let db: Database
+    let expectHead: (seq: Int64, hash: String)?
+
+    struct Result { var entries: Int64; var head: AppendedEntry? }
+
+    /// Figures the registrations imply, accumulated as rows are proved.
+    private var monthly: [BulkProjectionWriter.MonthlyKey: (Int64, Int64)] = [:]
+    private var statusTotals: [String: (Int64, Int64)] = [:]
+    private var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
+    private var served: [String: [String: Int64]] = [:]
+    private var enterprises: [String: (seq: Int64, name: String)] = [:]
+    private var rights = MultisetDigest()
+    private var targets: [TargetWindow] = []
+
+    init(db: Database, expectHead: (seq: Int64, hash: String)?) {
+        self.db = db
+        self.expectHead = expectHead
+    }
+
+    mutating func run() throws -> Result? {
+        targets = try TargetWindow.all(db)
+        let entries = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
+        let rows = try RawStatement(db, sql: "SELECT \(StoredRegistration.columns) FROM registrations ORDER BY rowid")
+        entries.reset()
+        rows.reset()
+        defer { entries.reset(); rows.reset() }
+        var payload = CanonicalRegisterPayload()
+        var prev = Array(CanonicalEntry.genesisHash.utf8)
+        var expectedSeq: Int64 = 1
+        var head: AppendedEntry?
+        var expectedFound = expectHead == nil
+        var changedByEntries = Set<String>()
+        var changedRows: [StoredRegistration] = []
+        var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
+
+        while try entries.step() {
+            let seq = entries.int64(0)
+            guard seq == expectedSeq, entries.type(0) == SQLITE_INTEGER,
+                  let at = entries.text(1), let op = entries.text(2), let kind = entries.text(3),
+                  let body = entries.bytes(5), let prevHash = entries.bytes(6), let hash = entries.bytes(7),
+                  prevHash.elementsEqual(prev), Self.hashMatches(prev: prevHash, payload: body, hash: hash) else { return nil }
+            let regNo = entries.text(4)
+            prev = Array(hash)
+            expectedSeq = seq + 1
+            let hashText = String(decoding: hash, as: UTF8.self)
+            head = AppendedEntry(seq: seq, hash: hashText)
+            if let expectHead, expectHead.seq == seq {
+                guard expectHead.hash == hashText else { return nil }
+                expectedFound = true
+            }
+            if kind == EntryKind.register.rawValue {
+                guard try rows.step(), let row = try Self.registration(rows), row.createdSeq == seq,
+                      row.registration.regNo == regNo else { return nil }
+                if row.updatedSeq == seq {
+                    // Unchanged since registered: the row must rebuild the entry's payload exactly.
+                    guard row.status == .active, row.statusDate == nil,
+                          payload.build(seq: seq, at: at, operator: op, late: row.late, registration: row.registration)
+                            .withUnsafeBytes({ $0.elementsEqual(body) }) else { return nil }
+                    add(row, enterpriseWrittenAt: seq)
+                } else {
+                    // Changed later: replayed below from the decoded entries; here the envelope must match the columns.
+                    guard let (h, _) = Self.decode(String(decoding: body, as: UTF8.self)), h.seq == seq, h.at == at,
+                          h.operator == op, h.kind == .register, h.regNo == regNo else { return nil }
+                    changedRows.append(row)
+                }
+            } else {
+                guard let (h, event) = Self.decode(String(decoding: body, as: UTF8.self)), h.seq == seq, h.at == at,
+                      h.operator == op, h.kind.rawValue == kind, h.regNo == regNo else { return nil }
+                switch h.kind {
+                case .reference, .target, .periodClose: ledgerWide.append((seq, regNo, h.late, event))
+                case .correct, .void, .release, .default, .extend:
+                    guard let regNo else { return nil }
+                    changedByEntries.insert(regNo)
+                case .register: return nil
+                }
+            }
+        }
+        guard try !rows.step(), expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries else { return nil }
+        for row in changedRows {
+            guard try replayMatches(row) else { return nil }
+        }
+        guard try aggregatesMatch(), try smallTablesMatch(ledgerWide) else { return nil }
+        return Result(entries: expectedSeq - 1, head: head)
+    }
+
+    static func decode(_ payload: String) -> (header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool), event: LedgerEvent)? {
+        try? CanonicalEntry.decode(payload: payload)
+    }
+
+    /// hex(SHA-256(prev ‖ payload)) == hash, without building Strings.
+    static func hashMatches(prev: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, hash: UnsafeRawBufferPointer) -> Bool {
+        guard hash.count == 64 else { return false }
+        var h = SHA256()
+        h.update(bufferPointer: prev)
+        h.update(bufferPointer: payload)
+        var i = 0
+        for b in h.finalize() {
+            guard hash[i] == CanonicalEntry.hexDigits[Int(b >> 4)], hash[i + 1] == CanonicalEntry.hexDigits[Int(b & 0x0F)] else { return false }
+            i += 2
+        }
+        return true
+    }
+
+    /// A `registrations` row read through the C API, with every column's storage type checked (a value
+    /// stored as another type is a change the full comparison would see).
+    static func registration(_ s: RawStatement) throws -> StoredRegistration? {
+        let text: [Int32] = [0, 1, 2, 3, 5, 6, 9, 18], optionalText: [Int32] = [7, 10, 11, 12, 13, 17, 19], integer: [Int32] = [4, 8, 14, 15, 16, 20, 21, 22]
+        guard text.allSatisfy({ s.type($0) == SQLITE_TEXT }), optionalText.allSatisfy({ s.type($0) == SQLITE_TEXT || s.type($0) == SQLITE_NULL }),
+              integer.allSatisfy({ s.type($0) == SQLITE_INTEGER }) else { return nil }
+        func flag(_ i: Int32) -> Bool? { switch s.int64(i) { case 0: false; case 1: true; default: nil } }
+        func date(_ i: Int32) -> CivilDate?? {
+            guard let t = s.text(i) else { return .some(nil) }
+            return (try? CivilDate.parse(t)).map { .some($0) }
+        }
+        guard let ipType = IPType(rawValue: s.text(2)!), let status = RegistrationStatus(rawValue: s.text(18)!),
+              let regDate = date(1) ?? nil, let maturity = date(12), let statusDate = date(19),
+              let override = flag(4), let rywq = flag(14), let firstLoan = flag(15), let insured = flag(16), let late = flag(20) else { return nil }
+        let registration = Registration(
+            regNo: s.text(0)!, regDate: regDate, uscc: s.text(3)!, usccOverride: override, enterprise: s.text(5)!, bank: s.text(6)!,
+            branch: s.text(7), amount: Fen(s.int64(8)), ipType: ipType, ipNumbers: s.text(9)!.split(separator: ";").map(String.init),
+            park: s.text(10), prefectureCode: s.text(11), maturity: maturity, rate: s.text(13), rywq: rywq, firstLoan: firstLoan,
+            insured: insured, notes: s.text(17))
+        return StoredRegistration(registration: registration, status: status, statusDate: statusDate, late: late,
+                                  createdSeq: s.int64(21), updatedSeq: s.int64(22))
+    }
+
+    /// Replays one changed registration from its own entries and compares the result with its row.
+    private mutating func replayMatches(_ row: StoredRegistration) throws -> Bool {
+        let regNo = row.registration.regNo
+        var state: StoredRegistration?
+        var enterpriseWrite: Int64 = 0
+        for entry in try Row.fetchAll(db, sql: "SELECT seq, payload FROM entries WHERE reg_no = ? ORDER BY seq", arguments: [regNo]) {
+            let seq: Int64 = entry["seq"]
+            guard let (h, event) = Self.decode(entry["payload"]) else { return false }
+            switch (event, state) {
+            case (.register(let r), nil):
+                state = StoredRegistration(registration: r, status: .active, statusDate: nil, late: h.late, createdSeq: seq, updatedSeq: seq)
+                enterpriseWrite = seq
+            case (.register, _), (_, nil):
+                return false
+            case (_, var s?):
+                let before = s
+                // Every state a registration passes through leaves its status_totals key behind (at zero when left).
+                statusTotals[before.registration.ipType.rawValue + "|" + before.status.rawValue, default: (0, 0)].0 += 0
+                guard (try? Projector.change(&s, by: event, late: h.late)) != nil else { return false }
+                s.updatedSeq = seq
+                if s.registration.uscc != before.registration.uscc || s.registration.enterprise != before.registration.enterprise {
+                    enterpriseWrite = seq
+                    noteEnterprise(s.registration, writtenAt: seq)
+                }
+                state = s
+            }
+        }
+        guard let state, state == row else { return false }
+        add(row, enterpriseWrittenAt: enterpriseWrite)
+        return true
+    }
+
+    /// Adds a proved registration's contribution to the aggregates it implies.
+    private mutating func add(_ s: StoredRegistration, enterpriseWrittenAt seq: Int64) {
+        let r = s.registration
+        let amount = r.amount.value
+        if s.status != .void {
+            let key = BulkProjectionWriter.MonthlyKey(r)
+            monthly[key, default: (0, 0)].0 += 1
+            monthly[key, default: (0, 0)].1 += amount
+        }
+        statusTotals[r.ipType.rawValue + "|" + s.status.rawValue, default: (0, 0)].0 += 1
+        statusTotals[r.ipType.rawValue + "|" + s.status.rawValue, default: (0, 0)].1 += amount
+        for g in GroupTotals.keys(s) {
+            groups[g, default: (0, 0)].0 += 1
+            groups[g, default: (0, 0)].1 += amount
+        }
+        for t in targets where t.counts(s) { served[t.name, default: [:]][r.uscc, default: 0] += 1 }
+        noteEnterprise(r, writtenAt: seq)
+        for n in r.ipNumbers { rights.add(n, r.regNo) }
+    }
+
+    /// `enterprises` keeps the name last written for each USCC (by a registration or a correction of it).
+    private mutating func noteEnterprise(_ r: Registration, writtenAt seq: Int64) {
+        if seq >= enterprises[r.uscc]?.seq ?? 0 { enterprises[r.uscc] = (seq, r.enterprise) }
+    }
+
+    /// Compares each aggregate table with the figures the proved registrations imply.
+    private func aggregatesMatch() throws -> Bool {
+        func same<K: Hashable>(_ sql: String, _ expected: [K: (Int64, Int64)], key: (Row) -> K?, value: (Row) -> (Int64, Int64)) throws -> Bool {
+            var count = 0
+            let cursor = try Row.fetchCursor(db, sql: sql)
+            while let row = try cursor.next() {
+                guard let k = key(row), let e = expected[k], e == value(row) else { return false }
+                count += 1
+            }
+            return count == expected.count
+        }
+        let monthlyOK = try same("SELECT month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen FROM monthly_totals",
+                                 monthly, key: { row in
+            BulkProjectionWriter.MonthlyKey(month: row["month"], ipType: row["ip_type"], prefecture: row["prefecture_code"], park: row["park"],
+                                            bank: row["bank"], rywq: row["rywq"], firstLoan: row["first_loan"])
+        }, value: { ($0["registrations"], $0["amount_fen"]) })
+        let statusOK = try same("SELECT ip_type, status, registrations, amount_fen FROM status_totals", statusTotals,
+                                key: { ($0["ip_type"] as String) + "|" + ($0["status"] as String) }, value: { ($0["registrations"], $0["amount_fen"]) })
+        let groupsOK = try same("SELECT dimension, grp, month, ip_type, status, registrations, amount_fen FROM group_totals", groups, key: { row in
+            GroupDimension(rawValue: row["dimension"]).map { GroupTotalsKey(dimension: $0, group: row["grp"], month: row["month"], ipType: row["ip_type"], status: row["status"]) }
+        }, value: { ($0["registrations"], $0["amount_fen"]) })
+        guard monthlyOK, statusOK, groupsOK else { return false }
+        // Served enterprises: the rows per target, and targets.enterprises counting them.
+        var servedRows = 0
+        let cursor = try Row.fetchCursor(db, sql: "SELECT target, uscc, registrations FROM target_enterprises")
+        while let row = try cursor.next() {
+            guard served[row["target"]]?[row["uscc"]] == row["registrations"] else { return false }
+            servedRows += 1
+        }
+        guard servedRows == served.values.reduce(0, { $0 + $1.count }) else { return false }
+        for t in try Row.fetchAll(db, sql: "SELECT name, enterprises FROM targets") where (served[t["name"]]?.count ?? 0) != (t["enterprises"] as Int) {
+            return false
+        }
+        var enterpriseRows = 0
+        let names = try Row.fetchCursor(db, sql: "SELECT uscc, name FROM enterprises")
+        while let row = try names.next() {
+            guard enterprises[row["uscc"]]?.name == row["name"] else { return false }
+            enterpriseRows += 1
+        }
+        guard enterpriseRows == enterprises.count else { return false }
+        var actualRights = MultisetDigest()
+        let pairs = try RawStatement(db, sql: "SELECT ip_number, reg_no FROM registration_rights")
+        pairs.reset()
+        defer { pairs.reset() }
+        while try pairs.step() {
+            guard pairs.type(0) == SQLITE_TEXT, pairs.type(1) == SQLITE_TEXT else { return false }
+            actualRights.add(pairs.text(0)!, pairs.text(1)!)
+        }
+        return actualRights == rights
+    }
+
+    /// Replays the ledger-wide entries (reference lists, targets, closed periods) into a scratch schema in
+    /// memory and compares those small tables with the ledger's, row for row.
+    private func smallTablesMatch(_ entries: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)]) throws -> Bool {
+        let scratch = try DatabaseQueue()
+        try Ledger.migrator().migrate(scratch)
+        do {
+            try scratch.write { out in
+                for e in entries { try Projector.apply(e.event, seq: e.seq, regNo: e.regNo, late: e.late, db: out) }
+            }
+        } catch {
+            return false
+        }
+        // targets.enterprises depends on the registrations, which the scratch schema does not hold: checked above.
+        let tables = ["prefectures": "*", "parks": "*", "park_aliases": "*", "banks": "*", "bank_aliases": "*",
+                      "targets": "name, amount_fen, from_date, to_date, ip_type, seq", "periods": "*", "period_totals": "*"]
+        for (table, columns) in tables {
+            let sql = "SELECT \(columns) FROM \(table)"
+            let mine = try Row.fetchAll(db, sql: sql).map { Array($0.databaseValues) }
+            let rebuilt = try scratch.read { try Row.fetchAll($0, sql: sql).map { Array($0.databaseValues) } }
+            guard mine.count == rebuilt.count, Set(mine) == Set(rebuilt) else { return false }
+        }
+        return true
+    }
+}
+
+/// An order-independent digest of a multiset of (ip number, 登记号) pairs: the sum of a keyed 128-bit hash of
+/// each pair. The key is random per process, so no one can craft rows that collide with it in advance.
+struct MultisetDigest: Equatable {
+    private var low: UInt64 = 0, high: UInt64 = 0, count = 0
+
+    mutating func add(_ a: String, _ b: String) {
+        var h1 = Hasher(), h2 = Hasher()
+        h1.combine(0 as UInt8); h1.combine(a); h1.combine(b)
+        h2.combine(1 as UInt8); h2.combine(a); h2.combine(b)
+        low &+= UInt64(bitPattern: Int64(h1.finalize()))
+        high &+= UInt64(bitPattern: Int64(h2.finalize()))
+        count += 1
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import Testing
+import PledgeCore
+@testable import PledgeStore
+
+@Suite("audit verify's quick proof: takes intact ledgers, refuses every tampering")
+struct QuickVerificationTests {
+    /// Every kind of entry: registrations (one with two rights, one late), corrections of amount, date,
+    /// enterprise and rights, void, release, default, extension, a second target, a closed period.
+    func everything() throws -> TemporaryLedger {
+        let t = try TemporaryLedger()
+        for i in 0..<12 {
+            var r = sampleRegistration("Q\(i)", date: "202\(1 + i % 5)-0\(1 + i % 9)-1\(i % 9)", amountWan: Int64(10 + i),
+                                       park: i % 3 == 0 ? nil : "兰州新区", type: i % 4 == 3 ? .trademark : .patent)
+            if i == 5 { r.ipNumbers = ["ZL201710601862.3", "ZL201410362077.3"]; r.uscc = "91620100MA7100000A" }
+            _ = try t.ledger.register(r)
+        }
+        _ = try t.ledger.correct("Q1", reason: "金额") { s in var r = s.registration; r.amount = Fen(123_456_789); return r }
+        _ = try t.ledger.correct("Q2", reason: "日期") { s in var r = s.registration; r.regDate = CivilDate(year: 2020, month: 7, day: 1)!; return r }
+        _ = try t.ledger.correct("Q4", reason: "企业") { s in var r = s.registration; r.uscc = "91620100MA7100000A"; r.enterprise = "甘肃另一家公司"; return r }
+        _ = try t.ledger.correct("Q5", reason: "专利") { s in var r = s.registration; r.ipNumbers = ["ZL201710601862.3"]; return r }
+        _ = try t.ledger.void("Q6", reason: "重复")
+        // The only copyright registration, voided: status_totals keeps a zero row for (copyright, active).
+        var copyright = sampleRegistration("Q-copy", date: "2024-05-05", amountWan: 3, type: .copyright)
+        copyright.ipNumbers = ["2023SR0123456"]
+        _ = try t.ledger.register(copyright)
+        _ = try t.ledger.void("Q-copy", reason: "作废")
+        _ = try t.ledger.release("Q0", date: CivilDate(year: 2022, month: 1, day: 1)!, reason: .repaid)
+        _ = try t.ledger.markDefault("Q7", date: CivilDate(year: 2025, month: 12, day: 31)!)
+        _ = try t.ledger.extend("Q8", maturity: CivilDate(year: 2031, month: 1, day: 1)!)
+        _ = try t.ledger.setTarget(Target(name: "all-2023", amount: Fen(100_000_000), from: CivilDate(year: 2023, month: 1, day: 1)!,
+                                          to: CivilDate(year: 2023, month: 12, day: 31)!, ipType: nil))
+        _ = try t.ledger.closePeriod(YearMonth(year: 2023, month: 8)!, today: CivilDate(year: 2026, month: 1, day: 1)!)
+        _ = try t.ledger.register(sampleRegistration("Q-late", date: "2023-08-20", amountWan: 7), late: true)
+        return t
+    }
+
+    func quick(_ t: TemporaryLedger, expectHead: (seq: Int64, hash: String)? = nil) throws -> QuickVerification.Result? {
+        try t.ledger.read { db in
+            var check = QuickVerification(db: db, expectHead: expectHead)
+            return try check.run()
+        }
+    }
+
+    @Test("an intact ledger with every kind of entry is proved by the quick pass, with the journal's head")
+    func provesIntact() throws {
+        let t = try everything()
+        #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM status_totals WHERE registrations = 0") } == 1)
+        #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM period_totals") } ?? 0 > 0)
+        let head = try #require(try t.ledger.head())
+        let result = try #require(try quick(t))
+        #expect(result.entries == Int64(try t.entryCount()))
+        #expect(result.head == head)
+        let fifth = try t.raw().read { try String.fetchOne($0, sql: "SELECT hash FROM entries WHERE seq = 5")! }
+        #expect(try quick(t, expectHead: (5, fifth)) != nil)
+        #expect(try quick(t, expectHead: (head.seq, String(repeating: "0", count: 64))) == nil)
+        #expect(try t.ledger.verify().isClean)
+    }
+
+    @Test("each tampering defeats the quick pass, and the full comparison then names it", arguments: [
+        "UPDATE registrations SET amount_fen = amount_fen + 1 WHERE reg_no = 'Q3'",
+        "UPDATE registrations SET notes = 'x' WHERE reg_no = 'Q9'",
+        "UPDATE registrations SET status = 'active' WHERE reg_no = 'Q6'",
+        "UPDATE registrations SET late = 0 WHERE reg_no = 'Q-late'",
+        "UPDATE registrations SET updated_seq = updated_seq + 1 WHERE reg_no = 'Q8'",
+        "UPDATE registrations SET ip_numbers = 'ZL201710601862.3' WHERE reg_no = 'Q5' AND 0",
+        "DELETE FROM registrations WHERE reg_no = 'Q11'",
+        "DELETE FROM registration_rights WHERE reg_no = 'Q3'",
+        "INSERT INTO registration_rights(ip_number, reg_no) VALUES ('ZL201410362077.3', 'Q3')",
+        "UPDATE enterprises SET name = '改过的名字' WHERE uscc = '91620100MA7100000A'",
+        "UPDATE monthly_totals SET amount_fen = amount_fen + 1 WHERE month = (SELECT min(month) FROM monthly_totals)",
+        "UPDATE status_totals SET registrations = registrations + 1 WHERE status = 'void'",
+        "DELETE FROM status_totals WHERE registrations = 0",
+        "UPDATE group_totals SET registrations = registrations + 1 WHERE dimension = 'first_loan'",
+        "DELETE FROM target_enterprises WHERE target = 'all-2023'",
+        "UPDATE targets SET enterprises = enterprises + 1 WHERE name = 'all-2023'",
+        "UPDATE targets SET to_date = '2023-12-30' WHERE name = 'all-2023'",
+        "UPDATE periods SET amount_fen = amount_fen + 1",
+        "DELETE FROM period_totals",
+        "INSERT INTO banks(name) VALUES ('影子银行')",
+        "UPDATE park_aliases SET park = '兰州新区' WHERE rowid = 1",
+        "DROP TRIGGER entries_no_update; UPDATE entries SET payload = replace(payload, '\"amountFen\":13000000', '\"amountFen\":13000001') WHERE reg_no = 'Q3'",
+        "DROP TRIGGER entries_no_update; UPDATE entries SET operator = 'someone' WHERE seq = 5",
+        "DROP TRIGGER entries_no_update; UPDATE entries SET hash = replace(hash, substr(hash, 1, 1), 'f') WHERE seq = 7",
+        "DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries) - 1",
+    ])
+    func refusesTampering(sql: String) throws {
+        let t = try everything()
+        try t.raw().writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: sql)
+        }
+        if sql.hasSuffix("AND 0") {
+            // The control case: a statement that changes nothing leaves the ledger provably intact.
+            #expect(try quick(t) != nil)
+            return
+        }
+        #expect(try quick(t) == nil)
+        #expect(!(try t.ledger.verify().isClean))
+    }
+}
