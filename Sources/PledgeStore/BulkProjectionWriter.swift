@@ -21,6 +21,15 @@ final class BulkProjectionWriter {
 
     struct MonthlyKey: Hashable {
         var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
+        func hash(into h: inout Hasher) {
+            for s in [month, ipType, prefecture, park, bank] { s.hashBytes(into: &h) }
+            h.combine(rywq)
+            h.combine(firstLoan)
+        }
+        static func == (a: Self, b: Self) -> Bool {
+            a.month.sameBytes(b.month) && a.ipType.sameBytes(b.ipType) && a.prefecture.sameBytes(b.prefecture) && a.park.sameBytes(b.park)
+                && a.bank.sameBytes(b.bank) && a.rywq == b.rywq && a.firstLoan == b.firstLoan
+        }
         init(month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool) {
             (self.month, self.ipType, self.prefecture, self.park, self.bank, self.rywq, self.firstLoan) = (month, ipType, prefecture, park, bank, rywq, firstLoan)
         }

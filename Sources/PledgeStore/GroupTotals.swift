@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PledgeCore
 
@@ -31,9 +32,34 @@ public enum GroupDimension: String, CaseIterable, Sendable {
     }
 }
 
-/// One key of `group_totals`.
+/// One key of `group_totals`. Hashed and compared by UTF-8 bytes, as SQLite compares them (and much faster
+/// than String's Unicode-normalizing hash for Chinese names).
 struct GroupTotalsKey: Hashable {
     var dimension: GroupDimension, group: String, month: String, ipType: String, status: String
+
+    func hash(into h: inout Hasher) {
+        h.combine(dimension)
+        for s in [group, month, ipType, status] { s.hashBytes(into: &h) }
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.dimension == b.dimension && a.group.sameBytes(b.group) && a.month.sameBytes(b.month) && a.ipType.sameBytes(b.ipType)
+            && a.status.sameBytes(b.status)
+    }
+}
+
+extension String {
+    /// Feeds the UTF-8 bytes (and their count) to a hasher: no Unicode normalization.
+    func hashBytes(into h: inout Hasher) {
+        var s = self
+        s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        h.combine(utf8.count)
+    }
+
+    func sameBytes(_ other: String) -> Bool {
+        var a = self, b = other
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    }
 }
 
 /// A target's window as the projections need it: which registrations count for it.

@@ -26,9 +26,12 @@ struct QuickVerification {
     struct Result { var entries: Int64; var head: AppendedEntry? }
 
     /// Figures the registrations imply, accumulated as rows are proved.
-    private var monthly: [BulkProjectionWriter.MonthlyKey: (Int64, Int64)] = [:]
-    private var statusTotals: [String: (Int64, Int64)] = [:]
-    private var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
+    /// Count and amount per monthly_totals key and status: monthly, status and group totals all derive from it.
+    private var fine: [FineKey: (Int64, Int64)] = [:]
+    /// status_totals keys a registration passed through (kept at zero when it left them).
+    private var statusKeysPassed = Set<String>()
+
+    struct FineKey: Hashable { var monthly: BulkProjectionWriter.MonthlyKey, status: RegistrationStatus }
     private var served: [String: [String: Int64]] = [:]
     private var enterprises: [String: (seq: Int64, name: String)] = [:]
     private var rights = MultisetDigest()
@@ -163,7 +166,7 @@ struct QuickVerification {
             case (_, var s?):
                 let before = s
                 // Every state a registration passes through leaves its status_totals key behind (at zero when left).
-                statusTotals[before.registration.ipType.rawValue + "|" + before.status.rawValue, default: (0, 0)].0 += 0
+                statusKeysPassed.insert(before.registration.ipType.rawValue + "|" + before.status.rawValue)
                 guard (try? Projector.change(&s, by: event, late: h.late)) != nil else { return false }
                 s.updatedSeq = seq
                 if s.registration.uscc != before.registration.uscc || s.registration.enterprise != before.registration.enterprise {
@@ -181,18 +184,9 @@ struct QuickVerification {
     /// Adds a proved registration's contribution to the aggregates it implies.
     private mutating func add(_ s: StoredRegistration, enterpriseWrittenAt seq: Int64) {
         let r = s.registration
-        let amount = r.amount.value
-        if s.status != .void {
-            let key = BulkProjectionWriter.MonthlyKey(r)
-            monthly[key, default: (0, 0)].0 += 1
-            monthly[key, default: (0, 0)].1 += amount
-        }
-        statusTotals[r.ipType.rawValue + "|" + s.status.rawValue, default: (0, 0)].0 += 1
-        statusTotals[r.ipType.rawValue + "|" + s.status.rawValue, default: (0, 0)].1 += amount
-        for g in GroupTotals.keys(s) {
-            groups[g, default: (0, 0)].0 += 1
-            groups[g, default: (0, 0)].1 += amount
-        }
+        let key = FineKey(monthly: BulkProjectionWriter.MonthlyKey(r), status: s.status)
+        fine[key, default: (0, 0)].0 += 1
+        fine[key, default: (0, 0)].1 += r.amount.value
         for t in targets where t.counts(s) { served[t.name, default: [:]][r.uscc, default: 0] += 1 }
         noteEnterprise(r, writtenAt: seq)
         for n in r.ipNumbers { rights.add(n, r.regNo) }
@@ -205,6 +199,23 @@ struct QuickVerification {
 
     /// Compares each aggregate table with the figures the proved registrations imply.
     private func aggregatesMatch() throws -> Bool {
+        var monthly: [BulkProjectionWriter.MonthlyKey: (Int64, Int64)] = [:]
+        var statusTotals: [String: (Int64, Int64)] = Dictionary(uniqueKeysWithValues: statusKeysPassed.map { ($0, (0, 0)) })
+        var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
+        for (k, v) in fine {
+            let m = k.monthly
+            if k.status != .void {
+                monthly[m, default: (0, 0)].0 += v.0
+                monthly[m, default: (0, 0)].1 += v.1
+            }
+            statusTotals[m.ipType + "|" + k.status.rawValue, default: (0, 0)].0 += v.0
+            statusTotals[m.ipType + "|" + k.status.rawValue, default: (0, 0)].1 += v.1
+            for g in GroupTotals.keys(month: m.month, ipType: m.ipType, status: k.status.rawValue, prefecture: m.prefecture, park: m.park,
+                                      bank: m.bank, rywq: m.rywq, firstLoan: m.firstLoan) {
+                groups[g, default: (0, 0)].0 += v.0
+                groups[g, default: (0, 0)].1 += v.1
+            }
+        }
         func same<K: Hashable>(_ sql: String, _ expected: [K: (Int64, Int64)], key: (Row) -> K?, value: (Row) -> (Int64, Int64)) throws -> Bool {
             var count = 0
             let cursor = try Row.fetchCursor(db, sql: sql)
