@@ -138,6 +138,25 @@ struct ReliabilityTests {
         #expect(FileManager.default.contents(atPath: s.db) == bytes, "the file is left as it was")
     }
 
+    @Test("a ledger from before 002_group_totals: read-only is refused with the upgrade hint (74), a writable open upgrades it")
+    func olderSchema() throws {
+        let s = try CLISandbox()
+        #expect(try s.run(s.registerArgs).code == 0)
+        _ = try s.sqlite("""
+            DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
+            DELETE FROM grdb_migrations WHERE identifier = '002_group_totals'
+            """)
+        let bytes = FileManager.default.contents(atPath: s.db)
+        let refused = try s.run(["--read-only", "report", "progress"])
+        #expect(refused.code == 74)
+        #expect(refused.stderr.contains("older version of pledge") && refused.stderr.contains("without --read-only"), "\(refused.stderr)")
+        #expect(FileManager.default.contents(atPath: s.db) == bytes, "a read-only open leaves the file as it was")
+        let upgraded = try s.run(["audit", "verify"])
+        #expect(upgraded.code == 0, "\(upgraded.stdout)\(upgraded.stderr)")
+        #expect(try s.sqlite("SELECT enterprises FROM targets") == "1")
+        #expect(try s.run(["--read-only", "report", "progress"]).code == 0)
+    }
+
     @Test("names and notes cannot inject SQL; they are stored verbatim")
     func sqlInjection() throws {
         let s = try CLISandbox()
