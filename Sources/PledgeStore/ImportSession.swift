@@ -27,12 +27,24 @@ public final class ImportSession {
     private let projections: BulkProjectionWriter
     private let insertEntry: RawStatement
     private var payload = CanonicalRegisterPayload()
+    /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
+    private var deferredIndexes: [(name: String, sql: String)] = []
 
     public init(_ tx: LedgerTransaction) throws {
         self.tx = tx
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
         try tx.db.execute(sql: "PRAGMA cache_size = -65536")
+        // The first load into a ledger without registrations builds the secondary indexes once at the end
+        // (a sort) instead of inserting into each at random per row. Dropped and re-created inside this
+        // transaction: a rollback restores them, readers never see the ledger without them.
+        if try !Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM registrations)")! {
+            deferredIndexes = try Row.fetchAll(tx.db, sql: """
+                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+                  AND tbl_name IN ('registrations', 'registration_rights', 'entries') ORDER BY name
+                """).map { ($0["name"], $0["sql"]) }
+            for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
+        }
         projections = try BulkProjectionWriter(tx.db)
         insertEntry = try RawStatement(tx.db, sql: """
             INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, 'register', ?, ?, ?, ?)
@@ -80,14 +92,24 @@ public final class ImportSession {
     @discardableResult
     public func append(_ event: LedgerEvent, regNo: String, late: Bool = false, row: Int) throws -> AppendedEntry {
         // The projector adjusts the aggregates in the database: write the in-memory deltas first.
-        try finish()
+        try projections.flush()
         let entry = try tx.append(event, regNo: regNo, late: late)
         rowOfEntry.append(Int32(clamping: row))
         return entry
     }
 
-    /// Writes the deltas kept in memory (enterprises, monthly and status totals). Call before committing.
-    public func finish() throws { try projections.flush() }
+    /// Writes the deltas kept in memory (enterprises, monthly and status totals) and re-creates any deferred
+    /// index. Call before committing (a session rolled back need not call it).
+    public func finish() throws {
+        try projections.flush()
+        if !deferredIndexes.isEmpty {
+            // Each index build sorts in memory up to the cache size: halve it so page cache plus sorter stay
+            // within the import's memory budget (BENCHMARKS.md).
+            try tx.db.execute(sql: "PRAGMA cache_size = -32768")
+            for (_, sql) in deferredIndexes { try tx.db.execute(sql: sql) }
+            deferredIndexes = []
+        }
+    }
 
     func originalRegistration(_ regNo: String) throws -> Registration? {
         guard let payload = try String.fetchOne(tx.db, sql: "SELECT payload FROM entries WHERE reg_no = ? AND kind = 'register' ORDER BY seq LIMIT 1",

@@ -148,6 +148,23 @@ struct ImportExportTests {
         #expect(try s.sqlite("SELECT count(DISTINCT at), count(*) FROM entries WHERE kind = 'register'") == "1|3")
     }
 
+    @Test("a first load builds the secondary indexes at the end: afterwards, and after a refused or dry load, the same indexes as init made")
+    func firstLoadIndexes() throws {
+        let s = try CLISandbox()
+        let indexes = "SELECT group_concat(name || ':' || sql, char(10)) FROM (SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name)"
+        let initial = try s.sqlite(indexes)
+        #expect(initial.contains("registrations_by_park") && initial.contains("entries_by_reg_no"))
+        #expect(try s.run(["import", fixture("bad-date-month.csv")]).code == 65)
+        #expect(try s.sqlite(indexes) == initial)
+        #expect(try s.run(["import", fixture("valid-zh-bom.csv"), "--dry-run"]).code == 0)
+        #expect(try s.sqlite(indexes) == initial)
+        #expect(try s.run(["import", fixture("valid-zh-bom.csv")]).code == 0)
+        #expect(try s.sqlite(indexes) == initial)
+        #expect(try s.sqlite("EXPLAIN QUERY PLAN SELECT reg_no FROM registrations WHERE park = 'x'").contains("registrations_by_park"))
+        #expect(try s.sqlite("PRAGMA integrity_check") == "ok")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+
     @Test("re-importing the same file changes nothing: all rows unchanged, exit 0")
     func idempotent() throws {
         let s = try CLISandbox()

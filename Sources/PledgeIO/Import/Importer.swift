@@ -135,10 +135,10 @@ public struct Importer {
                     }
                     progress?(batch.bytesConsumed, total, tally.summary.rows)
                 }
-                try session.finish()
                 let s = tally.summary
                 if s.rows == 0 && s.invalid == 0 { throw fileError(.noDataRows) }
                 if s.invalid > 0 || s.conflicting > 0 || options.dryRun { throw Rollback() }
+                try session.finish()
             }
         } catch is Rollback {
             let summary = tally.finished()
