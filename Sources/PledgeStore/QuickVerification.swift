@@ -25,87 +25,78 @@ struct QuickVerification {
 
     struct Result { var entries: Int64; var head: AppendedEntry? }
 
-    /// Figures the registrations imply, accumulated as rows are proved.
-    /// Count and amount per monthly_totals key and status: monthly, status and group totals all derive from it.
-    private var fine: [FineKey: (Int64, Int64)] = [:]
-    /// status_totals keys a registration passed through (kept at zero when it left them).
-    private var statusKeysPassed = Set<String>()
-
-    struct FineKey: Hashable { var monthly: BulkProjectionWriter.MonthlyKey, status: RegistrationStatus }
-    private var served: [String: [String: Int64]] = [:]
-    private var enterprises: [String: (seq: Int64, name: String)] = [:]
-    private var rights = MultisetDigest()
-    private var targets: [TargetWindow] = []
+    /// Figures the proved registrations imply; filled by the journal checker, then by the replays.
+    var expected = ExpectedProjections(targets: [])
 
     init(db: Database, expectHead: (seq: Int64, hash: String)?) {
         self.db = db
         self.expectHead = expectHead
     }
 
+    /// One journal entry as read on the database thread, with the registration row it created, if any.
+    struct Item {
+        var seq: Int64, at: String, op: String, kind: String, regNo: String?
+        var payload: [UInt8], prevHash: [UInt8], hash: [UInt8]
+        var row: StoredRegistration?
+    }
+
     mutating func run() throws -> Result? {
-        targets = try TargetWindow.all(db)
+        let checker = JournalChecker(expected: ExpectedProjections(targets: try TargetWindow.all(db)), expectHead: expectHead)
         let entries = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
         let rows = try RawStatement(db, sql: "SELECT \(StoredRegistration.columns) FROM registrations ORDER BY rowid")
         entries.reset()
         rows.reset()
         defer { entries.reset(); rows.reset() }
-        var payload = CanonicalRegisterPayload()
-        var prev = Array(CanonicalEntry.genesisHash.utf8)
-        var expectedSeq: Int64 = 1
-        var head: AppendedEntry?
-        var expectedFound = expectHead == nil
-        var changedByEntries = Set<String>()
-        var changedRows: [StoredRegistration] = []
-        var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
-
-        while try entries.step() {
-            let seq = entries.int64(0)
-            guard seq == expectedSeq, entries.type(0) == SQLITE_INTEGER,
-                  let at = entries.text(1), let op = entries.text(2), let kind = entries.text(3),
-                  let body = entries.bytes(5), let prevHash = entries.bytes(6), let hash = entries.bytes(7),
-                  prevHash.elementsEqual(prev), Self.hashMatches(prev: prevHash, payload: body, hash: hash) else { return nil }
-            let regNo = entries.text(4)
-            prev = Array(hash)
-            expectedSeq = seq + 1
-            let hashText = String(decoding: hash, as: UTF8.self)
-            head = AppendedEntry(seq: seq, hash: hashText)
-            if let expectHead, expectHead.seq == seq {
-                guard expectHead.hash == hashText else { return nil }
-                expectedFound = true
-            }
-            if kind == EntryKind.register.rawValue {
-                guard try rows.step(), let row = try Self.registration(rows), row.createdSeq == seq,
-                      row.registration.regNo == regNo else { return nil }
-                if row.updatedSeq == seq {
-                    // Unchanged since registered: the row must rebuild the entry's payload exactly.
-                    guard row.status == .active, row.statusDate == nil,
-                          payload.build(seq: seq, at: at, operator: op, late: row.late, registration: row.registration)
-                            .withUnsafeBytes({ $0.elementsEqual(body) }) else { return nil }
-                    add(row, enterpriseWrittenAt: seq)
-                } else {
-                    // Changed later: replayed below from the decoded entries; here the envelope must match the columns.
-                    guard let (h, _) = Self.decode(String(decoding: body, as: UTF8.self)), h.seq == seq, h.at == at,
-                          h.operator == op, h.kind == .register, h.regNo == regNo else { return nil }
-                    changedRows.append(row)
-                }
-            } else {
-                guard let (h, event) = Self.decode(String(decoding: body, as: UTF8.self)), h.seq == seq, h.at == at,
-                      h.operator == op, h.kind.rawValue == kind, h.regNo == regNo else { return nil }
-                switch h.kind {
-                case .reference, .target, .periodClose: ledgerWide.append((seq, regNo, h.late, event))
-                case .correct, .void, .release, .default, .extend:
-                    guard let regNo else { return nil }
-                    changedByEntries.insert(regNo)
-                case .register: return nil
+        // This thread reads SQLite; a second one re-hashes, rebuilds payloads and aggregates.
+        let channel = BatchChannel<Item>()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            while let batch = channel.take() {
+                for item in batch where !checker.check(item) {
+                    channel.cancel()
+                    return
                 }
             }
         }
-        guard try !rows.step(), expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries else { return nil }
-        for row in changedRows {
+        thread.stackSize = 8 << 20
+        thread.start()
+        var readable = true
+        do {
+            defer { channel.close(); done.wait() }
+            var batch: [Item] = []
+            batch.reserveCapacity(256)
+            var expectedSeq: Int64 = 1
+            while try entries.step() {
+                let seq = entries.int64(0)
+                guard seq == expectedSeq, entries.type(0) == SQLITE_INTEGER, let at = entries.text(1), let op = entries.text(2),
+                      let kind = entries.text(3), let body = entries.bytes(5), let prev = entries.bytes(6), let hash = entries.bytes(7) else {
+                    readable = false
+                    break
+                }
+                expectedSeq = seq + 1
+                var item = Item(seq: seq, at: at, op: op, kind: kind, regNo: entries.text(4), payload: Array(body), prevHash: Array(prev),
+                                hash: Array(hash), row: nil)
+                if kind == EntryKind.register.rawValue {
+                    guard try rows.step(), let row = try Self.registration(rows) else { readable = false; break }
+                    item.row = row
+                }
+                batch.append(item)
+                if batch.count == 256 {
+                    guard channel.put(batch) else { break }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if try readable && rows.step() { readable = false }
+            if readable { _ = channel.put(batch) }
+        }
+        guard readable, let proved = checker.finished() else { return nil }
+        expected = checker.expected
+        for row in proved.changedRows {
             guard try replayMatches(row) else { return nil }
         }
-        guard try aggregatesMatch(), try smallTablesMatch(ledgerWide) else { return nil }
-        return Result(entries: expectedSeq - 1, head: head)
+        guard try aggregatesMatch(), try smallTablesMatch(proved.ledgerWide) else { return nil }
+        return Result(entries: proved.entries, head: proved.head)
     }
 
     static func decode(_ payload: String) -> (header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool), event: LedgerEvent)? {
@@ -166,43 +157,27 @@ struct QuickVerification {
             case (_, var s?):
                 let before = s
                 // Every state a registration passes through leaves its status_totals key behind (at zero when left).
-                statusKeysPassed.insert(before.registration.ipType.rawValue + "|" + before.status.rawValue)
+                expected.statusKeysPassed.insert(before.registration.ipType.rawValue + "|" + before.status.rawValue)
                 guard (try? Projector.change(&s, by: event, late: h.late)) != nil else { return false }
                 s.updatedSeq = seq
                 if s.registration.uscc != before.registration.uscc || s.registration.enterprise != before.registration.enterprise {
                     enterpriseWrite = seq
-                    noteEnterprise(s.registration, writtenAt: seq)
+                    expected.noteEnterprise(s.registration, writtenAt: seq)
                 }
                 state = s
             }
         }
         guard let state, state == row else { return false }
-        add(row, enterpriseWrittenAt: enterpriseWrite)
+        expected.add(row, enterpriseWrittenAt: enterpriseWrite)
         return true
-    }
-
-    /// Adds a proved registration's contribution to the aggregates it implies.
-    private mutating func add(_ s: StoredRegistration, enterpriseWrittenAt seq: Int64) {
-        let r = s.registration
-        let key = FineKey(monthly: BulkProjectionWriter.MonthlyKey(r), status: s.status)
-        fine[key, default: (0, 0)].0 += 1
-        fine[key, default: (0, 0)].1 += r.amount.value
-        for t in targets where t.counts(s) { served[t.name, default: [:]][r.uscc, default: 0] += 1 }
-        noteEnterprise(r, writtenAt: seq)
-        for n in r.ipNumbers { rights.add(n, r.regNo) }
-    }
-
-    /// `enterprises` keeps the name last written for each USCC (by a registration or a correction of it).
-    private mutating func noteEnterprise(_ r: Registration, writtenAt seq: Int64) {
-        if seq >= enterprises[r.uscc]?.seq ?? 0 { enterprises[r.uscc] = (seq, r.enterprise) }
     }
 
     /// Compares each aggregate table with the figures the proved registrations imply.
     private func aggregatesMatch() throws -> Bool {
         var monthly: [BulkProjectionWriter.MonthlyKey: (Int64, Int64)] = [:]
-        var statusTotals: [String: (Int64, Int64)] = Dictionary(uniqueKeysWithValues: statusKeysPassed.map { ($0, (0, 0)) })
+        var statusTotals: [String: (Int64, Int64)] = Dictionary(uniqueKeysWithValues: expected.statusKeysPassed.map { ($0, (0, 0)) })
         var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
-        for (k, v) in fine {
+        for (k, v) in expected.fine {
             let m = k.monthly
             if k.status != .void {
                 monthly[m, default: (0, 0)].0 += v.0
@@ -240,20 +215,20 @@ struct QuickVerification {
         var servedRows = 0
         let cursor = try Row.fetchCursor(db, sql: "SELECT target, uscc, registrations FROM target_enterprises")
         while let row = try cursor.next() {
-            guard served[row["target"]]?[row["uscc"]] == row["registrations"] else { return false }
+            guard expected.served[row["target"]]?[row["uscc"]] == row["registrations"] else { return false }
             servedRows += 1
         }
-        guard servedRows == served.values.reduce(0, { $0 + $1.count }) else { return false }
-        for t in try Row.fetchAll(db, sql: "SELECT name, enterprises FROM targets") where (served[t["name"]]?.count ?? 0) != (t["enterprises"] as Int) {
+        guard servedRows == expected.served.values.reduce(0, { $0 + $1.count }) else { return false }
+        for t in try Row.fetchAll(db, sql: "SELECT name, enterprises FROM targets") where (expected.served[t["name"]]?.count ?? 0) != (t["enterprises"] as Int) {
             return false
         }
         var enterpriseRows = 0
         let names = try Row.fetchCursor(db, sql: "SELECT uscc, name FROM enterprises")
         while let row = try names.next() {
-            guard enterprises[row["uscc"]]?.name == row["name"] else { return false }
+            guard expected.enterprises[row["uscc"]]?.name == row["name"] else { return false }
             enterpriseRows += 1
         }
-        guard enterpriseRows == enterprises.count else { return false }
+        guard enterpriseRows == expected.enterprises.count else { return false }
         var actualRights = MultisetDigest()
         let pairs = try RawStatement(db, sql: "SELECT ip_number, reg_no FROM registration_rights")
         pairs.reset()
@@ -262,7 +237,7 @@ struct QuickVerification {
             guard pairs.type(0) == SQLITE_TEXT, pairs.type(1) == SQLITE_TEXT else { return false }
             actualRights.add(pairs.text(0)!, pairs.text(1)!)
         }
-        return actualRights == rights
+        return actualRights == expected.rights
     }
 
     /// Replays the ledger-wide entries (reference lists, targets, closed periods) into a scratch schema in
@@ -285,6 +260,114 @@ struct QuickVerification {
             let mine = try Row.fetchAll(db, sql: sql).map { Array($0.databaseValues) }
             let rebuilt = try scratch.read { try Row.fetchAll($0, sql: sql).map { Array($0.databaseValues) } }
             guard mine.count == rebuilt.count, Set(mine) == Set(rebuilt) else { return false }
+        }
+        return true
+    }
+}
+
+/// The aggregates, enterprise names and rights that a set of proved registrations implies.
+struct ExpectedProjections {
+    /// Count and amount per monthly_totals key and status: monthly, status and group totals all derive from it.
+    var fine: [FineKey: (Int64, Int64)] = [:]
+    /// status_totals keys a registration passed through (kept at zero when it left them).
+    var statusKeysPassed = Set<String>()
+    var served: [String: [String: Int64]] = [:]
+    var enterprises: [String: (seq: Int64, name: String)] = [:]
+    var rights = MultisetDigest()
+    let targets: [TargetWindow]
+
+    struct FineKey: Hashable { var monthly: BulkProjectionWriter.MonthlyKey, status: RegistrationStatus }
+
+    init(targets: [TargetWindow]) { self.targets = targets }
+
+    /// Adds a proved registration's contribution to the aggregates it implies.
+    mutating func add(_ s: StoredRegistration, enterpriseWrittenAt seq: Int64) {
+        let r = s.registration
+        let key = FineKey(monthly: BulkProjectionWriter.MonthlyKey(r), status: s.status)
+        fine[key, default: (0, 0)].0 += 1
+        fine[key, default: (0, 0)].1 += r.amount.value
+        for t in targets where t.counts(s) { served[t.name, default: [:]][r.uscc, default: 0] += 1 }
+        noteEnterprise(r, writtenAt: seq)
+        for n in r.ipNumbers { rights.add(n, r.regNo) }
+    }
+
+    /// `enterprises` keeps the name last written for each USCC (by a registration or a correction of it).
+    mutating func noteEnterprise(_ r: Registration, writtenAt seq: Int64) {
+        if seq >= enterprises[r.uscc]?.seq ?? 0 { enterprises[r.uscc] = (seq, r.enterprise) }
+    }
+}
+
+/// The journal side of the quick pass, on its own thread: chain links, payloads rebuilt from unchanged
+/// rows, envelopes of the other entries; it accumulates what the proved rows imply.
+final class JournalChecker: @unchecked Sendable {
+    var expected: ExpectedProjections
+    private let expectHead: (seq: Int64, hash: String)?
+    private var prev = Array(CanonicalEntry.genesisHash.utf8)
+    private var payload = CanonicalRegisterPayload()
+    private var head: AppendedEntry?
+    private var count: Int64 = 0
+    private var expectedFound: Bool
+    private var changedByEntries = Set<String>()
+    private var changedRows: [StoredRegistration] = []
+    private var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
+    private var failed = false
+
+    init(expected: ExpectedProjections, expectHead: (seq: Int64, hash: String)?) {
+        self.expected = expected
+        self.expectHead = expectHead
+        expectedFound = expectHead == nil
+    }
+
+    /// What the pass proved, or nil when something did not hold.
+    func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [StoredRegistration],
+                        ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)])? {
+        guard !failed, expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries else { return nil }
+        return (count, head, changedRows, ledgerWide)
+    }
+
+    /// Checks one entry (in seq order); false stops the pass.
+    func check(_ item: QuickVerification.Item) -> Bool {
+        let ok = checkEntry(item)
+        if !ok { failed = true }
+        return ok
+    }
+
+    private func checkEntry(_ item: QuickVerification.Item) -> Bool {
+        let seq = item.seq
+        guard item.prevHash == prev, item.payload.withUnsafeBytes({ body in item.prevHash.withUnsafeBytes { p in item.hash.withUnsafeBytes { h in
+            QuickVerification.hashMatches(prev: p, payload: body, hash: h) } } }) else { return false }
+        prev = item.hash
+        count += 1
+        let hashText = String(decoding: item.hash, as: UTF8.self)
+        head = AppendedEntry(seq: seq, hash: hashText)
+        if let expectHead, expectHead.seq == seq {
+            guard expectHead.hash == hashText else { return false }
+            expectedFound = true
+        }
+        if let row = item.row {
+            guard item.kind == EntryKind.register.rawValue, row.createdSeq == seq, row.registration.regNo == item.regNo else { return false }
+            if row.updatedSeq == seq {
+                // Unchanged since registered: the row must rebuild the entry's payload exactly.
+                guard row.status == .active, row.statusDate == nil,
+                      payload.build(seq: seq, at: item.at, operator: item.op, late: row.late, registration: row.registration) == item.payload
+                else { return false }
+                expected.add(row, enterpriseWrittenAt: seq)
+            } else {
+                // Changed later: replayed from its decoded entries afterwards; here the envelope must match the columns.
+                guard let (h, _) = QuickVerification.decode(String(decoding: item.payload, as: UTF8.self)), h.seq == seq, h.at == item.at,
+                      h.operator == item.op, h.kind == .register, h.regNo == item.regNo else { return false }
+                changedRows.append(row)
+            }
+            return true
+        }
+        guard let (h, event) = QuickVerification.decode(String(decoding: item.payload, as: UTF8.self)), h.seq == seq, h.at == item.at,
+              h.operator == item.op, h.kind.rawValue == item.kind, h.regNo == item.regNo else { return false }
+        switch h.kind {
+        case .reference, .target, .periodClose: ledgerWide.append((seq, item.regNo, h.late, event))
+        case .correct, .void, .release, .default, .extend:
+            guard let regNo = item.regNo else { return false }
+            changedByEntries.insert(regNo)
+        case .register: return false
         }
         return true
     }
