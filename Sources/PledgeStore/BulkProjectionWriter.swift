@@ -90,15 +90,23 @@ final class BulkProjectionWriter {
     func flush() throws {
         defer { targets = nil }
         guard !enterprises.isEmpty || !monthly.isEmpty || !statusTotals.isEmpty || !served.isEmpty else { return }
-        let enterprise = try db.cachedStatement(sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
-        for (uscc, name) in enterprises { try enterprise.execute(arguments: [uscc, name]) }
-        let totals = try db.cachedStatement(sql: """
+        // Raw binds as in the hot path: a flush writes tens of thousands of keys.
+        let enterprise = try RawStatement(db, sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
+        for (uscc, name) in enterprises {
+            enterprise.reset()
+            enterprise.bind(1, uscc); enterprise.bind(2, name)
+            try enterprise.run()
+        }
+        let totals = try RawStatement(db, sql: """
             INSERT INTO monthly_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
             """)
         for (k, v) in monthly {
-            try totals.execute(arguments: [k.month, k.ipType, k.prefecture, k.park, k.bank, k.rywq, k.firstLoan, v.registrations, v.amount])
+            totals.reset()
+            totals.bind(1, k.month); totals.bind(2, k.ipType); totals.bind(3, k.prefecture); totals.bind(4, k.park); totals.bind(5, k.bank)
+            totals.bind(6, k.rywq); totals.bind(7, k.firstLoan); totals.bind(8, v.registrations); totals.bind(9, v.amount)
+            try totals.run()
         }
         let status = try db.cachedStatement(sql: """
             INSERT INTO status_totals(ip_type, status, registrations, amount_fen) VALUES (?, 'active', ?, ?)
@@ -114,9 +122,30 @@ final class BulkProjectionWriter {
                 groups[g, default: (0, 0)].amount += v.amount
             }
         }
-        for (g, v) in groups { try GroupTotals.add(g, registrations: v.registrations, amount: v.amount, db: db) }
+        let group = try RawStatement(db, sql: GroupTotals.upsertSQL)
+        for (g, v) in groups {
+            group.reset()
+            group.bind(1, g.dimension.rawValue); group.bind(2, g.group); group.bind(3, g.month); group.bind(4, g.ipType); group.bind(5, g.status)
+            group.bind(6, v.registrations); group.bind(7, v.amount)
+            try group.run()
+        }
         if let targets {
-            for (k, n) in served { try GroupTotals.addServed(target: targets[k.target].name, uscc: k.uscc, delta: n, db: db) }
+            // Additions only: RETURNING tells whether the (target, USCC) row is new, which targets.enterprises counts.
+            let upsert = try RawStatement(db, sql: """
+                INSERT INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)
+                ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations RETURNING registrations
+                """)
+            var newRows = [Int64](repeating: 0, count: targets.count)
+            for (k, n) in served {
+                upsert.reset()
+                upsert.bind(1, targets[k.target].name); upsert.bind(2, k.uscc); upsert.bind(3, n)
+                guard try upsert.step() else { throw LedgerDataError("target_enterprises upsert returned no row") }
+                if upsert.int64(0) == n { newRows[k.target] += 1 }
+                _ = try upsert.step()
+            }
+            for (i, t) in targets.enumerated() where newRows[i] > 0 {
+                try db.execute(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?", arguments: [newRows[i], t.name])
+            }
         }
         served.removeAll(keepingCapacity: true)
         enterprises.removeAll(keepingCapacity: true)
