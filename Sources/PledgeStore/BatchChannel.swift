@@ -2,17 +2,17 @@ import Foundation
 
 /// A bounded queue of batches between a producer and a consumer thread: the producer waits while
 /// `capacity` batches are queued, the consumer while none are; either side can stop the other.
-public final class BatchChannel<Element>: @unchecked Sendable {
+final class BatchChannel<Element>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [[Element]] = []
     private var closed = false
     private var cancelled = false
     private let capacity: Int
 
-    public init(capacity: Int = 8) { self.capacity = capacity }
+    init(capacity: Int = 8) { self.capacity = capacity }
 
     /// Queues a batch; false (and nothing queued) once the consumer has cancelled.
-    public func put(_ batch: [Element]) -> Bool {
+    func put(_ batch: [Element]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity && !cancelled { condition.wait() }
@@ -23,7 +23,7 @@ public final class BatchChannel<Element>: @unchecked Sendable {
     }
 
     /// The producer is done: `take` returns nil once the queue is empty.
-    public func close() {
+    func close() {
         condition.lock()
         closed = true
         condition.broadcast()
@@ -31,7 +31,7 @@ public final class BatchChannel<Element>: @unchecked Sendable {
     }
 
     /// The next batch in order, nil when closed and drained.
-    public func take() -> [Element]? {
+    func take() -> [Element]? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !closed && !cancelled { condition.wait() }
@@ -42,7 +42,7 @@ public final class BatchChannel<Element>: @unchecked Sendable {
     }
 
     /// The consumer stops: the producer's next `put` returns false.
-    public func cancel() {
+    func cancel() {
         condition.lock()
         cancelled = true
         queue.removeAll()

@@ -41,7 +41,8 @@ struct QuickVerification {
     }
 
     mutating func run() throws -> Result? {
-        let checker = JournalChecker(expected: ExpectedProjections(targets: try TargetWindow.all(db)), expectHead: expectHead)
+        let checker = JournalChecker(expectHead: expectHead)
+        expected = ExpectedProjections(targets: try TargetWindow.all(db))
         let entries = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
         let rows = try RawStatement(db, sql: "SELECT \(StoredRegistration.columns) FROM registrations ORDER BY rowid")
         entries.reset()
@@ -80,6 +81,8 @@ struct QuickVerification {
                 if kind == EntryKind.register.rawValue {
                     guard try rows.step(), let row = try Self.registration(rows) else { readable = false; break }
                     item.row = row
+                    // Aggregated here, on the lighter thread; the figures are used only if the checker proves every row.
+                    if row.updatedSeq == row.createdSeq { expected.add(row, enterpriseWrittenAt: row.createdSeq) }
                 }
                 batch.append(item)
                 if batch.count == 256 {
@@ -91,7 +94,6 @@ struct QuickVerification {
             if readable { _ = channel.put(batch) }
         }
         guard readable, let proved = checker.finished() else { return nil }
-        expected = checker.expected
         for row in proved.changedRows {
             guard try replayMatches(row) else { return nil }
         }
@@ -298,9 +300,8 @@ struct ExpectedProjections {
 }
 
 /// The journal side of the quick pass, on its own thread: chain links, payloads rebuilt from unchanged
-/// rows, envelopes of the other entries; it accumulates what the proved rows imply.
+/// rows, envelopes of the other entries.
 final class JournalChecker: @unchecked Sendable {
-    var expected: ExpectedProjections
     private let expectHead: (seq: Int64, hash: String)?
     private var prev = Array(CanonicalEntry.genesisHash.utf8)
     private var payload = CanonicalRegisterPayload()
@@ -312,8 +313,7 @@ final class JournalChecker: @unchecked Sendable {
     private var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
     private var failed = false
 
-    init(expected: ExpectedProjections, expectHead: (seq: Int64, hash: String)?) {
-        self.expected = expected
+    init(expectHead: (seq: Int64, hash: String)?) {
         self.expectHead = expectHead
         expectedFound = expectHead == nil
     }
@@ -351,7 +351,6 @@ final class JournalChecker: @unchecked Sendable {
                 guard row.status == .active, row.statusDate == nil,
                       payload.build(seq: seq, at: item.at, operator: item.op, late: row.late, registration: row.registration) == item.payload
                 else { return false }
-                expected.add(row, enterpriseWrittenAt: seq)
             } else {
                 // Changed later: replayed from its decoded entries afterwards; here the envelope must match the columns.
                 guard let (h, _) = QuickVerification.decode(String(decoding: item.payload, as: UTF8.self)), h.seq == seq, h.at == item.at,
