@@ -100,3 +100,32 @@ struct QuickVerificationTests {
         #expect(!(try t.ledger.verify().isClean))
     }
 }
+
+@Suite("BatchChannel: the bounded queue between the verify threads")
+struct BatchChannelTests {
+    @Test("batches arrive in order across threads; close drains; cancel stops the producer")
+    func orderAndStop() throws {
+        let channel = BatchChannel<Int>(capacity: 2)
+        let received = BatchChannel<Int>(capacity: 1000)
+        let done = DispatchSemaphore(value: 0)
+        let consumer = Thread {
+            var all: [Int] = []
+            while let batch = channel.take() { all += batch }
+            _ = received.put(all)
+            received.close()
+            done.signal()
+        }
+        consumer.start()
+        for i in 0..<100 { #expect(channel.put([i * 3, i * 3 + 1, i * 3 + 2])) }
+        channel.close()
+        done.wait()
+        #expect(received.take() == Array(0..<300))
+        #expect(received.take() == nil)
+
+        let stopped = BatchChannel<Int>(capacity: 1)
+        #expect(stopped.put([1]))
+        stopped.cancel()
+        #expect(!stopped.put([2]), "a cancelled consumer refuses more batches instead of blocking the producer")
+        #expect(stopped.take() == nil)
+    }
+}
