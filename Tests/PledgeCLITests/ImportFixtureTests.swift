@@ -308,6 +308,35 @@ struct ImportExportTests {
         #expect(dumps[0] == dumps[1])
     }
 
+    @Test("on a terminal the import draws a progress bar on stderr and clears it; through a pipe it draws none")
+    func progressBar() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("SampleData/registrations.csv").path
+        let piped = try CLISandbox()
+        let quiet = try piped.run(["import", file])
+        #expect(quiet.code == 0)
+        #expect(!quiet.stderr.contains("rows/s"), "no bar when stderr is not a terminal")
+
+        // script(1) gives the command a pseudo-terminal, as a clerk's shell would.
+        let s = try CLISandbox()
+        let command = [CLISandbox.binary.path, "--db", s.db, "--operator", "tester", "import", file]
+            .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", command, "/dev/null"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("rows/s") && text.contains("ETA") && text.contains("█"), "\(text)")
+        #expect(text.contains("\r\u{1B}[K"), "the bar is erased before the summary")
+        #expect(text.contains("2000 new, 0 unchanged, 0 conflicting, 0 invalid"))
+        #expect(try s.sqlite("SELECT count(*) FROM registrations") == "2000")
+    }
+
     @Test("export to an unwritable place fails with exit 74 and leaves no partial file")
     func exportUnwritable() throws {
         let s = try CLISandbox()
