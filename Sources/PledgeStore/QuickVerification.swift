@@ -214,23 +214,31 @@ struct QuickVerification {
         }, value: { ($0["registrations"], $0["amount_fen"]) })
         guard monthlyOK, statusOK, groupsOK else { return false }
         // Served enterprises: the rows per target, and targets.enterprises counting them.
+        // Read through the C API: exact storage types and bytes, as the full comparison sees them.
         var servedRows = 0
-        let cursor = try Row.fetchCursor(db, sql: "SELECT target, uscc, registrations FROM target_enterprises")
-        while let row = try cursor.next() {
-            guard expected.served[row["target"]]?[row["uscc"]] == row["registrations"] else { return false }
+        let served = try RawStatement(db, sql: "SELECT target, uscc, registrations FROM target_enterprises")
+        served.reset()
+        defer { served.reset() }
+        while try served.step() {
+            guard served.type(0) == SQLITE_TEXT, served.type(1) == SQLITE_TEXT, served.type(2) == SQLITE_INTEGER,
+                  let target = served.text(0), let uscc = served.text(1),
+                  expected.served[target]?[uscc] == served.int64(2) else { return false }
             servedRows += 1
         }
         guard servedRows == expected.served.values.reduce(0, { $0 + $1.count }) else { return false }
-        for t in try Row.fetchAll(db, sql: "SELECT name, enterprises FROM targets") where (expected.served[t["name"]]?.count ?? 0) != (t["enterprises"] as Int) {
+        for t in try Row.fetchAll(db, sql: "SELECT name, enterprises, typeof(enterprises) = 'integer' AS exact FROM targets")
+        where !(t["exact"] as Bool) || (expected.served[t["name"]]?.count ?? 0) != (t["enterprises"] as Int) {
             return false
         }
         var enterpriseRows = 0
-        let names = try Row.fetchCursor(db, sql: "SELECT uscc, name FROM enterprises")
-        while let row = try names.next() {
-            guard expected.enterprises[row["uscc"]]?.name == row["name"] else { return false }
+        let names = try RawStatement(db, sql: "SELECT uscc, name FROM enterprises")
+        names.reset()
+        defer { names.reset() }
+        while try names.step() {
+            guard names.type(0) == SQLITE_TEXT, names.type(1) == SQLITE_TEXT, let uscc = names.text(0), let name = names.text(1),
+                  expected.enterprises[uscc]?.name.sameBytes(name) == true else { return false }
             enterpriseRows += 1
         }
-        guard enterpriseRows == expected.enterprises.count else { return false }
         var actualRights = MultisetDigest()
         let pairs = try RawStatement(db, sql: "SELECT ip_number, reg_no FROM registration_rights")
         pairs.reset()

@@ -69,6 +69,8 @@ struct QuickVerificationTests {
         "DELETE FROM registration_rights WHERE reg_no = 'Q3'",
         "INSERT INTO registration_rights(ip_number, reg_no) VALUES ('ZL201410362077.3', 'Q3')",
         "UPDATE enterprises SET name = '改过的名字' WHERE uscc = '91620100MA7100000A'",
+        "UPDATE enterprises SET name = CAST(name AS BLOB) WHERE uscc = '91620100MA7100000A'",
+        "UPDATE registrations SET notes = CAST('x' AS BLOB) WHERE reg_no = 'Q10'",
         "UPDATE monthly_totals SET amount_fen = amount_fen + 1 WHERE month = (SELECT min(month) FROM monthly_totals)",
         "UPDATE status_totals SET registrations = registrations + 1 WHERE status = 'void'",
         "DELETE FROM status_totals WHERE registrations = 0",
