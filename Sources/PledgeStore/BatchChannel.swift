@@ -2,17 +2,18 @@ import Foundation
 
 /// A bounded queue of batches between a producer and a consumer thread: the producer waits while
 /// `capacity` batches are queued, the consumer while none are; either side can stop the other.
-final class BatchChannel<Element>: @unchecked Sendable {
+/// The import's parser and `audit verify`'s checker both run behind one.
+public final class BatchChannel<Batch>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [[Element]] = []
+    private var queue: [Batch] = []
     private var closed = false
     private var cancelled = false
     private let capacity: Int
 
-    init(capacity: Int = 8) { self.capacity = capacity }
+    public init(capacity: Int = 8) { self.capacity = capacity }
 
     /// Queues a batch; false (and nothing queued) once the consumer has cancelled.
-    func put(_ batch: [Element]) -> Bool {
+    public func put(_ batch: Batch) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity && !cancelled { condition.wait() }
@@ -23,15 +24,10 @@ final class BatchChannel<Element>: @unchecked Sendable {
     }
 
     /// The producer is done: `take` returns nil once the queue is empty.
-    func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-    }
+    public func close() { update { closed = true } }
 
-    /// The next batch in order, nil when closed and drained.
-    func take() -> [Element]? {
+    /// The next batch in order, nil when closed and drained, or cancelled.
+    public func take() -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !closed && !cancelled { condition.wait() }
@@ -42,10 +38,11 @@ final class BatchChannel<Element>: @unchecked Sendable {
     }
 
     /// The consumer stops: the producer's next `put` returns false.
-    func cancel() {
+    public func cancel() { update { cancelled = true; queue.removeAll() } }
+
+    private func update(_ change: () -> Void) {
         condition.lock()
-        cancelled = true
-        queue.removeAll()
+        change()
         condition.broadcast()
         condition.unlock()
     }

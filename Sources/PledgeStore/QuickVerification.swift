@@ -49,7 +49,7 @@ struct QuickVerification {
         rows.reset()
         defer { entries.reset(); rows.reset() }
         // This thread reads SQLite; a second one re-hashes, rebuilds payloads and aggregates.
-        let channel = BatchChannel<Item>()
+        let channel = BatchChannel<[Item]>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             defer { done.signal() }

@@ -107,8 +107,8 @@ struct QuickVerificationTests {
 struct BatchChannelTests {
     @Test("batches arrive in order across threads; close drains; cancel stops the producer")
     func orderAndStop() throws {
-        let channel = BatchChannel<Int>(capacity: 2)
-        let received = BatchChannel<Int>(capacity: 1000)
+        let channel = BatchChannel<[Int]>(capacity: 2)
+        let received = BatchChannel<[Int]>(capacity: 1000)
         let done = DispatchSemaphore(value: 0)
         let consumer = Thread {
             var all: [Int] = []
@@ -124,7 +124,7 @@ struct BatchChannelTests {
         #expect(received.take() == Array(0..<300))
         #expect(received.take() == nil)
 
-        let stopped = BatchChannel<Int>(capacity: 1)
+        let stopped = BatchChannel<[Int]>(capacity: 1)
         #expect(stopped.put([1]))
         stopped.cancel()
         #expect(!stopped.put([2]), "a cancelled consumer refuses more batches instead of blocking the producer")
