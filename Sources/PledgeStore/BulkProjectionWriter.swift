@@ -143,9 +143,7 @@ final class BulkProjectionWriter {
                 if upsert.int64(0) == n { newRows[k.target] += 1 }
                 _ = try upsert.step()
             }
-            for (i, t) in targets.enumerated() where newRows[i] > 0 {
-                try db.execute(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?", arguments: [newRows[i], t.name])
-            }
+            for (i, t) in targets.enumerated() { try GroupTotals.countServedRows(target: t.name, delta: newRows[i], db: db) }
         }
         served.removeAll(keepingCapacity: true)
         enterprises.removeAll(keepingCapacity: true)

@@ -126,10 +126,13 @@ enum GroupTotals {
                 ON CONFLICT DO UPDATE SET registrations = excluded.registrations
                 """).execute(arguments: [target, uscc, new])
         }
-        let rowsDelta: Int64 = (current == 0) == (new == 0) ? 0 : (new == 0 ? -1 : 1)
-        if rowsDelta != 0 {
-            try db.cachedStatement(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?").execute(arguments: [rowsDelta, target])
-        }
+        try countServedRows(target: target, delta: (current == 0) == (new == 0) ? 0 : (new == 0 ? -1 : 1), db: db)
+    }
+
+    /// Keeps `targets.enterprises` equal to the number of the target's `target_enterprises` rows.
+    static func countServedRows(target: String, delta: Int64, db: Database) throws {
+        guard delta != 0 else { return }
+        try db.cachedStatement(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?").execute(arguments: [delta, target])
     }
 
     /// Recomputes one target's served enterprises from `registrations` (when the target is set or changed).
