@@ -84,20 +84,25 @@ struct QuickVerificationTests {
         "UPDATE park_aliases SET park = '兰州新区' WHERE rowid = 1",
         "DROP TRIGGER entries_no_update; UPDATE entries SET payload = replace(payload, '\"amountFen\":13000000', '\"amountFen\":13000001') WHERE reg_no = 'Q3'",
         "DROP TRIGGER entries_no_update; UPDATE entries SET operator = 'someone' WHERE seq = 5",
-        "DROP TRIGGER entries_no_update; UPDATE entries SET hash = replace(hash, substr(hash, 1, 1), 'f') WHERE seq = 7",
+        "DROP TRIGGER entries_no_update; UPDATE entries SET hash = (CASE substr(hash, 1, 1) WHEN 'f' THEN 'e' ELSE 'f' END) || substr(hash, 2) WHERE seq = 7",
         "DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries) - 1",
     ])
     func refusesTampering(sql: String) throws {
         let t = try everything()
-        try t.raw().writeWithoutTransaction { db in
+        let changed = try t.raw().writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            let before = db.totalChangesCount
             try db.execute(sql: sql)
+            return db.totalChangesCount - before
         }
         if sql.hasSuffix("AND 0") {
             // The control case: a statement that changes nothing leaves the ledger provably intact.
+            #expect(changed == 0)
             #expect(try quick(t) != nil)
             return
         }
+        // The tampering must really change a row (a hash edit that happened to keep its bytes once made this flaky).
+        #expect(changed > 0)
         #expect(try quick(t) == nil)
         #expect(!(try t.ledger.verify().isClean))
     }
