@@ -28,6 +28,7 @@ let package = Package(
             resources: [
                 .embedInCode("001_initial.sql"),
                 .embedInCode("002_group_totals.sql"),
+                .embedInCode("003_check_lists.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

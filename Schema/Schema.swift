@@ -1,8 +1,11 @@
 /// The ledger's SQL migrations, in order, as embedded into the binary from Schema/*.sql.
 public enum SchemaMigrations {
-    /// (identifier, SQL). Identifiers are recorded by the migrator; never rename or reorder them.
-    public static let all: [(id: String, sql: String)] = [
-        ("001_initial", String(decoding: PackageResources._01_initial_sql, as: UTF8.self)),
-        ("002_group_totals", String(decoding: PackageResources._02_group_totals_sql, as: UTF8.self)),
+    /// (identifier, SQL, whether it edits `sqlite_schema`). Identifiers are recorded by the migrator; never
+    /// rename or reorder them. A migration that edits `sqlite_schema` (only the text of CHECK constraints,
+    /// SQLite's documented procedure) runs with `writable_schema` on and bumps `schema_version`.
+    public static let all: [(id: String, sql: String, editsSchemaText: Bool)] = [
+        ("001_initial", String(decoding: PackageResources._01_initial_sql, as: UTF8.self), false),
+        ("002_group_totals", String(decoding: PackageResources._02_group_totals_sql, as: UTF8.self), false),
+        ("003_check_lists", String(decoding: PackageResources._03_check_lists_sql, as: UTF8.self), true),
     ]
 }

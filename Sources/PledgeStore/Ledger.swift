@@ -41,8 +41,17 @@ public final class Ledger: Sendable {
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for (id, sql) in SchemaMigrations.all {
-            migrator.registerMigration(id) { db in try db.execute(sql: sql) }
+        for (id, sql, editsSchemaText) in SchemaMigrations.all {
+            migrator.registerMigration(id) { db in
+                guard editsSchemaText else { return try db.execute(sql: sql) }
+                // https://sqlite.org/lang_altertable.html#otheralter: inside the migration's transaction,
+                // edit the text, then bump schema_version so every connection re-reads the schema.
+                let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+                try db.execute(sql: "PRAGMA writable_schema = ON")
+                defer { try? db.execute(sql: "PRAGMA writable_schema = OFF") }
+                try db.execute(sql: sql)
+                try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+            }
         }
         return migrator
     }

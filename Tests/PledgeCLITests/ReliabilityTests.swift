@@ -144,7 +144,7 @@ struct ReliabilityTests {
         #expect(try s.run(s.registerArgs).code == 0)
         _ = try s.sqlite("""
             DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
-            DELETE FROM grdb_migrations WHERE identifier = '002_group_totals'
+            DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists')
             """)
         let bytes = FileManager.default.contents(atPath: s.db)
         let refused = try s.run(["--read-only", "report", "progress"])

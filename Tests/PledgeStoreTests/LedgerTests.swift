@@ -309,7 +309,7 @@ struct MigrationTests {
         try t.raw().write { db in
             try db.execute(sql: """
                 DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
-                DELETE FROM grdb_migrations WHERE identifier = '002_group_totals';
+                DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists');
                 """)
         }
         #expect(throws: StoreError.olderSchema(path: t.path)) {
@@ -324,5 +324,81 @@ struct MigrationTests {
         }
         #expect(groups == ["all2021-03active1", "all2022-07void1", "all2024-02active1", "all2025-12active1",
                            "park2021-03active1", "park2024-02active1", "park兰州新区2022-07void1", "park兰州新区2025-12active1"])
+    }
+
+    /// The schema text of every table, index and trigger, as `sqlite3 .schema` shows it.
+    static func schemaText(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY type, name")
+    }
+
+    @Test("no CHECK constraint lists three or more constants with IN (SQLite builds a b-tree per INSERT for those)")
+    func noConstantLists() throws {
+        let t = try TemporaryLedger()
+        let text = try t.raw().read { try Self.schemaText($0) }
+        #expect(text.count > 20)
+        let lists = text.filter { $0.contains(" IN ('") }
+        #expect(lists.isEmpty, "\(lists)")
+        #expect(try t.raw().read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+
+    @Test("each rewritten CHECK still accepts every listed value and refuses any other", arguments: [
+        ("entries", "kind", ["reference", "target", "register", "correct", "void", "release", "default", "extend", "period-close"]),
+        ("registrations", "ip_type", ["patent", "trademark", "copyright", "other"]),
+        ("registrations", "status", ["active", "released", "defaulted", "void"]),
+        ("targets", "ip_type", ["patent", "trademark", "copyright", "other"]),
+        ("group_totals", "dimension", ["all", "prefecture", "park", "bank", "rywq", "first_loan"]),
+    ])
+    func checksStillHold(table: String, column: String, allowed: [String]) throws {
+        let t = try TemporaryLedger()
+        _ = try t.ledger.register(sampleRegistration("C1"))
+        try t.raw().writeWithoutTransaction { db in
+            // The journal's triggers are not under test here.
+            try db.execute(sql: "DROP TRIGGER entries_no_update")
+            let target = table == "group_totals"
+                ? "(dimension, grp, month, ip_type, status) IN (SELECT dimension, grp, month, ip_type, status FROM group_totals LIMIT 1)"
+                : "rowid = (SELECT min(rowid) FROM \(table))"
+            for value in allowed {
+                try db.execute(sql: "SAVEPOINT s")
+                try db.execute(sql: "UPDATE OR ABORT \(table) SET \(column) = ? WHERE \(target)", arguments: [value])
+                #expect(db.changesCount == 1, "\(table).\(column) = \(value)")
+                try db.execute(sql: "ROLLBACK TO s; RELEASE s")
+            }
+            for bad in ["Patent", "", "active ", "x"] where !allowed.contains(bad) {
+                #expect(throws: DatabaseError.self, "\(table).\(column) = \(bad)") {
+                    try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE \(target)", arguments: [bad])
+                }
+            }
+        }
+    }
+
+    @Test("a ledger written before 003_check_lists gets the new CHECK text on a writable open, its rows untouched")
+    func upgradeFrom002() throws {
+        let t = try TemporaryLedger()
+        _ = try t.ledger.register(sampleRegistration("U1"))
+        let fresh = try t.raw().read { try Self.schemaText($0) }
+        // The schema text as 001 and 002 left it, from a scratch database migrated that far.
+        let scratch = try DatabaseQueue()
+        try Ledger.migrator().migrate(scratch, upTo: "002_group_totals")
+        let old = try scratch.read { db in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_schema WHERE type = 'table'") }
+        try t.raw().writeWithoutTransaction { db in
+            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version")!
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            for row in old { try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", arguments: [row["sql"], row["name"]]) }
+            try db.execute(sql: "PRAGMA schema_version = \(version + 1); PRAGMA writable_schema = OFF")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '003_check_lists'")
+        }
+        let before = try t.raw().read { try Self.schemaText($0) }
+        #expect(before.contains { $0.contains(" IN ('") }, "the test starts from the old text")
+        let rows = try t.raw().read { db in try String.fetchAll(db, sql: "SELECT hash FROM entries ORDER BY seq") }
+        #expect(throws: StoreError.olderSchema(path: t.path)) {
+            try Ledger.open(at: t.path, readOnly: true, operatorName: "auditor")
+        }
+        let upgraded = try Ledger.open(at: t.path, readOnly: false, operatorName: "clerk")
+        #expect(try t.raw().read { try Self.schemaText($0) } == fresh)
+        #expect(try t.raw().read { db in try String.fetchAll(db, sql: "SELECT hash FROM entries ORDER BY seq") } == rows)
+        #expect(try t.raw().read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        #expect(try upgraded.verify().isClean)
+        _ = try upgraded.register(sampleRegistration("U2"))
+        #expect(try upgraded.verify().isClean)
     }
 }
