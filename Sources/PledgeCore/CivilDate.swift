@@ -34,9 +34,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// `YYYY-MM-DD`, the only form the ledger stores and prints.
-    public var description: String {
-        padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
-    }
+    public var description: String { isoText(year: year, month: month, day: day) }
 
     public var yearMonth: YearMonth { YearMonth(year: year, month: month)! }
 
@@ -156,7 +154,7 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     public func distance(to other: YearMonth) -> Int { other.index - index }
     public func advanced(by n: Int) -> YearMonth { YearMonth(index: index + n)! }
 
-    public var description: String { padded(year, 4) + "-" + padded(month, 2) }
+    public var description: String { isoText(year: year, month: month, day: nil) }
     public var firstDay: CivilDate { CivilDate(year: year, month: month, day: 1)! }
     public var lastDay: CivilDate { CivilDate(year: year, month: month, day: CivilDate.daysIn(year: year, month: month))! }
 
@@ -176,6 +174,22 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
         guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
               let y = Int(parts[0]), let m = Int(parts[1]), let ym = YearMonth(year: y, month: m) else { throw fail }
         return ym
+    }
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM` written into one String (years are 1900…2999 by construction): the import and
+/// `audit verify` build one or two per row, and the padded pieces cost three allocations each.
+func isoText(year: Int, month: Int, day: Int?) -> String {
+    String(unsafeUninitializedCapacity: day == nil ? 7 : 10) { b in
+        func two(_ n: Int, at i: Int) {
+            b[i] = UInt8(truncatingIfNeeded: 0x30 + n / 10)
+            b[i + 1] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+        }
+        two(year / 100, at: 0); two(year % 100, at: 2)
+        b[4] = UInt8(ascii: "-"); two(month, at: 5)
+        guard let day else { return 7 }
+        b[7] = UInt8(ascii: "-"); two(day, at: 8)
+        return 10
     }
 }
 

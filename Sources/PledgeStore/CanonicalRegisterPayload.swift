@@ -50,7 +50,18 @@ struct CanonicalRegisterPayload {
     private mutating func bool(_ b: Bool) { b ? raw("true") : raw("false") }
 
     private mutating func int(_ v: Int64) {
-        bytes.append(contentsOf: String(v).utf8)
+        guard v >= 0 else { return bytes.append(contentsOf: String(v).utf8) }
+        // Decimal digits without a String (two per row: the amount and the seq).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for Int64.max's 19 digits
+        var n = UInt64(v), count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[23 - count] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
+        }
     }
 
     static let hex = Array("0123456789abcdef".utf8)
@@ -59,7 +70,20 @@ struct CanonicalRegisterPayload {
     /// C0 controls as \u00xx, everything else (including `/`, DEL and non-ASCII) as UTF-8.
     private mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
+        var s = s
+        s.withUTF8 { utf8 in
+            // Most fields need no escape: copy them whole.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+            } else {
+                escaped(utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for b in utf8 {
             switch b {
             case UInt8(ascii: "\""): raw("\\\"")
             case UInt8(ascii: "\\"): raw("\\\\")
@@ -75,6 +99,5 @@ struct CanonicalRegisterPayload {
             default: bytes.append(b)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }

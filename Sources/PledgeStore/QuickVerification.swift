@@ -41,14 +41,13 @@ struct QuickVerification {
     }
 
     mutating func run() throws -> Result? {
-        let checker = JournalChecker(expectHead: expectHead)
-        expected = ExpectedProjections(targets: try TargetWindow.all(db))
+        let checker = JournalChecker(expectHead: expectHead, targets: try TargetWindow.all(db))
         let entries = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
         let rows = try RawStatement(db, sql: "SELECT \(StoredRegistration.columns) FROM registrations ORDER BY rowid")
         entries.reset()
         rows.reset()
         defer { entries.reset(); rows.reset() }
-        // This thread reads SQLite; a second one re-hashes, rebuilds payloads and aggregates.
+        // This thread reads SQLite and decodes rows; a second one re-hashes, rebuilds payloads and aggregates.
         let channel = BatchChannel<[Item]>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -81,8 +80,6 @@ struct QuickVerification {
                 if kind == EntryKind.register.rawValue {
                     guard try rows.step(), let row = try Self.registration(rows) else { readable = false; break }
                     item.row = row
-                    // Aggregated here, on the lighter thread; the figures are used only if the checker proves every row.
-                    if row.updatedSeq == row.createdSeq { expected.add(row, enterpriseWrittenAt: row.createdSeq) }
                 }
                 batch.append(item)
                 if batch.count == 256 {
@@ -94,6 +91,7 @@ struct QuickVerification {
             if readable { _ = channel.put(batch) }
         }
         guard readable, let proved = checker.finished() else { return nil }
+        expected = proved.expected
         for row in proved.changedRows {
             guard try replayMatches(row) else { return nil }
         }
@@ -121,10 +119,13 @@ struct QuickVerification {
 
     /// A `registrations` row read through the C API, with every column's storage type checked (a value
     /// stored as another type is a change the full comparison would see).
+    private static let textColumns: [Int32] = [0, 1, 2, 3, 5, 6, 9, 18], optionalTextColumns: [Int32] = [7, 10, 11, 12, 13, 17, 19],
+                       integerColumns: [Int32] = [4, 8, 14, 15, 16, 20, 21, 22]
+
     static func registration(_ s: RawStatement) throws -> StoredRegistration? {
-        let text: [Int32] = [0, 1, 2, 3, 5, 6, 9, 18], optionalText: [Int32] = [7, 10, 11, 12, 13, 17, 19], integer: [Int32] = [4, 8, 14, 15, 16, 20, 21, 22]
-        guard text.allSatisfy({ s.type($0) == SQLITE_TEXT }), optionalText.allSatisfy({ s.type($0) == SQLITE_TEXT || s.type($0) == SQLITE_NULL }),
-              integer.allSatisfy({ s.type($0) == SQLITE_INTEGER }) else { return nil }
+        guard textColumns.allSatisfy({ s.type($0) == SQLITE_TEXT }),
+              optionalTextColumns.allSatisfy({ s.type($0) == SQLITE_TEXT || s.type($0) == SQLITE_NULL }),
+              integerColumns.allSatisfy({ s.type($0) == SQLITE_INTEGER }) else { return nil }
         func flag(_ i: Int32) -> Bool? { switch s.int64(i) { case 0: false; case 1: true; default: nil } }
         func date(_ i: Int32) -> CivilDate?? {
             guard let t = s.text(i) else { return .some(nil) }
@@ -321,16 +322,21 @@ final class JournalChecker: @unchecked Sendable {
     private var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
     private var failed = false
 
-    init(expectHead: (seq: Int64, hash: String)?) {
+    /// Figures implied by the registrations proved unchanged (aggregated on this thread: the reading thread is the busier one).
+    private var expected: ExpectedProjections
+
+    init(expectHead: (seq: Int64, hash: String)?, targets: [TargetWindow]) {
         self.expectHead = expectHead
         expectedFound = expectHead == nil
+        expected = ExpectedProjections(targets: targets)
     }
 
-    /// What the pass proved, or nil when something did not hold.
+    /// What the pass proved, or nil when something did not hold. `expected` holds the figures of the unchanged
+    /// registrations; the changed ones are added by their replays.
     func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [StoredRegistration],
-                        ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)])? {
+                        ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)], expected: ExpectedProjections)? {
         guard !failed, expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries else { return nil }
-        return (count, head, changedRows, ledgerWide)
+        return (count, head, changedRows, ledgerWide, expected)
     }
 
     /// Checks one entry (in seq order); false stops the pass.
@@ -359,6 +365,7 @@ final class JournalChecker: @unchecked Sendable {
                 guard row.status == .active, row.statusDate == nil,
                       payload.build(seq: seq, at: item.at, operator: item.op, late: row.late, registration: row.registration) == item.payload
                 else { return false }
+                expected.add(row, enterpriseWrittenAt: seq)
             } else {
                 // Changed later: replayed from its decoded entries afterwards; here the envelope must match the columns.
                 guard let (h, _) = QuickVerification.decode(String(decoding: item.payload, as: UTF8.self)), h.seq == seq, h.at == item.at,

@@ -55,6 +55,20 @@ struct CivilDateTests {
         #expect(CivilDate(year: 2021, month: 6, day: 1)!.adding(years: 20) == CivilDate(year: 2041, month: 6, day: 1))
     }
 
+    @Test("dates and months print zero-padded ISO text and parse back, across the whole range of years", arguments: [1900, 1909, 1999, 2000, 2024, 2999])
+    func isoText(year: Int) throws {
+        for month in 1...12 {
+            let m = try #require(YearMonth(year: year, month: month))
+            #expect(m.description == padded(year, 4) + "-" + padded(month, 2))
+            #expect(try YearMonth.parse(m.description) == m)
+            for day in 1...CivilDate.daysIn(year: year, month: month) {
+                let d = try #require(CivilDate(year: year, month: month, day: day))
+                #expect(d.description == padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2))
+                #expect(try CivilDate.parse(d.description) == d)
+            }
+        }
+    }
+
     @Test("months: parse, arithmetic, first and last day")
     func months() throws {
         let m = try YearMonth.parse("2024-02")

@@ -209,10 +209,10 @@ struct ImportHotPathTests {
                      amount: Fen(Int64.max), ipType: .other, ipNumbers: []),
     ])
     func payloadMatchesEncoder(r: Registration) {
-        for late in [false, true] {
+        for (late, seq) in [(false, 1), (true, 42), (false, 1_000_000_007), (true, Int64.max)] as [(Bool, Int64)] {
             var builder = CanonicalRegisterPayload()
-            let fast = String(decoding: builder.build(seq: 42, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", late: late, registration: r), as: UTF8.self)
-            let slow = try? CanonicalEntry.payload(seq: 42, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", regNo: r.regNo, late: late,
+            let fast = String(decoding: builder.build(seq: seq, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", late: late, registration: r), as: UTF8.self)
+            let slow = try? CanonicalEntry.payload(seq: seq, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", regNo: r.regNo, late: late,
                                                     event: .register(r))
             #expect(fast == slow)
         }
