@@ -4,44 +4,53 @@ import PledgeCore
 /// "use JSONEncoder" (DESIGN.md: JSONEncoder alone cost twice the whole import floor). It must stay
 /// byte-identical to `CanonicalEntry.payload` (JSONEncoder, sorted keys, slashes unescaped); a test holds
 /// the two equal over varied registrations, including quotes, backslashes and control characters.
+///
+/// One template serves two sources: a `Registration` (the import) and the columns of a `registrations`
+/// row as SQLite holds them (`audit verify`'s quick pass, which compares the result with the journal).
 struct CanonicalRegisterPayload {
     private(set) var bytes: [UInt8] = []
 
     init() { bytes.reserveCapacity(1024) }
 
     mutating func build(seq: Int64, at: String, operator op: String, late: Bool, registration r: Registration) -> [UInt8] {
+        var at = at, op = op
+        return at.withUTF8 { at in op.withUTF8 { op in build(seq: seq, at: at, operator: op, late: late, RegistrationSource(r: r)) } }
+    }
+
+    mutating func build<S: RegisterPayloadSource>(seq: Int64, at: UnsafeBufferPointer<UInt8>, operator op: UnsafeBufferPointer<UInt8>,
+                                                  late: Bool, _ r: S) -> [UInt8] {
         bytes.removeAll(keepingCapacity: true)
         raw("{\"at\":"); string(at)
-        raw(",\"data\":{\"amountFen\":"); int(r.amount.value)
-        raw(",\"bank\":"); string(r.bank)
-        if let b = r.branch { raw(",\"branch\":"); string(b) }
-        raw(",\"enterprise\":"); string(r.enterprise)
-        raw(",\"firstLoan\":"); bool(r.firstLoan)
-        raw(",\"insured\":"); bool(r.insured)
-        raw(",\"ipNumbers\":[")
-        for (i, n) in r.ipNumbers.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            string(n)
-        }
-        raw("],\"ipType\":"); string(r.ipType.rawValue)
-        if let m = r.maturity { raw(",\"maturity\":"); string(m.description) }
-        if let n = r.notes { raw(",\"notes\":"); string(n) }
-        if let p = r.park { raw(",\"park\":"); string(p) }
-        if let p = r.prefectureCode { raw(",\"prefecture\":"); string(p) }
-        if let rate = r.rate { raw(",\"rate\":"); string(rate) }
-        raw(",\"regDate\":"); string(r.regDate.description)
-        raw(",\"regNo\":"); string(r.regNo)
-        raw(",\"rywq\":"); bool(r.rywq)
-        raw(",\"uscc\":"); string(r.uscc)
-        raw(",\"usccOverride\":"); bool(r.usccOverride)
+        raw(",\"data\":{\"amountFen\":"); int(r.amountFen)
+        raw(",\"bank\":"); r.write(.bank, &self)
+        if r.has(.branch) { raw(",\"branch\":"); r.write(.branch, &self) }
+        raw(",\"enterprise\":"); r.write(.enterprise, &self)
+        raw(",\"firstLoan\":"); bool(r.flag(.firstLoan))
+        raw(",\"insured\":"); bool(r.flag(.insured))
+        raw(",\"ipNumbers\":["); r.writeIPNumbers(&self)
+        raw("],\"ipType\":"); r.write(.ipType, &self)
+        if r.has(.maturity) { raw(",\"maturity\":"); r.write(.maturity, &self) }
+        if r.has(.notes) { raw(",\"notes\":"); r.write(.notes, &self) }
+        if r.has(.park) { raw(",\"park\":"); r.write(.park, &self) }
+        if r.has(.prefecture) { raw(",\"prefecture\":"); r.write(.prefecture, &self) }
+        if r.has(.rate) { raw(",\"rate\":"); r.write(.rate, &self) }
+        raw(",\"regDate\":"); r.write(.regDate, &self)
+        raw(",\"regNo\":"); r.write(.regNo, &self)
+        raw(",\"rywq\":"); bool(r.flag(.rywq))
+        raw(",\"uscc\":"); r.write(.uscc, &self)
+        raw(",\"usccOverride\":"); bool(r.flag(.usccOverride))
         raw("},\"kind\":\"register\"")
         if late { raw(",\"late\":true") }
         raw(",\"operator\":"); string(op)
-        raw(",\"regNo\":"); string(r.regNo)
+        raw(",\"regNo\":"); r.write(.regNo, &self)
         raw(",\"seq\":"); int(seq)
         raw("}")
         return bytes
     }
+
+    /// The text fields of a registration's payload, and its flags.
+    enum TextField { case bank, branch, enterprise, ipType, maturity, notes, park, prefecture, rate, regDate, regNo, uscc }
+    enum FlagField { case firstLoan, insured, rywq, usccOverride }
 
     private mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -66,18 +75,20 @@ struct CanonicalRegisterPayload {
 
     static let hex = Array("0123456789abcdef".utf8)
 
-    /// A JSON string as JSONEncoder writes it: `"` and `\` escaped, \b \f \n \r \t short forms, other
-    /// C0 controls as \u00xx, everything else (including `/`, DEL and non-ASCII) as UTF-8.
-    private mutating func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
+    mutating func string(_ s: String) {
         var s = s
-        s.withUTF8 { utf8 in
-            // Most fields need no escape: copy them whole.
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                bytes.append(contentsOf: utf8)
-            } else {
-                escaped(utf8)
-            }
+        s.withUTF8 { string($0) }
+    }
+
+    /// A JSON string as JSONEncoder writes it: `"` and `\` escaped, \b \f \n \r \t short forms, other
+    /// C0 controls as \u00xx, everything else (including `/`, DEL and non-ASCII) as the same bytes.
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
+        bytes.append(UInt8(ascii: "\""))
+        // Most fields need no escape: copy them whole.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: utf8)
+        } else {
+            escaped(utf8)
         }
         bytes.append(UInt8(ascii: "\""))
     }
@@ -98,6 +109,59 @@ struct CanonicalRegisterPayload {
                 bytes.append(Self.hex[Int(b & 0x0F)])
             default: bytes.append(b)
             }
+        }
+    }
+
+    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+}
+
+/// Where the payload's values come from.
+protocol RegisterPayloadSource {
+    var amountFen: Int64 { get }
+    func has(_ f: CanonicalRegisterPayload.TextField) -> Bool
+    func write(_ f: CanonicalRegisterPayload.TextField, _ b: inout CanonicalRegisterPayload)
+    func flag(_ f: CanonicalRegisterPayload.FlagField) -> Bool
+    func writeIPNumbers(_ b: inout CanonicalRegisterPayload)
+}
+
+/// A registration's values, as the import has them.
+private struct RegistrationSource: RegisterPayloadSource {
+    let r: Registration
+    var amountFen: Int64 { r.amount.value }
+
+    func text(_ f: CanonicalRegisterPayload.TextField) -> String? {
+        switch f {
+        case .bank: r.bank
+        case .branch: r.branch
+        case .enterprise: r.enterprise
+        case .ipType: r.ipType.rawValue
+        case .maturity: r.maturity?.description
+        case .notes: r.notes
+        case .park: r.park
+        case .prefecture: r.prefectureCode
+        case .rate: r.rate
+        case .regDate: r.regDate.description
+        case .regNo: r.regNo
+        case .uscc: r.uscc
+        }
+    }
+
+    func has(_ f: CanonicalRegisterPayload.TextField) -> Bool { text(f) != nil }
+    func write(_ f: CanonicalRegisterPayload.TextField, _ b: inout CanonicalRegisterPayload) { b.string(text(f) ?? "") }
+
+    func flag(_ f: CanonicalRegisterPayload.FlagField) -> Bool {
+        switch f {
+        case .firstLoan: r.firstLoan
+        case .insured: r.insured
+        case .rywq: r.rywq
+        case .usccOverride: r.usccOverride
+        }
+    }
+
+    func writeIPNumbers(_ b: inout CanonicalRegisterPayload) {
+        for (i, n) in r.ipNumbers.enumerated() {
+            if i > 0 { b.comma() }
+            b.string(n)
         }
     }
 }

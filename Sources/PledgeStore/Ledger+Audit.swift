@@ -65,7 +65,12 @@ extension Ledger {
                 try out.inTransaction {
                     try out.execute(sql: "PRAGMA cache_size = -65536")
                     let bulk = try BulkProjectionWriter(out)
-                    let rows = try Row.fetchCursor(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash,
+                               typeof(at) = 'text' AND typeof(operator) = 'text' AND typeof(kind) = 'text' AND typeof(payload) = 'text'
+                               AND typeof(prev_hash) = 'text' AND typeof(hash) = 'text' AND typeof(reg_no) IN ('text', 'null') AS typed
+                        FROM entries ORDER BY seq
+                        """)
                     var prev = CanonicalEntry.genesisHash
                     var expectedSeq: Int64 = 1
                     while let row = try rows.next() {
@@ -79,6 +84,9 @@ extension Ledger {
                         }
                         if CanonicalEntry.hash(prevHash: row["prev_hash"], payload: payload) != hash {
                             note("entry \(seq): the hash does not match its payload; the entry was altered after it was written", seq: seq)
+                        }
+                        if !(row["typed"] as Bool) {
+                            note("entry \(seq): a column is stored as another type than the journal writes (text); it was altered", seq: seq)
                         }
                         if let expectHead, expectHead.seq == seq {
                             if expectHead.hash == hash { expectedFound = true } else {

@@ -33,27 +33,21 @@ struct QuickVerification {
         self.expectHead = expectHead
     }
 
-    /// One journal entry as read on the database thread, with the registration row it created, if any.
-    struct Item {
-        var seq: Int64, at: String, op: String, kind: String, regNo: String?
-        var payload: [UInt8], prevHash: [UInt8], hash: [UInt8]
-        var row: StoredRegistration?
-    }
-
     mutating func run() throws -> Result? {
-        let checker = JournalChecker(expectHead: expectHead, targets: try TargetWindow.all(db))
+        let targets = try TargetWindow.all(db)
+        let checker = JournalChecker(expectHead: expectHead, targets: targets)
         let entries = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
         let rows = try RawStatement(db, sql: "SELECT \(StoredRegistration.columns) FROM registrations ORDER BY rowid")
         entries.reset()
         rows.reset()
         defer { entries.reset(); rows.reset() }
-        // This thread reads SQLite and decodes rows; a second one re-hashes, rebuilds payloads and aggregates.
-        let channel = BatchChannel<[Item]>()
+        // This thread copies entries and rows out of SQLite; a second one re-hashes, rebuilds payloads and aggregates.
+        let channel = BatchChannel<VerificationBatch>()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             defer { done.signal() }
             while let batch = channel.take() {
-                for item in batch where !checker.check(item) {
+                guard checker.check(batch) else {
                     channel.cancel()
                     return
                 }
@@ -64,27 +58,21 @@ struct QuickVerification {
         var readable = true
         do {
             defer { channel.close(); done.wait() }
-            var batch: [Item] = []
-            batch.reserveCapacity(256)
+            var batch = VerificationBatch()
             var expectedSeq: Int64 = 1
             while try entries.step() {
                 let seq = entries.int64(0)
-                guard seq == expectedSeq, entries.type(0) == SQLITE_INTEGER, let at = entries.text(1), let op = entries.text(2),
-                      let kind = entries.text(3), let body = entries.bytes(5), let prev = entries.bytes(6), let hash = entries.bytes(7) else {
+                guard seq == expectedSeq, entries.type(0) == SQLITE_INTEGER, batch.appendEntry(entries, seq: seq) else {
                     readable = false
                     break
                 }
                 expectedSeq = seq + 1
-                var item = Item(seq: seq, at: at, op: op, kind: kind, regNo: entries.text(4), payload: Array(body), prevHash: Array(prev),
-                                hash: Array(hash), row: nil)
-                if kind == EntryKind.register.rawValue {
-                    guard try rows.step(), let row = try Self.registration(rows) else { readable = false; break }
-                    item.row = row
+                if entries.bytes(3)?.elementsEqual(Self.register) == true {
+                    guard try rows.step(), batch.appendRow(rows) else { readable = false; break }
                 }
-                batch.append(item)
-                if batch.count == 256 {
+                if batch.count == VerificationBatch.capacity {
                     guard channel.put(batch) else { break }
-                    batch.removeAll(keepingCapacity: true)
+                    batch = VerificationBatch()
                 }
             }
             if try readable && rows.step() { readable = false }
@@ -98,6 +86,8 @@ struct QuickVerification {
         guard try aggregatesMatch(), try smallTablesMatch(proved.ledgerWide) else { return nil }
         return Result(entries: proved.entries, head: proved.head)
     }
+
+    static let register = Array(EntryKind.register.rawValue.utf8)
 
     static func decode(_ payload: String) -> (header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool), event: LedgerEvent)? {
         try? CanonicalEntry.decode(payload: payload)
@@ -115,32 +105,6 @@ struct QuickVerification {
             i += 2
         }
         return true
-    }
-
-    /// A `registrations` row read through the C API, with every column's storage type checked (a value
-    /// stored as another type is a change the full comparison would see).
-    private static let textColumns: [Int32] = [0, 1, 2, 3, 5, 6, 9, 18], optionalTextColumns: [Int32] = [7, 10, 11, 12, 13, 17, 19],
-                       integerColumns: [Int32] = [4, 8, 14, 15, 16, 20, 21, 22]
-
-    static func registration(_ s: RawStatement) throws -> StoredRegistration? {
-        guard textColumns.allSatisfy({ s.type($0) == SQLITE_TEXT }),
-              optionalTextColumns.allSatisfy({ s.type($0) == SQLITE_TEXT || s.type($0) == SQLITE_NULL }),
-              integerColumns.allSatisfy({ s.type($0) == SQLITE_INTEGER }) else { return nil }
-        func flag(_ i: Int32) -> Bool? { switch s.int64(i) { case 0: false; case 1: true; default: nil } }
-        func date(_ i: Int32) -> CivilDate?? {
-            guard let t = s.text(i) else { return .some(nil) }
-            return (try? CivilDate.parse(t)).map { .some($0) }
-        }
-        guard let ipType = IPType(rawValue: s.text(2)!), let status = RegistrationStatus(rawValue: s.text(18)!),
-              let regDate = date(1) ?? nil, let maturity = date(12), let statusDate = date(19),
-              let override = flag(4), let rywq = flag(14), let firstLoan = flag(15), let insured = flag(16), let late = flag(20) else { return nil }
-        let registration = Registration(
-            regNo: s.text(0)!, regDate: regDate, uscc: s.text(3)!, usccOverride: override, enterprise: s.text(5)!, bank: s.text(6)!,
-            branch: s.text(7), amount: Fen(s.int64(8)), ipType: ipType, ipNumbers: s.text(9)!.split(separator: ";").map(String.init),
-            park: s.text(10), prefectureCode: s.text(11), maturity: maturity, rate: s.text(13), rywq: rywq, firstLoan: firstLoan,
-            insured: insured, notes: s.text(17))
-        return StoredRegistration(registration: registration, status: status, statusDate: statusDate, late: late,
-                                  createdSeq: s.int64(21), updatedSeq: s.int64(22))
     }
 
     /// Replays one changed registration from its own entries and compares the result with its row.
@@ -245,8 +209,8 @@ struct QuickVerification {
         pairs.reset()
         defer { pairs.reset() }
         while try pairs.step() {
-            guard pairs.type(0) == SQLITE_TEXT, pairs.type(1) == SQLITE_TEXT else { return false }
-            actualRights.add(pairs.text(0)!, pairs.text(1)!)
+            guard pairs.type(0) == SQLITE_TEXT, pairs.type(1) == SQLITE_TEXT, let number = pairs.bytes(0), let regNo = pairs.bytes(1) else { return false }
+            actualRights.add(number.assumingMemoryBound(to: UInt8.self), regNo.assumingMemoryBound(to: UInt8.self))
         }
         return actualRights == expected.rights
     }
@@ -276,59 +240,28 @@ struct QuickVerification {
     }
 }
 
-/// The aggregates, enterprise names and rights that a set of proved registrations implies.
-struct ExpectedProjections {
-    /// Count and amount per monthly_totals key and status: monthly, status and group totals all derive from it.
-    var fine: [FineKey: (Int64, Int64)] = [:]
-    /// status_totals keys a registration passed through (kept at zero when it left them).
-    var statusKeysPassed = Set<String>()
-    var served: [String: [String: Int64]] = [:]
-    var enterprises: [String: (seq: Int64, name: String)] = [:]
-    var rights = MultisetDigest()
-    let targets: [TargetWindow]
-
-    struct FineKey: Hashable { var monthly: BulkProjectionWriter.MonthlyKey, status: RegistrationStatus }
-
-    init(targets: [TargetWindow]) { self.targets = targets }
-
-    /// Adds a proved registration's contribution to the aggregates it implies.
-    mutating func add(_ s: StoredRegistration, enterpriseWrittenAt seq: Int64) {
-        let r = s.registration
-        let key = FineKey(monthly: BulkProjectionWriter.MonthlyKey(r), status: s.status)
-        fine[key, default: (0, 0)].0 += 1
-        fine[key, default: (0, 0)].1 += r.amount.value
-        for t in targets where t.counts(s) { served[t.name, default: [:]][r.uscc, default: 0] += 1 }
-        noteEnterprise(r, writtenAt: seq)
-        for n in r.ipNumbers { rights.add(n, r.regNo) }
-    }
-
-    /// `enterprises` keeps the name last written for each USCC (by a registration or a correction of it).
-    mutating func noteEnterprise(_ r: Registration, writtenAt seq: Int64) {
-        if seq >= enterprises[r.uscc]?.seq ?? 0 { enterprises[r.uscc] = (seq, r.enterprise) }
-    }
-}
-
 /// The journal side of the quick pass, on its own thread: chain links, payloads rebuilt from unchanged
-/// rows, envelopes of the other entries.
+/// rows' bytes, envelopes of the other entries, and the figures the unchanged rows imply.
 final class JournalChecker: @unchecked Sendable {
     private let expectHead: (seq: Int64, hash: String)?
+    private let targets: [TargetWindow]
     private var prev = Array(CanonicalEntry.genesisHash.utf8)
     private var payload = CanonicalRegisterPayload()
-    private var head: AppendedEntry?
+    private var headSeq: Int64 = 0
     private var count: Int64 = 0
     private var expectedFound: Bool
     private var changedByEntries = Set<String>()
     private var changedRows: [StoredRegistration] = []
     private var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
     private var failed = false
-
-    /// Figures implied by the registrations proved unchanged (aggregated on this thread: the reading thread is the busier one).
-    private var expected: ExpectedProjections
+    private var rights = MultisetDigest()
+    private var aggregates: RowAggregates
 
     init(expectHead: (seq: Int64, hash: String)?, targets: [TargetWindow]) {
         self.expectHead = expectHead
+        self.targets = targets
         expectedFound = expectHead == nil
-        expected = ExpectedProjections(targets: targets)
+        aggregates = RowAggregates(targets: targets)
     }
 
     /// What the pass proved, or nil when something did not hold. `expected` holds the figures of the unchanged
@@ -336,68 +269,63 @@ final class JournalChecker: @unchecked Sendable {
     func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [StoredRegistration],
                         ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)], expected: ExpectedProjections)? {
         guard !failed, expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries else { return nil }
+        var expected = ExpectedProjections(targets: targets)
+        expected.rights = rights
+        aggregates.merge(into: &expected, targets: targets)
+        let head = count > 0 ? AppendedEntry(seq: headSeq, hash: String(decoding: prev, as: UTF8.self)) : nil
         return (count, head, changedRows, ledgerWide, expected)
     }
 
-    /// Checks one entry (in seq order); false stops the pass.
-    func check(_ item: QuickVerification.Item) -> Bool {
-        let ok = checkEntry(item)
+    /// Checks a batch of entries (in seq order); false stops the pass.
+    func check(_ batch: VerificationBatch) -> Bool {
+        let ok = batch.withFields { fields in batch.heads.allSatisfy { checkEntry($0, fields) } }
         if !ok { failed = true }
         return ok
     }
 
-    private func checkEntry(_ item: QuickVerification.Item) -> Bool {
-        let seq = item.seq
-        guard item.prevHash == prev, item.payload.withUnsafeBytes({ body in item.prevHash.withUnsafeBytes { p in item.hash.withUnsafeBytes { h in
-            QuickVerification.hashMatches(prev: p, payload: body, hash: h) } } }) else { return false }
-        prev = item.hash
+    private func checkEntry(_ head: VerificationBatch.Head, _ fields: VerificationBatch.Fields) -> Bool {
+        let e = fields.entry(head), seq = head.seq
+        guard let body = e.text(4), let prevHash = e.text(5), let hash = e.text(6), prevHash.elementsEqual(prev),
+              QuickVerification.hashMatches(prev: UnsafeRawBufferPointer(prevHash), payload: UnsafeRawBufferPointer(body),
+                                            hash: UnsafeRawBufferPointer(hash)) else { return false }
+        prev.withUnsafeMutableBufferPointer { p in _ = p.initialize(from: hash) }
         count += 1
-        let hashText = String(decoding: item.hash, as: UTF8.self)
-        head = AppendedEntry(seq: seq, hash: hashText)
+        headSeq = seq
         if let expectHead, expectHead.seq == seq {
-            guard expectHead.hash == hashText else { return false }
+            guard hash.elementsEqual(expectHead.hash.utf8) else { return false }
             expectedFound = true
         }
-        if let row = item.row {
-            guard item.kind == EntryKind.register.rawValue, row.createdSeq == seq, row.registration.regNo == item.regNo else { return false }
-            if row.updatedSeq == seq {
-                // Unchanged since registered: the row must rebuild the entry's payload exactly.
-                guard row.status == .active, row.statusDate == nil,
-                      payload.build(seq: seq, at: item.at, operator: item.op, late: row.late, registration: row.registration) == item.payload
+        if head.hasRow {
+            let row = fields.row(head)
+            guard e.text(2, is: QuickVerification.register), row.int(RawRegistration.createdSeq) == seq, let regNo = e.text(3),
+                  row.text(RawRegistration.regNo)?.elementsEqual(regNo) == true, row.flagsAreBits else { return false }
+            if row.int(RawRegistration.updatedSeq) == seq {
+                // Unchanged since registered: the row's bytes must rebuild the entry's payload exactly.
+                guard row.text(RawRegistration.status)?.elementsEqual(Self.active) == true, row.text(RawRegistration.statusDate) == nil,
+                      let at = e.text(0), let op = e.text(1),
+                      payload.build(seq: seq, at: at, operator: op, late: row.int(RawRegistration.late) == 1, row).elementsEqual(body)
                 else { return false }
-                expected.add(row, enterpriseWrittenAt: seq)
+                aggregates.add(row, seq: seq, rights: &rights)
             } else {
                 // Changed later: replayed from its decoded entries afterwards; here the envelope must match the columns.
-                guard let (h, _) = QuickVerification.decode(String(decoding: item.payload, as: UTF8.self)), h.seq == seq, h.at == item.at,
-                      h.operator == item.op, h.kind == .register, h.regNo == item.regNo else { return false }
-                changedRows.append(row)
+                guard let stored = row.stored(), let (h, _) = QuickVerification.decode(String(decoding: body, as: UTF8.self)), h.seq == seq,
+                      h.at == e.string(0), h.operator == e.string(1), h.kind == .register, h.regNo == e.string(3) else { return false }
+                changedRows.append(stored)
             }
             return true
         }
-        guard let (h, event) = QuickVerification.decode(String(decoding: item.payload, as: UTF8.self)), h.seq == seq, h.at == item.at,
-              h.operator == item.op, h.kind.rawValue == item.kind, h.regNo == item.regNo else { return false }
+        let regNo = e.string(3)
+        guard let (h, event) = QuickVerification.decode(String(decoding: body, as: UTF8.self)), h.seq == seq, h.at == e.string(0),
+              h.operator == e.string(1), h.kind.rawValue == e.string(2), h.regNo == regNo else { return false }
         switch h.kind {
-        case .reference, .target, .periodClose: ledgerWide.append((seq, item.regNo, h.late, event))
+        case .reference, .target, .periodClose: ledgerWide.append((seq, regNo, h.late, event))
         case .correct, .void, .release, .default, .extend:
-            guard let regNo = item.regNo else { return false }
+            guard let regNo else { return false }
             changedByEntries.insert(regNo)
         case .register: return false
         }
         return true
     }
-}
 
-/// An order-independent digest of a multiset of (ip number, 登记号) pairs: the sum of a keyed 128-bit hash of
-/// each pair. The key is random per process, so no one can craft rows that collide with it in advance.
-struct MultisetDigest: Equatable {
-    private var low: UInt64 = 0, high: UInt64 = 0, count = 0
-
-    mutating func add(_ a: String, _ b: String) {
-        var h1 = Hasher(), h2 = Hasher()
-        h1.combine(0 as UInt8); h1.combine(a); h1.combine(b)
-        h2.combine(1 as UInt8); h2.combine(a); h2.combine(b)
-        low &+= UInt64(bitPattern: Int64(h1.finalize()))
-        high &+= UInt64(bitPattern: Int64(h2.finalize()))
-        count += 1
-    }
+    private static let active = Array(RegistrationStatus.active.rawValue.utf8)
 }

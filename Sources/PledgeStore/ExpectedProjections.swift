@@ -1,0 +1,114 @@
+import PledgeCore
+
+/// The aggregates, enterprise names and rights that a set of proved registrations implies.
+struct ExpectedProjections {
+    /// Count and amount per monthly_totals key and status: monthly, status and group totals all derive from it.
+    var fine: [FineKey: (Int64, Int64)] = [:]
+    /// status_totals keys a registration passed through (kept at zero when it left them).
+    var statusKeysPassed = Set<String>()
+    var served: [String: [String: Int64]] = [:]
+    var enterprises: [String: (seq: Int64, name: String)] = [:]
+    var rights = MultisetDigest()
+    let targets: [TargetWindow]
+
+    struct FineKey: Hashable { var monthly: BulkProjectionWriter.MonthlyKey, status: RegistrationStatus }
+
+    init(targets: [TargetWindow]) { self.targets = targets }
+
+    /// Adds a proved registration's contribution to the aggregates it implies.
+    mutating func add(_ s: StoredRegistration, enterpriseWrittenAt seq: Int64) {
+        let r = s.registration
+        let key = FineKey(monthly: BulkProjectionWriter.MonthlyKey(r), status: s.status)
+        fine[key, default: (0, 0)].0 += 1
+        fine[key, default: (0, 0)].1 += r.amount.value
+        for t in targets where t.counts(s) { served[t.name, default: [:]][r.uscc, default: 0] += 1 }
+        noteEnterprise(r, writtenAt: seq)
+        for n in r.ipNumbers { rights.add(n, r.regNo) }
+    }
+
+    /// `enterprises` keeps the name last written for each USCC (by a registration or a correction of it).
+    mutating func noteEnterprise(_ r: Registration, writtenAt seq: Int64) {
+        if seq >= enterprises[r.uscc]?.seq ?? 0 { enterprises[r.uscc] = (seq, r.enterprise) }
+    }
+}
+
+/// An order-independent digest of a multiset of (ip number, 登记号) pairs: the sum of a keyed 128-bit hash of
+/// each pair. The key is random per process, so no one can craft rows that collide with it in advance.
+struct MultisetDigest: Equatable {
+    private var low: UInt64 = 0, high: UInt64 = 0, count = 0
+
+    mutating func add(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) {
+        var h1 = Hasher(), h2 = Hasher()
+        // Each part's length first, so that ("ab", "c") and ("a", "bc") differ.
+        h1.combine(0 as UInt8); h1.combine(a.count); h1.combine(bytes: UnsafeRawBufferPointer(a)); h1.combine(b.count); h1.combine(bytes: UnsafeRawBufferPointer(b))
+        h2.combine(1 as UInt8); h2.combine(a.count); h2.combine(bytes: UnsafeRawBufferPointer(a)); h2.combine(b.count); h2.combine(bytes: UnsafeRawBufferPointer(b))
+        low &+= UInt64(bitPattern: Int64(h1.finalize()))
+        high &+= UInt64(bitPattern: Int64(h2.finalize()))
+        count += 1
+    }
+
+    mutating func add(_ a: String, _ b: String) {
+        var a = a, b = b
+        a.withUTF8 { a in b.withUTF8 { b in add(a, b) } }
+    }
+}
+
+/// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row);
+/// `merge` turns them into `ExpectedProjections` entries once, per distinct key.
+struct RowAggregates {
+    private var interner = ByteInterner()
+    private struct Key: Hashable { var month, ipType, prefecture, park, bank: Int32; var flags: Int64 }
+    private var fine: [Key: (Int64, Int64)] = [:]
+    /// Registrations per target index (high 32 bits) and USCC id.
+    private var served: [Int64: Int64] = [:]
+    /// The last name written for each USCC id, with the seq that wrote it (0: none).
+    private var names: [(seq: Int64, name: Int32)] = []
+    private let windows: [(from: [UInt8], to: [UInt8], ipType: [UInt8]?)]
+    private let none: Int32
+
+    init(targets: [TargetWindow]) {
+        windows = targets.map { (Array($0.from.utf8), Array($0.to.utf8), $0.ipType.map { Array($0.utf8) }) }
+        none = interner.id("")
+    }
+
+    /// Adds an active registration, registered by entry `seq` and not changed since; rows come in seq order.
+    mutating func add(_ r: RawRegistration, seq: Int64, rights: inout MultisetDigest) {
+        guard let date = r.text(RawRegistration.regDate), let type = r.text(RawRegistration.ipType), let uscc = r.text(RawRegistration.uscc),
+              let bank = r.text(RawRegistration.bank), let name = r.text(RawRegistration.enterprise), let regNo = r.text(RawRegistration.regNo)
+        else { preconditionFailure("a proved row has its required columns") }
+        let key = Key(month: interner.id(UnsafeBufferPointer(rebasing: date.prefix(7))), ipType: interner.id(type),
+                      prefecture: r.text(RawRegistration.prefecture).map { interner.id($0) } ?? none,
+                      park: r.text(RawRegistration.park).map { interner.id($0) } ?? none, bank: interner.id(bank),
+                      flags: r.int(RawRegistration.rywq) | r.int(RawRegistration.firstLoan) << 1)
+        fine[key, default: (0, 0)].0 += 1
+        fine[key, default: (0, 0)].1 += r.amountFen
+        let enterprise = interner.id(uscc)
+        for (t, w) in windows.enumerated() where !date.lexicographicallyPrecedes(w.from) && !w.to.lexicographicallyPrecedes(date)
+            && (w.ipType.map { type.elementsEqual($0) } ?? true) {
+            served[Int64(t) << 32 | Int64(enterprise), default: 0] += 1
+        }
+        let nameID = interner.id(name)
+        if names.count < interner.count { names.append(contentsOf: repeatElement((seq: Int64(0), name: Int32(0)), count: interner.count - names.count)) }
+        names[Int(enterprise)] = (seq, nameID)
+        r.forEachIPNumber { rights.add($0, regNo) }
+    }
+
+    /// Adds these figures to `e` (whose other figures come from the replays of changed rows).
+    func merge(into e: inout ExpectedProjections, targets: [TargetWindow]) {
+        for (k, v) in fine {
+            let monthly = BulkProjectionWriter.MonthlyKey(month: interner.string(k.month), ipType: interner.string(k.ipType),
+                                                          prefecture: interner.string(k.prefecture), park: interner.string(k.park),
+                                                          bank: interner.string(k.bank), rywq: k.flags & 1 == 1, firstLoan: k.flags & 2 == 2)
+            let key = ExpectedProjections.FineKey(monthly: monthly, status: .active)
+            e.fine[key, default: (0, 0)].0 += v.0
+            e.fine[key, default: (0, 0)].1 += v.1
+        }
+        for (k, n) in served {
+            e.served[targets[Int(k >> 32)].name, default: [:]][interner.string(Int32(truncatingIfNeeded: k)), default: 0] += n
+        }
+        for (uscc, latest) in names.enumerated() where latest.seq > 0 {
+            let key = interner.string(Int32(uscc))
+            if latest.seq >= e.enterprises[key]?.seq ?? 0 { e.enterprises[key] = (latest.seq, interner.string(latest.name)) }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import GRDBSQLite
+import PledgeCore
+
+/// Journal entries, each with the `registrations` row it created, copied out of SQLite by the quick pass's
+/// reading thread: one byte arena and one table of field bounds per batch, so that a row costs no
+/// allocation of its own and no Swift value is built for the rows that only need comparing.
+struct VerificationBatch {
+    /// Per entry: `at`, `operator`, `kind`, `reg_no`, `payload`, `prev_hash`, `hash`; then, for a `register`
+    /// entry, the 23 columns of its row in `StoredRegistration.columns` order.
+    static let entryFields = 7
+    struct Head { var seq: Int64; var first: Int32; var hasRow: Bool }
+
+    private(set) var heads: [Head] = []
+    private var arena: [UInt8] = []
+    /// Two per field: start and end in `arena` for text; (-1, 0) for NULL; (-2, index into `ints`) for an integer.
+    private var bounds: [Int32] = []
+    private var ints: [Int64] = []
+
+    static let capacity = 256
+
+    init() {
+        heads.reserveCapacity(Self.capacity)
+        arena.reserveCapacity(Self.capacity * 1_600)
+        bounds.reserveCapacity(Self.capacity * 2 * (Self.entryFields + RawRegistration.columnCount))
+        ints.reserveCapacity(Self.capacity * 8)
+    }
+
+    var count: Int { heads.count }
+
+    /// Copies one entry (statement over `seq, at, operator, kind, reg_no, payload, prev_hash, hash`).
+    /// False when a column is not of the storage type the writer gives it.
+    mutating func appendEntry(_ s: RawStatement, seq: Int64) -> Bool {
+        heads.append(Head(seq: seq, first: Int32(bounds.count / 2), hasRow: false))
+        for column: Int32 in 1...7 {
+            let type = s.type(column)
+            guard type == SQLITE_TEXT || (column == 4 && type == SQLITE_NULL) else { return false }
+            appendText(s, column)
+        }
+        return true
+    }
+
+    /// Copies the `registrations` row of the last entry, checking each column's storage type.
+    mutating func appendRow(_ s: RawStatement) -> Bool {
+        for column in 0..<Int32(RawRegistration.columnCount) {
+            let type = s.type(column)
+            switch RawRegistration.kinds[Int(column)] {
+            case .text: guard type == SQLITE_TEXT else { return false }
+            case .optionalText: guard type == SQLITE_TEXT || type == SQLITE_NULL else { return false }
+            case .integer: guard type == SQLITE_INTEGER else { return false }
+            }
+            if type == SQLITE_INTEGER {
+                bounds.append(-2); bounds.append(Int32(ints.count))
+                ints.append(s.int64(column))
+            } else {
+                appendText(s, column)
+            }
+        }
+        heads[heads.count - 1].hasRow = true
+        return true
+    }
+
+    private mutating func appendText(_ s: RawStatement, _ column: Int32) {
+        guard let b = s.bytes(column) else { bounds.append(-1); bounds.append(0); return }
+        bounds.append(Int32(arena.count))
+        arena.append(contentsOf: b)
+        bounds.append(Int32(arena.count))
+    }
+
+    /// Runs `body` with a view of the batch's fields.
+    func withFields<R>(_ body: (Fields) throws -> R) rethrows -> R {
+        try arena.withUnsafeBufferPointer { a in
+            try bounds.withUnsafeBufferPointer { b in
+                try ints.withUnsafeBufferPointer { i in try body(Fields(arena: a, bounds: b, ints: i)) }
+            }
+        }
+    }
+
+    /// The fields of a batch; `entry(_:)` and `row(_:)` give those of one entry and of its row.
+    struct Fields {
+        let arena: UnsafeBufferPointer<UInt8>, bounds: UnsafeBufferPointer<Int32>, ints: UnsafeBufferPointer<Int64>
+
+        func entry(_ head: Head) -> RawFields { RawFields(batch: self, first: Int(head.first)) }
+        func row(_ head: Head) -> RawRegistration { RawRegistration(fields: RawFields(batch: self, first: Int(head.first) + entryFields)) }
+    }
+}
+
+/// The fields of one entry or row inside a `VerificationBatch`.
+struct RawFields {
+    let batch: VerificationBatch.Fields
+    let first: Int
+
+    /// The text of field `k`; nil for NULL (and for an integer).
+    func text(_ k: Int) -> UnsafeBufferPointer<UInt8>? {
+        let start = batch.bounds[2 * (first + k)]
+        guard start >= 0 else { return nil }
+        return UnsafeBufferPointer(rebasing: batch.arena[Int(start)..<Int(batch.bounds[2 * (first + k) + 1])])
+    }
+
+    func string(_ k: Int) -> String? { text(k).map { String(decoding: $0, as: UTF8.self) } }
+
+    func int(_ k: Int) -> Int64 {
+        precondition(batch.bounds[2 * (first + k)] == -2, "field \(k) is not an integer")
+        return batch.ints[Int(batch.bounds[2 * (first + k) + 1])]
+    }
+
+    /// Field `k` holds exactly `bytes`.
+    func text(_ k: Int, is bytes: some Collection<UInt8>) -> Bool { text(k)?.elementsEqual(bytes) ?? false }
+}
+
+/// A `registrations` row as SQLite stored it, read without building Swift values (storage types were
+/// checked when it was copied).
+struct RawRegistration: RegisterPayloadSource {
+    let fields: RawFields
+
+    enum Kind { case text, optionalText, integer }
+    /// The storage type of each column of `StoredRegistration.columns`.
+    static let kinds: [Kind] = [.text, .text, .text, .text, .integer, .text, .text, .optionalText, .integer, .text, .optionalText,
+                                .optionalText, .optionalText, .optionalText, .integer, .integer, .integer, .optionalText, .text,
+                                .optionalText, .integer, .integer, .integer]
+    static let columnCount = 23
+    static let regNo = 0, regDate = 1, ipType = 2, uscc = 3, usccOverride = 4, enterprise = 5, bank = 6, branch = 7, amountFen = 8,
+               ipNumbers = 9, park = 10, prefecture = 11, maturity = 12, rate = 13, rywq = 14, firstLoan = 15, insured = 16, notes = 17,
+               status = 18, statusDate = 19, late = 20, createdSeq = 21, updatedSeq = 22
+
+    static func column(_ f: CanonicalRegisterPayload.TextField) -> Int {
+        switch f {
+        case .bank: bank
+        case .branch: branch
+        case .enterprise: enterprise
+        case .ipType: ipType
+        case .maturity: maturity
+        case .notes: notes
+        case .park: park
+        case .prefecture: prefecture
+        case .rate: rate
+        case .regDate: regDate
+        case .regNo: regNo
+        case .uscc: uscc
+        }
+    }
+
+    static func column(_ f: CanonicalRegisterPayload.FlagField) -> Int {
+        switch f {
+        case .firstLoan: firstLoan
+        case .insured: insured
+        case .rywq: rywq
+        case .usccOverride: usccOverride
+        }
+    }
+
+    func text(_ column: Int) -> UnsafeBufferPointer<UInt8>? { fields.text(column) }
+    func int(_ column: Int) -> Int64 { fields.int(column) }
+
+    /// Every 0/1 column holds 0 or 1.
+    var flagsAreBits: Bool {
+        [Self.usccOverride, Self.rywq, Self.firstLoan, Self.insured, Self.late].allSatisfy { int($0) == 0 || int($0) == 1 }
+    }
+
+    // RegisterPayloadSource: the payload this row implies (flags must be checked as bits first).
+    var amountFen: Int64 { int(Self.amountFen) }
+    func has(_ f: CanonicalRegisterPayload.TextField) -> Bool { text(Self.column(f)) != nil }
+    func write(_ f: CanonicalRegisterPayload.TextField, _ b: inout CanonicalRegisterPayload) {
+        b.string(text(Self.column(f)) ?? UnsafeBufferPointer(start: nil, count: 0))
+    }
+    func flag(_ f: CanonicalRegisterPayload.FlagField) -> Bool { int(Self.column(f)) == 1 }
+
+    /// The numbers of `ip_numbers` ('' for none; empty pieces are kept, so that the payload proves the column exactly).
+    func forEachIPNumber(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let all = text(Self.ipNumbers), !all.isEmpty else { return }
+        var start = all.startIndex
+        for i in all.indices where all[i] == UInt8(ascii: ";") {
+            body(UnsafeBufferPointer(rebasing: all[start..<i]))
+            start = i + 1
+        }
+        body(UnsafeBufferPointer(rebasing: all[start...]))
+    }
+
+    func writeIPNumbers(_ b: inout CanonicalRegisterPayload) {
+        var first = true
+        forEachIPNumber { n in
+            if !first { b.comma() }
+            first = false
+            b.string(n)
+        }
+    }
+
+    /// The row as Swift values, for the few rows changed after they were registered (replayed from their entries).
+    func stored() -> StoredRegistration? {
+        func s(_ k: Int) -> String? { fields.string(k) }
+        func flag(_ k: Int) -> Bool? { switch int(k) { case 0: false; case 1: true; default: nil } }
+        func date(_ k: Int) -> CivilDate?? {
+            guard let t = s(k) else { return .some(nil) }
+            return (try? CivilDate.parse(t)).map { .some($0) }
+        }
+        guard let ipType = IPType(rawValue: s(Self.ipType)!), let status = RegistrationStatus(rawValue: s(Self.status)!),
+              let regDate = date(Self.regDate) ?? nil, let maturity = date(Self.maturity), let statusDate = date(Self.statusDate),
+              let override = flag(Self.usccOverride), let rywq = flag(Self.rywq), let firstLoan = flag(Self.firstLoan),
+              let insured = flag(Self.insured), let late = flag(Self.late) else { return nil }
+        // Empty pieces kept (only '' is no number): 'A;;B' must not read as the journal's ["A", "B"].
+        let numbers = s(Self.ipNumbers)!
+        let registration = Registration(
+            regNo: s(Self.regNo)!, regDate: regDate, uscc: s(Self.uscc)!, usccOverride: override, enterprise: s(Self.enterprise)!,
+            bank: s(Self.bank)!, branch: s(Self.branch), amount: Fen(int(Self.amountFen)), ipType: ipType,
+            ipNumbers: numbers.isEmpty ? [] : numbers.split(separator: ";", omittingEmptySubsequences: false).map(String.init), park: s(Self.park), prefectureCode: s(Self.prefecture),
+            maturity: maturity, rate: s(Self.rate), rywq: rywq, firstLoan: firstLoan, insured: insured, notes: s(Self.notes))
+        return StoredRegistration(registration: registration, status: status, statusDate: statusDate, late: late,
+                                  createdSeq: int(Self.createdSeq), updatedSeq: int(Self.updatedSeq))
+    }
+}
