@@ -1,40 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Gives each distinct byte string a small dense integer without building a String: the keys of the
 /// quick pass's aggregates (months, banks, parks, USCCs, names) are looked up once per row.
 struct ByteInterner {
     private var arena: [UInt8] = []
-    /// Start and end in `arena` of each id, and its hash.
-    private var spans: [(start: Int, end: Int, hash: Int)] = []
-    /// Open addressing: id + 1, or 0 for an empty slot. The size is a power of two, at most half full.
-    private var slots = [Int32](repeating: 0, count: 1024)
+    /// Start and end in `arena` of each id.
+    private var spans: [(start: Int, end: Int)] = []
+    /// Open addressing, at most half full: the key's hash (high bits) and id + 1, 0 for an empty slot.
+    /// Keeping the hash beside the id spares a visit to `spans` and `arena` for most mismatches.
+    private var slots = [UInt64](repeating: 0, count: 1024)
 
     var count: Int { spans.count }
 
     mutating func id(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         var hasher = Hasher()
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-        let hash = hasher.finalize()
+        let hash = UInt64(UInt(bitPattern: hasher.finalize()))
+        let tag = hash & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
-        var i = hash & mask
+        var i = Int(truncatingIfNeeded: hash) & mask
         while slots[i] != 0 {
-            let id = Int(slots[i] - 1)
-            let span = spans[id]
-            if span.hash == hash, span.end - span.start == bytes.count,
-               arena.withUnsafeBufferPointer({ a in UnsafeBufferPointer(rebasing: a[span.start..<span.end]).elementsEqual(bytes) }) {
-                return Int32(id)
+            if slots[i] & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = Int(slots[i] & 0xFFFF_FFFF) - 1
+                if same(id, bytes) { return Int32(id) }
             }
             i = (i + 1) & mask
         }
-        let id = Int32(spans.count)
-        spans.append((arena.count, arena.count + bytes.count, hash))
+        let id = spans.count
+        spans.append((arena.count, arena.count + bytes.count))
         arena.append(contentsOf: bytes)
-        slots[i] = id + 1
+        slots[i] = tag | UInt64(id + 1)
         if spans.count * 2 > slots.count { grow() }
-        return id
+        return Int32(id)
     }
 
     mutating func id(_ text: String) -> Int32 {
         var text = text
         return text.withUTF8 { id($0) }
+    }
+
+    private func same(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let span = spans[id]
+        guard span.end - span.start == bytes.count else { return false }
+        return bytes.count == 0 || arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + span.start, bytes.baseAddress!, bytes.count) == 0 }
     }
 
     func string(_ id: Int32) -> String {
@@ -43,12 +53,26 @@ struct ByteInterner {
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (id, span) in spans.enumerated() {
-            var i = span.hash & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = Int32(id + 1)
+        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
+        let mask = bigger.count - 1
+        for id in spans.indices {
+            var hasher = Hasher()
+            let span = spans[id]
+            arena.withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[span.start..<span.end])) }
+            let hash = UInt64(UInt(bitPattern: hasher.finalize()))
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while bigger[i] != 0 { i = (i + 1) & mask }
+            bigger[i] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
         }
+        slots = bigger
     }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Byte equality through memcmp (the generic `elementsEqual` compares one byte at a time).
+    func same(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        count == other.count && (count == 0 || memcmp(baseAddress!, other.baseAddress!, count) == 0)
+    }
+
+    func same(_ other: [UInt8]) -> Bool { other.withUnsafeBufferPointer { same($0) } }
 }

@@ -85,7 +85,12 @@ struct CanonicalRegisterPayload {
     mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         // Most fields need no escape: copy them whole.
-        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        var plain = true
+        for i in 0..<utf8.count {
+            let b = utf8[i]
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { plain = false; break }
+        }
+        if plain {
             bytes.append(contentsOf: utf8)
         } else {
             escaped(utf8)

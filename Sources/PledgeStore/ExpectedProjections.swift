@@ -56,7 +56,10 @@ struct MultisetDigest: Equatable {
 /// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row);
 /// `merge` turns them into `ExpectedProjections` entries once, per distinct key.
 struct RowAggregates {
+    /// Months, IP types, prefectures, parks, banks: few, so their table stays in cache.
     private var interner = ByteInterner()
+    /// USCCs and enterprise names: hundreds of thousands on a large ledger.
+    private var enterprises = ByteInterner()
     private struct Key: Hashable { var month, ipType, prefecture, park, bank: Int32; var flags: Int64 }
     private var fine: [Key: (Int64, Int64)] = [:]
     /// Registrations per target index (high 32 bits) and USCC id.
@@ -82,13 +85,15 @@ struct RowAggregates {
                       flags: r.int(RawRegistration.rywq) | r.int(RawRegistration.firstLoan) << 1)
         fine[key, default: (0, 0)].0 += 1
         fine[key, default: (0, 0)].1 += r.amountFen
-        let enterprise = interner.id(uscc)
+        let enterprise = enterprises.id(uscc)
         for (t, w) in windows.enumerated() where !date.lexicographicallyPrecedes(w.from) && !w.to.lexicographicallyPrecedes(date)
-            && (w.ipType.map { type.elementsEqual($0) } ?? true) {
+            && (w.ipType.map { type.same($0) } ?? true) {
             served[Int64(t) << 32 | Int64(enterprise), default: 0] += 1
         }
-        let nameID = interner.id(name)
-        if names.count < interner.count { names.append(contentsOf: repeatElement((seq: Int64(0), name: Int32(0)), count: interner.count - names.count)) }
+        let nameID = enterprises.id(name)
+        if names.count < enterprises.count {
+            names.append(contentsOf: repeatElement((seq: Int64(0), name: Int32(0)), count: enterprises.count - names.count))
+        }
         names[Int(enterprise)] = (seq, nameID)
         r.forEachIPNumber { rights.add($0, regNo) }
     }
@@ -104,11 +109,11 @@ struct RowAggregates {
             e.fine[key, default: (0, 0)].1 += v.1
         }
         for (k, n) in served {
-            e.served[targets[Int(k >> 32)].name, default: [:]][interner.string(Int32(truncatingIfNeeded: k)), default: 0] += n
+            e.served[targets[Int(k >> 32)].name, default: [:]][enterprises.string(Int32(truncatingIfNeeded: k)), default: 0] += n
         }
         for (uscc, latest) in names.enumerated() where latest.seq > 0 {
-            let key = interner.string(Int32(uscc))
-            if latest.seq >= e.enterprises[key]?.seq ?? 0 { e.enterprises[key] = (latest.seq, interner.string(latest.name)) }
+            let key = enterprises.string(Int32(uscc))
+            if latest.seq >= e.enterprises[key]?.seq ?? 0 { e.enterprises[key] = (latest.seq, enterprises.string(latest.name)) }
         }
     }
 }

@@ -52,12 +52,16 @@ struct QuickVerification {
                     return
                 }
             }
+            // Turned into the expected figures here, while the reading thread digests registration_rights.
+            checker.conclude()
         }
         thread.stackSize = 8 << 20
         thread.start()
         var readable = true
+        var rightsRead: MultisetDigest?
         do {
-            defer { channel.close(); done.wait() }
+            var waited = false
+            defer { if !waited { channel.close(); done.wait() } }
             var batch = VerificationBatch()
             var expectedSeq: Int64 = 1
             while try entries.step() {
@@ -67,7 +71,7 @@ struct QuickVerification {
                     break
                 }
                 expectedSeq = seq + 1
-                if entries.bytes(3)?.elementsEqual(Self.register) == true {
+                if entries.bytes(3)?.assumingMemoryBound(to: UInt8.self).same(Self.register) == true {
                     guard try rows.step(), batch.appendRow(rows) else { readable = false; break }
                 }
                 if batch.count == VerificationBatch.capacity {
@@ -77,13 +81,17 @@ struct QuickVerification {
             }
             if try readable && rows.step() { readable = false }
             if readable { _ = channel.put(batch) }
+            channel.close()
+            if readable { rightsRead = try rightsDigest() }
+            done.wait()
+            waited = true
         }
-        guard readable, let proved = checker.finished() else { return nil }
+        guard readable, let rightsRead, let proved = checker.finished() else { return nil }
         expected = proved.expected
         for row in proved.changedRows {
             guard try replayMatches(row) else { return nil }
         }
-        guard try aggregatesMatch(), try smallTablesMatch(proved.ledgerWide) else { return nil }
+        guard rightsRead == expected.rights, try aggregatesMatch(), try smallTablesMatch(proved.ledgerWide) else { return nil }
         return Result(entries: proved.entries, head: proved.head)
     }
 
@@ -204,15 +212,20 @@ struct QuickVerification {
                   expected.enterprises[uscc]?.name.sameBytes(name) == true else { return false }
             enterpriseRows += 1
         }
-        var actualRights = MultisetDigest()
+        return true
+    }
+
+    /// The digest of `registration_rights` as stored; nil when a value is not text.
+    private func rightsDigest() throws -> MultisetDigest? {
+        var digest = MultisetDigest()
         let pairs = try RawStatement(db, sql: "SELECT ip_number, reg_no FROM registration_rights")
         pairs.reset()
         defer { pairs.reset() }
         while try pairs.step() {
-            guard pairs.type(0) == SQLITE_TEXT, pairs.type(1) == SQLITE_TEXT, let number = pairs.bytes(0), let regNo = pairs.bytes(1) else { return false }
-            actualRights.add(number.assumingMemoryBound(to: UInt8.self), regNo.assumingMemoryBound(to: UInt8.self))
+            guard pairs.type(0) == SQLITE_TEXT, pairs.type(1) == SQLITE_TEXT, let number = pairs.bytes(0), let regNo = pairs.bytes(1) else { return nil }
+            digest.add(number.assumingMemoryBound(to: UInt8.self), regNo.assumingMemoryBound(to: UInt8.self))
         }
-        return actualRights == expected.rights
+        return digest
     }
 
     /// Replays the ledger-wide entries (reference lists, targets, closed periods) into a scratch schema in
@@ -268,13 +281,21 @@ final class JournalChecker: @unchecked Sendable {
     /// registrations; the changed ones are added by their replays.
     func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [StoredRegistration],
                         ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)], expected: ExpectedProjections)? {
-        guard !failed, expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries else { return nil }
-        var expected = ExpectedProjections(targets: targets)
-        expected.rights = rights
-        aggregates.merge(into: &expected, targets: targets)
+        guard !failed, expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries, let expected else { return nil }
         let head = count > 0 ? AppendedEntry(seq: headSeq, hash: String(decoding: prev, as: UTF8.self)) : nil
         return (count, head, changedRows, ledgerWide, expected)
     }
+
+    /// After the last batch, on the checker's thread: the figures of the unchanged rows as `ExpectedProjections`.
+    func conclude() {
+        guard !failed else { return }
+        var e = ExpectedProjections(targets: targets)
+        e.rights = rights
+        aggregates.merge(into: &e, targets: targets)
+        expected = e
+    }
+
+    private var expected: ExpectedProjections?
 
     /// Checks a batch of entries (in seq order); false stops the pass.
     func check(_ batch: VerificationBatch) -> Bool {
@@ -285,7 +306,7 @@ final class JournalChecker: @unchecked Sendable {
 
     private func checkEntry(_ head: VerificationBatch.Head, _ fields: VerificationBatch.Fields) -> Bool {
         let e = fields.entry(head), seq = head.seq
-        guard let body = e.text(4), let prevHash = e.text(5), let hash = e.text(6), prevHash.elementsEqual(prev),
+        guard let body = e.text(4), let prevHash = e.text(5), let hash = e.text(6), prevHash.same(prev),
               QuickVerification.hashMatches(prev: UnsafeRawBufferPointer(prevHash), payload: UnsafeRawBufferPointer(body),
                                             hash: UnsafeRawBufferPointer(hash)) else { return false }
         prev.withUnsafeMutableBufferPointer { p in _ = p.initialize(from: hash) }
@@ -298,12 +319,12 @@ final class JournalChecker: @unchecked Sendable {
         if head.hasRow {
             let row = fields.row(head)
             guard e.text(2, is: QuickVerification.register), row.int(RawRegistration.createdSeq) == seq, let regNo = e.text(3),
-                  row.text(RawRegistration.regNo)?.elementsEqual(regNo) == true, row.flagsAreBits else { return false }
+                  row.text(RawRegistration.regNo)?.same(regNo) == true, row.flagsAreBits else { return false }
             if row.int(RawRegistration.updatedSeq) == seq {
                 // Unchanged since registered: the row's bytes must rebuild the entry's payload exactly.
-                guard row.text(RawRegistration.status)?.elementsEqual(Self.active) == true, row.text(RawRegistration.statusDate) == nil,
+                guard row.text(RawRegistration.status)?.same(Self.active) == true, row.text(RawRegistration.statusDate) == nil,
                       let at = e.text(0), let op = e.text(1),
-                      payload.build(seq: seq, at: at, operator: op, late: row.int(RawRegistration.late) == 1, row).elementsEqual(body)
+                      body.same(payload.build(seq: seq, at: at, operator: op, late: row.int(RawRegistration.late) == 1, row))
                 else { return false }
                 aggregates.add(row, seq: seq, rights: &rights)
             } else {

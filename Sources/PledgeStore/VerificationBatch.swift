@@ -104,7 +104,7 @@ struct RawFields {
     }
 
     /// Field `k` holds exactly `bytes`.
-    func text(_ k: Int, is bytes: some Collection<UInt8>) -> Bool { text(k)?.elementsEqual(bytes) ?? false }
+    func text(_ k: Int, is bytes: [UInt8]) -> Bool { text(k)?.same(bytes) ?? false }
 }
 
 /// A `registrations` row as SQLite stored it, read without building Swift values (storage types were
