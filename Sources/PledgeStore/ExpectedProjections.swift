@@ -6,14 +6,17 @@ struct ExpectedProjections {
     var fine: [FineKey: (Int64, Int64)] = [:]
     /// status_totals keys a registration passed through (kept at zero when it left them).
     var statusKeysPassed = Set<String>()
-    var served: [String: [String: Int64]] = [:]
-    var enterprises: [String: (seq: Int64, name: String)] = [:]
+    /// Served enterprises per target and the last name written per USCC, keyed by interned bytes.
+    var enterprises: RowAggregates
     var rights = MultisetDigest()
     let targets: [TargetWindow]
 
     struct FineKey: Hashable { var monthly: BulkProjectionWriter.MonthlyKey, status: RegistrationStatus }
 
-    init(targets: [TargetWindow]) { self.targets = targets }
+    init(targets: [TargetWindow]) {
+        self.targets = targets
+        enterprises = RowAggregates(targets: targets)
+    }
 
     /// Adds a proved registration's contribution to the aggregates it implies.
     mutating func add(_ s: StoredRegistration, enterpriseWrittenAt seq: Int64) {
@@ -21,14 +24,14 @@ struct ExpectedProjections {
         let key = FineKey(monthly: BulkProjectionWriter.MonthlyKey(r), status: s.status)
         fine[key, default: (0, 0)].0 += 1
         fine[key, default: (0, 0)].1 += r.amount.value
-        for t in targets where t.counts(s) { served[t.name, default: [:]][r.uscc, default: 0] += 1 }
+        for (i, t) in targets.enumerated() where t.counts(s) { enterprises.addServed(target: i, uscc: r.uscc) }
         noteEnterprise(r, writtenAt: seq)
         for n in r.ipNumbers { rights.add(n, r.regNo) }
     }
 
     /// `enterprises` keeps the name last written for each USCC (by a registration or a correction of it).
     mutating func noteEnterprise(_ r: Registration, writtenAt seq: Int64) {
-        if seq >= enterprises[r.uscc]?.seq ?? 0 { enterprises[r.uscc] = (seq, r.enterprise) }
+        enterprises.noteName(uscc: r.uscc, name: r.enterprise, seq: seq)
     }
 }
 
@@ -57,7 +60,7 @@ struct MultisetDigest: Equatable {
 /// `merge` turns them into `ExpectedProjections` entries once, per distinct key.
 struct RowAggregates {
     /// Months, IP types, prefectures, parks, banks: few, so their table stays in cache.
-    private var interner = ByteInterner()
+    private var interner = ByteInterner(trustedKeys: true)
     /// USCCs and enterprise names: hundreds of thousands on a large ledger.
     private var enterprises = ByteInterner()
     private struct Key: Hashable { var month, ipType, prefecture, park, bank: Int32; var flags: Int64 }
@@ -90,16 +93,12 @@ struct RowAggregates {
             && (w.ipType.map { type.same($0) } ?? true) {
             served[Int64(t) << 32 | Int64(enterprise), default: 0] += 1
         }
-        let nameID = enterprises.id(name)
-        if names.count < enterprises.count {
-            names.append(contentsOf: repeatElement((seq: Int64(0), name: Int32(0)), count: enterprises.count - names.count))
-        }
-        names[Int(enterprise)] = (seq, nameID)
+        noteName(uscc: uscc, name: name, seq: seq)
         r.forEachIPNumber { rights.add($0, regNo) }
     }
 
-    /// Adds these figures to `e` (whose other figures come from the replays of changed rows).
-    func merge(into e: inout ExpectedProjections, targets: [TargetWindow]) {
+    /// Adds the counts and amounts to `e.fine` (the enterprise figures stay here: `e.enterprises` is this value).
+    func mergeFine(into e: inout ExpectedProjections) {
         for (k, v) in fine {
             let monthly = BulkProjectionWriter.MonthlyKey(month: interner.string(k.month), ipType: interner.string(k.ipType),
                                                           prefecture: interner.string(k.prefecture), park: interner.string(k.park),
@@ -108,12 +107,45 @@ struct RowAggregates {
             e.fine[key, default: (0, 0)].0 += v.0
             e.fine[key, default: (0, 0)].1 += v.1
         }
-        for (k, n) in served {
-            e.served[targets[Int(k >> 32)].name, default: [:]][enterprises.string(Int32(truncatingIfNeeded: k)), default: 0] += n
-        }
-        for (uscc, latest) in names.enumerated() where latest.seq > 0 {
-            let key = enterprises.string(Int32(uscc))
-            if latest.seq >= e.enterprises[key]?.seq ?? 0 { e.enterprises[key] = (latest.seq, enterprises.string(latest.name)) }
-        }
     }
+
+    // Figures of replayed (changed) registrations, which come as Swift values.
+    mutating func addServed(target: Int, uscc: String) {
+        served[Int64(target) << 32 | Int64(enterprises.id(uscc)), default: 0] += 1
+    }
+
+    mutating func noteName(uscc: String, name: String, seq: Int64) {
+        var uscc = uscc, name = name
+        uscc.withUTF8 { u in name.withUTF8 { n in noteName(uscc: u, name: n, seq: seq) } }
+    }
+
+    private mutating func noteName(uscc: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>, seq: Int64) {
+        let id = Int(enterprises.id(uscc)), nameID = enterprises.id(name)
+        if names.count < enterprises.count {
+            names.append(contentsOf: repeatElement((seq: Int64(0), name: Int32(0)), count: enterprises.count - names.count))
+        }
+        if seq >= names[id].seq { names[id] = (seq, nameID) }
+    }
+
+    // Queries for the comparison with the tables, on the bytes SQLite holds.
+    /// The registrations counted for target `target` (its index) and this USCC; nil when none.
+    func served(target: Int, uscc: UnsafeBufferPointer<UInt8>) -> Int64? {
+        enterprises.find(uscc).flatMap { served[Int64(target) << 32 | Int64($0)] }
+    }
+
+    /// The number of (target, USCC) pairs with registrations, per target index.
+    func servedPairs(targets: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: targets)
+        for k in served.keys { counts[Int(k >> 32)] += 1 }
+        return counts
+    }
+
+    /// `name` is the name last written for this USCC.
+    func hasName(_ name: UnsafeBufferPointer<UInt8>, uscc: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let id = enterprises.find(uscc), Int(id) < names.count, names[Int(id)].seq > 0 else { return false }
+        return enterprises.holds(names[Int(id)].name, name)
+    }
+
+    /// The number of USCCs with a name written.
+    var namedEnterprises: Int { names.reduce(0) { $0 + ($1.seq > 0 ? 1 : 0) } }
 }

@@ -189,29 +189,33 @@ struct QuickVerification {
         // Served enterprises: the rows per target, and targets.enterprises counting them.
         // Read through the C API: exact storage types and bytes, as the full comparison sees them.
         var servedRows = 0
+        let targetNames = expected.targets.map { Array($0.name.utf8) }
         let served = try RawStatement(db, sql: "SELECT target, uscc, registrations FROM target_enterprises")
         served.reset()
         defer { served.reset() }
         while try served.step() {
             guard served.type(0) == SQLITE_TEXT, served.type(1) == SQLITE_TEXT, served.type(2) == SQLITE_INTEGER,
-                  let target = served.text(0), let uscc = served.text(1),
-                  expected.served[target]?[uscc] == served.int64(2) else { return false }
+                  let target = served.bytes(0)?.assumingMemoryBound(to: UInt8.self), let uscc = served.bytes(1)?.assumingMemoryBound(to: UInt8.self),
+                  let index = targetNames.firstIndex(where: { target.same($0) }),
+                  expected.enterprises.served(target: index, uscc: uscc) == served.int64(2) else { return false }
             servedRows += 1
         }
-        guard servedRows == expected.served.values.reduce(0, { $0 + $1.count }) else { return false }
-        for t in try Row.fetchAll(db, sql: "SELECT name, enterprises, typeof(enterprises) = 'integer' AS exact FROM targets")
-        where !(t["exact"] as Bool) || (expected.served[t["name"]]?.count ?? 0) != (t["enterprises"] as Int) {
-            return false
+        let pairs = expected.enterprises.servedPairs(targets: expected.targets.count)
+        guard servedRows == pairs.reduce(0, +) else { return false }
+        for t in try Row.fetchAll(db, sql: "SELECT name, enterprises, typeof(enterprises) = 'integer' AS exact FROM targets") {
+            let count = expected.targets.firstIndex { $0.name == t["name"] }.map { pairs[$0] } ?? 0
+            guard t["exact"] as Bool, count == t["enterprises"] as Int else { return false }
         }
         var enterpriseRows = 0
         let names = try RawStatement(db, sql: "SELECT uscc, name FROM enterprises")
         names.reset()
         defer { names.reset() }
         while try names.step() {
-            guard names.type(0) == SQLITE_TEXT, names.type(1) == SQLITE_TEXT, let uscc = names.text(0), let name = names.text(1),
-                  expected.enterprises[uscc]?.name.sameBytes(name) == true else { return false }
+            guard names.type(0) == SQLITE_TEXT, names.type(1) == SQLITE_TEXT, let uscc = names.bytes(0)?.assumingMemoryBound(to: UInt8.self),
+                  let name = names.bytes(1)?.assumingMemoryBound(to: UInt8.self), expected.enterprises.hasName(name, uscc: uscc) else { return false }
             enterpriseRows += 1
         }
+        guard enterpriseRows == expected.enterprises.namedEnterprises else { return false }
         return true
     }
 
@@ -291,7 +295,8 @@ final class JournalChecker: @unchecked Sendable {
         guard !failed else { return }
         var e = ExpectedProjections(targets: targets)
         e.rights = rights
-        aggregates.merge(into: &e, targets: targets)
+        aggregates.mergeFine(into: &e)
+        e.enterprises = aggregates
         expected = e
     }
 
