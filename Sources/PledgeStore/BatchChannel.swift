@@ -12,6 +12,19 @@ public final class BatchChannel<Batch>: @unchecked Sendable {
 
     public init(capacity: Int = 8) { self.capacity = capacity }
 
+    public enum Offer: Sendable { case queued, full, cancelled }
+
+    /// Queues a batch unless `capacity` are waiting (the producer can do other work and offer it again).
+    public func offer(_ batch: Batch) -> Offer {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !cancelled else { return .cancelled }
+        guard queue.count < capacity else { return .full }
+        queue.append(batch)
+        condition.broadcast()
+        return .queued
+    }
+
     /// Queues a batch; false (and nothing queued) once the consumer has cancelled.
     public func put(_ batch: Batch) -> Bool {
         condition.lock()

@@ -41,22 +41,10 @@ struct ByteInterner {
         return Int32(id)
     }
 
-    /// The id of `bytes`, nil when never seen.
-    func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let hash = hash(bytes)
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i] != 0 {
-            if slots[i] & 0xFFFF_FFFF_0000_0000 == hash & 0xFFFF_FFFF_0000_0000, same(Int(slots[i] & 0xFFFF_FFFF) - 1, bytes) {
-                return Int32(slots[i] & 0xFFFF_FFFF) - 1
-            }
-            i = (i + 1) & mask
-        }
-        return nil
+    func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let span = spans[Int(id)]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[span.start..<span.end])) }
     }
-
-    /// Id `id` stands for `bytes`.
-    func holds(_ id: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool { same(Int(id), bytes) }
 
     private func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         if trustedKeys {

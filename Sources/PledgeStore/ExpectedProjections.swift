@@ -40,14 +40,29 @@ struct ExpectedProjections {
 struct MultisetDigest: Equatable {
     private var low: UInt64 = 0, high: UInt64 = 0, count = 0
 
-    mutating func add(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) {
+    private mutating func add(_ feed: (inout Hasher) -> Void) {
         var h1 = Hasher(), h2 = Hasher()
-        // Each part's length first, so that ("ab", "c") and ("a", "bc") differ.
-        h1.combine(0 as UInt8); h1.combine(a.count); h1.combine(bytes: UnsafeRawBufferPointer(a)); h1.combine(b.count); h1.combine(bytes: UnsafeRawBufferPointer(b))
-        h2.combine(1 as UInt8); h2.combine(a.count); h2.combine(bytes: UnsafeRawBufferPointer(a)); h2.combine(b.count); h2.combine(bytes: UnsafeRawBufferPointer(b))
+        h1.combine(0 as UInt8); feed(&h1)
+        h2.combine(1 as UInt8); feed(&h2)
         low &+= UInt64(bitPattern: Int64(h1.finalize()))
         high &+= UInt64(bitPattern: Int64(h2.finalize()))
         count += 1
+    }
+
+    // Each part's length first, so that ("ab", "c") and ("a", "bc") differ.
+    mutating func add(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) {
+        add { h in
+            h.combine(a.count); h.combine(bytes: UnsafeRawBufferPointer(a))
+            h.combine(b.count); h.combine(bytes: UnsafeRawBufferPointer(b))
+        }
+    }
+
+    mutating func add(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ n: Int64) {
+        add { h in
+            h.combine(a.count); h.combine(bytes: UnsafeRawBufferPointer(a))
+            h.combine(b.count); h.combine(bytes: UnsafeRawBufferPointer(b))
+            h.combine(n)
+        }
     }
 
     mutating func add(_ a: String, _ b: String) {
@@ -69,11 +84,11 @@ struct RowAggregates {
     private var served: [Int64: Int64] = [:]
     /// The last name written for each USCC id, with the seq that wrote it (0: none).
     private var names: [(seq: Int64, name: Int32)] = []
-    private let windows: [(from: [UInt8], to: [UInt8], ipType: [UInt8]?)]
+    private let windows: [(name: String, from: [UInt8], to: [UInt8], ipType: [UInt8]?)]
     private let none: Int32
 
     init(targets: [TargetWindow]) {
-        windows = targets.map { (Array($0.from.utf8), Array($0.to.utf8), $0.ipType.map { Array($0.utf8) }) }
+        windows = targets.map { ($0.name, Array($0.from.utf8), Array($0.to.utf8), $0.ipType.map { Array($0.utf8) }) }
         none = interner.id("")
     }
 
@@ -128,11 +143,6 @@ struct RowAggregates {
     }
 
     // Queries for the comparison with the tables, on the bytes SQLite holds.
-    /// The registrations counted for target `target` (its index) and this USCC; nil when none.
-    func served(target: Int, uscc: UnsafeBufferPointer<UInt8>) -> Int64? {
-        enterprises.find(uscc).flatMap { served[Int64(target) << 32 | Int64($0)] }
-    }
-
     /// The number of (target, USCC) pairs with registrations, per target index.
     func servedPairs(targets: Int) -> [Int] {
         var counts = [Int](repeating: 0, count: targets)
@@ -140,12 +150,22 @@ struct RowAggregates {
         return counts
     }
 
-    /// `name` is the name last written for this USCC.
-    func hasName(_ name: UnsafeBufferPointer<UInt8>, uscc: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let id = enterprises.find(uscc), Int(id) < names.count, names[Int(id)].seq > 0 else { return false }
-        return enterprises.holds(names[Int(id)].name, name)
+    /// The digest of the `enterprises` rows these figures imply: (USCC, last name written).
+    func enterprisesDigest() -> MultisetDigest {
+        var digest = MultisetDigest()
+        for (uscc, latest) in names.enumerated() where latest.seq > 0 {
+            enterprises.withBytes(Int32(uscc)) { u in enterprises.withBytes(latest.name) { n in digest.add(u, n) } }
+        }
+        return digest
     }
 
-    /// The number of USCCs with a name written.
-    var namedEnterprises: Int { names.reduce(0) { $0 + ($1.seq > 0 ? 1 : 0) } }
+    /// The digest of the `target_enterprises` rows these figures imply: (target, USCC, registrations).
+    func servedDigest() -> MultisetDigest {
+        var digest = MultisetDigest()
+        for (k, n) in served {
+            var name = windows[Int(k >> 32)].name
+            name.withUTF8 { t in enterprises.withBytes(Int32(truncatingIfNeeded: k)) { u in digest.add(t, u, n) } }
+        }
+        return digest
+    }
 }

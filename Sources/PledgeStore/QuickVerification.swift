@@ -58,7 +58,7 @@ struct QuickVerification {
         thread.stackSize = 8 << 20
         thread.start()
         var readable = true
-        var rightsRead: MultisetDigest?
+        var tables = try TableDigests(db)
         do {
             var waited = false
             defer { if !waited { channel.close(); done.wait() } }
@@ -75,27 +75,42 @@ struct QuickVerification {
                     guard try rows.step(), batch.appendRow(rows) else { readable = false; break }
                 }
                 if batch.count == VerificationBatch.capacity {
-                    guard channel.put(batch) else { break }
+                    guard try send(batch, channel, &tables) else { break }
                     batch = VerificationBatch()
                 }
             }
             if try readable && rows.step() { readable = false }
-            if readable { _ = channel.put(batch) }
+            if readable { _ = try send(batch, channel, &tables) }
             channel.close()
-            if readable { rightsRead = try rightsDigest() }
+            if readable { try tables.finish() }
             done.wait()
             waited = true
         }
-        guard readable, let rightsRead, let proved = checker.finished() else { return nil }
+        guard readable, tables.typed, let proved = checker.finished() else { return nil }
         expected = proved.expected
         for row in proved.changedRows {
             guard try replayMatches(row) else { return nil }
         }
-        guard rightsRead == expected.rights, try aggregatesMatch(), try smallTablesMatch(proved.ledgerWide) else { return nil }
+        guard tables.rights == expected.rights, tables.enterprises == expected.enterprises.enterprisesDigest(),
+              tables.served == expected.enterprises.servedDigest(), try aggregatesMatch(), try smallTablesMatch(proved.ledgerWide) else { return nil }
         return Result(entries: proved.entries, head: proved.head)
     }
 
     static let register = Array(EntryKind.register.rawValue.utf8)
+
+    /// Queues a batch for the checker; while its queue is full, reads the tables digested as a whole.
+    /// False once the checker has stopped.
+    private func send(_ batch: VerificationBatch, _ channel: BatchChannel<VerificationBatch>, _ tables: inout TableDigests) throws -> Bool {
+        while true {
+            switch channel.offer(batch) {
+            case .queued: return true
+            case .cancelled: return false
+            case .full:
+                guard !tables.done else { return channel.put(batch) }
+                try tables.read(rows: 512)
+            }
+        }
+    }
 
     static func decode(_ payload: String) -> (header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool), event: LedgerEvent)? {
         try? CanonicalEntry.decode(payload: payload)
@@ -188,48 +203,13 @@ struct QuickVerification {
         guard monthlyOK, statusOK, groupsOK else { return false }
         // Served enterprises: the rows per target, and targets.enterprises counting them.
         // Read through the C API: exact storage types and bytes, as the full comparison sees them.
-        var servedRows = 0
-        let targetNames = expected.targets.map { Array($0.name.utf8) }
-        let served = try RawStatement(db, sql: "SELECT target, uscc, registrations FROM target_enterprises")
-        served.reset()
-        defer { served.reset() }
-        while try served.step() {
-            guard served.type(0) == SQLITE_TEXT, served.type(1) == SQLITE_TEXT, served.type(2) == SQLITE_INTEGER,
-                  let target = served.bytes(0)?.assumingMemoryBound(to: UInt8.self), let uscc = served.bytes(1)?.assumingMemoryBound(to: UInt8.self),
-                  let index = targetNames.firstIndex(where: { target.same($0) }),
-                  expected.enterprises.served(target: index, uscc: uscc) == served.int64(2) else { return false }
-            servedRows += 1
-        }
+        // target_enterprises and enterprises rows are compared as digests (run); here targets.enterprises counts them.
         let pairs = expected.enterprises.servedPairs(targets: expected.targets.count)
-        guard servedRows == pairs.reduce(0, +) else { return false }
         for t in try Row.fetchAll(db, sql: "SELECT name, enterprises, typeof(enterprises) = 'integer' AS exact FROM targets") {
             let count = expected.targets.firstIndex { $0.name == t["name"] }.map { pairs[$0] } ?? 0
             guard t["exact"] as Bool, count == t["enterprises"] as Int else { return false }
         }
-        var enterpriseRows = 0
-        let names = try RawStatement(db, sql: "SELECT uscc, name FROM enterprises")
-        names.reset()
-        defer { names.reset() }
-        while try names.step() {
-            guard names.type(0) == SQLITE_TEXT, names.type(1) == SQLITE_TEXT, let uscc = names.bytes(0)?.assumingMemoryBound(to: UInt8.self),
-                  let name = names.bytes(1)?.assumingMemoryBound(to: UInt8.self), expected.enterprises.hasName(name, uscc: uscc) else { return false }
-            enterpriseRows += 1
-        }
-        guard enterpriseRows == expected.enterprises.namedEnterprises else { return false }
         return true
-    }
-
-    /// The digest of `registration_rights` as stored; nil when a value is not text.
-    private func rightsDigest() throws -> MultisetDigest? {
-        var digest = MultisetDigest()
-        let pairs = try RawStatement(db, sql: "SELECT ip_number, reg_no FROM registration_rights")
-        pairs.reset()
-        defer { pairs.reset() }
-        while try pairs.step() {
-            guard pairs.type(0) == SQLITE_TEXT, pairs.type(1) == SQLITE_TEXT, let number = pairs.bytes(0), let regNo = pairs.bytes(1) else { return nil }
-            digest.add(number.assumingMemoryBound(to: UInt8.self), regNo.assumingMemoryBound(to: UInt8.self))
-        }
-        return digest
     }
 
     /// Replays the ledger-wide entries (reference lists, targets, closed periods) into a scratch schema in

@@ -146,4 +146,21 @@ struct BatchChannelTests {
         #expect(!stopped.put([2]), "a cancelled consumer refuses more batches instead of blocking the producer")
         #expect(stopped.take() == nil)
     }
+
+    @Test("offer queues without waiting: full at capacity, queued again once taken, cancelled after cancel")
+    func offer() {
+        let channel = BatchChannel<Int>(capacity: 2)
+        #expect(channel.offer(1) == .queued)
+        #expect(channel.offer(2) == .queued)
+        #expect(channel.offer(3) == .full)
+        #expect(channel.take() == 1)
+        #expect(channel.offer(3) == .queued)
+        channel.close()
+        #expect(channel.take() == 2)
+        #expect(channel.take() == 3)
+        #expect(channel.take() == nil)
+        let stopped = BatchChannel<Int>(capacity: 1)
+        stopped.cancel()
+        #expect(stopped.offer(1) == .cancelled)
+    }
 }

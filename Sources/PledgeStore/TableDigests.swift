@@ -1,0 +1,57 @@
+import GRDB
+import GRDBSQLite
+
+/// Keyed multiset digests of the three large tables the quick pass compares as a whole
+/// (`registration_rights`, `enterprises`, `target_enterprises`), read a slice at a time by the reading
+/// thread whenever the checker thread is behind, so that they cost no time of their own.
+struct TableDigests {
+    private(set) var rights = MultisetDigest(), enterprises = MultisetDigest(), served = MultisetDigest()
+    /// False when a value is stored as another type than the writer gives it (not provable: full comparison).
+    private(set) var typed = true
+    private let statements: [RawStatement]
+    private var current = 0
+
+    init(_ db: Database) throws {
+        statements = try [
+            RawStatement(db, sql: "SELECT ip_number, reg_no FROM registration_rights"),
+            RawStatement(db, sql: "SELECT uscc, name FROM enterprises"),
+            RawStatement(db, sql: "SELECT target, uscc, registrations FROM target_enterprises"),
+        ]
+        for s in statements { s.reset() }
+    }
+
+    var done: Bool { current == statements.count }
+
+    /// Reads up to `rows` more rows.
+    mutating func read(rows: Int) throws {
+        var left = rows
+        while left > 0, current < statements.count {
+            let s = statements[current]
+            guard try s.step() else {
+                s.reset()
+                current += 1
+                continue
+            }
+            left -= 1
+            guard s.type(0) == SQLITE_TEXT, s.type(1) == SQLITE_TEXT, let a = s.bytes(0), let b = s.bytes(1) else { return stop() }
+            let first = a.assumingMemoryBound(to: UInt8.self), second = b.assumingMemoryBound(to: UInt8.self)
+            switch current {
+            case 0: rights.add(first, second)
+            case 1: enterprises.add(first, second)
+            default:
+                guard s.type(2) == SQLITE_INTEGER else { return stop() }
+                served.add(first, second, s.int64(2))
+            }
+        }
+    }
+
+    mutating func finish() throws {
+        while !done { try read(rows: 4096) }
+    }
+
+    private mutating func stop() {
+        typed = false
+        for s in statements { s.reset() }
+        current = statements.count
+    }
+}
