@@ -74,22 +74,43 @@ struct MultisetDigest: Equatable {
 /// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row);
 /// `merge` turns them into `ExpectedProjections` entries once, per distinct key.
 struct RowAggregates {
-    /// Months, IP types, prefectures, parks, banks: few, so their table stays in cache.
-    private var interner = ByteInterner(trustedKeys: true)
+    /// The monthly_totals keys (month, IP type, prefecture, park, bank, 入园惠企, 首贷) written as one byte
+    /// string each (fields length-prefixed): one lookup per row. Their values come from the reference lists.
+    private var groups = ByteInterner(trustedKeys: true)
+    private var key: [UInt8] = []
+    /// Registrations and amount per group id.
+    private var fine: [(registrations: Int64, amount: Int64)] = []
     /// USCCs and enterprise names: hundreds of thousands on a large ledger.
     private var enterprises = ByteInterner()
-    private struct Key: Hashable { var month, ipType, prefecture, park, bank: Int32; var flags: Int64 }
-    private var fine: [Key: (Int64, Int64)] = [:]
     /// Registrations per target index (high 32 bits) and USCC id.
     private var served: [Int64: Int64] = [:]
     /// The last name written for each USCC id, with the seq that wrote it (0: none).
     private var names: [(seq: Int64, name: Int32)] = []
     private let windows: [(name: String, from: [UInt8], to: [UInt8], ipType: [UInt8]?)]
-    private let none: Int32
 
     init(targets: [TargetWindow]) {
         windows = targets.map { ($0.name, Array($0.from.utf8), Array($0.to.utf8), $0.ipType.map { Array($0.utf8) }) }
-        none = interner.id("")
+        key.reserveCapacity(512)
+    }
+
+    /// Appends one field of a group key: two bytes of length, then the bytes (NULL is '', as in monthly_totals).
+    private mutating func keyField(_ b: UnsafeBufferPointer<UInt8>?) {
+        let n = b?.count ?? 0
+        key.append(UInt8(truncatingIfNeeded: n >> 8)); key.append(UInt8(truncatingIfNeeded: n))
+        if let b { key.append(contentsOf: b) }
+    }
+
+    /// The five text fields of group key `id`, as `keyField` wrote them (the two flag bytes follow).
+    private func keyFields(_ id: Int32) -> [String] {
+        groups.withBytes(id) { b in
+            var fields: [String] = [], i = 0
+            for _ in 0..<5 {
+                let n = Int(b[i]) << 8 | Int(b[i + 1])
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<(i + 2 + n)]), as: UTF8.self))
+                i += 2 + n
+            }
+            return fields
+        }
     }
 
     /// Adds an active registration, registered by entry `seq` and not changed since; rows come in seq order.
@@ -97,12 +118,14 @@ struct RowAggregates {
         guard let date = r.text(RawRegistration.regDate), let type = r.text(RawRegistration.ipType), let uscc = r.text(RawRegistration.uscc),
               let bank = r.text(RawRegistration.bank), let name = r.text(RawRegistration.enterprise), let regNo = r.text(RawRegistration.regNo)
         else { preconditionFailure("a proved row has its required columns") }
-        let key = Key(month: interner.id(UnsafeBufferPointer(rebasing: date.prefix(7))), ipType: interner.id(type),
-                      prefecture: r.text(RawRegistration.prefecture).map { interner.id($0) } ?? none,
-                      park: r.text(RawRegistration.park).map { interner.id($0) } ?? none, bank: interner.id(bank),
-                      flags: r.int(RawRegistration.rywq) | r.int(RawRegistration.firstLoan) << 1)
-        fine[key, default: (0, 0)].0 += 1
-        fine[key, default: (0, 0)].1 += r.amountFen
+        key.removeAll(keepingCapacity: true)
+        keyField(UnsafeBufferPointer(rebasing: date.prefix(7))); keyField(type); keyField(r.text(RawRegistration.prefecture))
+        keyField(r.text(RawRegistration.park)); keyField(bank)
+        key.append(UInt8(truncatingIfNeeded: r.int(RawRegistration.rywq))); key.append(UInt8(truncatingIfNeeded: r.int(RawRegistration.firstLoan)))
+        let group = Int(key.withUnsafeBufferPointer { groups.id($0) })
+        if group == fine.count { fine.append((0, 0)) }
+        fine[group].registrations += 1
+        fine[group].amount += r.amountFen
         let enterprise = enterprises.id(uscc)
         for (t, w) in windows.enumerated() where !date.lexicographicallyPrecedes(w.from) && !w.to.lexicographicallyPrecedes(date)
             && (w.ipType.map { type.same($0) } ?? true) {
@@ -114,13 +137,14 @@ struct RowAggregates {
 
     /// Adds the counts and amounts to `e.fine` (the enterprise figures stay here: `e.enterprises` is this value).
     func mergeFine(into e: inout ExpectedProjections) {
-        for (k, v) in fine {
-            let monthly = BulkProjectionWriter.MonthlyKey(month: interner.string(k.month), ipType: interner.string(k.ipType),
-                                                          prefecture: interner.string(k.prefecture), park: interner.string(k.park),
-                                                          bank: interner.string(k.bank), rywq: k.flags & 1 == 1, firstLoan: k.flags & 2 == 2)
+        for (id, v) in fine.enumerated() {
+            let f = keyFields(Int32(id))
+            let flags = groups.withBytes(Int32(id)) { b in (b[b.count - 2] == 1, b[b.count - 1] == 1) }
+            let monthly = BulkProjectionWriter.MonthlyKey(month: f[0], ipType: f[1], prefecture: f[2], park: f[3], bank: f[4],
+                                                          rywq: flags.0, firstLoan: flags.1)
             let key = ExpectedProjections.FineKey(monthly: monthly, status: .active)
-            e.fine[key, default: (0, 0)].0 += v.0
-            e.fine[key, default: (0, 0)].1 += v.1
+            e.fine[key, default: (0, 0)].0 += v.registrations
+            e.fine[key, default: (0, 0)].1 += v.amount
         }
     }
 
