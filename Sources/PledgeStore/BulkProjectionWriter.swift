@@ -33,6 +33,9 @@ final class BulkProjectionWriter {
         init(month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool) {
             (self.month, self.ipType, self.prefecture, self.park, self.bank, self.rywq, self.firstLoan) = (month, ipType, prefecture, park, bank, rywq, firstLoan)
         }
+        /// The order of monthly_totals' primary key (enough of it for locality).
+        var sortKey: (String, String, String, String, String) { (month, ipType, prefecture, park, bank) }
+
         init(_ r: Registration) {
             month = r.regDate.yearMonth.description
             ipType = r.ipType.rawValue
@@ -92,7 +95,9 @@ final class BulkProjectionWriter {
         guard !enterprises.isEmpty || !monthly.isEmpty || !statusTotals.isEmpty || !served.isEmpty else { return }
         // Raw binds as in the hot path: a flush writes tens of thousands of keys.
         let enterprise = try RawStatement(db, sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
-        for (uscc, name) in enterprises {
+        // Each upsert in key order: on a large ledger these tables' pages are mostly out of the page cache,
+        // and ordered keys visit each page once per flush instead of once per key.
+        for (uscc, name) in enterprises.sorted(by: { $0.key < $1.key }) {
             enterprise.reset()
             enterprise.bind(1, uscc); enterprise.bind(2, name)
             try enterprise.run()
@@ -102,7 +107,7 @@ final class BulkProjectionWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
             """)
-        for (k, v) in monthly {
+        for (k, v) in monthly.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
             totals.reset()
             totals.bind(1, k.month); totals.bind(2, k.ipType); totals.bind(3, k.prefecture); totals.bind(4, k.park); totals.bind(5, k.bank)
             totals.bind(6, k.rywq); totals.bind(7, k.firstLoan); totals.bind(8, v.registrations); totals.bind(9, v.amount)
@@ -123,25 +128,28 @@ final class BulkProjectionWriter {
             }
         }
         let group = try RawStatement(db, sql: GroupTotals.upsertSQL)
-        for (g, v) in groups {
+        for (g, v) in groups.sorted(by: { ($0.key.dimension.rawValue, $0.key.group, $0.key.month) < ($1.key.dimension.rawValue, $1.key.group, $1.key.month) }) {
             group.reset()
             group.bind(1, g.dimension.rawValue); group.bind(2, g.group); group.bind(3, g.month); group.bind(4, g.ipType); group.bind(5, g.status)
             group.bind(6, v.registrations); group.bind(7, v.amount)
             try group.run()
         }
         if let targets {
-            // Additions only: RETURNING tells whether the (target, USCC) row is new, which targets.enterprises counts.
-            let upsert = try RawStatement(db, sql: """
-                INSERT INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)
-                ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations RETURNING registrations
-                """)
+            // Additions only: a new (target, USCC) row is what targets.enterprises counts. Insert first, add to an
+            // existing row when that inserts nothing (RETURNING would build a temporary table per execution).
+            let insert = try RawStatement(db, sql: "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
+            let add = try RawStatement(db, sql: "UPDATE target_enterprises SET registrations = registrations + ? WHERE target = ? AND uscc = ?")
             var newRows = [Int64](repeating: 0, count: targets.count)
-            for (k, n) in served {
-                upsert.reset()
-                upsert.bind(1, targets[k.target].name); upsert.bind(2, k.uscc); upsert.bind(3, n)
-                guard try upsert.step() else { throw LedgerDataError("target_enterprises upsert returned no row") }
-                if upsert.int64(0) == n { newRows[k.target] += 1 }
-                _ = try upsert.step()
+            for (k, n) in served.sorted(by: { ($0.key.target, $0.key.uscc) < ($1.key.target, $1.key.uscc) }) {
+                insert.reset()
+                insert.bind(1, targets[k.target].name); insert.bind(2, k.uscc); insert.bind(3, n)
+                if try insert.run() == 1 {
+                    newRows[k.target] += 1
+                } else {
+                    add.reset()
+                    add.bind(1, n); add.bind(2, targets[k.target].name); add.bind(3, k.uscc)
+                    guard try add.run() == 1 else { throw LedgerDataError("target_enterprises: no row to add to for \(k.uscc)") }
+                }
             }
             for (i, t) in targets.enumerated() { try GroupTotals.countServedRows(target: t.name, delta: newRows[i], db: db) }
         }
