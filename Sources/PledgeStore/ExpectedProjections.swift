@@ -93,9 +93,10 @@ struct RowAggregates {
         key.reserveCapacity(512)
     }
 
-    /// Appends one field of a group key: two bytes of length, then the bytes (NULL is '', as in monthly_totals).
+    /// Appends one field of a group key: four bytes of length, then the bytes (NULL is '', as in monthly_totals).
     private mutating func keyField(_ b: UnsafeBufferPointer<UInt8>?) {
-        let n = b?.count ?? 0
+        let n = UInt32(truncatingIfNeeded: b?.count ?? 0)
+        key.append(UInt8(truncatingIfNeeded: n >> 24)); key.append(UInt8(truncatingIfNeeded: n >> 16))
         key.append(UInt8(truncatingIfNeeded: n >> 8)); key.append(UInt8(truncatingIfNeeded: n))
         if let b { key.append(contentsOf: b) }
     }
@@ -105,9 +106,9 @@ struct RowAggregates {
         groups.withBytes(id) { b in
             var fields: [String] = [], i = 0
             for _ in 0..<5 {
-                let n = Int(b[i]) << 8 | Int(b[i + 1])
-                fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<(i + 2 + n)]), as: UTF8.self))
-                i += 2 + n
+                let n = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 4)..<(i + 4 + n)]), as: UTF8.self))
+                i += 4 + n
             }
             return fields
         }
