@@ -131,7 +131,8 @@ struct QuickVerification {
     }
 
     /// Replays one changed registration from its own entries and compares the result with its row.
-    private mutating func replayMatches(_ row: StoredRegistration) throws -> Bool {
+    private mutating func replayMatches(_ changed: (row: StoredRegistration, cells: [RawCell])) throws -> Bool {
+        let row = changed.row
         let regNo = row.registration.regNo
         var state: StoredRegistration?
         var enterpriseWrite: Int64 = 0
@@ -157,7 +158,9 @@ struct QuickVerification {
                 state = s
             }
         }
-        guard let state, state == row else { return false }
+        // Byte for byte: a date padded with a space or a name in another Unicode normal form decodes to an
+        // equal Swift value, but is not what the projector stored.
+        guard let state, RawCell.same(changed.cells, state.cells) else { return false }
         expected.add(row, enterpriseWrittenAt: enterpriseWrite)
         return true
     }
@@ -181,11 +184,16 @@ struct QuickVerification {
                 groups[g, default: (0, 0)].1 += v.1
             }
         }
+        /// Each row's key and values equal the expected ones, every column stored as the writer stores it (text
+        /// keys, integer flags and figures: GRDB would read a blob key as the same String).
         func same<K: Hashable>(_ sql: String, _ expected: [K: (Int64, Int64)], key: (Row) -> K?, value: (Row) -> (Int64, Int64)) throws -> Bool {
             var count = 0
             let cursor = try Row.fetchCursor(db, sql: sql)
             while let row = try cursor.next() {
-                guard let k = key(row), let e = expected[k], e == value(row) else { return false }
+                guard row.databaseValues.allSatisfy({ v in
+                    switch v.storage { case .string, .int64: true; default: false }
+                }), (row.databaseValues.suffix(2).allSatisfy { if case .int64 = $0.storage { true } else { false } }),
+                      let k = key(row), let e = expected[k], e == value(row) else { return false }
                 count += 1
             }
             return count == expected.count
@@ -229,8 +237,9 @@ struct QuickVerification {
                       "targets": "name, amount_fen, from_date, to_date, ip_type, seq", "periods": "*", "period_totals": "*"]
         for (table, columns) in tables {
             let sql = "SELECT \(columns) FROM \(table)"
-            let mine = try Row.fetchAll(db, sql: sql).map { Array($0.databaseValues) }
-            let rebuilt = try scratch.read { try Row.fetchAll($0, sql: sql).map { Array($0.databaseValues) } }
+            // Byte-exact values: Swift String equality would take canonically equivalent names as equal.
+            let mine = try Row.fetchAll(db, sql: sql).map { Array($0.databaseValues.map(ExactValue.init)) }
+            let rebuilt = try scratch.read { try Row.fetchAll($0, sql: sql).map { Array($0.databaseValues.map(ExactValue.init)) } }
             guard mine.count == rebuilt.count, Set(mine) == Set(rebuilt) else { return false }
         }
         return true
@@ -248,7 +257,7 @@ final class JournalChecker: @unchecked Sendable {
     private var count: Int64 = 0
     private var expectedFound: Bool
     private var changedByEntries = Set<String>()
-    private var changedRows: [StoredRegistration] = []
+    private var changedRows: [(row: StoredRegistration, cells: [RawCell])] = []
     private var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
     private var failed = false
     private var rights = MultisetDigest()
@@ -263,9 +272,9 @@ final class JournalChecker: @unchecked Sendable {
 
     /// What the pass proved, or nil when something did not hold. `expected` holds the figures of the unchanged
     /// registrations; the changed ones are added by their replays.
-    func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [StoredRegistration],
+    func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [(row: StoredRegistration, cells: [RawCell])],
                         ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)], expected: ExpectedProjections)? {
-        guard !failed, expectedFound, Set(changedRows.map(\.registration.regNo)) == changedByEntries, let expected else { return nil }
+        guard !failed, expectedFound, Set(changedRows.map(\.row.registration.regNo)) == changedByEntries, let expected else { return nil }
         let head = count > 0 ? AppendedEntry(seq: headSeq, hash: String(decoding: prev, as: UTF8.self)) : nil
         return (count, head, changedRows, ledgerWide, expected)
     }
@@ -316,7 +325,7 @@ final class JournalChecker: @unchecked Sendable {
                 // Changed later: replayed from its decoded entries afterwards; here the envelope must match the columns.
                 guard let stored = row.stored(), let (h, _) = QuickVerification.decode(String(decoding: body, as: UTF8.self)), h.seq == seq,
                       h.at == e.string(0), h.operator == e.string(1), h.kind == .register, h.regNo == e.string(3) else { return false }
-                changedRows.append(stored)
+                changedRows.append((stored, row.cells()))
             }
             return true
         }
@@ -334,4 +343,19 @@ final class JournalChecker: @unchecked Sendable {
     }
 
     private static let active = Array(RegistrationStatus.active.rawValue.utf8)
+}
+
+/// A stored value compared exactly: its storage class and, for text, its bytes.
+enum ExactValue: Hashable {
+    case null, integer(Int64), real(Double), text([UInt8]), blob([UInt8])
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let n): self = .integer(n)
+        case .double(let d): self = .real(d)
+        case .string(let s): self = .text(Array(s.utf8))
+        case .blob(let b): self = .blob(Array(b))
+        }
+    }
 }

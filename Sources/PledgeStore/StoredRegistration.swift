@@ -54,13 +54,18 @@ extension StoredRegistration {
         updatedSeq = row["updated_seq"]
     }
 
-    var arguments: StatementArguments {
+    /// The row's values in `columns` order, as the projector writes them.
+    var cells: [DatabaseValue] {
         let r = registration
-        return [r.regNo, r.regDate.description, r.ipType.rawValue, r.uscc, r.usccOverride, r.enterprise, r.bank,
-                r.branch, r.amount.value, r.ipNumbers.joined(separator: ";"), r.park, r.prefectureCode,
-                r.maturity?.description, r.rate, r.rywq, r.firstLoan, r.insured, r.notes, status.rawValue,
-                statusDate?.description, late, createdSeq, updatedSeq]
+        let values: [(any DatabaseValueConvertible)?] = [
+            r.regNo, r.regDate.description, r.ipType.rawValue, r.uscc, r.usccOverride, r.enterprise, r.bank,
+            r.branch, r.amount.value, r.ipNumbers.joined(separator: ";"), r.park, r.prefectureCode,
+            r.maturity?.description, r.rate, r.rywq, r.firstLoan, r.insured, r.notes, status.rawValue,
+            statusDate?.description, late, createdSeq, updatedSeq]
+        return values.map { $0?.databaseValue ?? .null }
     }
+
+    var arguments: StatementArguments { StatementArguments(cells) }
 
     static func fetch(_ db: Database, regNo: String) throws -> StoredRegistration? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM registrations WHERE reg_no = ?"), arguments: [regNo])

@@ -1,3 +1,4 @@
+import GRDB
 import GRDBSQLite
 import PledgeCore
 
@@ -184,6 +185,14 @@ struct RawRegistration: RegisterPayloadSource {
         }
     }
 
+    /// The row's stored values, for comparing byte for byte with the values a replay implies.
+    func cells() -> [RawCell] {
+        (0..<Self.columnCount).map { k in
+            if Self.kinds[k] == .integer { return .integer(int(k)) }
+            return text(k).map { .text(Array($0)) } ?? .null
+        }
+    }
+
     /// The row as Swift values, for the few rows changed after they were registered (replayed from their entries).
     func stored() -> StoredRegistration? {
         func s(_ k: Int) -> String? { fields.string(k) }
@@ -205,5 +214,23 @@ struct RawRegistration: RegisterPayloadSource {
             maturity: maturity, rate: s(Self.rate), rywq: rywq, firstLoan: firstLoan, insured: insured, notes: s(Self.notes))
         return StoredRegistration(registration: registration, status: status, statusDate: statusDate, late: late,
                                   createdSeq: int(Self.createdSeq), updatedSeq: int(Self.updatedSeq))
+    }
+}
+
+/// One stored value of a row, exactly: text as its bytes, integers, NULL.
+enum RawCell: Equatable {
+    case text([UInt8]), integer(Int64), null
+
+    /// The projector would have stored exactly this (text compared as bytes, not as Swift Strings, which
+    /// would take canonically equivalent forms as equal).
+    static func same(_ cells: [RawCell], _ values: [DatabaseValue]) -> Bool {
+        cells.count == values.count && zip(cells, values).allSatisfy { cell, value in
+            switch (cell, value.storage) {
+            case (.text(let bytes), .string(let s)): bytes.elementsEqual(s.utf8)
+            case (.integer(let a), .int64(let b)): a == b
+            case (.null, .null): true
+            default: false
+            }
+        }
     }
 }

@@ -85,6 +85,9 @@ struct QuickVerificationTests {
         "UPDATE status_totals SET registrations = registrations + 1 WHERE status = 'void'",
         "DELETE FROM status_totals WHERE registrations = 0",
         "UPDATE group_totals SET registrations = registrations + 1 WHERE dimension = 'first_loan'",
+        "UPDATE group_totals SET grp = CAST(grp AS BLOB) WHERE dimension = 'park' AND grp <> ''",
+        "UPDATE monthly_totals SET bank = CAST(bank AS BLOB) WHERE month = (SELECT min(month) FROM monthly_totals)",
+        "UPDATE parks SET name = CAST(name AS BLOB) WHERE name = '兰州新区'",
         "DELETE FROM target_enterprises WHERE target = 'all-2023'",
         "UPDATE targets SET enterprises = enterprises + 1 WHERE name = 'all-2023'",
         "UPDATE targets SET to_date = '2023-12-30' WHERE name = 'all-2023'",
@@ -116,6 +119,60 @@ struct QuickVerificationTests {
         #expect(changed > 0)
         #expect(try quick(t) == nil)
         #expect(!(try t.ledger.verify().isClean))
+    }
+}
+
+extension QuickVerificationTests {
+    @Test("any single cell of a registration edited (value, empty, NULL, another storage type) defeats the quick pass",
+          arguments: ["Q3", "Q1"]) // registered once, and corrected since (replayed from its entries)
+    func everyCell(regNo: String) throws {
+        let t = try everything()
+        let columns = try t.raw().read { db in
+            try Row.fetchAll(db, sql: "SELECT name, \"notnull\" AS required FROM pragma_table_info('registrations')")
+                .map { (name: $0["name"] as String, required: $0["required"] as Bool) }
+        }
+        #expect(columns.count == 23)
+        let rowid = try #require(try t.raw().read { try Int64.fetchOne($0, sql: "SELECT rowid FROM registrations WHERE reg_no = ?", arguments: [regNo]) })
+        var edits = 0
+        for column in columns {
+            let original = try t.raw().read { db in
+                try DatabaseValue.fetchOne(db, sql: "SELECT \(column.name) FROM registrations WHERE rowid = ?", arguments: [rowid])!
+            }
+            var candidates: [(label: String, sql: String, arguments: StatementArguments)] = []
+            switch original.storage {
+            case .string(let text):
+                candidates.append(("appended", "?", [text + "x"]))
+                candidates.append(("padded", "?", [" " + text]))
+                candidates.append(("as a blob", "CAST(? AS BLOB)", [text]))
+                if !text.isEmpty { candidates.append(("emptied", "''", [])) }
+            case .int64(let n):
+                // (Numeric text stored into these INTEGER columns becomes an integer again: no other storage to try.)
+                candidates.append(("plus one", "?", [n + 1]))
+                candidates.append(("text", "'x'", []))
+            case .null:
+                candidates.append(("empty text", "''", []))
+                candidates.append(("text", "'x'", []))
+            default:
+                Issue.record("unexpected storage of \(column.name)")
+            }
+            if !column.required, !original.isNull { candidates.append(("NULL", "NULL", [])) }
+            for edit in candidates {
+                try t.raw().writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")
+                    try db.execute(sql: "UPDATE registrations SET \(column.name) = \(edit.sql) WHERE rowid = ?", arguments: edit.arguments + [rowid])
+                    #expect(db.changesCount == 1)
+                }
+                #expect(try quick(t) == nil, "\(regNo).\(column.name) \(edit.label)")
+                // Back to the stored value (same storage type), which the quick pass proves again.
+                try t.raw().writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                    try db.execute(sql: "UPDATE registrations SET \(column.name) = ? WHERE rowid = ?", arguments: [original, rowid])
+                }
+                #expect(try quick(t) != nil, "restored \(regNo).\(column.name)")
+                edits += 1
+            }
+        }
+        #expect(edits > 60)
     }
 }
 
