@@ -72,7 +72,8 @@ struct MultisetDigest: Equatable {
 }
 
 /// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row);
-/// `merge` turns them into `ExpectedProjections` entries once, per distinct key.
+/// `mergeFine` turns the monthly groups into `ExpectedProjections.fine` once per distinct key; the enterprise
+/// figures stay here and are compared as digests.
 struct RowAggregates {
     /// The monthly_totals keys (month, IP type, prefecture, park, bank, 入园惠企, 首贷) written as one byte
     /// string each (fields length-prefixed): one lookup per row. Their values come from the reference lists.

@@ -131,7 +131,7 @@ struct QuickVerification {
     }
 
     /// Replays one changed registration from its own entries and compares the result with its row.
-    private mutating func replayMatches(_ changed: (row: StoredRegistration, cells: [RawCell])) throws -> Bool {
+    private mutating func replayMatches(_ changed: (row: StoredRegistration, cells: [ExactValue])) throws -> Bool {
         let row = changed.row
         let regNo = row.registration.regNo
         var state: StoredRegistration?
@@ -160,7 +160,7 @@ struct QuickVerification {
         }
         // Byte for byte: a date padded with a space or a name in another Unicode normal form decodes to an
         // equal Swift value, but is not what the projector stored.
-        guard let state, RawCell.same(changed.cells, state.cells) else { return false }
+        guard let state, changed.cells == state.cells.map(ExactValue.init) else { return false }
         expected.add(row, enterpriseWrittenAt: enterpriseWrite)
         return true
     }
@@ -184,28 +184,29 @@ struct QuickVerification {
                 groups[g, default: (0, 0)].1 += v.1
             }
         }
-        /// Each row's key and values equal the expected ones, every column stored as the writer stores it (text
-        /// keys, integer flags and figures: GRDB would read a blob key as the same String).
-        func same<K: Hashable>(_ sql: String, _ expected: [K: (Int64, Int64)], key: (Row) -> K?, value: (Row) -> (Int64, Int64)) throws -> Bool {
+        /// Each row's key and values equal the expected ones, every column stored as the writer stores it:
+        /// `types` has `t` (text) or `i` (integer) per column. Checked before reading: GRDB would read a blob
+        /// key as the same String, and stops the process on text where a number is expected.
+        func same<K: Hashable>(_ sql: String, types: String, _ expected: [K: (Int64, Int64)], key: (Row) -> K?,
+                               value: (Row) -> (Int64, Int64)) throws -> Bool {
             var count = 0
             let cursor = try Row.fetchCursor(db, sql: sql)
             while let row = try cursor.next() {
-                guard row.databaseValues.allSatisfy({ v in
-                    switch v.storage { case .string, .int64: true; default: false }
-                }), (row.databaseValues.suffix(2).allSatisfy { if case .int64 = $0.storage { true } else { false } }),
-                      let k = key(row), let e = expected[k], e == value(row) else { return false }
+                guard row.count == types.count, zip(row.databaseValues, types).allSatisfy({ v, t in
+                    switch v.storage { case .string: t == "t"; case .int64: t == "i"; default: false }
+                }), let k = key(row), let e = expected[k], e == value(row) else { return false }
                 count += 1
             }
             return count == expected.count
         }
         let monthlyOK = try same("SELECT month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen FROM monthly_totals",
-                                 monthly, key: { row in
+                                 types: "tttttiiii", monthly, key: { row in
             BulkProjectionWriter.MonthlyKey(month: row["month"], ipType: row["ip_type"], prefecture: row["prefecture_code"], park: row["park"],
                                             bank: row["bank"], rywq: row["rywq"], firstLoan: row["first_loan"])
         }, value: { ($0["registrations"], $0["amount_fen"]) })
-        let statusOK = try same("SELECT ip_type, status, registrations, amount_fen FROM status_totals", statusTotals,
+        let statusOK = try same("SELECT ip_type, status, registrations, amount_fen FROM status_totals", types: "ttii", statusTotals,
                                 key: { ($0["ip_type"] as String) + "|" + ($0["status"] as String) }, value: { ($0["registrations"], $0["amount_fen"]) })
-        let groupsOK = try same("SELECT dimension, grp, month, ip_type, status, registrations, amount_fen FROM group_totals", groups, key: { row in
+        let groupsOK = try same("SELECT dimension, grp, month, ip_type, status, registrations, amount_fen FROM group_totals", types: "tttttii", groups, key: { row in
             GroupDimension(rawValue: row["dimension"]).map { GroupTotalsKey(dimension: $0, group: row["grp"], month: row["month"], ipType: row["ip_type"], status: row["status"]) }
         }, value: { ($0["registrations"], $0["amount_fen"]) })
         guard monthlyOK, statusOK, groupsOK else { return false }
@@ -257,7 +258,7 @@ final class JournalChecker: @unchecked Sendable {
     private var count: Int64 = 0
     private var expectedFound: Bool
     private var changedByEntries = Set<String>()
-    private var changedRows: [(row: StoredRegistration, cells: [RawCell])] = []
+    private var changedRows: [(row: StoredRegistration, cells: [ExactValue])] = []
     private var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
     private var failed = false
     private var rights = MultisetDigest()
@@ -272,7 +273,7 @@ final class JournalChecker: @unchecked Sendable {
 
     /// What the pass proved, or nil when something did not hold. `expected` holds the figures of the unchanged
     /// registrations; the changed ones are added by their replays.
-    func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [(row: StoredRegistration, cells: [RawCell])],
+    func finished() -> (entries: Int64, head: AppendedEntry?, changedRows: [(row: StoredRegistration, cells: [ExactValue])],
                         ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)], expected: ExpectedProjections)? {
         guard !failed, expectedFound, Set(changedRows.map(\.row.registration.regNo)) == changedByEntries, let expected else { return nil }
         let head = count > 0 ? AppendedEntry(seq: headSeq, hash: String(decoding: prev, as: UTF8.self)) : nil
@@ -343,19 +344,4 @@ final class JournalChecker: @unchecked Sendable {
     }
 
     private static let active = Array(RegistrationStatus.active.rawValue.utf8)
-}
-
-/// A stored value compared exactly: its storage class and, for text, its bytes.
-enum ExactValue: Hashable {
-    case null, integer(Int64), real(Double), text([UInt8]), blob([UInt8])
-
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let n): self = .integer(n)
-        case .double(let d): self = .real(d)
-        case .string(let s): self = .text(Array(s.utf8))
-        case .blob(let b): self = .blob(Array(b))
-        }
-    }
 }

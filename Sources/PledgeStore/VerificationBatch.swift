@@ -153,9 +153,8 @@ struct RawRegistration: RegisterPayloadSource {
     func int(_ column: Int) -> Int64 { fields.int(column) }
 
     /// Every 0/1 column holds 0 or 1.
-    var flagsAreBits: Bool {
-        [Self.usccOverride, Self.rywq, Self.firstLoan, Self.insured, Self.late].allSatisfy { int($0) == 0 || int($0) == 1 }
-    }
+    var flagsAreBits: Bool { Self.flagColumns.allSatisfy { int($0) == 0 || int($0) == 1 } }
+    private static let flagColumns = [usccOverride, rywq, firstLoan, insured, late]
 
     // RegisterPayloadSource: the payload this row implies (flags must be checked as bits first).
     var amountFen: Int64 { int(Self.amountFen) }
@@ -186,7 +185,7 @@ struct RawRegistration: RegisterPayloadSource {
     }
 
     /// The row's stored values, for comparing byte for byte with the values a replay implies.
-    func cells() -> [RawCell] {
+    func cells() -> [ExactValue] {
         (0..<Self.columnCount).map { k in
             if Self.kinds[k] == .integer { return .integer(int(k)) }
             return text(k).map { .text(Array($0)) } ?? .null
@@ -217,20 +216,18 @@ struct RawRegistration: RegisterPayloadSource {
     }
 }
 
-/// One stored value of a row, exactly: text as its bytes, integers, NULL.
-enum RawCell: Equatable {
-    case text([UInt8]), integer(Int64), null
+/// A stored value compared exactly: its storage class and, for text, its bytes (Swift String equality would
+/// take canonically equivalent forms as equal).
+enum ExactValue: Hashable {
+    case null, integer(Int64), real(Double), text([UInt8]), blob([UInt8])
 
-    /// The projector would have stored exactly this (text compared as bytes, not as Swift Strings, which
-    /// would take canonically equivalent forms as equal).
-    static func same(_ cells: [RawCell], _ values: [DatabaseValue]) -> Bool {
-        cells.count == values.count && zip(cells, values).allSatisfy { cell, value in
-            switch (cell, value.storage) {
-            case (.text(let bytes), .string(let s)): bytes.elementsEqual(s.utf8)
-            case (.integer(let a), .int64(let b)): a == b
-            case (.null, .null): true
-            default: false
-            }
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let n): self = .integer(n)
+        case .double(let d): self = .real(d)
+        case .string(let s): self = .text(Array(s.utf8))
+        case .blob(let b): self = .blob(Array(b))
         }
     }
 }

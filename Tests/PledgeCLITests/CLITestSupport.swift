@@ -40,9 +40,15 @@ final class CLISandbox {
     /// `pledge --db <sandbox ledger> --operator tester <args>` unless `withDB` is false.
     @discardableResult
     func run(_ args: [String], withDB: Bool = true, env: [String: String] = [:]) throws -> Output {
+        try execute(Self.binary.path, (withDB ? ["--db", db, "--operator", "tester"] : []) + args, env: env)
+    }
+
+    /// Any program (a shell with limits, script(1) for a terminal) run in the sandbox with pledge's clean
+    /// environment; stdout and stderr go through files, so neither can fill a pipe and stall it.
+    func execute(_ executable: String, _ arguments: [String], env: [String: String] = [:]) throws -> Output {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = (withDB ? ["--db", db, "--operator", "tester"] : []) + args
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["LANG"] = "en_US.UTF-8"
         environment.removeValue(forKey: "PLEDGE_DB")

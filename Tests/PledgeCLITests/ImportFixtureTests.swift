@@ -321,16 +321,9 @@ struct ImportExportTests {
         let s = try CLISandbox()
         let command = [CLISandbox.binary.path, "--db", s.db, "--operator", "tester", "import", file]
             .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        p.arguments = ["-qec", command, "/dev/null"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let result = try s.execute("/usr/bin/script", ["-qec", command, "/dev/null"])
+        let text = result.stdout
+        #expect(result.code == 0, "\(text)")
         #expect(text.contains("rows/s") && text.contains("ETA") && text.contains("█"), "\(text)")
         #expect(text.contains("\r\u{1B}[K"), "the bar is erased before the summary")
         #expect(text.contains("2000 new, 0 unchanged, 0 conflicting, 0 invalid"))

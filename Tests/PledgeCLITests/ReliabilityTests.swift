@@ -93,17 +93,10 @@ struct ReliabilityTests {
         let csv = try importFile(s, prefix: "BIG", rows: 4000)
         let before = try s.sqlite("SELECT count(*), max(seq) FROM entries")
         let size = (try FileManager.default.attributesOfItem(atPath: s.db)[.size] as? Int) ?? 0
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
         // ulimit -f counts 1024-byte blocks here; allow a little more than the ledger holds now.
-        p.arguments = ["-c", "ulimit -f \(size / 1024 + 200); exec '\(CLISandbox.binary.path)' --db '\(s.db)' import '\(csv)'"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 74, "\(message)")
+        let result = try s.execute("/bin/sh", ["-c", "ulimit -f \(size / 1024 + 200); exec '\(CLISandbox.binary.path)' --db '\(s.db)' import '\(csv)'"])
+        let message = result.stderr
+        #expect(result.code == 74, "\(message)")
         #expect(message.contains("nothing was written") || message.contains("cannot read or write"), "\(message)")
         #expect(try s.sqlite("PRAGMA integrity_check") == "ok")
         #expect(try s.sqlite("SELECT count(*), max(seq) FROM entries") == before)
