@@ -47,10 +47,19 @@ final class BulkProjectionWriter {
         }
     }
 
-    static let flushEvery = 20_000
+    /// When the deltas are written early, in keys held in memory (see `insert`).
+    struct FlushThresholds: Sendable {
+        /// Enterprises, and (target, USCC) pairs served: these grow with the file.
+        var growing = 20_000
+        /// Monthly keys (bounded by months × groups; about 20 MB of keys at this size).
+        var totals = 100_000
+        static let standard = FlushThresholds()
+    }
+    private let thresholds: FlushThresholds
 
-    init(_ db: Database) throws {
+    init(_ db: Database, thresholds: FlushThresholds = .standard) throws {
         self.db = db
+        self.thresholds = thresholds
         insertRegistration = try RawStatement(db, sql: """
             INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(Projector.placeholders(23))) ON CONFLICT(reg_no) DO NOTHING
             """)
@@ -84,15 +93,25 @@ final class BulkProjectionWriter {
         for (i, t) in targets!.enumerated() where date >= t.from && date <= t.to && (t.ipType == nil || t.ipType == r.ipType.rawValue) {
             served[ServedKey(target: i, uscc: r.uscc), default: 0] += 1
         }
-        // Keep memory flat on large files: the deltas are additive, so writing them early is exact.
-        if enterprises.count >= Self.flushEvery || monthly.count >= Self.flushEvery || served.count >= Self.flushEvery { try flush() }
+        // Keep memory flat on large files: the deltas are additive, so writing them early is exact. Enterprises
+        // and served pairs grow with the file; the totals' keys are bounded by months × groups, and each early
+        // write of them re-visits the same rows, so they wait for the end unless they grow as large.
+        if enterprises.count >= thresholds.growing { try flushEnterprises() }
+        if served.count >= thresholds.growing { try flushServed() }
+        if monthly.count >= thresholds.totals { try flushTotals() }
         return true
     }
 
     /// Writes the in-memory deltas (enterprise names: the last one written wins, as entry by entry).
     func flush() throws {
         defer { targets = nil }
-        guard !enterprises.isEmpty || !monthly.isEmpty || !statusTotals.isEmpty || !served.isEmpty else { return }
+        try flushEnterprises()
+        try flushTotals()
+        try flushServed()
+    }
+
+    private func flushEnterprises() throws {
+        guard !enterprises.isEmpty else { return }
         // Raw binds as in the hot path: a flush writes tens of thousands of keys.
         let enterprise = try RawStatement(db, sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
         // Each upsert in key order: on a large ledger these tables' pages are mostly out of the page cache,
@@ -102,6 +121,11 @@ final class BulkProjectionWriter {
             enterprise.bind(1, uscc); enterprise.bind(2, name)
             try enterprise.run()
         }
+        enterprises.removeAll(keepingCapacity: true)
+    }
+
+    private func flushTotals() throws {
+        guard !monthly.isEmpty || !statusTotals.isEmpty else { return }
         let totals = try RawStatement(db, sql: """
             INSERT INTO monthly_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -134,7 +158,12 @@ final class BulkProjectionWriter {
             group.bind(6, v.registrations); group.bind(7, v.amount)
             try group.run()
         }
-        if let targets {
+        monthly.removeAll(keepingCapacity: true)
+        statusTotals.removeAll(keepingCapacity: true)
+    }
+
+    private func flushServed() throws {
+        if let targets, !served.isEmpty {
             // Additions only: a new (target, USCC) row is what targets.enterprises counts. Insert first, add to an
             // existing row when that inserts nothing (RETURNING would build a temporary table per execution).
             let insert = try RawStatement(db, sql: "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
@@ -154,8 +183,5 @@ final class BulkProjectionWriter {
             for (i, t) in targets.enumerated() { try GroupTotals.countServedRows(target: t.name, delta: newRows[i], db: db) }
         }
         served.removeAll(keepingCapacity: true)
-        enterprises.removeAll(keepingCapacity: true)
-        monthly.removeAll(keepingCapacity: true)
-        statusTotals.removeAll(keepingCapacity: true)
     }
 }

@@ -30,7 +30,11 @@ public final class ImportSession {
     /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
     private var deferredIndexes: [(name: String, sql: String)] = []
 
-    public init(_ tx: LedgerTransaction) throws {
+    public convenience init(_ tx: LedgerTransaction) throws {
+        try self.init(tx, thresholds: .standard)
+    }
+
+    init(_ tx: LedgerTransaction, thresholds: BulkProjectionWriter.FlushThresholds) throws {
         self.tx = tx
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
@@ -45,7 +49,7 @@ public final class ImportSession {
                 """).map { ($0["name"], $0["sql"]) }
             for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
-        projections = try BulkProjectionWriter(tx.db)
+        projections = try BulkProjectionWriter(tx.db, thresholds: thresholds)
         insertEntry = try RawStatement(tx.db, sql: """
             INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, 'register', ?, ?, ?, ?)
             """)

@@ -110,6 +110,8 @@ public final class Ledger: Sendable {
                 guard !readOnly else { throw StoreError.olderSchema(path: path) }
                 try migrator.migrate(queue)
             }
+            // A first load that died before putting the WAL back left the rollback journal mode (bulkWrite).
+            if !readOnly { try? restoreWAL(queue, wait: false) }
         }
         return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue)
     }
@@ -134,6 +136,46 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// `write` for a first load. When the ledger has no registrations yet and no other connection has it
+    /// open, the transaction runs with a rollback journal instead of the WAL: new pages are written to the
+    /// file once, not to the WAL and again by the checkpoint (measured: a 1M-row first load 97–100 s → 79–82 s).
+    /// Just as atomic (a crash leaves a `-journal` that the next open rolls back); other processes wait
+    /// (busy, exit 75) instead of reading the empty ledger meanwhile. The WAL comes back afterwards, and
+    /// `open` restores it should this process die first. Otherwise the same as `write`.
+    /// With `condition` false this is `write`.
+    public func bulkWrite<T>(if condition: Bool = true, _ body: (LedgerTransaction) throws -> T) throws -> T {
+        guard !readOnly else { throw StoreError.readOnly(path: path) }
+        guard condition else { return try write(body) }
+        let rollbackJournal = try Ledger.mapErrors(path) {
+            try dbQueue.writeWithoutTransaction { db -> Bool in
+                guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM registrations)")! else { return false }
+                // Leaving the WAL needs the file to ourselves: ask once, without waiting for other connections.
+                return try Ledger.withoutWaiting(db) { (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" }
+            }
+        }
+        defer {
+            if rollbackJournal { try? Ledger.restoreWAL(dbQueue, wait: true) }
+        }
+        return try write(body)
+    }
+
+    /// Puts the ledger back in WAL mode (after a first load, or after a process that died during one). Without
+    /// `wait`, gives up at once when another connection is using the file (the next writable open tries again).
+    static func restoreWAL(_ queue: DatabaseQueue, wait: Bool) throws {
+        try queue.writeWithoutTransaction { db in
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" else { return }
+            if wait { try db.execute(sql: "PRAGMA journal_mode = WAL") } else { try withoutWaiting(db) { try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+        }
+    }
+
+    /// Runs `body` with SQLite's busy timeout at zero: a lock held by another connection fails at once.
+    private static func withoutWaiting<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let timeout = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
+        try db.execute(sql: "PRAGMA busy_timeout = 0")
+        defer { try? db.execute(sql: "PRAGMA busy_timeout = \(timeout)") }
+        return try body()
+    }
+
     /// Turns SQLite failures into the store's one-line errors; lets the libraries' own errors through.
     static func mapErrors<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
@@ -141,6 +183,7 @@ public final class Ledger: Sendable {
         } catch let e as any PledgeFailure {
             throw e
         } catch let e as DatabaseError {
+            if e.extendedResultCode == .SQLITE_READONLY_ROLLBACK { throw StoreError.interruptedWrite(path: path) }
             switch e.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: throw StoreError.busy(path: path)
             case .SQLITE_READONLY: throw StoreError.readOnly(path: path)

@@ -9,6 +9,7 @@ public enum StoreError: PledgeFailure, Equatable {
     case olderSchema(path: String)
     case readOnly(path: String)
     case busy(path: String)
+    case interruptedWrite(path: String)
     case io(path: String, detail: String)
     case registrationExists(regNo: String)
     case registrationMissing(regNo: String)
@@ -23,7 +24,7 @@ public enum StoreError: PledgeFailure, Equatable {
         switch self {
         case .ledgerMissing: .missing
         case .ledgerExists, .registrationExists, .invalidTransition, .closedPeriod, .periodAlreadyClosed, .periodNotOver: .conflict
-        case .notALedger, .newerSchema, .olderSchema, .readOnly, .io: .io
+        case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
         case .registrationMissing, .targetMissing: .badInput
         case .internalError: .internal
@@ -46,6 +47,8 @@ public enum StoreError: PledgeFailure, Equatable {
             "the ledger \(p) is open read-only (--read-only or PLEDGE_READ_ONLY=1); nothing was written"
         case .busy(let p):
             "the ledger \(p) is locked by another writer; nothing was written, try again in a moment"
+        case .interruptedWrite(let p):
+            "\(p) holds an interrupted write (\(p)-journal) that a read-only open cannot roll back; open it once without --read-only (e.g. `pledge --db \(p) audit head`), which restores the last committed state"
         case .io(let p, let d):
             "cannot read or write \(p): \(d)"
         case .registrationExists(let r):

@@ -78,6 +78,91 @@ struct ReliabilityTests {
         #expect(try s.run(s.registerArgs).code == 0, "works once the lock is gone")
     }
 
+    @Test("a first load killed mid-write: read-only opens say how to recover (74), a writable open rolls it back to the empty ledger")
+    func killedFirstLoad() throws {
+        let s = try CLISandbox()
+        // A first load of more than 4 MB (smaller ones keep the WAL): 9,000 rows with long notes.
+        var text = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers,notes\n"
+        let note = String(repeating: "备注", count: 80)
+        for i in 0..<9000 { text += "KILL-\(i),2024-0\(1 + i % 9)-15,\(CLISandbox.validUSCC),企业\(i),兰州银行,\(10 + i),97101765.4,\(note)\n" }
+        let csv = s.directory.appendingPathComponent("kill.csv").path
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(text.utf8.count > 4 << 20)
+        let importer = try start(s, ["import", csv])
+        // The first load writes with a rollback journal: kill the importer while it exists.
+        let journal = s.db + "-journal"
+        let deadline = Date().addingTimeInterval(60)
+        while importer.isRunning && !FileManager.default.fileExists(atPath: journal) && Date() < deadline { usleep(1000) }
+        usleep(50_000)
+        kill(importer.processIdentifier, SIGKILL)
+        importer.waitUntilExit()
+        try #require(FileManager.default.fileExists(atPath: journal), "the import finished before it could be killed")
+
+        // Before its first spill the journal is not yet "hot" (SQLite writes its header at the first sync) and
+        // readers see the untouched empty ledger; after it, only a writable open may roll it back.
+        let readOnly = try s.run(["--read-only", "report", "progress", "--format", "json"])
+        if readOnly.code == 0 {
+            #expect(readOnly.stdout.contains("\"registrations\":0") || readOnly.stdout.contains("\"registrations\" : 0"), "\(readOnly.stdout)")
+        } else {
+            #expect(readOnly.code == 74, "\(readOnly.stderr)")
+            #expect(readOnly.stderr.contains("interrupted write"), "\(readOnly.stderr)")
+        }
+
+        let head = try s.run(["audit", "head"])
+        #expect(head.code == 0, "\(head.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(try s.sqlite("SELECT count(*) FROM registrations") == "0")
+        #expect(try s.sqlite("SELECT count(*) FROM entries") == "2")
+        #expect(try s.sqlite("PRAGMA journal_mode") == "wal")
+        #expect(try s.sqlite("PRAGMA integrity_check") == "ok")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+
+    @Test("a write interrupted after its journal was synced: read-only commands exit 74 saying how to recover; a writable open recovers")
+    func hotJournal() throws {
+        let s = try CLISandbox()
+        try s.run(s.registerArgs)
+        let before = try s.snapshot()
+        // sqlite3 in rollback-journal mode, a tiny cache (pages spill to the file, so the journal is synced and
+        // hot), then busy until killed: what a process dying in the middle of a first load leaves behind.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        writer.arguments = [s.db, """
+            PRAGMA journal_mode = DELETE; PRAGMA cache_size = 4; BEGIN IMMEDIATE;
+            INSERT INTO enterprises(uscc, name) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000)
+              SELECT 'U' || x, printf('%.400c', 'n') FROM c;
+            SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) SELECT x FROM c);
+            """]
+        writer.standardOutput = FileHandle.nullDevice
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        let journal = s.db + "-journal"
+        func hot() -> Bool {   // the journal's header carries SQLite's magic once synced
+            guard let h = FileManager.default.contents(atPath: journal), h.count >= 8 else { return false }
+            return Array(h.prefix(8)) == [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while writer.isRunning && !hot() && Date() < deadline { usleep(2000) }
+        usleep(200_000)
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        try #require(hot(), "no hot journal was left behind")
+
+        for args in [["report", "progress"], ["audit", "verify"], ["query"]] {
+            let out = try s.run(["--read-only"] + args)
+            #expect(out.code == 74, "\(args): \(out.stderr)")
+            #expect(out.stderr.contains("interrupted write") && out.stderr.contains("without --read-only"), "\(out.stderr)")
+            #expect(out.stderr.split(separator: "\n").count == 1 && !out.stderr.contains("Fatal error"), "\(out.stderr)")
+        }
+        let head = try s.run(["audit", "head"])
+        #expect(head.code == 0, "\(head.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: journal))
+        #expect(try s.snapshot().journal == before.journal && s.snapshot().registrations == before.registrations)
+        #expect(try s.sqlite("SELECT count(*) FROM enterprises WHERE uscc LIKE 'U%'") == "0")
+        #expect(try s.sqlite("PRAGMA journal_mode") == "wal")
+        #expect(try s.run(["--read-only", "audit", "verify"]).code == 0)
+    }
+
     @Test("a ledger directory that is not writable: init exits 74 with the path")
     func unwritableDirectory() throws {
         let s = try CLISandbox(initialize: false)

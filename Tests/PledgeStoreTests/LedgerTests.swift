@@ -155,6 +155,53 @@ struct LedgerTests {
         #expect(FileManager.default.contents(atPath: t.path) == before)
     }
 
+    @Test("a first load writes with a rollback journal, then the ledger is back in WAL mode; otherwise bulkWrite is write")
+    func firstLoadJournal() throws {
+        let t = try TemporaryLedger()
+        func mode(_ tx: LedgerTransaction) throws -> String? { try String.fetchOne(tx.db, sql: "PRAGMA journal_mode") }
+        #expect(try t.ledger.bulkWrite { tx in
+            _ = try tx.append(.register(sampleRegistration("J-1")), regNo: "J-1")
+            return try mode(tx)
+        } == "delete")
+        #expect(try t.raw().read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(!FileManager.default.fileExists(atPath: t.path + "-journal"))
+        // The ledger has a registration now: the WAL stays.
+        #expect(try t.ledger.bulkWrite { tx in try mode(tx) } == "wal")
+
+        // Another connection with a read open: no waiting for it, the load runs in the WAL.
+        let other = try TemporaryLedger()
+        let reader = try other.raw()
+        try reader.read { db in
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM entries")
+            #expect(try other.ledger.bulkWrite { tx in try mode(tx) } == "wal")
+        }
+        // A rollback (an import refused) leaves the ledger as it was, in WAL mode.
+        struct Refused: Error {}
+        let before = try other.entryCount()
+        #expect(throws: Refused.self) {
+            try other.ledger.bulkWrite { tx in
+                _ = try tx.append(.register(sampleRegistration("J-2")), regNo: "J-2")
+                throw Refused()
+            }
+        }
+        #expect(try other.entryCount() == before)
+        #expect(try other.raw().read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+    }
+
+    @Test("a writable open puts a ledger left in rollback-journal mode back in WAL mode; a read-only open leaves it")
+    func reopenRestoresWAL() throws {
+        let t = try TemporaryLedger()
+        let path = t.directory.appendingPathComponent("left.sqlite").path
+        _ = try Ledger.create(at: path, operatorName: "clerk")   // closed again when the value goes away
+        func mode() throws -> String? { try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } }
+        try DatabaseQueue(path: path).writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
+        #expect(try mode() == "delete")
+        _ = try Ledger.open(at: path, readOnly: true, operatorName: "auditor")
+        #expect(try mode() == "delete")
+        _ = try Ledger.open(at: path, readOnly: false, operatorName: "clerk")
+        #expect(try mode() == "wal")
+    }
+
     @Test("a second writer waiting past the busy timeout gets a busy error")
     func busy() throws {
         let t = try TemporaryLedger()
@@ -218,19 +265,24 @@ struct ImportHotPathTests {
         }
     }
 
-    @Test("a bulk import gives the same projections as registering one by one, and verifies")
-    func sameAsOneByOne() throws {
+    @Test("a bulk import gives the same projections as registering one by one, and verifies, whenever the deltas are flushed",
+          arguments: [(20_000, 100_000), (7, 100_000), (20_000, 5), (1, 1)])
+    func sameAsOneByOne(growing: Int, totals: Int) throws {
         let one = try TemporaryLedger(), bulk = try TemporaryLedger()
         var regs: [Registration] = []
         for i in 0..<200 {
             let date = "2024-0\(1 + i % 9)-1\(i % 10)"
             let park: String? = i % 3 == 0 ? nil : "兰州高新技术产业开发区"
             let type: IPType = i % 5 == 0 ? .trademark : .patent
-            regs.append(sampleRegistration("B-\(i)", date: date, amountWan: Int64(10 + i), park: park, type: type))
+            var r = sampleRegistration("B-\(i)", date: date, amountWan: Int64(10 + i), park: park, type: type)
+            // Repeated enterprises under changing names: the last name written must win across flushes.
+            r.uscc = sampleUSCC(i % 13)
+            r.enterprise = "企业\(i % 13)-\(i / 50)"
+            regs.append(r)
         }
         for r in regs { _ = try one.ledger.register(r) }
         try bulk.ledger.write { tx in
-            let session = try ImportSession(tx)
+            let session = try ImportSession(tx, thresholds: .init(growing: growing, totals: totals))
             for (i, r) in regs.enumerated() { #expect(try session.add(r, row: i + 2) == .new(seq: Int64(i + 3))) }
             #expect(try session.add(regs[0], row: 999) == .unchanged)
             try session.finish()
@@ -270,15 +322,11 @@ struct BulkFlushTests {
     @Test("more distinct enterprises than the flush threshold: projections still equal the journal's rebuild")
     func flushMidway() throws {
         let t = try TemporaryLedger()
-        let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
         try t.ledger.write { tx in
             let session = try ImportSession(tx)
-            for i in 0..<(BulkProjectionWriter.flushEvery + 500) {
-                var body = Array("91620100")
-                var n = i
-                for _ in 0..<9 { body.append(charset[n % 31]); n /= 31 }
+            for i in 0..<(BulkProjectionWriter.FlushThresholds.standard.growing + 500) {
                 var r = sampleRegistration("F-\(i)", date: "2024-0\(1 + i % 9)-0\(1 + i % 9)", amountWan: Int64(1 + i % 50))
-                r.uscc = String(body) + String(USCC.checkCharacter(for: body)!)
+                r.uscc = sampleUSCC(i)
                 _ = try session.add(r, row: i + 2)
             }
             try session.finish()
@@ -292,7 +340,7 @@ struct BulkFlushTests {
         }
         #expect(served)
         #expect(try t.ledger.progressDetails(target: .gansu2025, asOf: CivilDate(year: 2026, month: 1, day: 1)!).enterprisesServed
-                == BulkProjectionWriter.flushEvery + 500)
+                == BulkProjectionWriter.FlushThresholds.standard.growing + 500)
     }
 }
 

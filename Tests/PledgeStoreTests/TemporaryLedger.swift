@@ -34,3 +34,12 @@ func sampleRegistration(_ regNo: String = "Y2024620000001", date: String = "2024
                  ipNumbers: type == .patent ? ["ZL201710601862.3"] : ["12345678"], park: park,
                  prefectureCode: park == nil ? nil : "620100", rywq: true)
 }
+
+/// A valid USCC for every number (distinct numbers, distinct codes).
+func sampleUSCC(_ i: Int) -> String {
+    let charset = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    var body = Array("91620100")
+    var n = i
+    for _ in 0..<9 { body.append(charset[n % 31]); n /= 31 }
+    return String(body) + String(USCC.checkCharacter(for: body)!)
+}
