@@ -50,7 +50,7 @@ final class BulkProjectionWriter {
     /// When the deltas are written early, in keys held in memory (see `insert`).
     struct FlushThresholds: Sendable {
         /// Enterprises, and (target, USCC) pairs served: these grow with the file.
-        var growing = 20_000
+        var growing = 60_000
         /// Monthly keys (bounded by months × groups; about 20 MB of keys at this size).
         var totals = 100_000
         static let standard = FlushThresholds()

@@ -322,9 +322,10 @@ struct BulkFlushTests {
     @Test("more distinct enterprises than the flush threshold: projections still equal the journal's rebuild")
     func flushMidway() throws {
         let t = try TemporaryLedger()
+        let thresholds = BulkProjectionWriter.FlushThresholds(growing: 500, totals: 40)
         try t.ledger.write { tx in
-            let session = try ImportSession(tx)
-            for i in 0..<(BulkProjectionWriter.FlushThresholds.standard.growing + 500) {
+            let session = try ImportSession(tx, thresholds: thresholds)
+            for i in 0..<(2 * thresholds.growing + 100) {
                 var r = sampleRegistration("F-\(i)", date: "2024-0\(1 + i % 9)-0\(1 + i % 9)", amountWan: Int64(1 + i % 50))
                 r.uscc = sampleUSCC(i)
                 _ = try session.add(r, row: i + 2)
@@ -340,7 +341,7 @@ struct BulkFlushTests {
         }
         #expect(served)
         #expect(try t.ledger.progressDetails(target: .gansu2025, asOf: CivilDate(year: 2026, month: 1, day: 1)!).enterprisesServed
-                == BulkProjectionWriter.FlushThresholds.standard.growing + 500)
+                == 2 * thresholds.growing + 100)
     }
 }
 
