@@ -69,6 +69,31 @@ struct MultisetDigest: Equatable {
         var a = a, b = b
         a.withUTF8 { a in b.withUTF8 { b in add(a, b) } }
     }
+
+    /// An `enterprises` row: the USCC's bytes and the keyed hash of the name (`NameHash`), so that the quick
+    /// pass need not keep every name it reads.
+    mutating func add(uscc: UnsafeBufferPointer<UInt8>, name: NameHash) {
+        add { h in
+            h.combine(uscc.count); h.combine(bytes: UnsafeRawBufferPointer(uscc))
+            h.combine(name.low); h.combine(name.high)
+        }
+    }
+}
+
+/// A keyed 128-bit hash of an enterprise name (two SipHash keys, random per process, like `MultisetDigest`):
+/// what the quick pass keeps of the name last written for each USCC instead of the name's bytes.
+struct NameHash: Equatable {
+    var low: UInt64 = 0, high: UInt64 = 0
+
+    init() {}
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var h1 = Hasher(), h2 = Hasher()
+        h1.combine(2 as UInt8); h1.combine(bytes: UnsafeRawBufferPointer(bytes))
+        h2.combine(3 as UInt8); h2.combine(bytes: UnsafeRawBufferPointer(bytes))
+        low = UInt64(bitPattern: Int64(h1.finalize()))
+        high = UInt64(bitPattern: Int64(h2.finalize()))
+    }
 }
 
 /// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row);
@@ -81,12 +106,12 @@ struct RowAggregates {
     private var key: [UInt8] = []
     /// Registrations and amount per group id.
     private var fine: [(registrations: Int64, amount: Int64)] = []
-    /// USCCs and enterprise names: hundreds of thousands on a large ledger.
+    /// USCCs: hundreds of thousands on a large ledger.
     private var enterprises = ByteInterner()
     /// Registrations per target index (high 32 bits) and USCC id.
     private var served: [Int64: Int64] = [:]
-    /// The last name written for each USCC id, with the seq that wrote it (0: none).
-    private var names: [(seq: Int64, name: Int32)] = []
+    /// The last name written for each USCC id (its keyed hash), with the seq that wrote it (0: none).
+    private var names: [(seq: Int64, name: NameHash)] = []
     private let windows: [(name: String, from: [UInt8], to: [UInt8], ipType: [UInt8]?)]
 
     init(targets: [TargetWindow]) {
@@ -133,7 +158,7 @@ struct RowAggregates {
             && (w.ipType.map { type.same($0) } ?? true) {
             served[Int64(t) << 32 | Int64(enterprise), default: 0] += 1
         }
-        noteName(uscc: uscc, name: name, seq: seq)
+        noteName(enterprise, name: name, seq: seq)
         r.forEachIPNumber { rights.add($0, regNo) }
     }
 
@@ -156,16 +181,17 @@ struct RowAggregates {
     }
 
     mutating func noteName(uscc: String, name: String, seq: Int64) {
-        var uscc = uscc, name = name
-        uscc.withUTF8 { u in name.withUTF8 { n in noteName(uscc: u, name: n, seq: seq) } }
+        var name = name
+        let id = enterprises.id(uscc)
+        name.withUTF8 { noteName(id, name: $0, seq: seq) }
     }
 
-    private mutating func noteName(uscc: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>, seq: Int64) {
-        let id = Int(enterprises.id(uscc)), nameID = enterprises.id(name)
+    private mutating func noteName(_ id: Int32, name: UnsafeBufferPointer<UInt8>, seq: Int64) {
         if names.count < enterprises.count {
-            names.append(contentsOf: repeatElement((seq: Int64(0), name: Int32(0)), count: enterprises.count - names.count))
+            names.append(contentsOf: repeatElement((seq: Int64(0), name: NameHash()), count: enterprises.count - names.count))
         }
-        if seq >= names[id].seq { names[id] = (seq, nameID) }
+        let id = Int(id)
+        if seq >= names[id].seq { names[id] = (seq, NameHash(name)) }
     }
 
     // Queries for the comparison with the tables, on the bytes SQLite holds.
@@ -180,7 +206,7 @@ struct RowAggregates {
     func enterprisesDigest() -> MultisetDigest {
         var digest = MultisetDigest()
         for (uscc, latest) in names.enumerated() where latest.seq > 0 {
-            enterprises.withBytes(Int32(uscc)) { u in enterprises.withBytes(latest.name) { n in digest.add(u, n) } }
+            enterprises.withBytes(Int32(uscc)) { u in digest.add(uscc: u, name: latest.name) }
         }
         return digest
     }

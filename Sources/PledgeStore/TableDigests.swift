@@ -37,7 +37,7 @@ struct TableDigests {
             let first = a.assumingMemoryBound(to: UInt8.self), second = b.assumingMemoryBound(to: UInt8.self)
             switch current {
             case 0: rights.add(first, second)
-            case 1: enterprises.add(first, second)
+            case 1: enterprises.add(uscc: first, name: NameHash(second))
             default:
                 guard s.type(2) == SQLITE_INTEGER else { return stop() }
                 served.add(first, second, s.int64(2))
