@@ -12,8 +12,8 @@ struct ByteInterner {
     /// Keeping the hash beside the id spares a visit to `spans` and `arena` for most mismatches.
     private var slots = [UInt64](repeating: 0, count: 1024)
 
-    /// SipHash with the process's random seed (Hasher) unless `trustedKeys`: then FNV-1a, about twice as
-    /// fast on short keys. Only for keys that nobody can multiply at will to force collisions (values from the
+    /// SipHash with the process's random seed (Hasher) unless `trustedKeys`: then a multiply-xorshift over
+    /// eight bytes at a time, several times faster on the 60–80-byte group keys. Only for keys that nobody can multiply at will to force collisions (values from the
     /// reference lists, months, IP types); enterprise names and USCCs come from registrations.
     private let trustedKeys: Bool
 
@@ -48,10 +48,23 @@ struct ByteInterner {
 
     private func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         if trustedKeys {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+            // Eight bytes per step (multiply-xorshift), the last word padded with zeros; the length goes in first.
+            let raw = UnsafeRawBufferPointer(bytes)
+            var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(raw.count)
+            var i = 0
+            while i + 8 <= raw.count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xbf58_476d_1ce4_e5b9
+                h ^= h >> 31
+                i += 8
+            }
+            if i < raw.count {
+                var last: UInt64 = 0
+                for (shift, b) in raw[i...].enumerated() { last |= UInt64(b) << (8 * UInt64(shift)) }
+                h = (h ^ last) &* 0xbf58_476d_1ce4_e5b9
+            }
             // Spread into both the slot index (low bits) and the tag (high bits).
-            return (h ^ (h >> 29)) &* 0xbf58_476d_1ce4_e5b9
+            h ^= h >> 29
+            return h &* 0x94d0_49bb_1331_11eb ^ (h >> 32)
         }
         var hasher = Hasher()
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))

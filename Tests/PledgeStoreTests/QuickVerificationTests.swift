@@ -223,3 +223,31 @@ struct BatchChannelTests {
         #expect(stopped.offer(1) == .cancelled)
     }
 }
+
+@Suite("ByteInterner: dense ids for byte strings")
+struct ByteInternerTests {
+    @Test("equal bytes get one id, different bytes (a trailing zero byte, one byte changed, any length) another; ids survive growth",
+          arguments: [false, true])
+    func ids(trustedKeys: Bool) {
+        var interner = ByteInterner(trustedKeys: trustedKeys)
+        var keys: [[UInt8]] = [[], [0], [0, 0], Array("abc".utf8), Array("abc".utf8) + [0], Array("甘肃银行".utf8)]
+        for length in 1...40 {
+            let base = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            keys.append(base)
+            for position in [0, length / 2, length - 1] {
+                var changed = base
+                changed[position] ^= 1
+                keys.append(changed)
+            }
+        }
+        for i in 0..<3000 { keys.append(Array("91620100MA\(i)".utf8)) }
+        var unique: [[UInt8]] = []
+        for k in keys where !unique.contains(k) { unique.append(k) }
+        let first = unique.map { k in k.withUnsafeBufferPointer { interner.id($0) } }
+        #expect(first == (0..<Int32(unique.count)).map { $0 })
+        let again = unique.map { k in k.withUnsafeBufferPointer { interner.id($0) } }
+        #expect(again == first)
+        #expect(interner.count == unique.count)
+        for (k, id) in zip(unique, first) { #expect(interner.withBytes(id) { Array($0) } == k) }
+    }
+}
