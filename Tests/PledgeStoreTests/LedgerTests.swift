@@ -155,31 +155,46 @@ struct LedgerTests {
         #expect(FileManager.default.contents(atPath: t.path) == before)
     }
 
+    @Test("bulk writes keep statement journals in memory; the deferred index builds sort with temporary files again")
+    func bulkTempStore() throws {
+        let t = try TemporaryLedger()
+        func tempStore(_ db: Database) throws -> Int? { try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        try t.ledger.bulkWrite(rollbackJournalIfEmpty: false) { tx in
+            #expect(try tempStore(tx.db) == 2)
+            let session = try ImportSession(tx)
+            #expect(try session.add(sampleRegistration("T-1"), row: 2) == .new(seq: 3))
+            try session.finish()
+            #expect(try tempStore(tx.db) == 1)
+        }
+        #expect(try t.ledger.read { try tempStore($0) } == 0)
+        #expect(try t.ledger.verify().isClean)
+    }
+
     @Test("a first load writes with a rollback journal, then the ledger is back in WAL mode; otherwise bulkWrite is write")
     func firstLoadJournal() throws {
         let t = try TemporaryLedger()
         func mode(_ tx: LedgerTransaction) throws -> String? { try String.fetchOne(tx.db, sql: "PRAGMA journal_mode") }
-        #expect(try t.ledger.bulkWrite { tx in
+        #expect(try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
             _ = try tx.append(.register(sampleRegistration("J-1")), regNo: "J-1")
             return try mode(tx)
         } == "delete")
         #expect(try t.raw().read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
         #expect(!FileManager.default.fileExists(atPath: t.path + "-journal"))
         // The ledger has a registration now: the WAL stays.
-        #expect(try t.ledger.bulkWrite { tx in try mode(tx) } == "wal")
+        #expect(try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in try mode(tx) } == "wal")
 
         // Another connection with a read open: no waiting for it, the load runs in the WAL.
         let other = try TemporaryLedger()
         let reader = try other.raw()
         try reader.read { db in
             _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM entries")
-            #expect(try other.ledger.bulkWrite { tx in try mode(tx) } == "wal")
+            #expect(try other.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in try mode(tx) } == "wal")
         }
         // A rollback (an import refused) leaves the ledger as it was, in WAL mode.
         struct Refused: Error {}
         let before = try other.entryCount()
         #expect(throws: Refused.self) {
-            try other.ledger.bulkWrite { tx in
+            try other.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
                 _ = try tx.append(.register(sampleRegistration("J-2")), regNo: "J-2")
                 throw Refused()
             }

@@ -31,7 +31,7 @@ public struct Importer {
     /// Imports `path`; `name` is how messages call the file (as the user typed it).
     /// Returns the summary when rows were written (or would be, with `dryRun`); throws `ImportRefused`
     /// when any row is invalid or conflicting, `ImportFileError` for file-level problems.
-    /// From this file size on (about 20,000 rows), a first load uses `Ledger.bulkWrite`.
+    /// From this file size on (about 20,000 rows), a first load writes through a rollback journal (`Ledger.bulkWrite`).
     static let bulkWriteBytes: Int64 = 4 << 20
 
     public func run(path: String, name: String) throws -> ImportSummary {
@@ -127,7 +127,7 @@ public struct Importer {
         // A large first load writes through a rollback journal (Ledger.bulkWrite); a dry run or a small file keeps
         // the WAL, so a refused or dry import leaves even the file's header bytes as they were.
         do {
-            try ledger.bulkWrite(if: !options.dryRun && total >= Self.bulkWriteBytes) { tx in
+            try ledger.bulkWrite(rollbackJournalIfEmpty: !options.dryRun && total >= Self.bulkWriteBytes) { tx in
                 let session = try ImportSession(tx)
                 while let batch = try pipeline.take() {
                     for row in batch.rows {
