@@ -167,8 +167,10 @@ public final class Ledger: Sendable {
     /// `wait`, gives up at once when another connection is using the file (the next writable open tries again).
     static func restoreWAL(_ queue: DatabaseQueue, wait: Bool) throws {
         try queue.writeWithoutTransaction { db in
-            guard try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" else { return }
-            if wait { try db.execute(sql: "PRAGMA journal_mode = WAL") } else { try withoutWaiting(db) { try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+            func restore() throws {
+                if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            }
+            if wait { try restore() } else { try withoutWaiting(db, restore) }
         }
     }
 
