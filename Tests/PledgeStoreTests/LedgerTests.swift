@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import Testing
 import PledgeCore
 @testable import PledgeStore
@@ -308,6 +309,24 @@ struct ImportHotPathTests {
             #expect(try one.raw().read { try Row.fetchAll($0, sql: dump) } == bulk.raw().read { try Row.fetchAll($0, sql: dump) }, "\(table)")
         }
         #expect(try bulk.ledger.verify().isClean)
+    }
+}
+
+@Suite("Lifecycle events inside a first load")
+struct FirstLoadLifecycleTests {
+    @Test("a release during a first load (secondary indexes deferred) updates its row without scanning a table")
+    func noScanPerEvent() throws {
+        let t = try TemporaryLedger()
+        try t.ledger.write { tx in
+            let session = try ImportSession(tx)
+            for i in 0..<200 { _ = try session.add(sampleRegistration("L-\(i)", date: "2024-0\(1 + i % 9)-10"), row: i + 2) }
+            _ = try session.append(.release(date: CivilDate(year: 2025, month: 1, day: 2)!, reason: .other), regNo: "L-7", row: 999)
+            let update = try tx.db.cachedStatement(sql: Projector.updateRegistration)
+            #expect(sqlite3_stmt_status(update.sqliteStatement, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0) == 0)
+            #expect(try String.fetchOne(tx.db, sql: "SELECT status FROM registrations WHERE reg_no = 'L-7'") == "released")
+            try session.finish()
+        }
+        #expect(try t.ledger.verify().isClean)
     }
 }
 
