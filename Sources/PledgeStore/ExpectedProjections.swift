@@ -41,11 +41,9 @@ struct MultisetDigest: Equatable {
     private var low: UInt64 = 0, high: UInt64 = 0, count = 0
 
     private mutating func add(_ feed: (inout Hasher) -> Void) {
-        var h1 = Hasher(), h2 = Hasher()
-        h1.combine(0 as UInt8); feed(&h1)
-        h2.combine(1 as UInt8); feed(&h2)
-        low &+= UInt64(bitPattern: Int64(h1.finalize()))
-        high &+= UInt64(bitPattern: Int64(h2.finalize()))
+        let h = keyedHash128(domain: 0, feed)
+        low &+= h.low
+        high &+= h.high
         count += 1
     }
 
@@ -88,12 +86,17 @@ struct NameHash: Equatable {
     init() {}
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var h1 = Hasher(), h2 = Hasher()
-        h1.combine(2 as UInt8); h1.combine(bytes: UnsafeRawBufferPointer(bytes))
-        h2.combine(3 as UInt8); h2.combine(bytes: UnsafeRawBufferPointer(bytes))
-        low = UInt64(bitPattern: Int64(h1.finalize()))
-        high = UInt64(bitPattern: Int64(h2.finalize()))
+        (low, high) = keyedHash128(domain: 1) { $0.combine(bytes: UnsafeRawBufferPointer(bytes)) }
     }
+}
+
+/// 128 bits of keyed hash: two SipHash runs (Hasher, seeded at random per process) told apart by a prefix
+/// byte; `domain` keeps the uses (multiset elements, names) from sharing values.
+private func keyedHash128(domain: UInt8, _ feed: (inout Hasher) -> Void) -> (low: UInt64, high: UInt64) {
+    var h1 = Hasher(), h2 = Hasher()
+    h1.combine(2 &* domain); feed(&h1)
+    h2.combine(2 &* domain &+ 1); feed(&h2)
+    return (UInt64(bitPattern: Int64(h1.finalize())), UInt64(bitPattern: Int64(h2.finalize())))
 }
 
 /// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row);

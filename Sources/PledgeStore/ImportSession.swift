@@ -42,7 +42,7 @@ public final class ImportSession {
         // The first load into a ledger without registrations builds the secondary indexes once at the end
         // (a sort) instead of inserting into each at random per row. Dropped and re-created inside this
         // transaction: a rollback restores them, readers never see the ledger without them.
-        if try !Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM registrations)")! {
+        if try !Ledger.hasRegistrations(tx.db) {
             deferredIndexes = try Row.fetchAll(tx.db, sql: """
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
                   AND tbl_name IN ('registrations', 'registration_rights', 'entries') ORDER BY name

@@ -98,10 +98,11 @@ public final class Ledger: Sendable {
         }
         try mapErrors(path) {
             let migrator = migrator()
-            let (isLedger, superseded, complete) = try queue.read { db in
+            let (isLedger, superseded, complete, wal) = try queue.read { db in
                 (try db.tableExists("entries") && db.tableExists("grdb_migrations"),
                  try migrator.hasBeenSuperseded(db),
-                 try migrator.hasCompletedMigrations(db))
+                 try migrator.hasCompletedMigrations(db),
+                 try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             }
             guard isLedger else { throw StoreError.notALedger(path: path, detail: "it has no journal table") }
             guard !superseded else { throw StoreError.newerSchema(path: path) }
@@ -111,7 +112,7 @@ public final class Ledger: Sendable {
                 try migrator.migrate(queue)
             }
             // A first load that died before putting the WAL back left the rollback journal mode (bulkWrite).
-            if !readOnly { try? restoreWAL(queue, wait: false) }
+            if !readOnly && !wal { try? restoreWAL(queue, wait: false) }
         }
         return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue)
     }
@@ -151,7 +152,7 @@ public final class Ledger: Sendable {
         let rollbackJournal = try Ledger.mapErrors(path) {
             try dbQueue.writeWithoutTransaction { db -> Bool in
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
-                guard rollbackJournalIfEmpty, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM registrations)")! else { return false }
+                guard rollbackJournalIfEmpty, try !Ledger.hasRegistrations(db) else { return false }
                 // Leaving the WAL needs the file to ourselves: ask once, without waiting for other connections.
                 return try Ledger.withoutWaiting(db) { (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" }
             }
@@ -161,6 +162,11 @@ public final class Ledger: Sendable {
             if rollbackJournal { try? Ledger.restoreWAL(dbQueue, wait: true) }
         }
         return try write(body)
+    }
+
+    /// Whether any registration is recorded: a load into a ledger without one is a first load.
+    static func hasRegistrations(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM registrations)") ?? false
     }
 
     /// Puts the ledger back in WAL mode (after a first load, or after a process that died during one). Without

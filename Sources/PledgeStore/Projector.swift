@@ -65,7 +65,7 @@ enum Projector {
     /// foreign key of `registration_rights` on each update (a scan of that table while a first load has its
     /// index deferred: 30,000 exported rows with 8,000 lifecycle events took 36 s).
     static let updateRegistration = """
-        UPDATE registrations SET (\(StoredRegistration.columns.drop { $0 != "," }.dropFirst())) = (\(placeholders(22))) WHERE reg_no = ?
+        UPDATE registrations SET (\(StoredRegistration.valueColumns)) = (\(placeholders(22))) WHERE reg_no = ?
         """
 
     /// Replaces a registration's row, keeping the monthly totals in step (old contribution out, new in).
@@ -77,7 +77,7 @@ enum Projector {
         try change(&new)
         new.updatedSeq = seq
         try addContribution(old, sign: -1, db: db)
-        try db.cachedStatement(sql: updateRegistration).execute(arguments: StatementArguments(new.cells.dropFirst()) + [regNo])
+        try db.cachedStatement(sql: updateRegistration).execute(arguments: new.valueArguments + [regNo])
         if new.registration.ipNumbers != old.registration.ipNumbers {
             try db.cachedStatement(sql: "DELETE FROM registration_rights WHERE reg_no = ?").execute(arguments: [regNo])
             try writeRights(new.registration, db: db)

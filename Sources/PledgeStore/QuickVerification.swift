@@ -216,8 +216,6 @@ struct QuickVerification {
             GroupDimension(rawValue: row["dimension"]).map { GroupTotalsKey(dimension: $0, group: row["grp"], month: row["month"], ipType: row["ip_type"], status: row["status"]) }
         }, value: { ($0["registrations"], $0["amount_fen"]) })
         guard monthlyOK, statusOK, groupsOK else { return false }
-        // Served enterprises: the rows per target, and targets.enterprises counting them.
-        // Read through the C API: exact storage types and bytes, as the full comparison sees them.
         // target_enterprises and enterprises rows are compared as digests (run); here targets.enterprises counts them.
         let pairs = expected.enterprises.servedPairs(targets: expected.targets.count)
         for t in try Row.fetchAll(db, sql: "SELECT name, enterprises, typeof(enterprises) = 'integer' AS exact FROM targets") {

@@ -23,10 +23,12 @@ public struct StoredRegistration: Sendable, Equatable {
 }
 
 extension StoredRegistration {
-    static let columns = """
-        reg_no, reg_date, ip_type, uscc, uscc_override, enterprise, bank, branch, amount_fen, ip_numbers, park,
+    /// Every column after the key (`reg_no`), in `cells` order.
+    static let valueColumns = """
+        reg_date, ip_type, uscc, uscc_override, enterprise, bank, branch, amount_fen, ip_numbers, park,
         prefecture_code, maturity, rate, rywq, first_loan, insured, notes, status, status_date, late, created_seq, updated_seq
         """
+    static let columns = "reg_no, " + valueColumns
 
     init(row: Row) throws {
         func date(_ s: String?) throws -> CivilDate? {
@@ -66,6 +68,8 @@ extension StoredRegistration {
     }
 
     var arguments: StatementArguments { StatementArguments(cells) }
+    /// `cells` without the key, in `valueColumns` order.
+    var valueArguments: StatementArguments { StatementArguments(cells.dropFirst()) }
 
     static func fetch(_ db: Database, regNo: String) throws -> StoredRegistration? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM registrations WHERE reg_no = ?"), arguments: [regNo])

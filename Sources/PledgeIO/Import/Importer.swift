@@ -28,12 +28,12 @@ public struct Importer {
         self.progress = progress
     }
 
-    /// Imports `path`; `name` is how messages call the file (as the user typed it).
-    /// Returns the summary when rows were written (or would be, with `dryRun`); throws `ImportRefused`
-    /// when any row is invalid or conflicting, `ImportFileError` for file-level problems.
     /// From this file size on (about 20,000 rows), a first load writes through a rollback journal (`Ledger.bulkWrite`).
     static let bulkWriteBytes: Int64 = 4 << 20
 
+    /// Imports `path`; `name` is how messages call the file (as the user typed it).
+    /// Returns the summary when rows were written (or would be, with `dryRun`); throws `ImportRefused`
+    /// when any row is invalid or conflicting, `ImportFileError` for file-level problems.
     public func run(path: String, name: String) throws -> ImportSummary {
         func fileError(_ e: ImportError) -> ImportFileError {
             ImportFileError(lines: [e.message(file: name)], category: e.category)
