@@ -22,7 +22,9 @@ final class BulkProjectionWriter {
     struct MonthlyKey: Hashable {
         var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
         func hash(into h: inout Hasher) {
-            for s in [month, ipType, prefecture, park, bank] { s.hashBytes(into: &h) }
+            // Field by field: an array literal here cost an allocation per hash (once per imported row).
+            month.hashBytes(into: &h); ipType.hashBytes(into: &h); prefecture.hashBytes(into: &h); park.hashBytes(into: &h)
+            bank.hashBytes(into: &h)
             h.combine(rywq)
             h.combine(firstLoan)
         }
@@ -84,10 +86,8 @@ final class BulkProjectionWriter {
         }
         enterprises[r.uscc] = r.enterprise
         let key = MonthlyKey(r)
-        monthly[key, default: (0, 0)].registrations += 1
-        monthly[key, default: (0, 0)].amount += r.amount.value
-        statusTotals[r.ipType.rawValue, default: (0, 0)].registrations += 1
-        statusTotals[r.ipType.rawValue, default: (0, 0)].amount += r.amount.value
+        monthly.add(key, 1, r.amount.value)
+        statusTotals.add(r.ipType.rawValue, 1, r.amount.value)
         if targets == nil { targets = try TargetWindow.all(db) }
         let date = r.regDate.description
         for (i, t) in targets!.enumerated() where date >= t.from && date <= t.to && (t.ipType == nil || t.ipType == r.ipType.rawValue) {
@@ -147,8 +147,7 @@ final class BulkProjectionWriter {
         for (k, v) in monthly {
             for g in GroupTotals.keys(month: k.month, ipType: k.ipType, status: RegistrationStatus.active.rawValue, prefecture: k.prefecture,
                                       park: k.park, bank: k.bank, rywq: k.rywq, firstLoan: k.firstLoan) {
-                groups[g, default: (0, 0)].registrations += v.registrations
-                groups[g, default: (0, 0)].amount += v.amount
+                groups.add(g, v.registrations, v.amount)
             }
         }
         let group = try RawStatement(db, sql: GroupTotals.upsertSQL)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PledgeCore
 
 /// The canonical payload of a `register` entry built byte by byte: the import hot path's exception to
@@ -8,9 +11,9 @@ import PledgeCore
 /// One template serves two sources: a `Registration` (the import) and the columns of a `registrations`
 /// row as SQLite holds them (`audit verify`'s quick pass, which compares the result with the journal).
 struct CanonicalRegisterPayload {
-    private(set) var bytes: [UInt8] = []
+    private var writer = PayloadWriter(sink: ByteSink())
 
-    init() { bytes.reserveCapacity(1024) }
+    init() { writer.sink.bytes.reserveCapacity(1024) }
 
     mutating func build(seq: Int64, at: String, operator op: String, late: Bool, registration r: Registration) -> [UInt8] {
         var at = at, op = op
@@ -19,7 +22,72 @@ struct CanonicalRegisterPayload {
 
     mutating func build<S: RegisterPayloadSource>(seq: Int64, at: UnsafeBufferPointer<UInt8>, operator op: UnsafeBufferPointer<UInt8>,
                                                   late: Bool, _ r: S) -> [UInt8] {
-        bytes.removeAll(keepingCapacity: true)
+        writer.sink.bytes.removeAll(keepingCapacity: true)
+        writer.register(seq: seq, at: at, operator: op, late: late, r)
+        return writer.sink.bytes
+    }
+
+    /// The text fields of a registration's payload, and its flags.
+    enum TextField { case bank, branch, enterprise, ipType, maturity, notes, park, prefecture, rate, regDate, regNo, uscc }
+    enum FlagField { case firstLoan, insured, rywq, usccOverride }
+
+    static func matches(_ payload: UnsafeBufferPointer<UInt8>, seq: Int64, at: String, operator op: String, late: Bool,
+                        registration r: Registration) -> Bool {
+        var at = at, op = op
+        return at.withUTF8 { at in op.withUTF8 { op in matches(payload, seq: seq, at: at, operator: op, late: late, RegistrationSource(r: r)) } }
+    }
+
+    /// True when `payload` is exactly the payload these values build (`audit verify`'s quick pass): compared
+    /// piece by piece as the template goes, without building it.
+    static func matches<S: RegisterPayloadSource>(_ payload: UnsafeBufferPointer<UInt8>, seq: Int64, at: UnsafeBufferPointer<UInt8>,
+                                                  operator op: UnsafeBufferPointer<UInt8>, late: Bool, _ r: S) -> Bool {
+        var matcher = PayloadWriter(sink: MatchSink(expected: payload))
+        matcher.register(seq: seq, at: at, operator: op, late: late, r)
+        return matcher.sink.matched
+    }
+}
+
+/// Where a payload's bytes go: into an array (the import), or compared with a stored payload (verify).
+protocol PayloadSink {
+    mutating func put(_ bytes: UnsafeRawBufferPointer)
+    mutating func put(_ byte: UInt8)
+}
+
+struct ByteSink: PayloadSink {
+    var bytes: [UInt8] = []
+    mutating func put(_ b: UnsafeRawBufferPointer) { bytes.append(contentsOf: b) }
+    mutating func put(_ byte: UInt8) { bytes.append(byte) }
+}
+
+/// Compares the bytes put with `expected`, in order.
+struct MatchSink: PayloadSink {
+    let expected: UnsafeBufferPointer<UInt8>
+    private var at = 0
+    private var same = true
+
+    init(expected: UnsafeBufferPointer<UInt8>) { self.expected = expected }
+
+    /// Every byte put equals `expected`'s, and all of `expected` was put.
+    var matched: Bool { same && at == expected.count }
+
+    mutating func put(_ b: UnsafeRawBufferPointer) {
+        guard same, b.count <= expected.count - at else { same = false; return }
+        if b.count > 0 { same = memcmp(expected.baseAddress! + at, b.baseAddress!, b.count) == 0 }
+        at += b.count
+    }
+
+    mutating func put(_ byte: UInt8) {
+        guard same, at < expected.count, expected[at] == byte else { same = false; return }
+        at += 1
+    }
+}
+
+/// The template of a `register` entry's canonical payload, written into a sink.
+struct PayloadWriter<Sink: PayloadSink> {
+    var sink: Sink
+
+    mutating func register<S: RegisterPayloadSource>(seq: Int64, at: UnsafeBufferPointer<UInt8>, operator op: UnsafeBufferPointer<UInt8>,
+                                                     late: Bool, _ r: S) {
         raw("{\"at\":"); string(at)
         raw(",\"data\":{\"amountFen\":"); int(r.amountFen)
         raw(",\"bank\":"); r.write(.bank, &self)
@@ -45,21 +113,19 @@ struct CanonicalRegisterPayload {
         raw(",\"regNo\":"); r.write(.regNo, &self)
         raw(",\"seq\":"); int(seq)
         raw("}")
-        return bytes
     }
 
-    /// The text fields of a registration's payload, and its flags.
-    enum TextField { case bank, branch, enterprise, ipType, maturity, notes, park, prefecture, rate, regDate, regNo, uscc }
-    enum FlagField { case firstLoan, insured, rywq, usccOverride }
-
     private mutating func raw(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        s.withUTF8Buffer { sink.put(UnsafeRawBufferPointer($0)) }
     }
 
     private mutating func bool(_ b: Bool) { b ? raw("true") : raw("false") }
 
     private mutating func int(_ v: Int64) {
-        guard v >= 0 else { return bytes.append(contentsOf: String(v).utf8) }
+        guard v >= 0 else {
+            var s = String(v)
+            return s.withUTF8 { sink.put(UnsafeRawBufferPointer($0)) }
+        }
         // Decimal digits without a String (two per row: the amount and the seq).
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for Int64.max's 19 digits
         var n = UInt64(v), count = 0
@@ -69,11 +135,11 @@ struct CanonicalRegisterPayload {
                 n /= 10
                 count += 1
             } while n > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
+            sink.put(UnsafeRawBufferPointer(rebasing: d[(24 - count)...]))
         }
     }
 
-    static let hex = Array("0123456789abcdef".utf8)
+    static var hex: StaticString { "0123456789abcdef" }
 
     mutating func string(_ s: String) {
         var s = s
@@ -83,19 +149,36 @@ struct CanonicalRegisterPayload {
     /// A JSON string as JSONEncoder writes it: `"` and `\` escaped, \b \f \n \r \t short forms, other
     /// C0 controls as \u00xx, everything else (including `/`, DEL and non-ASCII) as the same bytes.
     mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
+        sink.put(UInt8(ascii: "\""))
         // Most fields need no escape: copy them whole.
-        var plain = true
-        for i in 0..<utf8.count {
-            let b = utf8[i]
-            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { plain = false; break }
-        }
-        if plain {
-            bytes.append(contentsOf: utf8)
+        if Self.isPlain(utf8) {
+            sink.put(UnsafeRawBufferPointer(utf8))
         } else {
             escaped(utf8)
         }
-        bytes.append(UInt8(ascii: "\""))
+        sink.put(UInt8(ascii: "\""))
+    }
+
+    /// No byte needs an escape (none below 0x20, no `"`, no `\`): eight bytes per step, the standard
+    /// "has a byte less than n / equal to n" word tricks, which are exact about whether any byte is one.
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(utf8)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i + 8 <= raw.count {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let below20 = (x &- ones &* 0x20) & ~x & highs
+            let q = x ^ (ones &* 0x22), b = x ^ (ones &* 0x5C)
+            let quote = (q &- ones) & ~q & highs, backslash = (b &- ones) & ~b & highs
+            if below20 | quote | backslash != 0 { return false }
+            i += 8
+        }
+        while i < raw.count {
+            let c = raw[i]
+            if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return false }
+            i += 1
+        }
+        return true
     }
 
     private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -110,23 +193,25 @@ struct CanonicalRegisterPayload {
             case 0x09: raw("\\t")
             case 0x00..<0x20:
                 raw("\\u00")
-                bytes.append(Self.hex[Int(b >> 4)])
-                bytes.append(Self.hex[Int(b & 0x0F)])
-            default: bytes.append(b)
+                Self.hex.withUTF8Buffer { h in
+                    sink.put(h[Int(b >> 4)])
+                    sink.put(h[Int(b & 0x0F)])
+                }
+            default: sink.put(b)
             }
         }
     }
 
-    mutating func comma() { bytes.append(UInt8(ascii: ",")) }
+    mutating func comma() { sink.put(UInt8(ascii: ",")) }
 }
 
 /// Where the payload's values come from.
 protocol RegisterPayloadSource {
     var amountFen: Int64 { get }
     func has(_ f: CanonicalRegisterPayload.TextField) -> Bool
-    func write(_ f: CanonicalRegisterPayload.TextField, _ b: inout CanonicalRegisterPayload)
+    func write<K: PayloadSink>(_ f: CanonicalRegisterPayload.TextField, _ b: inout PayloadWriter<K>)
     func flag(_ f: CanonicalRegisterPayload.FlagField) -> Bool
-    func writeIPNumbers(_ b: inout CanonicalRegisterPayload)
+    func writeIPNumbers<K: PayloadSink>(_ b: inout PayloadWriter<K>)
 }
 
 /// A registration's values, as the import has them.
@@ -152,7 +237,7 @@ private struct RegistrationSource: RegisterPayloadSource {
     }
 
     func has(_ f: CanonicalRegisterPayload.TextField) -> Bool { text(f) != nil }
-    func write(_ f: CanonicalRegisterPayload.TextField, _ b: inout CanonicalRegisterPayload) { b.string(text(f) ?? "") }
+    func write<K: PayloadSink>(_ f: CanonicalRegisterPayload.TextField, _ b: inout PayloadWriter<K>) { b.string(text(f) ?? "") }
 
     func flag(_ f: CanonicalRegisterPayload.FlagField) -> Bool {
         switch f {
@@ -163,7 +248,7 @@ private struct RegistrationSource: RegisterPayloadSource {
         }
     }
 
-    func writeIPNumbers(_ b: inout CanonicalRegisterPayload) {
+    func writeIPNumbers<K: PayloadSink>(_ b: inout PayloadWriter<K>) {
         for (i, n) in r.ipNumbers.enumerated() {
             if i > 0 { b.comma() }
             b.string(n)

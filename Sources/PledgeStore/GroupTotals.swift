@@ -39,7 +39,7 @@ struct GroupTotalsKey: Hashable {
 
     func hash(into h: inout Hasher) {
         h.combine(dimension)
-        for s in [group, month, ipType, status] { s.hashBytes(into: &h) }
+        group.hashBytes(into: &h); month.hashBytes(into: &h); ipType.hashBytes(into: &h); status.hashBytes(into: &h)
     }
 
     static func == (a: Self, b: Self) -> Bool {

@@ -52,27 +52,28 @@ struct QuickVerification {
                     return
                 }
             }
-            // Turned into the expected figures here, while the reading thread digests registration_rights.
+            // Turned into the expected figures here, while the reading thread digests the tables it has left.
             checker.conclude()
         }
         thread.stackSize = 8 << 20
         thread.start()
         var readable = true
         var tables = try TableDigests(db)
+        var rowRights = MultisetDigest()
         do {
             var waited = false
             defer { if !waited { channel.close(); done.wait() } }
             var batch = VerificationBatch()
             var expectedSeq: Int64 = 1
             while try entries.step() {
-                let seq = entries.int64(0)
-                guard seq == expectedSeq, entries.type(0) == SQLITE_INTEGER, batch.appendEntry(entries, seq: seq) else {
+                let first = entries.value(0)
+                guard first.type == SQLITE_INTEGER, case let seq = first.int64, seq == expectedSeq, batch.appendEntry(entries, seq: seq) else {
                     readable = false
                     break
                 }
                 expectedSeq = seq + 1
-                if entries.bytes(3)?.assumingMemoryBound(to: UInt8.self).same(Self.register) == true {
-                    guard try rows.step(), batch.appendRow(rows) else { readable = false; break }
+                if entries.value(3).bytes?.assumingMemoryBound(to: UInt8.self).same(Self.register) == true {
+                    guard try rows.step(), batch.appendRow(rows, rights: &rowRights) else { readable = false; break }
                 }
                 if batch.count == VerificationBatch.capacity {
                     guard try send(batch, channel, &tables) else { break }
@@ -88,6 +89,7 @@ struct QuickVerification {
         }
         guard readable, tables.typed, let proved = checker.finished() else { return nil }
         expected = proved.expected
+        expected.rights.merge(rowRights)
         for row in proved.changedRows {
             guard try replayMatches(row) else { return nil }
         }
@@ -179,42 +181,46 @@ struct QuickVerification {
         for (k, v) in expected.fine {
             let m = k.monthly
             if k.status != .void {
-                monthly[m, default: (0, 0)].0 += v.0
-                monthly[m, default: (0, 0)].1 += v.1
+                monthly.add(m, v.0, v.1)
             }
-            statusTotals[m.ipType + "|" + k.status.rawValue, default: (0, 0)].0 += v.0
-            statusTotals[m.ipType + "|" + k.status.rawValue, default: (0, 0)].1 += v.1
+            statusTotals.add(m.ipType + "|" + k.status.rawValue, v.0, v.1)
             for g in GroupTotals.keys(month: m.month, ipType: m.ipType, status: k.status.rawValue, prefecture: m.prefecture, park: m.park,
                                       bank: m.bank, rywq: m.rywq, firstLoan: m.firstLoan) {
-                groups[g, default: (0, 0)].0 += v.0
-                groups[g, default: (0, 0)].1 += v.1
+                groups.add(g, v.0, v.1)
             }
         }
         /// Each row's key and values equal the expected ones, every column stored as the writer stores it:
-        /// `types` has `t` (text) or `i` (integer) per column. Checked before reading: GRDB would read a blob
-        /// key as the same String, and stops the process on text where a number is expected.
-        func same<K: Hashable>(_ sql: String, types: String, _ expected: [K: (Int64, Int64)], key: (Row) -> K?,
-                               value: (Row) -> (Int64, Int64)) throws -> Bool {
+        /// `types` has `t` (text) or `i` (integer) per column, and the last two are the count and the amount.
+        func same<K: Hashable>(_ sql: String, types: String, _ expected: [K: (Int64, Int64)], key: (RawStatement) -> K?) throws -> Bool {
+            let s = try RawStatement(db, sql: sql)
+            s.reset()
+            defer { s.reset() }
+            let kinds = types.map { $0 == "t" ? SQLITE_TEXT : SQLITE_INTEGER }
+            let n = Int32(kinds.count)
             var count = 0
-            let cursor = try Row.fetchCursor(db, sql: sql)
-            while let row = try cursor.next() {
-                guard row.count == types.count, zip(row.databaseValues, types).allSatisfy({ v, t in
-                    switch v.storage { case .string: t == "t"; case .int64: t == "i"; default: false }
-                }), let k = key(row), let e = expected[k], e == value(row) else { return false }
+            while try s.step() {
+                guard sqlite3_column_count(s.handle) == n, kinds.indices.allSatisfy({ s.value(Int32($0)).type == kinds[$0] }),
+                      let k = key(s), let e = expected[k], e == (s.int64(n - 2), s.int64(n - 1)) else { return false }
                 count += 1
             }
             return count == expected.count
         }
+        /// A 0/1 column as a Bool; nil for anything else (a flag stored as 2 must not pass for `true`).
+        func flag(_ s: RawStatement, _ i: Int32) -> Bool? {
+            switch s.int64(i) { case 0: false; case 1: true; default: nil }
+        }
         let monthlyOK = try same("SELECT month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen FROM monthly_totals",
-                                 types: "tttttiiii", monthly, key: { row in
-            BulkProjectionWriter.MonthlyKey(month: row["month"], ipType: row["ip_type"], prefecture: row["prefecture_code"], park: row["park"],
-                                            bank: row["bank"], rywq: row["rywq"], firstLoan: row["first_loan"])
-        }, value: { ($0["registrations"], $0["amount_fen"]) })
-        let statusOK = try same("SELECT ip_type, status, registrations, amount_fen FROM status_totals", types: "ttii", statusTotals,
-                                key: { ($0["ip_type"] as String) + "|" + ($0["status"] as String) }, value: { ($0["registrations"], $0["amount_fen"]) })
-        let groupsOK = try same("SELECT dimension, grp, month, ip_type, status, registrations, amount_fen FROM group_totals", types: "tttttii", groups, key: { row in
-            GroupDimension(rawValue: row["dimension"]).map { GroupTotalsKey(dimension: $0, group: row["grp"], month: row["month"], ipType: row["ip_type"], status: row["status"]) }
-        }, value: { ($0["registrations"], $0["amount_fen"]) })
+                                 types: "tttttiiii", monthly) { s in
+            guard let rywq = flag(s, 5), let firstLoan = flag(s, 6) else { return nil }
+            return BulkProjectionWriter.MonthlyKey(month: s.text(0)!, ipType: s.text(1)!, prefecture: s.text(2)!, park: s.text(3)!, bank: s.text(4)!,
+                                                   rywq: rywq, firstLoan: firstLoan)
+        }
+        let statusOK = try same("SELECT ip_type, status, registrations, amount_fen FROM status_totals", types: "ttii", statusTotals) { s in
+            s.text(0)! + "|" + s.text(1)!
+        }
+        let groupsOK = try same("SELECT dimension, grp, month, ip_type, status, registrations, amount_fen FROM group_totals", types: "tttttii", groups) { s in
+            GroupDimension(rawValue: s.text(0)!).map { GroupTotalsKey(dimension: $0, group: s.text(1)!, month: s.text(2)!, ipType: s.text(3)!, status: s.text(4)!) }
+        }
         guard monthlyOK, statusOK, groupsOK else { return false }
         // target_enterprises and enterprises rows are compared as digests (run); here targets.enterprises counts them.
         let pairs = expected.enterprises.servedPairs(targets: expected.targets.count)
@@ -257,7 +263,6 @@ final class JournalChecker: @unchecked Sendable {
     private let expectHead: (seq: Int64, hash: String)?
     private let targets: [TargetWindow]
     private var prev = Array(CanonicalEntry.genesisHash.utf8)
-    private var payload = CanonicalRegisterPayload()
     private var headSeq: Int64 = 0
     private var count: Int64 = 0
     private var expectedFound: Bool
@@ -265,7 +270,6 @@ final class JournalChecker: @unchecked Sendable {
     private var changedRows: [(row: StoredRegistration, cells: [ExactValue])] = []
     private var ledgerWide: [(seq: Int64, regNo: String?, late: Bool, event: LedgerEvent)] = []
     private var failed = false
-    private var rights = MultisetDigest()
     private var aggregates: RowAggregates
 
     init(expectHead: (seq: Int64, hash: String)?, targets: [TargetWindow]) {
@@ -288,7 +292,6 @@ final class JournalChecker: @unchecked Sendable {
     func conclude() {
         guard !failed else { return }
         var e = ExpectedProjections(targets: targets)
-        e.rights = rights
         aggregates.mergeFine(into: &e)
         e.enterprises = aggregates
         expected = e
@@ -323,9 +326,9 @@ final class JournalChecker: @unchecked Sendable {
                 // Unchanged since registered: the row's bytes must rebuild the entry's payload exactly.
                 guard row.text(RawRegistration.status)?.same(Self.active) == true, row.text(RawRegistration.statusDate) == nil,
                       let at = e.text(0), let op = e.text(1),
-                      body.same(payload.build(seq: seq, at: at, operator: op, late: row.int(RawRegistration.late) == 1, row))
+                      CanonicalRegisterPayload.matches(body, seq: seq, at: at, operator: op, late: row.int(RawRegistration.late) == 1, row)
                 else { return false }
-                aggregates.add(row, seq: seq, rights: &rights)
+                aggregates.add(row, seq: seq, name: head.name)
             } else {
                 // Changed later: replayed from its decoded entries afterwards; here the envelope must match the columns.
                 guard let stored = row.stored(), let (h, _) = QuickVerification.decode(String(decoding: body, as: UTF8.self)), h.seq == seq,

@@ -33,14 +33,16 @@ struct TableDigests {
                 continue
             }
             left -= 1
-            guard s.type(0) == SQLITE_TEXT, s.type(1) == SQLITE_TEXT, let a = s.bytes(0), let b = s.bytes(1) else { return stop() }
+            let v0 = s.value(0), v1 = s.value(1)
+            guard v0.type == SQLITE_TEXT, v1.type == SQLITE_TEXT, let a = v0.bytes, let b = v1.bytes else { return stop() }
             let first = a.assumingMemoryBound(to: UInt8.self), second = b.assumingMemoryBound(to: UInt8.self)
             switch current {
             case 0: rights.add(first, second)
             case 1: enterprises.add(uscc: first, name: NameHash(second))
             default:
-                guard s.type(2) == SQLITE_INTEGER else { return stop() }
-                served.add(first, second, s.int64(2))
+                let v2 = s.value(2)
+                guard v2.type == SQLITE_INTEGER else { return stop() }
+                served.add(first, second, v2.int64)
             }
         }
     }

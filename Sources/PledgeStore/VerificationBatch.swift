@@ -9,7 +9,9 @@ struct VerificationBatch {
     /// Per entry: `at`, `operator`, `kind`, `reg_no`, `payload`, `prev_hash`, `hash`; then, for a `register`
     /// entry, the 23 columns of its row in `StoredRegistration.columns` order.
     static let entryFields = 7
-    struct Head { var seq: Int64; var first: Int32; var hasRow: Bool }
+    /// `name`: for a row unchanged since registered, the keyed hash of its enterprise name (computed by the
+    /// reading thread, which has time to spare; the checking thread is the busier one).
+    struct Head { var seq: Int64; var first: Int32; var hasRow: Bool; var name = NameHash() }
 
     private(set) var heads: [Head] = []
     private var arena: [UInt8] = []
@@ -33,17 +35,19 @@ struct VerificationBatch {
     mutating func appendEntry(_ s: RawStatement, seq: Int64) -> Bool {
         heads.append(Head(seq: seq, first: Int32(bounds.count / 2), hasRow: false))
         for column: Int32 in 1...7 {
-            let type = s.type(column)
+            let value = s.value(column), type = value.type
             guard type == SQLITE_TEXT || (column == 4 && type == SQLITE_NULL) else { return false }
-            appendText(s, column)
+            appendText(value)
         }
         return true
     }
 
-    /// Copies the `registrations` row of the last entry, checking each column's storage type.
-    mutating func appendRow(_ s: RawStatement) -> Bool {
+    /// Copies the `registrations` row of the last entry, checking each column's storage type. For a row not
+    /// changed since registered (`created_seq = updated_seq`), also hashes its enterprise name and adds its
+    /// rights to `rights`: the checker proves that row from its payload, or the whole pass fails.
+    mutating func appendRow(_ s: RawStatement, rights: inout MultisetDigest) -> Bool {
         for column in 0..<Int32(RawRegistration.columnCount) {
-            let type = s.type(column)
+            let value = s.value(column), type = value.type
             switch RawRegistration.kinds[Int(column)] {
             case .text: guard type == SQLITE_TEXT else { return false }
             case .optionalText: guard type == SQLITE_TEXT || type == SQLITE_NULL else { return false }
@@ -51,17 +55,25 @@ struct VerificationBatch {
             }
             if type == SQLITE_INTEGER {
                 bounds.append(-2); bounds.append(Int32(ints.count))
-                ints.append(s.int64(column))
+                ints.append(value.int64)
             } else {
-                appendText(s, column)
+                appendText(value)
             }
         }
-        heads[heads.count - 1].hasRow = true
+        let last = heads.count - 1
+        heads[last].hasRow = true
+        heads[last].name = withFields { f in
+            let row = f.row(heads[last])
+            guard row.int(RawRegistration.createdSeq) == row.int(RawRegistration.updatedSeq),
+                  let regNo = row.text(RawRegistration.regNo), let name = row.text(RawRegistration.enterprise) else { return NameHash() }
+            row.forEachIPNumber { rights.add($0, regNo) }
+            return NameHash(name)
+        }
         return true
     }
 
-    private mutating func appendText(_ s: RawStatement, _ column: Int32) {
-        guard let b = s.bytes(column) else { bounds.append(-1); bounds.append(0); return }
+    private mutating func appendText(_ value: RawStatement.Value) {
+        guard let b = value.bytes else { bounds.append(-1); bounds.append(0); return }
         bounds.append(Int32(arena.count))
         arena.append(contentsOf: b)
         bounds.append(Int32(arena.count))
@@ -159,7 +171,7 @@ struct RawRegistration: RegisterPayloadSource {
     // RegisterPayloadSource: the payload this row implies (flags must be checked as bits first).
     var amountFen: Int64 { int(Self.amountFen) }
     func has(_ f: CanonicalRegisterPayload.TextField) -> Bool { text(Self.column(f)) != nil }
-    func write(_ f: CanonicalRegisterPayload.TextField, _ b: inout CanonicalRegisterPayload) {
+    func write<K: PayloadSink>(_ f: CanonicalRegisterPayload.TextField, _ b: inout PayloadWriter<K>) {
         b.string(text(Self.column(f)) ?? UnsafeBufferPointer(start: nil, count: 0))
     }
     func flag(_ f: CanonicalRegisterPayload.FlagField) -> Bool { int(Self.column(f)) == 1 }
@@ -175,7 +187,7 @@ struct RawRegistration: RegisterPayloadSource {
         body(UnsafeBufferPointer(rebasing: all[start...]))
     }
 
-    func writeIPNumbers(_ b: inout CanonicalRegisterPayload) {
+    func writeIPNumbers<K: PayloadSink>(_ b: inout PayloadWriter<K>) {
         var first = true
         forEachIPNumber { n in
             if !first { b.comma() }

@@ -261,7 +261,7 @@ struct StoreAuditTests {
 
 @Suite("The import hot path")
 struct ImportHotPathTests {
-    @Test("the hand-built register payload is byte-identical to JSONEncoder's canonical form", arguments: [
+    static let payloadSamples: [Registration] = [
         sampleRegistration(),
         Registration(regNo: "R\"1\\/", regDate: CivilDate(year: 2024, month: 2, day: 29)!, uscc: "914403001922038215", usccOverride: true,
                      enterprise: "甘肃\"引号\"\\反斜杠/斜杠", bank: "兰州银行", branch: "科技支行", amount: Fen(1), ipType: .copyright,
@@ -270,7 +270,9 @@ struct ImportHotPathTests {
                      notes: "行一\n行二\r\n\t制表\u{1}\u{8}\u{c}\u{1f}\u{7f}\u{2028}😀"),
         Registration(regNo: "X", regDate: CivilDate(year: 2021, month: 1, day: 1)!, uscc: "914403001922038216", enterprise: "e", bank: "b",
                      amount: Fen(Int64.max), ipType: .other, ipNumbers: []),
-    ])
+    ]
+
+    @Test("the hand-built register payload is byte-identical to JSONEncoder's canonical form", arguments: payloadSamples)
     func payloadMatchesEncoder(r: Registration) {
         for (late, seq) in [(false, 1), (true, 42), (false, 1_000_000_007), (true, Int64.max)] as [(Bool, Int64)] {
             var builder = CanonicalRegisterPayload()
@@ -279,6 +281,50 @@ struct ImportHotPathTests {
                                                     event: .register(r))
             #expect(fast == slow)
         }
+    }
+
+    @Test("verify's matcher takes the payload the template builds and refuses it with any byte changed, added or removed",
+          arguments: payloadSamples)
+    func matcherIsExact(r: Registration) {
+        var builder = CanonicalRegisterPayload()
+        let at = "2026-01-02T03:04:05.678Z", op = "王/会计\""
+        let built = builder.build(seq: 42, at: at, operator: op, late: true, registration: r)
+        func matches(_ payload: [UInt8], late: Bool = true) -> Bool {
+            payload.withUnsafeBufferPointer { CanonicalRegisterPayload.matches($0, seq: 42, at: at, operator: op, late: late, registration: r) }
+        }
+        #expect(matches(built))
+        #expect(!matches(built, late: false))
+        let accepted = built.indices.filter { i in
+            var changed = built
+            changed[i] ^= 0x01
+            return matches(changed)
+        }
+        #expect(accepted.isEmpty, "a payload changed at \(accepted) still matched")
+        #expect(!matches(built + [UInt8(ascii: " ")]))
+        #expect(!matches(Array(built.dropLast())))
+        #expect(!matches([]))
+    }
+
+    @Test("the word-at-a-time escape check agrees with a byte loop: each byte value at each position, on several backgrounds",
+          arguments: [0x61, 0xE7, 0x80, 0xFF, 0x21, 0x23, 0x5B, 0x5D, 0x20, 0x7F] as [UInt8])
+    func plainCheck(background: UInt8) {
+        func expected(_ b: [UInt8]) -> Bool { !b.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") } }
+        var wrong: [[UInt8]] = []
+        for length in [1, 7, 8, 9, 16, 17, 24] {
+            for position in 0..<length {
+                for value in 0...255 {
+                    var bytes = [UInt8](repeating: background, count: length)
+                    bytes[position] = UInt8(value)
+                    if bytes.withUnsafeBufferPointer({ PayloadWriter<ByteSink>.isPlain($0) }) != expected(bytes) { wrong.append(bytes) }
+                }
+            }
+        }
+        var random = SeededGenerator(seed: UInt64(background))
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int(random.next() % 40)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            if bytes.withUnsafeBufferPointer({ PayloadWriter<ByteSink>.isPlain($0) }) != expected(bytes) { wrong.append(bytes) }
+        }
+        #expect(wrong.isEmpty, "misjudged: \(wrong.prefix(5))")
     }
 
     @Test("a bulk import gives the same projections as registering one by one, and verifies, whenever the deltas are flushed",

@@ -88,6 +88,7 @@ struct QuickVerificationTests {
         "UPDATE group_totals SET grp = CAST(grp AS BLOB) WHERE dimension = 'park' AND grp <> ''",
         "UPDATE monthly_totals SET bank = CAST(bank AS BLOB) WHERE month = (SELECT min(month) FROM monthly_totals)",
         "UPDATE monthly_totals SET rywq = 'x' WHERE month = (SELECT min(month) FROM monthly_totals)",
+        "UPDATE monthly_totals SET rywq = 2 WHERE month = (SELECT min(month) FROM monthly_totals) AND rywq = 1",
         "UPDATE status_totals SET amount_fen = 'many' WHERE status = 'void'",
         "UPDATE parks SET name = CAST(name AS BLOB) WHERE name = '兰州新区'",
         "DELETE FROM target_enterprises WHERE target = 'all-2023'",
