@@ -72,8 +72,23 @@ struct MatchSink: PayloadSink {
 
     mutating func put(_ b: UnsafeRawBufferPointer) {
         guard same, b.count <= expected.count - at else { same = false; return }
-        if b.count > 0 { same = memcmp(expected.baseAddress! + at, b.baseAddress!, b.count) == 0 }
+        if b.count > 0 { same = Self.equal(UnsafeRawPointer(expected.baseAddress! + at), b.baseAddress!, b.count) }
         at += b.count
+    }
+
+    /// Byte equality, inline for the short pieces a payload is made of (a call to memcmp each cost more).
+    @inline(__always)
+    private static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        switch n {
+        case 8...16:
+            return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        case 0..<8:
+            for i in 0..<n where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            return true
+        default:
+            return memcmp(a, b, n) == 0
+        }
     }
 
     mutating func put(_ byte: UInt8) {

@@ -14,18 +14,17 @@ struct VerificationBatch {
     struct Head { var seq: Int64; var first: Int32; var hasRow: Bool; var name = NameHash() }
 
     private(set) var heads: [Head] = []
-    private var arena: [UInt8] = []
+    // Plain buffers rather than arrays: a row appends some 50 values, and each Array append checks
+    // uniqueness and capacity (about a tenth of the reading thread's time).
+    private let arena = GrowableBuffer<UInt8>(capacity: capacity * 1_600)
     /// Two per field: start and end in `arena` for text; (-1, 0) for NULL; (-2, index into `ints`) for an integer.
-    private var bounds: [Int32] = []
-    private var ints: [Int64] = []
+    private let bounds = GrowableBuffer<Int32>(capacity: capacity * 2 * (entryFields + RawRegistration.columnCount))
+    private let ints = GrowableBuffer<Int64>(capacity: capacity * 8)
 
     static let capacity = 256
 
     init() {
         heads.reserveCapacity(Self.capacity)
-        arena.reserveCapacity(Self.capacity * 1_600)
-        bounds.reserveCapacity(Self.capacity * 2 * (Self.entryFields + RawRegistration.columnCount))
-        ints.reserveCapacity(Self.capacity * 8)
     }
 
     var count: Int { heads.count }
@@ -54,7 +53,7 @@ struct VerificationBatch {
             case .integer: guard type == SQLITE_INTEGER else { return false }
             }
             if type == SQLITE_INTEGER {
-                bounds.append(-2); bounds.append(Int32(ints.count))
+                bounds.append(-2, Int32(ints.count))
                 ints.append(value.int64)
             } else {
                 appendText(value)
@@ -73,19 +72,15 @@ struct VerificationBatch {
     }
 
     private mutating func appendText(_ value: RawStatement.Value) {
-        guard let b = value.bytes else { bounds.append(-1); bounds.append(0); return }
-        bounds.append(Int32(arena.count))
-        arena.append(contentsOf: b)
-        bounds.append(Int32(arena.count))
+        guard let b = value.bytes else { bounds.append(-1, 0); return }
+        let start = Int32(arena.count)
+        arena.append(b)
+        bounds.append(start, Int32(arena.count))
     }
 
     /// Runs `body` with a view of the batch's fields.
     func withFields<R>(_ body: (Fields) throws -> R) rethrows -> R {
-        try arena.withUnsafeBufferPointer { a in
-            try bounds.withUnsafeBufferPointer { b in
-                try ints.withUnsafeBufferPointer { i in try body(Fields(arena: a, bounds: b, ints: i)) }
-            }
-        }
+        try body(Fields(arena: arena.elements, bounds: bounds.elements, ints: ints.elements))
     }
 
     /// The fields of a batch; `entry(_:)` and `row(_:)` give those of one entry and of its row.
@@ -94,6 +89,53 @@ struct VerificationBatch {
 
         func entry(_ head: Head) -> RawFields { RawFields(batch: self, first: Int(head.first)) }
         func row(_ head: Head) -> RawRegistration { RawRegistration(fields: RawFields(batch: self, first: Int(head.first) + entryFields)) }
+    }
+}
+
+/// A growable buffer of trivial values that a batch owns; handed to the checker thread with the batch.
+final class GrowableBuffer<Element: BitwiseCopyable> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
+    private func reserve(_ n: Int) {
+        guard count + n > capacity else { return }
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: max(count + n, capacity * 2))
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = max(count + n, capacity * 2)
+    }
+
+    func append(_ value: Element) {
+        reserve(1)
+        (base + count).initialize(to: value)
+        count += 1
+    }
+
+    func append(_ a: Element, _ b: Element) {
+        reserve(2)
+        (base + count).initialize(to: a)
+        (base + count + 1).initialize(to: b)
+        count += 2
+    }
+}
+
+extension GrowableBuffer<UInt8> {
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: bytes.count)
+        count += bytes.count
     }
 }
 
