@@ -107,8 +107,12 @@ final class GrowableBuffer<Element: BitwiseCopyable> {
 
     var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
 
+    @inline(__always)
     private func reserve(_ n: Int) {
-        guard count + n > capacity else { return }
+        if count + n > capacity { grow(n) }
+    }
+
+    private func grow(_ n: Int) {
         let bigger = UnsafeMutablePointer<Element>.allocate(capacity: max(count + n, capacity * 2))
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
