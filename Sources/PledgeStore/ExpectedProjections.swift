@@ -3,7 +3,10 @@ import PledgeCore
 /// The aggregates, enterprise names and rights that a set of proved registrations implies.
 struct ExpectedProjections {
     /// Count and amount per monthly_totals key and status: monthly, status and group totals all derive from it.
+    /// Those of the unchanged rows are already in `totals` (summed by the checker thread while the reading
+    /// thread finished the tables); `fine` then holds the replayed registrations', added by `concludeTotals`.
     var fine: [FineKey: (Int64, Int64)] = [:]
+    var totals = ImpliedTotals()
     /// status_totals keys a registration passed through (kept at zero when it left them).
     var statusKeysPassed = Set<String>()
     /// Served enterprises per target and the last name written per USCC, keyed by interned bytes.
@@ -12,6 +15,12 @@ struct ExpectedProjections {
     let targets: [TargetWindow]
 
     struct FineKey: Hashable { var monthly: BulkProjectionWriter.MonthlyKey, status: RegistrationStatus }
+
+    /// Moves `fine` into `totals`.
+    mutating func concludeTotals() {
+        totals.add(fine)
+        fine = [:]
+    }
 
     init(targets: [TargetWindow]) {
         self.targets = targets
@@ -31,6 +40,26 @@ struct ExpectedProjections {
     /// `enterprises` keeps the name last written for each USCC (by a registration or a correction of it).
     mutating func noteEnterprise(_ r: Registration, writtenAt seq: Int64) {
         enterprises.noteName(uscc: r.uscc, name: r.enterprise, seq: seq)
+    }
+}
+
+/// The monthly_totals, status_totals and group_totals rows a set of registrations implies.
+struct ImpliedTotals {
+    var monthly: [BulkProjectionWriter.MonthlyKey: (Int64, Int64)] = [:]
+    /// Keyed by "ip_type|status".
+    var status: [String: (Int64, Int64)] = [:]
+    var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
+
+    mutating func add(_ fine: [ExpectedProjections.FineKey: (Int64, Int64)]) {
+        for (k, v) in fine {
+            let m = k.monthly
+            if k.status != .void { monthly.add(m, v.0, v.1) }
+            status.add(m.ipType + "|" + k.status.rawValue, v.0, v.1)
+            for g in GroupTotals.keys(month: m.month, ipType: m.ipType, status: k.status.rawValue, prefecture: m.prefecture, park: m.park,
+                                      bank: m.bank, rywq: m.rywq, firstLoan: m.firstLoan) {
+                groups.add(g, v.0, v.1)
+            }
+        }
     }
 }
 

@@ -93,6 +93,7 @@ struct QuickVerification {
         for row in proved.changedRows {
             guard try replayMatches(row) else { return nil }
         }
+        expected.concludeTotals()
         // The digests of the enterprise rows the proved registrations imply (hundreds of thousands of rows) on a
         // second thread, while this one compares the totals with the tables.
         let digests = BatchChannel<(enterprises: MultisetDigest, served: MultisetDigest)>(capacity: 1)
@@ -175,20 +176,9 @@ struct QuickVerification {
 
     /// Compares each aggregate table with the figures the proved registrations imply.
     private func aggregatesMatch() throws -> Bool {
-        var monthly: [BulkProjectionWriter.MonthlyKey: (Int64, Int64)] = [:]
-        var statusTotals: [String: (Int64, Int64)] = Dictionary(uniqueKeysWithValues: expected.statusKeysPassed.map { ($0, (0, 0)) })
-        var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
-        for (k, v) in expected.fine {
-            let m = k.monthly
-            if k.status != .void {
-                monthly.add(m, v.0, v.1)
-            }
-            statusTotals.add(m.ipType + "|" + k.status.rawValue, v.0, v.1)
-            for g in GroupTotals.keys(month: m.month, ipType: m.ipType, status: k.status.rawValue, prefecture: m.prefecture, park: m.park,
-                                      bank: m.bank, rywq: m.rywq, firstLoan: m.firstLoan) {
-                groups.add(g, v.0, v.1)
-            }
-        }
+        let monthly = expected.totals.monthly, groups = expected.totals.groups
+        var statusTotals = expected.totals.status
+        for k in expected.statusKeysPassed where statusTotals[k] == nil { statusTotals[k] = (0, 0) }
         /// Each row's key and values equal the expected ones, every column stored as the writer stores it:
         /// `types` has `t` (text) or `i` (integer) per column, and the last two are the count and the amount.
         func same<K: Hashable>(_ sql: String, types: String, _ expected: [K: (Int64, Int64)], key: (RawStatement) -> K?) throws -> Bool {
@@ -293,6 +283,7 @@ final class JournalChecker: @unchecked Sendable {
         guard !failed else { return }
         var e = ExpectedProjections(targets: targets)
         aggregates.mergeFine(into: &e)
+        e.concludeTotals()
         e.enterprises = aggregates
         expected = e
     }
