@@ -29,6 +29,23 @@ struct VerificationBatch {
 
     var count: Int { heads.count }
 
+    /// Whether every entry's `hash` was already recomputed from its `prev_hash` and `payload` (by the reading
+    /// thread, while the checker was behind); the links between entries are always the checker's.
+    enum Hashes { case unchecked, match, mismatch }
+    private(set) var hashes = Hashes.unchecked
+
+    mutating func checkHashes() {
+        let all = withFields { f in
+            heads.allSatisfy { head in
+                let e = f.entry(head)
+                guard let body = e.text(4), let prev = e.text(5), let hash = e.text(6) else { return false }
+                return QuickVerification.hashMatches(prev: UnsafeRawBufferPointer(prev), payload: UnsafeRawBufferPointer(body),
+                                                     hash: UnsafeRawBufferPointer(hash))
+            }
+        }
+        hashes = all ? .match : .mismatch
+    }
+
     /// Copies one entry (statement over `seq, at, operator, kind, reg_no, payload, prev_hash, hash`).
     /// False when a column is not of the storage type the writer gives it.
     mutating func appendEntry(_ s: RawStatement, seq: Int64) -> Bool {

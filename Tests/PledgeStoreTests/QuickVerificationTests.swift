@@ -36,11 +36,33 @@ struct QuickVerificationTests {
         return t
     }
 
-    func quick(_ t: TemporaryLedger, expectHead: (seq: Int64, hash: String)? = nil) throws -> QuickVerification.Result? {
+    func quick(_ t: TemporaryLedger, expectHead: (seq: Int64, hash: String)? = nil, readerHashes: Bool = false) throws -> QuickVerification.Result? {
         try t.ledger.read { db in
             var check = QuickVerification(db: db, expectHead: expectHead)
+            check.readerHashesEveryBatch = readerHashes
             return try check.run()
         }
+    }
+
+    @Test("hashes recomputed by the reading thread (as when the checker is behind) prove the same and refuse the same",
+          arguments: [
+            "",
+            // Only recomputing the hash can tell: the last entry's, and one whose successor's link was changed with it.
+            "DROP TRIGGER entries_no_update; UPDATE entries SET hash = (CASE substr(hash, 1, 1) WHEN 'f' THEN 'e' ELSE 'f' END) || substr(hash, 2) WHERE seq = (SELECT max(seq) FROM entries)",
+            """
+            DROP TRIGGER entries_no_update; UPDATE entries SET hash = (CASE substr(hash, 1, 1) WHEN 'f' THEN 'e' ELSE 'f' END) || substr(hash, 2) WHERE seq = 300;
+            UPDATE entries SET prev_hash = (SELECT hash FROM entries WHERE seq = 300) WHERE seq = 301
+            """,
+            "DROP TRIGGER entries_no_update; UPDATE entries SET payload = payload || ' ' WHERE seq = 9",
+            "DROP TRIGGER entries_no_update; UPDATE entries SET prev_hash = hash WHERE seq = 4",
+          ])
+    func readerHashes(sql: String) throws {
+        let t = try everything()
+        // More than one batch (256 entries), so that a batch boundary is crossed.
+        for i in 0..<300 { _ = try t.ledger.register(sampleRegistration("H\(i)", date: "2024-03-0\(1 + i % 9)", amountWan: Int64(1 + i))) }
+        if !sql.isEmpty { try t.raw().writeWithoutTransaction { try $0.execute(sql: sql) } }
+        #expect((try quick(t, readerHashes: true) != nil) == sql.isEmpty)
+        #expect((try quick(t, readerHashes: false) != nil) == sql.isEmpty)
     }
 
     @Test("an intact ledger with every kind of entry is proved by the quick pass, with the journal's head")
