@@ -110,8 +110,8 @@ struct QuickVerification {
     static let register = Array(EntryKind.register.rawValue.utf8)
 
     /// Queues a batch for the checker; while its queue is full, reads the tables digested as a whole, then
-    /// recomputes the batch's hashes itself (which of the two threads is the busier one depends on the
-    /// machine's mood: cache misses slow the checker more). False once the checker has stopped.
+    /// recomputes the batch's hashes itself (which thread is the busier one depends on the machine's load:
+    /// cache misses slow the checker more than the reader). False once the checker has stopped.
     private func send(_ batch: inout VerificationBatch, _ channel: BatchChannel<VerificationBatch>, _ tables: inout TableDigests) throws -> Bool {
         if readerHashesEveryBatch { batch.checkHashes() }
         while true {
