@@ -22,8 +22,9 @@ import PledgeCore
 struct QuickVerification {
     let db: Database
     let expectHead: (seq: Int64, hash: String)?
-    /// Tests: the reading thread recomputes every batch's hashes, not only while the checker is behind.
-    var readerHashesEveryBatch = false
+    /// Tests: the reading thread checks every batch ahead (`VerificationBatch.checkAhead`), not only while
+    /// the checker is behind.
+    var readerChecksEveryBatch = false
 
     struct Result { var entries: Int64; var head: AppendedEntry? }
 
@@ -110,10 +111,10 @@ struct QuickVerification {
     static let register = Array(EntryKind.register.rawValue.utf8)
 
     /// Queues a batch for the checker; while its queue is full, reads the tables digested as a whole, then
-    /// recomputes the batch's hashes itself (which thread is the busier one depends on the machine's load:
-    /// cache misses slow the checker more than the reader). False once the checker has stopped.
+    /// checks the batch's hashes and payloads itself (which thread is the busier one depends on the machine's
+    /// load: cache misses slow the checker more than the reader). False once the checker has stopped.
     private func send(_ batch: inout VerificationBatch, _ channel: BatchChannel<VerificationBatch>, _ tables: inout TableDigests) throws -> Bool {
-        if readerHashesEveryBatch { batch.checkHashes() }
+        if readerChecksEveryBatch { batch.checkAhead() }
         while true {
             switch channel.offer(batch) {
             case .queued: return true
@@ -122,7 +123,7 @@ struct QuickVerification {
                 if !tables.done {
                     try tables.read(rows: 512)
                 } else if batch.hashes == .unchecked {
-                    batch.checkHashes()
+                    batch.checkAhead()
                 } else {
                     return channel.put(batch)
                 }
@@ -307,7 +308,7 @@ final class JournalChecker: @unchecked Sendable {
         return ok
     }
 
-    /// `hashed`: the reading thread already recomputed the batch's hashes (`VerificationBatch.checkHashes`).
+    /// `hashed`: the reading thread already recomputed the batch's hashes (`VerificationBatch.checkAhead`).
     private func checkEntry(_ head: VerificationBatch.Head, _ fields: VerificationBatch.Fields, hashed: Bool) -> Bool {
         let e = fields.entry(head), seq = head.seq
         guard let body = e.text(4), let prevHash = e.text(5), let hash = e.text(6), prevHash.same(prev),
@@ -327,8 +328,7 @@ final class JournalChecker: @unchecked Sendable {
             if row.int(RawRegistration.updatedSeq) == seq {
                 // Unchanged since registered: the row's bytes must rebuild the entry's payload exactly.
                 guard row.text(RawRegistration.status)?.same(Self.active) == true, row.text(RawRegistration.statusDate) == nil,
-                      let at = e.text(0), let op = e.text(1),
-                      CanonicalRegisterPayload.matches(body, seq: seq, at: at, operator: op, late: row.int(RawRegistration.late) == 1, row)
+                      head.payloadMatches || VerificationBatch.rebuildsPayload(row, e, seq: seq)
                 else { return false }
                 aggregates.add(row, seq: seq, name: head.name)
             } else {

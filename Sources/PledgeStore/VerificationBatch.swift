@@ -10,8 +10,9 @@ struct VerificationBatch {
     /// entry, the 23 columns of its row in `StoredRegistration.columns` order.
     static let entryFields = 7
     /// `name`: for a row unchanged since registered, the keyed hash of its enterprise name (computed by the
-    /// reading thread, which has time to spare; the checking thread is the busier one).
-    struct Head { var seq: Int64; var first: Int32; var hasRow: Bool; var name = NameHash() }
+    /// reading thread as it copies the row). `payloadMatches`: the reading thread already found that the row
+    /// rebuilds the entry's payload (`checkAhead`; false also when it did not look).
+    struct Head { var seq: Int64; var first: Int32; var hasRow: Bool; var name = NameHash(); var payloadMatches = false }
 
     private(set) var heads: [Head] = []
     // Plain buffers rather than arrays: a row appends some 50 values, and each Array append checks
@@ -29,21 +30,33 @@ struct VerificationBatch {
 
     var count: Int { heads.count }
 
-    /// Whether every entry's `hash` was already recomputed from its `prev_hash` and `payload` (by the reading
-    /// thread, while the checker was behind); the links between entries are always the checker's.
+    /// Whether the reading thread already checked what each entry proves by itself (`checkAhead`, while the
+    /// checker was behind): `hashes` every entry's hash against its `prev_hash` and `payload` (the links between
+    /// entries are always the checker's), then the heads' `payloadMatches`.
     enum Hashes { case unchecked, match, mismatch }
     private(set) var hashes = Hashes.unchecked
 
-    mutating func checkHashes() {
+    mutating func checkAhead() {
+        var heads = heads
         let all = withFields { f in
-            heads.allSatisfy { head in
-                let e = f.entry(head)
-                guard let body = e.text(4), let prev = e.text(5), let hash = e.text(6) else { return false }
-                return QuickVerification.hashMatches(prev: UnsafeRawBufferPointer(prev), payload: UnsafeRawBufferPointer(body),
-                                                     hash: UnsafeRawBufferPointer(hash))
+            heads.indices.allSatisfy { k in
+                let e = f.entry(heads[k])
+                guard let body = e.text(4), let prev = e.text(5), let hash = e.text(6),
+                      QuickVerification.hashMatches(prev: UnsafeRawBufferPointer(prev), payload: UnsafeRawBufferPointer(body),
+                                                    hash: UnsafeRawBufferPointer(hash)) else { return false }
+                heads[k].payloadMatches = heads[k].hasRow && Self.rebuildsPayload(f.row(heads[k]), e, seq: heads[k].seq)
+                return true
             }
         }
+        self.heads = heads
         hashes = all ? .match : .mismatch
+    }
+
+    /// A row registered by entry `seq` and unchanged since rebuilds that entry's payload exactly.
+    static func rebuildsPayload(_ row: RawRegistration, _ e: RawFields, seq: Int64) -> Bool {
+        guard row.int(RawRegistration.createdSeq) == seq, row.int(RawRegistration.updatedSeq) == seq, row.flagsAreBits,
+              let body = e.text(4), let at = e.text(0), let op = e.text(1) else { return false }
+        return CanonicalRegisterPayload.matches(body, seq: seq, at: at, operator: op, late: row.int(RawRegistration.late) == 1, row)
     }
 
     /// Copies one entry (statement over `seq, at, operator, kind, reg_no, payload, prev_hash, hash`).

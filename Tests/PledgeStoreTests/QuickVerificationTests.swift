@@ -36,15 +36,15 @@ struct QuickVerificationTests {
         return t
     }
 
-    func quick(_ t: TemporaryLedger, expectHead: (seq: Int64, hash: String)? = nil, readerHashes: Bool = false) throws -> QuickVerification.Result? {
+    func quick(_ t: TemporaryLedger, expectHead: (seq: Int64, hash: String)? = nil, readerChecks: Bool = false) throws -> QuickVerification.Result? {
         try t.ledger.read { db in
             var check = QuickVerification(db: db, expectHead: expectHead)
-            check.readerHashesEveryBatch = readerHashes
+            check.readerChecksEveryBatch = readerChecks
             return try check.run()
         }
     }
 
-    @Test("hashes recomputed by the reading thread (as when the checker is behind) prove the same and refuse the same",
+    @Test("hashes and payloads checked by the reading thread (as when the checker is behind) prove the same and refuse the same",
           arguments: [
             "",
             // Only recomputing the hash can tell: the last entry's, and one whose successor's link was changed with it.
@@ -56,13 +56,13 @@ struct QuickVerificationTests {
             "DROP TRIGGER entries_no_update; UPDATE entries SET payload = payload || ' ' WHERE seq = 9",
             "DROP TRIGGER entries_no_update; UPDATE entries SET prev_hash = hash WHERE seq = 4",
           ])
-    func readerHashes(sql: String) throws {
+    func readerChecks(sql: String) throws {
         let t = try everything()
         // More than one batch (256 entries), so that a batch boundary is crossed.
         for i in 0..<300 { _ = try t.ledger.register(sampleRegistration("H\(i)", date: "2024-03-0\(1 + i % 9)", amountWan: Int64(1 + i))) }
         if !sql.isEmpty { try t.raw().writeWithoutTransaction { try $0.execute(sql: sql) } }
-        #expect((try quick(t, readerHashes: true) != nil) == sql.isEmpty)
-        #expect((try quick(t, readerHashes: false) != nil) == sql.isEmpty)
+        #expect((try quick(t, readerChecks: true) != nil) == sql.isEmpty)
+        #expect((try quick(t, readerChecks: false) != nil) == sql.isEmpty)
     }
 
     @Test("an intact ledger with every kind of entry is proved by the quick pass, with the journal's head")
@@ -72,6 +72,7 @@ struct QuickVerificationTests {
         #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM period_totals") } ?? 0 > 0)
         let head = try #require(try t.ledger.head())
         let result = try #require(try quick(t))
+        #expect(try quick(t, readerChecks: true) != nil)
         #expect(result.entries == Int64(try t.entryCount()))
         #expect(result.head == head)
         let fifth = try t.raw().read { try String.fetchOne($0, sql: "SELECT hash FROM entries WHERE seq = 5")! }
@@ -138,11 +139,13 @@ struct QuickVerificationTests {
             // The control case: a statement that changes nothing leaves the ledger provably intact.
             #expect(changed == 0)
             #expect(try quick(t) != nil)
+            #expect(try quick(t, readerChecks: true) != nil)
             return
         }
         // The tampering must really change a row (a hash edit that happened to keep its bytes once made this flaky).
         #expect(changed > 0)
         #expect(try quick(t) == nil)
+        #expect(try quick(t, readerChecks: true) == nil)
         #expect(!(try t.ledger.verify().isClean))
     }
 }
@@ -188,6 +191,7 @@ extension QuickVerificationTests {
                     #expect(db.changesCount == 1)
                 }
                 #expect(try quick(t) == nil, "\(regNo).\(column.name) \(edit.label)")
+                #expect(try quick(t, readerChecks: true) == nil, "\(regNo).\(column.name) \(edit.label), checked ahead")
                 // Back to the stored value (same storage type), which the quick pass proves again.
                 try t.raw().writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA foreign_keys = OFF")
