@@ -1,3 +1,4 @@
+import Foundation
 import PledgeCore
 
 /// The aggregates, enterprise names and rights that a set of proved registrations implies.
@@ -51,15 +52,33 @@ struct ImpliedTotals {
     var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
 
     mutating func add(_ fine: [ExpectedProjections.FineKey: (Int64, Int64)]) {
+        // The group totals (six keys per fine key, most of the work) on a second thread when there are many:
+        // at the end of a large verify the other core is often idle.
+        let helper = fine.count >= 4096 ? BatchChannel<[GroupTotalsKey: (Int64, Int64)]>(capacity: 1) : nil
+        if let helper { Thread { _ = helper.put(Self.groups(of: fine)) }.start() }
         for (k, v) in fine {
             let m = k.monthly
             if k.status != .void { monthly.add(m, v.0, v.1) }
             status.add(m.ipType + "|" + k.status.rawValue, v.0, v.1)
+        }
+        let part = helper?.take() ?? Self.groups(of: fine)
+        if groups.isEmpty {
+            groups = part
+        } else {
+            for (g, v) in part { groups.add(g, v.0, v.1) }
+        }
+    }
+
+    private static func groups(of fine: [ExpectedProjections.FineKey: (Int64, Int64)]) -> [GroupTotalsKey: (Int64, Int64)] {
+        var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
+        for (k, v) in fine {
+            let m = k.monthly
             for g in GroupTotals.keys(month: m.month, ipType: m.ipType, status: k.status.rawValue, prefecture: m.prefecture, park: m.park,
                                       bank: m.bank, rywq: m.rywq, firstLoan: m.firstLoan) {
                 groups.add(g, v.0, v.1)
             }
         }
+        return groups
     }
 }
 

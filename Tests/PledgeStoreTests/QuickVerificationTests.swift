@@ -278,3 +278,45 @@ struct ByteInternerTests {
         for (k, id) in zip(unique, first) { #expect(interner.withBytes(id) { Array($0) } == k) }
     }
 }
+
+@Suite("The totals a set of registrations implies")
+struct ImpliedTotalsTests {
+    @Test("summed on two threads (many keys) or one (few), the monthly, status and group totals are the plain sums",
+          arguments: [10, 5_000])
+    func sums(keys: Int) {
+        var fine: [ExpectedProjections.FineKey: (Int64, Int64)] = [:]
+        for i in 0..<keys {
+            let monthly = BulkProjectionWriter.MonthlyKey(month: "20\(20 + i % 6)-0\(1 + i % 9)", ipType: i % 3 == 0 ? "trademark" : "patent",
+                                                          prefecture: i % 4 == 0 ? "" : "62010\(i % 7)", park: "园区\(i % 97)",
+                                                          bank: "银行\(i % 31)", rywq: i % 2 == 0, firstLoan: i % 5 == 0)
+            fine[ExpectedProjections.FineKey(monthly: monthly, status: i % 11 == 0 ? .void : .active)] = (Int64(1 + i % 3), Int64(i) * 1_000)
+        }
+        var totals = ImpliedTotals()
+        totals.add(fine)
+        var monthly: [BulkProjectionWriter.MonthlyKey: (Int64, Int64)] = [:]
+        var status: [String: (Int64, Int64)] = [:]
+        var groups: [GroupTotalsKey: (Int64, Int64)] = [:]
+        func add<K>(_ d: inout [K: (Int64, Int64)], _ k: K, _ v: (Int64, Int64)) {
+            let old = d[k] ?? (0, 0)
+            d[k] = (old.0 + v.0, old.1 + v.1)
+        }
+        for (k, v) in fine {
+            if k.status != .void { add(&monthly, k.monthly, v) }
+            add(&status, k.monthly.ipType + "|" + k.status.rawValue, v)
+            for g in GroupTotals.keys(month: k.monthly.month, ipType: k.monthly.ipType, status: k.status.rawValue, prefecture: k.monthly.prefecture,
+                                      park: k.monthly.park, bank: k.monthly.bank, rywq: k.monthly.rywq, firstLoan: k.monthly.firstLoan) {
+                add(&groups, g, v)
+            }
+        }
+        func same<K>(_ a: [K: (Int64, Int64)], _ b: [K: (Int64, Int64)]) -> Bool {
+            a.count == b.count && a.allSatisfy { k, v in b[k].map { $0 == v } ?? false }
+        }
+        #expect(!groups.isEmpty)
+        #expect(same(totals.monthly, monthly))
+        #expect(same(totals.status, status))
+        #expect(same(totals.groups, groups))
+        // Added again (as the replayed registrations' figures are): everything doubles.
+        totals.add(fine)
+        #expect(same(totals.groups, groups.mapValues { ($0.0 * 2, $0.1 * 2) }))
+    }
+}
