@@ -197,9 +197,10 @@ struct QuickVerification {
             defer { s.reset() }
             let kinds = types.map { $0 == "t" ? SQLITE_TEXT : SQLITE_INTEGER }
             let n = Int32(kinds.count)
+            guard sqlite3_column_count(s.handle) == n else { return false }
             var count = 0
             while try s.step() {
-                guard sqlite3_column_count(s.handle) == n, kinds.indices.allSatisfy({ s.value(Int32($0)).type == kinds[$0] }),
+                guard kinds.indices.allSatisfy({ s.value(Int32($0)).type == kinds[$0] }),
                       let k = key(s), let e = expected[k], e == (s.int64(n - 2), s.int64(n - 1)) else { return false }
                 count += 1
             }

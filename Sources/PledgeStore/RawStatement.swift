@@ -61,7 +61,6 @@ struct RawStatement {
         }
     }
 
-    func type(_ i: Int32) -> Int32 { sqlite3_column_type(handle, i) }
     func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(handle, i) }
 
     /// The column's text (nil for NULL), as the bytes SQLite holds until the next step.
