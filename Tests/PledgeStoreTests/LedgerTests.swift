@@ -531,3 +531,62 @@ struct MigrationTests {
         #expect(try upgraded.verify().isClean)
     }
 }
+
+@Suite("Journal entries predicted on the parsing thread")
+struct EntryPredictionTests {
+    @Test("predictions are used while the journal follows them; a row that is not new stops them, and the chain stays exact")
+    func divergence() throws {
+        let t = try TemporaryLedger()
+        let regs = (0..<5).map { sampleRegistration("P-\($0)", amountWan: Int64(10 + $0)) }
+        try t.ledger.write { tx in
+            let session = try ImportSession(tx)
+            let predictor = session.predictor(late: false)
+            // As the parsing thread does: every valid row predicted in file order; the third row repeats the first.
+            let rows = [regs[0], regs[1], regs[0], regs[2], regs[3]]
+            let predicted = rows.map { predictor.next($0) }
+            #expect(predicted.allSatisfy { $0 != nil })
+            #expect(try session.add(rows[0], row: 2, predicted: (predictor, predicted[0])) == .new(seq: 3))
+            #expect(try session.add(rows[1], row: 3, predicted: (predictor, predicted[1])) == .new(seq: 4))
+            #expect(session.predictedEntriesUsed == 2 && !predictor.isStopped)
+            #expect(try session.add(rows[2], row: 4, predicted: (predictor, predicted[2])) == .unchanged)
+            #expect(predictor.isStopped)
+            #expect(predictor.next(regs[4]) == nil)
+            // Predicted as seq 6 after the repeated row: not where the journal is, so built here instead.
+            #expect(try session.add(rows[3], row: 5, predicted: (predictor, predicted[3])) == .new(seq: 5))
+            #expect(try session.add(rows[4], row: 6, predicted: (predictor, predicted[4])) == .new(seq: 6))
+            #expect(session.predictedEntriesUsed == 2)
+            try session.finish()
+        }
+        #expect(try t.ledger.verify().isClean)
+        let payloads = try t.raw().read { try String.fetchAll($0, sql: "SELECT payload FROM entries WHERE seq IN (3, 5) ORDER BY seq") }
+        #expect(payloads.count == 2 && payloads[0].contains("\"seq\":3") && payloads[1].contains("\"seq\":5"))
+    }
+
+    @Test("a prediction from another session, or for another `late`, is never used")
+    func foreignPredictions() throws {
+        let t = try TemporaryLedger()
+        let r = sampleRegistration("Q-1")
+        struct Abandon: Error {}
+        var stale: (EntryPredictor, PredictedEntry?)?
+        // A transaction at the same head that was rolled back: same seq and previous hash, another time.
+        #expect(throws: Abandon.self) {
+            try t.ledger.write { tx in
+                let session = try ImportSession(tx)
+                let p = session.predictor(late: false)
+                stale = (p, p.next(r))
+                throw Abandon()
+            }
+        }
+        try t.ledger.write { tx in
+            let session = try ImportSession(tx)
+            #expect(try session.add(r, row: 2, predicted: stale) == .new(seq: 3))
+            let late = session.predictor(late: true)
+            let r2 = sampleRegistration("Q-2")
+            _ = late.next(r)
+            #expect(try session.add(r2, row: 3, late: false, predicted: (late, late.next(r2))) == .new(seq: 4))
+            #expect(session.predictedEntriesUsed == 0)
+            try session.finish()
+        }
+        #expect(try t.ledger.verify().isClean)
+    }
+}
