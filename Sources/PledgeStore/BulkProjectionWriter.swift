@@ -18,8 +18,6 @@ final class BulkProjectionWriter {
     private var targets: [TargetWindow]?
 
     struct ServedKey: Hashable { var target: Int, uscc: String }
-    struct ServedCount { var key: ServedKey, registrations: Int64 }
-    struct EnterpriseName { var uscc: String, name: String }
 
     struct MonthlyKey: Hashable {
         var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
@@ -37,6 +35,9 @@ final class BulkProjectionWriter {
         init(month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool) {
             (self.month, self.ipType, self.prefecture, self.park, self.bank, self.rywq, self.firstLoan) = (month, ipType, prefecture, park, bank, rywq, firstLoan)
         }
+        /// The order of monthly_totals' primary key (enough of it for locality).
+        var sortKey: (String, String, String, String, String) { (month, ipType, prefecture, park, bank) }
+
         init(_ r: Registration) {
             month = r.regDate.yearMonth.description
             ipType = r.ipType.rawValue
@@ -115,9 +116,9 @@ final class BulkProjectionWriter {
         let enterprise = try RawStatement(db, sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
         // Each upsert in key order: on a large ledger these tables' pages are mostly out of the page cache,
         // and ordered keys visit each page once per flush instead of once per key.
-        for row in enterprises.map({ EnterpriseName(uscc: $0.key, name: $0.value) }).sortedByBytes(of: { $0.uscc }) {
+        for (uscc, name) in enterprises.sorted(by: { $0.key < $1.key }) {
             enterprise.reset()
-            enterprise.bind(1, row.uscc); enterprise.bind(2, row.name)
+            enterprise.bind(1, uscc); enterprise.bind(2, name)
             try enterprise.run()
         }
         enterprises.removeAll(keepingCapacity: true)
@@ -130,8 +131,7 @@ final class BulkProjectionWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
             """)
-        // In no particular order: the totals' tables stay small (months × groups), in the page cache.
-        for (k, v) in monthly {
+        for (k, v) in monthly.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
             totals.reset()
             totals.bind(1, k.month); totals.bind(2, k.ipType); totals.bind(3, k.prefecture); totals.bind(4, k.park); totals.bind(5, k.bank)
             totals.bind(6, k.rywq); totals.bind(7, k.firstLoan); totals.bind(8, v.registrations); totals.bind(9, v.amount)
@@ -151,7 +151,7 @@ final class BulkProjectionWriter {
             }
         }
         let group = try RawStatement(db, sql: GroupTotals.upsertSQL)
-        for (g, v) in groups {
+        for (g, v) in groups.sorted(by: { ($0.key.dimension.rawValue, $0.key.group, $0.key.month) < ($1.key.dimension.rawValue, $1.key.group, $1.key.month) }) {
             group.reset()
             group.bind(1, g.dimension.rawValue); group.bind(2, g.group); group.bind(3, g.month); group.bind(4, g.ipType); group.bind(5, g.status)
             group.bind(6, v.registrations); group.bind(7, v.amount)
@@ -168,9 +168,7 @@ final class BulkProjectionWriter {
             let insert = try RawStatement(db, sql: "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
             let add = try RawStatement(db, sql: "UPDATE target_enterprises SET registrations = registrations + ? WHERE target = ? AND uscc = ?")
             var newRows = [Int64](repeating: 0, count: targets.count)
-            let counts = served.map { ServedCount(key: $0.key, registrations: $0.value) }
-            for count in counts.sortedByBytes(group: { $0.key.target }, of: { $0.key.uscc }) {
-                let (k, n) = (count.key, count.registrations)
+            for (k, n) in served.sorted(by: { ($0.key.target, $0.key.uscc) < ($1.key.target, $1.key.uscc) }) {
                 insert.reset()
                 insert.bind(1, targets[k.target].name); insert.bind(2, k.uscc); insert.bind(3, n)
                 if try insert.run() == 1 {

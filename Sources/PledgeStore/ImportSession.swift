@@ -27,10 +27,6 @@ public final class ImportSession {
     private let projections: BulkProjectionWriter
     private let insertEntry: RawStatement
     private var payload = CanonicalRegisterPayload()
-    /// The predictors this session made (`predictor`): predictions from any other are ignored.
-    private var predictors: [EntryPredictor] = []
-    /// How many entries came from predictions (tests).
-    private(set) var predictedEntriesUsed = 0
     /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
     private var deferredIndexes: [(name: String, sql: String)] = []
 
@@ -59,22 +55,11 @@ public final class ImportSession {
             """)
     }
 
-    /// Predicts the entries of new rows on another thread (the import's parsing thread), starting at the journal's
-    /// current head; pass each row's prediction to `add`.
-    public func predictor(late: Bool) -> EntryPredictor {
-        let p = EntryPredictor(headSeq: tx.headSeq, headHash: tx.headHash, at: tx.at, operatorName: tx.operatorName, late: late)
-        predictors.append(p)
-        return p
-    }
-
-    /// `predicted` (from `predictor`, same `late`) saves building the entry when the journal's head is where it
-    /// predicted; otherwise it is ignored and its predictor stopped.
-    public func add(_ r: Registration, row: Int, late: Bool = false, predicted: (EntryPredictor, PredictedEntry?)? = nil) throws -> Outcome {
+    public func add(_ r: Registration, row: Int, late: Bool = false) throws -> Outcome {
         let closed = try tx.closedMonths()
         if closed.isEmpty || late || !closed.contains(r.regDate.yearMonth.description) {
-            if let seq = try insertNew(r, row: row, late: late, predicted: predicted) { return .new(seq: seq) }
+            if let seq = try insertNew(r, row: row, late: late) { return .new(seq: seq) }
         }
-        predicted?.0.stop()
         if let existing = try tx.registration(r.regNo) {
             let changes = Self.differences(existing.registration, r)
             if existing.createdSeq >= firstSeq {
@@ -92,20 +77,11 @@ public final class ImportSession {
 
     /// Inserts a registration that is not in the ledger yet, with its entry, rights and aggregate deltas.
     /// Returns nil (and writes nothing) when the 登记号 exists.
-    private func insertNew(_ r: Registration, row: Int, late: Bool, predicted: (EntryPredictor, PredictedEntry?)?) throws -> Int64? {
+    private func insertNew(_ r: Registration, row: Int, late: Bool) throws -> Int64? {
         let seq = tx.headSeq + 1
         guard try projections.insert(r, seq: seq, late: late) else { return nil }
-        let bytes: [UInt8], hash: String
-        // Only this session's predictions (same transaction time and operator), for the same `late`.
-        if case let (predictor, p?)? = predicted, predictor.late == late, predictors.contains(where: { $0 === predictor }),
-           p.seq == seq, p.prevHash == tx.headHash {
-            (bytes, hash) = (p.payload, p.hash)
-            predictedEntriesUsed += 1
-        } else {
-            predicted?.0.stop()
-            bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, registration: r)
-            hash = CanonicalEntry.hash(prevHash: tx.headHash, payload: bytes)
-        }
+        let bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, registration: r)
+        let hash = CanonicalEntry.hash(prevHash: tx.headHash, payload: bytes)
         let e = insertEntry
         e.reset()
         e.bind(1, seq); e.bind(2, tx.at); e.bind(3, tx.operatorName); e.bind(4, r.regNo); e.bind(5, bytes: bytes)

@@ -4,8 +4,7 @@ import PledgeStore
 
 /// A CSV row after parsing and validation, ready for the database thread.
 enum PreparedRow {
-    /// `predicted`: its journal entry, when every valid row before it is new (`EntryPredictor`).
-    case valid(Registration, lifecycle: LedgerEvent?, row: Int, regDateText: String, predicted: PredictedEntry?)
+    case valid(Registration, lifecycle: LedgerEvent?, row: Int, regDateText: String)
     /// Problem lines for one invalid row.
     case invalid([String])
     /// The file cannot be read past this point (unterminated quote, bad bytes): one line, then stop.

@@ -110,28 +110,25 @@ public struct Importer {
         struct Rollback: Error {}
         let prepare = RowPreparer(importer: self, name: name, layout: layout, validator: validator)
         let reader_ = UncheckedBox(reader)
+        let pipeline = ImportPipeline {
+            while true {
+                let record: CSVRecord
+                do {
+                    guard let r = try reader_.value.next() else { return nil }
+                    record = r
+                } catch let e as CSVReadError {
+                    return (.unreadable(readError(e, layout.headers)), reader_.value.bytesConsumed)
+                }
+                if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
+                return (prepare.prepare(record), reader_.value.bytesConsumed)
+            }
+        }
+        defer { pipeline.finish() }
         // A large first load writes through a rollback journal (Ledger.bulkWrite); a dry run or a small file keeps
         // the WAL, so a refused or dry import leaves even the file's header bytes as they were.
         do {
             try ledger.bulkWrite(rollbackJournalIfEmpty: !options.dryRun && total >= Self.bulkWriteBytes) { tx in
                 let session = try ImportSession(tx)
-                // The parsing thread also builds each row's journal entry ahead (payload and hash), from the head
-                // this transaction starts at; the session uses them while the journal follows that prediction.
-                let predictor = session.predictor(late: options.late)
-                let pipeline = ImportPipeline {
-                    while true {
-                        let record: CSVRecord
-                        do {
-                            guard let r = try reader_.value.next() else { return nil }
-                            record = r
-                        } catch let e as CSVReadError {
-                            return (.unreadable(readError(e, layout.headers)), reader_.value.bytesConsumed)
-                        }
-                        if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
-                        return (prepare.prepare(record, predictor: predictor), reader_.value.bytesConsumed)
-                    }
-                }
-                defer { pipeline.finish() }
                 while let batch = try pipeline.take() {
                     for row in batch.rows {
                         if case .unreadable(let line) = row {
@@ -139,7 +136,7 @@ public struct Importer {
                             break
                         }
                         tally.summary.rows += 1
-                        try store(row, name: name, layout: layout, session: session, predictor: predictor, tally: tally)
+                        try store(row, name: name, layout: layout, session: session, tally: tally)
                     }
                     progress?(batch.bytesConsumed, total, tally.summary.rows)
                 }
@@ -195,7 +192,7 @@ public struct Importer {
         var layout: ImportLayout
         var validator: RegistrationValidator
 
-        func prepare(_ record: CSVRecord, predictor: EntryPredictor) -> PreparedRow {
+        func prepare(_ record: CSVRecord) -> PreparedRow {
             if record.fields.count != layout.width {
                 let where_ = record.fields.count > layout.width ? "column \(layout.width + 1)" : layout.headers[record.fields.count]
                 return .invalid(["\(name):\(record.row):\(where_): the row has \(record.fields.count) fields, the header has \(layout.width); check for an unquoted comma or a missing cell"])
@@ -214,18 +211,13 @@ public struct Importer {
             guard let registration, errors.isEmpty else {
                 return .invalid(errors.map { "\(name):\(record.row):\($0.description)" })
             }
-            let predicted = predictor.next(registration)
-            // A status event is one more journal entry after this row's: the rows after it are not predicted.
-            if lifecycle != nil { predictor.stop() }
-            return .valid(registration, lifecycle: lifecycle, row: record.row, regDateText: record.fields[layout.index[.regDate]!],
-                          predicted: predicted)
+            return .valid(registration, lifecycle: lifecycle, row: record.row, regDateText: record.fields[layout.index[.regDate]!])
         }
     }
 
     /// The database half of one row: new, unchanged, conflicting or invalid against the ledger.
-    private func store(_ prepared: PreparedRow, name: String, layout: ImportLayout, session: ImportSession, predictor: EntryPredictor,
-                       tally: Tally) throws {
-        guard case .valid(let registration, let lifecycle, let row, let regDateText, let predicted) = prepared else {
+    private func store(_ prepared: PreparedRow, name: String, layout: ImportLayout, session: ImportSession, tally: Tally) throws {
+        guard case .valid(let registration, let lifecycle, let row, let regDateText) = prepared else {
             if case .invalid(let lines) = prepared {
                 tally.summary.invalid += 1
                 for line in lines { tally.listInvalid(line) }
@@ -233,7 +225,7 @@ public struct Importer {
             return
         }
         let record = (row: row, regDate: regDateText)
-        switch try session.add(registration, row: record.row, late: options.late, predicted: (predictor, predicted)) {
+        switch try session.add(registration, row: record.row, late: options.late) {
         case .new:
             tally.summary.new += 1
             if let lifecycle { try session.append(lifecycle, regNo: registration.regNo, late: options.late, row: record.row) }
