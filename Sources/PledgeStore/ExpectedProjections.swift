@@ -268,8 +268,8 @@ struct RowAggregates {
 
     // Queries for the comparison with the tables, on the bytes SQLite holds.
     /// The number of (target, USCC) pairs with registrations, per target index.
-    func servedPairs(targets: Int) -> [Int] {
-        (0..<targets).map { t in t < served.count ? served[t].lazy.filter { $0 > 0 }.count : 0 }
+    func servedPairs() -> [Int] {
+        served.map { counts in counts.lazy.filter { $0 > 0 }.count }
     }
 
     /// The digest of the `enterprises` rows these figures imply: (USCC, last name written).

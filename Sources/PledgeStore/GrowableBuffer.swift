@@ -19,11 +19,11 @@ final class GrowableBuffer<Element: BitwiseCopyable> {
     }
 
     private func grow(_ n: Int) {
-        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: max(count + n, capacity * 2))
+        capacity = max(count + n, capacity * 2)
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
         bigger.moveInitialize(from: base, count: count)
         base.deallocate()
         base = bigger
-        capacity = max(count + n, capacity * 2)
     }
 
     func append(_ value: Element) {

@@ -224,7 +224,7 @@ struct QuickVerification {
         }
         guard monthlyOK, statusOK, groupsOK else { return false }
         // target_enterprises and enterprises rows are compared as digests (run); here targets.enterprises counts them.
-        let pairs = expected.enterprises.servedPairs(targets: expected.targets.count)
+        let pairs = expected.enterprises.servedPairs()
         for t in try Row.fetchAll(db, sql: "SELECT name, enterprises, typeof(enterprises) = 'integer' AS exact FROM targets") {
             let count = expected.targets.firstIndex { $0.name == t["name"] }.map { pairs[$0] } ?? 0
             guard t["exact"] as Bool, count == t["enterprises"] as Int else { return false }
