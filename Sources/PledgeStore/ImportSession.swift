@@ -25,10 +25,14 @@ public final class ImportSession {
 
     // The hot path: raw statements, a reused payload buffer, projections written in bulk.
     private let projections: BulkProjectionWriter
-    private let insertEntry: RawStatement
+    /// New entries, written many to a statement (see `BatchedInsert`); flushed before anything reads the journal.
+    private let entries: BatchedInsert
     private var payload = CanonicalRegisterPayload()
     /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
     private var deferredIndexes: [(name: String, sql: String)] = []
+
+    /// Entries per multi-row INSERT.
+    static let rowsPerStatement = 64
 
     public convenience init(_ tx: LedgerTransaction) throws {
         try self.init(tx, thresholds: .standard)
@@ -50,9 +54,13 @@ public final class ImportSession {
             for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
         projections = try BulkProjectionWriter(tx.db, thresholds: thresholds)
-        insertEntry = try RawStatement(tx.db, sql: """
-            INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, 'register', ?, ?, ?, ?)
-            """)
+        entries = try Self.registerEntries(tx.db, rowsPerStatement: Self.rowsPerStatement)
+    }
+
+    /// Register entries, each row: seq, at, operator, reg_no, payload, prev_hash, hash.
+    static func registerEntries(_ db: Database, rowsPerStatement: Int) throws -> BatchedInsert {
+        try BatchedInsert(db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
+                          row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: rowsPerStatement)
     }
 
     public func add(_ r: Registration, row: Int, late: Bool = false) throws -> Outcome {
@@ -67,6 +75,7 @@ public final class ImportSession {
                 return .differsFromEarlierRow(row: Int(rowOfEntry[Int(existing.createdSeq - firstSeq)]), changes: changes)
             }
             if changes.isEmpty { return .unchanged }
+            try entries.flush()
             // Re-loading a bank's file after a clerk corrected the ledger is still "unchanged"
             // when the row equals the registration as first recorded.
             if let original = try originalRegistration(r.regNo), Self.differences(original, r).isEmpty { return .unchanged }
@@ -82,11 +91,9 @@ public final class ImportSession {
         guard try projections.insert(r, seq: seq, late: late) else { return nil }
         let bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, registration: r)
         let hash = CanonicalEntry.hash(prevHash: tx.headHash, payload: bytes)
-        let e = insertEntry
-        e.reset()
-        e.bind(1, seq); e.bind(2, tx.at); e.bind(3, tx.operatorName); e.bind(4, r.regNo); e.bind(5, bytes: bytes)
-        e.bind(6, tx.headHash); e.bind(7, hash)
-        try e.run()
+        entries.add(seq); entries.add(tx.at); entries.add(tx.operatorName); entries.add(r.regNo); entries.add(bytes: bytes)
+        entries.add(tx.headHash); entries.add(hash)
+        try entries.endRow()
         tx.advance(seq: seq, hash: hash)
         rowOfEntry.append(Int32(clamping: row))
         return seq
@@ -95,7 +102,9 @@ public final class ImportSession {
     /// Appends a lifecycle event for a registration this session added (export round-trip: status columns).
     @discardableResult
     public func append(_ event: LedgerEvent, regNo: String, late: Bool = false, row: Int) throws -> AppendedEntry {
-        // The projector adjusts the aggregates in the database: write the in-memory deltas first.
+        // The projector adjusts the aggregates in the database, and the entry continues the journal: write
+        // what is pending first.
+        try entries.flush()
         try projections.flush()
         let entry = try tx.append(event, regNo: regNo, late: late)
         rowOfEntry.append(Int32(clamping: row))
@@ -105,6 +114,7 @@ public final class ImportSession {
     /// Writes the deltas kept in memory (enterprises, monthly and status totals) and re-creates any deferred
     /// index. Call before committing (a session rolled back need not call it).
     public func finish() throws {
+        try entries.flush()
         try projections.flush()
         if !deferredIndexes.isEmpty {
             // Each index build sorts in memory up to the cache size, one sorter per worker thread. The parsing
@@ -117,6 +127,8 @@ public final class ImportSession {
             for (_, sql) in deferredIndexes { try tx.db.execute(sql: sql) }
             deferredIndexes = []
         }
+        // A first load writes with foreign keys off (Ledger.bulkWrite): check them all before the commit.
+        if try Bool.fetchOne(tx.db, sql: "PRAGMA foreign_keys") == false { try Ledger.checkForeignKeys(tx.db) }
     }
 
     func originalRegistration(_ regNo: String) throws -> Registration? {

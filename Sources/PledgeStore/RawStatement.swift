@@ -15,10 +15,13 @@ struct RawStatement {
     }
 
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// The bound bytes stay where they are until the statement has run: SQLite does not copy them.
+    static let `static` = unsafeBitCast(0, to: sqlite3_destructor_type.self)
 
+    /// Readies the statement for another execution. The bindings stay: every use binds every parameter (NULL with
+    /// `bind(i, nil)`), and a text bound again reuses its copy's buffer instead of freeing and allocating one.
     func reset() {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
     }
 
     func bind(_ i: Int32, _ text: String?) {

@@ -531,3 +531,95 @@ struct MigrationTests {
         #expect(try upgraded.verify().isClean)
     }
 }
+
+@Suite("Multi-row journal inserts and first-load foreign keys")
+struct BulkStatementTests {
+    /// Adds `count` register entries continuing the journal's head; `breakAt` (0-based) gets a wrong prev_hash.
+    func addEntries(_ insert: BatchedInsert, after head: (seq: Int64, hash: String), count: Int, breakAt: Int? = nil) throws -> (seq: Int64, hash: String) {
+        var (seq, prev) = head
+        for i in 0..<count {
+            seq += 1
+            let payload = Array("{\"seq\":\(seq)}".utf8)
+            let linked = i == breakAt ? String(repeating: "f", count: 64) : prev
+            let hash = CanonicalEntry.hash(prevHash: linked, payload: payload)
+            insert.add(seq); insert.add("2026-01-01T00:00:00.000Z"); insert.add("tester"); insert.add("M-\(seq)"); insert.add(bytes: payload)
+            insert.add(linked); insert.add(hash)
+            try insert.endRow()
+            prev = hash
+        }
+        return (seq, prev)
+    }
+
+    func head(_ db: Database) throws -> (seq: Int64, hash: String) {
+        let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")!
+        return (row[0], row[1])
+    }
+
+    @Test("entries written several to a statement go in in order, each checked by the chain trigger against the rows before it")
+    func chainedRows() throws {
+        let t = try TemporaryLedger()
+        struct Undo: Error {}
+        let before = try t.entryCount()
+        do { try t.ledger.write { tx in
+            let insert = try ImportSession.registerEntries(tx.db, rowsPerStatement: 4)
+            let start = try head(tx.db)
+            // 4 + 4 in two statements, then 2 pending until flush (one statement each).
+            let end = try addEntries(insert, after: start, count: 10)
+            #expect(insert.pendingRows == 2)
+            #expect(try head(tx.db).seq == start.seq + 8)
+            try insert.flush()
+            #expect(insert.pendingRows == 0)
+            #expect(try head(tx.db) == end)
+            let seqs = try Int64.fetchAll(tx.db, sql: "SELECT seq FROM entries WHERE seq > ? ORDER BY rowid", arguments: [start.seq])
+            #expect(seqs == Array(start.seq + 1 ... start.seq + 10))
+
+            // A broken link in the middle of a statement: the trigger refuses it and none of the statement's rows stay.
+            let last = try head(tx.db)
+            #expect(throws: DatabaseError.self) { _ = try addEntries(insert, after: last, count: 4, breakAt: 2) }
+            #expect(try head(tx.db) == last)
+            throw Undo()
+        }
+        } catch is Undo {}
+        #expect(try t.entryCount() == before)
+        #expect(try t.ledger.verify().isClean)
+    }
+
+    @Test("a first load writes with foreign keys off and on again afterwards; a later load keeps them on")
+    func firstLoadForeignKeys() throws {
+        let t = try TemporaryLedger()
+        func foreignKeys(_ db: Database) throws -> Bool? { try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
+            #expect(try foreignKeys(tx.db) == false)
+            let session = try ImportSession(tx)
+            for i in 0..<70 { _ = try session.add(sampleRegistration("K-\(i)"), row: i + 2) }
+            try session.finish()
+        }
+        #expect(try t.ledger.read { try foreignKeys($0) } == true)
+        let later = try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in try foreignKeys(tx.db) }
+        #expect(later == true)
+        #expect(try t.ledger.verify().isClean)
+        #expect(try t.raw().read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.isEmpty)
+    }
+
+    @Test("a right naming no registration, written while a first load has foreign keys off, is refused before the commit",
+          arguments: ["registration_rights", "park_aliases"])
+    func firstLoadOrphan(table: String) throws {
+        let t = try TemporaryLedger()
+        let before = try t.entryCount()
+        #expect(throws: StoreError.self) {
+            try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
+                let session = try ImportSession(tx)
+                _ = try session.add(sampleRegistration("O-1"), row: 2)
+                if table == "registration_rights" {
+                    try tx.db.execute(sql: "INSERT INTO registration_rights(ip_number, reg_no) VALUES ('ZL201710601862.3', 'NO-SUCH')")
+                } else {
+                    try tx.db.execute(sql: "INSERT INTO park_aliases(alias, park) VALUES ('无此园区别名', '无此园区')")
+                }
+                try session.finish()
+            }
+        }
+        #expect(try t.entryCount() == before)
+        #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM registrations") } == 0)
+        #expect(try t.ledger.read { try Bool.fetchOne($0, sql: "PRAGMA foreign_keys") } == true)
+    }
+}
