@@ -2,9 +2,9 @@ import GRDB
 import GRDBSQLite
 
 /// Rows for one table, written by multi-row INSERTs (`VALUES (…), (…), …`) of `rowsPerStatement` rows: the
-/// import's journal entries and rights. Each single-row INSERT pays SQLite's per-statement work, and an entry's
-/// also a statement journal (the chain trigger can abort it), which copies every page the statement changes
-/// before changing it: the journal's last 16 KB page, once per row. One statement per many rows pays that once.
+/// import's journal entries. Each single-row INSERT into `entries` pays for a statement journal (the chain trigger
+/// can abort it), which copies every page the statement changes before changing it: the journal's last 16 KB
+/// page, once per row. One statement per many rows pays that once (and SQLite's per-statement work).
 ///
 /// The rows go in in the order they were added, each one before the next is made (SQLite runs a VALUES list as
 /// a co-routine), so a row's triggers and constraint checks see the rows before it, as with one INSERT each.

@@ -127,8 +127,6 @@ public final class ImportSession {
             for (_, sql) in deferredIndexes { try tx.db.execute(sql: sql) }
             deferredIndexes = []
         }
-        // A first load writes with foreign keys off (Ledger.bulkWrite): check them all before the commit.
-        if try Bool.fetchOne(tx.db, sql: "PRAGMA foreign_keys") == false { try Ledger.checkForeignKeys(tx.db) }
     }
 
     func originalRegistration(_ regNo: String) throws -> Registration? {

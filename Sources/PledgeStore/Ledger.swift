@@ -142,7 +142,8 @@ public final class Ledger: Sendable {
     /// `ImportSession.finish` sets temp files back before it sorts the deferred indexes.
     ///
     /// A first load (no registrations yet) runs with foreign keys off and checks them all before it commits
-    /// (`checkForeignKeys`, from `ImportSession.finish`); they are back on when this returns.
+    /// (`checkForeignKeys`, after `body`: an import has re-created the rights' `reg_no` index by then); they are
+    /// back on when this returns.
     ///
     /// With `rollbackJournalIfEmpty`, when the ledger has no registrations yet and no other connection has it
     /// open, the transaction runs with a rollback journal instead of the WAL: new pages are written to the
@@ -152,25 +153,30 @@ public final class Ledger: Sendable {
     /// `open` restores it should this process die first.
     public func bulkWrite<T>(rollbackJournalIfEmpty: Bool, _ body: (LedgerTransaction) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(path: path) }
-        var rollbackJournal = false
+        var (firstLoad, rollbackJournal) = (false, false)
         defer {
             _ = try? dbQueue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA foreign_keys = ON") }
             if rollbackJournal { try? Ledger.restoreWAL(dbQueue, wait: true) }
         }
-        rollbackJournal = try Ledger.mapErrors(path) {
-            try dbQueue.writeWithoutTransaction { db -> Bool in
+        try Ledger.mapErrors(path) {
+            try dbQueue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
-                guard try !Ledger.hasRegistrations(db) else { return false }
-                // A first load checks the foreign keys once, before it commits (ImportSession.finish), instead of
-                // looking up each right's registration as the right is written (measured at 1M rows: 6 s of 60).
-                // A pragma of the connection, not of the file; it cannot change inside a transaction.
+                guard try !Ledger.hasRegistrations(db) else { return }
+                // A first load checks the foreign keys once, before it commits, instead of looking up each right's
+                // registration as the right is written (measured at 1M rows: about 6 s of 60). A pragma of the
+                // connection, not of the file; it cannot change inside a transaction.
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
-                guard rollbackJournalIfEmpty else { return false }
+                firstLoad = true
+                guard rollbackJournalIfEmpty else { return }
                 // Leaving the WAL needs the file to ourselves: ask once, without waiting for other connections.
-                return try Ledger.withoutWaiting(db) { (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" }
+                rollbackJournal = try Ledger.withoutWaiting(db) { (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" }
             }
         }
-        return try write(body)
+        return try write { tx in
+            let result = try body(tx)
+            if firstLoad { try Ledger.checkForeignKeys(tx.db) }
+            return result
+        }
     }
 
     /// Throws when a row breaks a foreign key: for a write that ran with them switched off (a first load), before it
