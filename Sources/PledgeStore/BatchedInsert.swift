@@ -17,10 +17,10 @@ final class BatchedInsert {
         case text(start: Int, count: Int)
     }
 
-    let rowsPerStatement: Int
+    private let rowsPerStatement: Int
     private let columns: Int
     private let one: RawStatement
-    private let many: RawStatement?
+    private let many: RawStatement
     private var arena: [UInt8] = []
     private var values: [Value] = []
 
@@ -30,8 +30,7 @@ final class BatchedInsert {
         self.columns = columns
         self.rowsPerStatement = rowsPerStatement
         one = try RawStatement(db, sql: "\(prefix) VALUES \(row)")
-        many = rowsPerStatement == 1 ? nil
-            : try RawStatement(db, sql: "\(prefix) VALUES " + Array(repeating: row, count: rowsPerStatement).joined(separator: ", "))
+        many = try RawStatement(db, sql: "\(prefix) VALUES " + Array(repeating: row, count: rowsPerStatement).joined(separator: ", "))
         values.reserveCapacity(columns * rowsPerStatement)
     }
 
@@ -64,7 +63,7 @@ final class BatchedInsert {
             values.removeAll(keepingCapacity: true)
         }
         try arena.withUnsafeBytes { base in
-            if let many, values.count == columns * rowsPerStatement {
+            if values.count == columns * rowsPerStatement {
                 try run(many, values[...], base)
             } else {
                 for start in stride(from: 0, to: values.count, by: columns) { try run(one, values[start ..< start + columns], base) }

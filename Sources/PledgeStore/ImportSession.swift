@@ -3,8 +3,8 @@ import PledgeCore
 
 /// Bulk registration inside one write transaction (`Ledger.write`): decides for each row whether it is
 /// new, unchanged (same 登记号, same content), a conflict with the ledger, or a second different row
-/// for the same 登记号 in the file. New rows are appended to the journal as they come; the caller
-/// rolls the whole transaction back when anything was invalid or conflicting.
+/// for the same 登记号 in the file. New rows are appended to the journal in file order, 64 entries to a
+/// statement (`BatchedInsert`); the caller rolls the whole transaction back when anything was invalid or conflicting.
 public final class ImportSession {
     public enum Outcome: Sendable, Equatable {
         case new(seq: Int64)
