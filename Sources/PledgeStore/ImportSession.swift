@@ -30,6 +30,8 @@ public final class ImportSession {
     private var payload = CanonicalRegisterPayload()
     /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
     private var deferredIndexes: [(name: String, sql: String)] = []
+    /// The ledger had no registrations: indexes and rights are written by `finish`.
+    private let firstLoad: Bool
 
     /// Entries per multi-row INSERT.
     static let rowsPerStatement = 64
@@ -46,14 +48,16 @@ public final class ImportSession {
         // The first load into a ledger without registrations builds the secondary indexes once at the end
         // (a sort) instead of inserting into each at random per row. Dropped and re-created inside this
         // transaction: a rollback restores them, readers never see the ledger without them.
-        if try !Ledger.hasRegistrations(tx.db) {
+        firstLoad = try !Ledger.hasRegistrations(tx.db)
+        if firstLoad {
             deferredIndexes = try Row.fetchAll(tx.db, sql: """
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
                   AND tbl_name IN ('registrations', 'registration_rights', 'entries') ORDER BY name
                 """).map { ($0["name"], $0["sql"]) }
             for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
-        projections = try BulkProjectionWriter(tx.db, thresholds: thresholds)
+        // Its rights too are written at the end, sorted (`BulkProjectionWriter.writeDeferredRights`).
+        projections = try BulkProjectionWriter(tx.db, thresholds: thresholds, defersRights: firstLoad)
         entries = try Self.registerEntries(tx.db, rowsPerStatement: Self.rowsPerStatement)
     }
 
@@ -111,19 +115,20 @@ public final class ImportSession {
         return entry
     }
 
-    /// Writes the deltas kept in memory (enterprises, monthly and status totals) and re-creates any deferred
-    /// index. Call before committing (a session rolled back need not call it).
+    /// Writes the deltas kept in memory (enterprises, monthly and status totals), a first load's rights, and
+    /// re-creates any deferred index. Call before committing (a session rolled back need not call it).
     public func finish() throws {
         try entries.flush()
         try projections.flush()
-        if !deferredIndexes.isEmpty {
-            // Each index build sorts in memory up to the cache size, one sorter per worker thread. The parsing
-            // thread is done by now, so sort on two threads with a quarter of the cache: faster than one
-            // thread with half of it (measured at 1M rows: 13 s instead of 22 s) and the same memory.
+        if firstLoad {
+            // Each sort (the rights', each index build's) runs in memory up to the cache size, one sorter per worker
+            // thread. The parsing thread is done by now, so sort on two threads with a quarter of the cache: faster
+            // than one thread with half of it (measured at 1M rows: 13 s instead of 22 s) and the same memory.
             // Temporary files for the sorts: with temp_store = MEMORY (Ledger.bulkWrite) a sort never spills and
             // a million rows' keys would stay in memory.
             try tx.db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -16384; PRAGMA threads = 2")
             defer { try? tx.db.execute(sql: "PRAGMA threads = 0") }
+            try projections.writeDeferredRights(firstSeq: firstSeq)
             for (_, sql) in deferredIndexes { try tx.db.execute(sql: sql) }
             deferredIndexes = []
         }
