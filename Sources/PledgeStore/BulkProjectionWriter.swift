@@ -58,13 +58,14 @@ final class BulkProjectionWriter {
         static let standard = FlushThresholds()
     }
     private let thresholds: FlushThresholds
-    /// Rights are not written per registration but by `writeDeferredRights`, in key order (a first load).
-    private let defersRights: Bool
+    /// A first load: rights, enterprise names and served pairs are not kept per registration but written by
+    /// `flush` from the rows inserted after this rowid (`DerivedProjections`).
+    private var derivedThrough: Int64?
 
-    init(_ db: Database, thresholds: FlushThresholds = .standard, defersRights: Bool = false) throws {
+    init(_ db: Database, thresholds: FlushThresholds = .standard, derivesFromRows: Bool = false) throws {
         self.db = db
         self.thresholds = thresholds
-        self.defersRights = defersRights
+        if derivesFromRows { derivedThrough = try DerivedProjections.lastRowid(db) }
         insertRegistration = try RawStatement(db, sql: """
             INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(Projector.placeholders(23))) ON CONFLICT(reg_no) DO NOTHING
             """)
@@ -82,15 +83,17 @@ final class BulkProjectionWriter {
         s.bind(18, r.notes); s.bind(19, RegistrationStatus.active.rawValue); s.bind(20, nil as String?); s.bind(21, late)
         s.bind(22, seq); s.bind(23, seq)
         guard try s.run() == 1 else { return false }
-        for n in r.ipNumbers where !defersRights {
+        let key = MonthlyKey(r)
+        monthly.add(key, 1, r.amount.value)
+        statusTotals.add(r.ipType.rawValue, 1, r.amount.value)
+        if monthly.count >= thresholds.totals { try flushTotals() }
+        guard derivedThrough == nil else { return true }
+        for n in r.ipNumbers {
             insertRight.reset()
             insertRight.bind(1, n); insertRight.bind(2, r.regNo)
             try insertRight.run()
         }
         enterprises[r.uscc] = r.enterprise
-        let key = MonthlyKey(r)
-        monthly.add(key, 1, r.amount.value)
-        statusTotals.add(r.ipType.rawValue, 1, r.amount.value)
         if targets == nil { targets = try TargetWindow.all(db) }
         let date = r.regDate.description
         for (i, t) in targets!.enumerated() where date >= t.from && date <= t.to && (t.ipType == nil || t.ipType == r.ipType.rawValue) {
@@ -101,34 +104,24 @@ final class BulkProjectionWriter {
         // write of them re-visits the same rows, so they wait for the end unless they grow as large.
         if enterprises.count >= thresholds.growing { try flushEnterprises() }
         if served.count >= thresholds.growing { try flushServed() }
-        if monthly.count >= thresholds.totals { try flushTotals() }
         return true
     }
 
-    /// Writes the rights of every registration created from entry `firstSeq` on, from their `ip_numbers`, sorted by
-    /// the rights' primary key: one pass over the b-tree's pages instead of a page at random per right (measured with
-    /// `sqlite3` at 2M rights: 11.2 s in import order, 3.7 s sorted). A registration's rights are always its
-    /// `ip_numbers` split at ';' (`Projector` keeps them so), so rights a lifecycle entry of the same load has
-    /// already written are the same rows: those are skipped.
-    func writeDeferredRights(firstSeq: Int64) throws {
-        guard defersRights else { return }
-        try db.execute(sql: Self.deferredRightsSQL, arguments: [firstSeq])
+    /// Rows written by another writer (the projector, for an entry appended between flushes) are complete: a first
+    /// load's next `flush` starts after them.
+    func skipWrittenRows() throws {
+        if derivedThrough != nil { derivedThrough = try DerivedProjections.lastRowid(db) }
     }
 
-    /// The split in SQL: `ip_numbers` made a JSON array (numbers have no control characters or ';'; quotes and
-    /// backslashes are escaped), read back by `json_each`.
-    static let deferredRightsSQL = #"""
-        INSERT OR IGNORE INTO registration_rights(ip_number, reg_no)
-        SELECT n.value, r.reg_no
-          FROM registrations r,
-               json_each('["' || replace(replace(replace(r.ip_numbers, '\', '\\'), '"', '\"'), ';', '","') || '"]') n
-         WHERE r.created_seq >= ?
-         ORDER BY 1, 2
-        """#
-
-    /// Writes the in-memory deltas (enterprise names: the last one written wins, as entry by entry).
+    /// Writes the in-memory deltas (enterprise names: the last one written wins, as entry by entry), and in a first
+    /// load the projections of the rows inserted since the last flush.
     func flush() throws {
         defer { targets = nil }
+        if let after = derivedThrough {
+            let through = try DerivedProjections.lastRowid(db)
+            try DerivedProjections.write(db, after: after, through: through)
+            derivedThrough = through
+        }
         try flushEnterprises()
         try flushTotals()
         try flushServed()

@@ -601,54 +601,73 @@ struct BulkStatementTests {
         #expect(try t.raw().read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check") }.isEmpty)
     }
 
-    @Test("a first load writes the rights at the end, sorted, exactly as a later load writes them row by row")
-    func firstLoadRights() throws {
+    @Test("a first load writes rights, enterprise names and served pairs from its rows at each flush, as a later load writes them row by row")
+    func firstLoadDerivedProjections() throws {
         let t = try TemporaryLedger()
+        // A second target, of every type and a narrower window, besides the shipped one (patents 2021–2025).
+        try t.ledger.setTarget(Target(name: "all-2024", amount: Fen(1_000_000), from: try CivilDate.parse("2024-01-01"),
+                                      to: try CivilDate.parse("2024-12-31"), ipType: nil))
         // Numbers the SQL split must return unchanged: quotes, backslashes, apostrophes, Chinese, spaces, JSON escapes.
         let odd = [#"国作登字-2021-"A"-1"#, #"C:\rights\7"#, "作品'登记' 12", "软著登字第0001号", #"\u0041"#, "x,y"]
-        func registrations(_ prefix: String) -> [Registration] {
-            var list = (0..<40).map { i in
-                var r = sampleRegistration("\(prefix)-\(i)", type: i % 3 == 0 ? .copyright : .patent)
-                r.ipNumbers = i % 3 == 0 ? [odd[i % odd.count], "\(prefix)\(i)"] : ["ZL2017106018\(10 + i).\(i % 10)", "ZL2018106018\(10 + i).X"]
+        func registrations(_ prefix: String, _ range: Range<Int>) -> [Registration] {
+            range.map { i in
+                var r = sampleRegistration("\(prefix)-\(i)", date: ["2020-06-30", "2024-03-05", "2025-12-31"][i % 3],
+                                           type: i % 4 == 0 ? .copyright : .patent)
+                r.ipNumbers = i % 4 == 0 ? [odd[i % odd.count], "\(prefix)\(i)"] : ["ZL2017106018\(10 + i).\(i % 10)", "ZL2018106018\(10 + i).X"]
+                if i == 5 { r.ipNumbers = odd }
+                // Seven enterprises, each registered under several names: the last one written wins.
+                (r.uscc, r.enterprise) = (sampleUSCC(i % 7), "企业\(i % 7)-第\(i)次")
                 return r
             }
-            var other = sampleRegistration("\(prefix)-other", type: .other)
-            other.ipNumbers = odd
-            list.append(other)
-            return list
         }
-        func expected(_ list: [Registration], corrected: (String, [String])) -> Set<[String]> {
+        func count(_ db: Database, _ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! }
+        let tables = ["registration_rights", "enterprises", "target_enterprises"]
+        struct Stored { var rights: Set<[String]>, names: [String: String], beforeFinish: [Int], after: [Int] }
+        /// Adds `a`, corrects `regNo` (rights and name) by a lifecycle entry, adds `b`, finishes.
+        func load(_ a: [Registration], _ b: [Registration], correcting regNo: String, to numbers: [String]) throws -> Stored {
+            try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
+                let session = try ImportSession(tx)
+                for (i, r) in (a + b).enumerated() {
+                    if i == a.count {
+                        let old = a.first { $0.regNo == regNo }!
+                        try session.append(.correct(changes: [
+                            FieldChange(field: "ipNumbers", from: old.ipNumbers.joined(separator: ";"), to: numbers.joined(separator: ";")),
+                            FieldChange(field: "enterprise", from: old.enterprise, to: "更正后的名称")], reason: "更正"), regNo: regNo, row: 1)
+                    }
+                    let seq = tx.headSeq + 1
+                    #expect(try session.add(r, row: i + 2) == .new(seq: seq))
+                }
+                let beforeFinish = try tables.map { try count(tx.db, $0) }
+                try session.finish()
+                let rights = Set(try Row.fetchAll(tx.db, sql: "SELECT ip_number, reg_no FROM registration_rights").map { [$0[0], $0[1]] as [String] })
+                let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(tx.db, sql: "SELECT uscc, name FROM enterprises").map { ($0[0] as String, $0[1] as String) })
+                return Stored(rights: rights, names: names, beforeFinish: beforeFinish, after: try tables.map { try count(tx.db, $0) })
+            }
+        }
+        func expectedRights(_ list: [Registration], corrected: (String, [String])) -> Set<[String]> {
             var rights = Set(list.filter { $0.regNo != corrected.0 }.flatMap { r in r.ipNumbers.map { [$0, r.regNo] } })
             for n in corrected.1 { rights.insert([n, corrected.0]) }
             return rights
         }
-        func stored(_ db: Database) throws -> Set<[String]> {
-            Set(try Row.fetchAll(db, sql: "SELECT ip_number, reg_no FROM registration_rights").map { [$0[0], $0[1]] })
+        func servedPairs(_ list: [Registration]) -> Int {
+            Set(list.filter { $0.ipType == .patent && $0.regDate.description >= "2021-01-01" && $0.regDate.description <= "2025-12-31" }.map(\.uscc)).count
+                + Set(list.filter { $0.regDate.description.hasPrefix("2024") }.map(\.uscc)).count
         }
-        func load(_ list: [Registration], correcting regNo: String, to numbers: [String]) throws -> (before: Int, after: Set<[String]>) {
-            try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
-                let session = try ImportSession(tx)
-                for (i, r) in list.enumerated() {
-                    let seq = tx.headSeq + 1
-                    #expect(try session.add(r, row: i + 2) == .new(seq: seq))
-                }
-                // A lifecycle entry of the same load changing one registration's rights (the projector writes those).
-                let old = list.first { $0.regNo == regNo }!.ipNumbers.joined(separator: ";")
-                try session.append(.correct(changes: [FieldChange(field: "ipNumbers", from: old, to: numbers.joined(separator: ";"))],
-                                            reason: "更正"), regNo: regNo, row: list.count + 2)
-                let before = try Int.fetchOne(tx.db, sql: "SELECT count(*) FROM registration_rights")!
-                try session.finish()
-                return (before, try stored(tx.db))
-            }
-        }
-        let first = registrations("F")
-        let firstLoad = try load(first, correcting: "F-3", to: ["新编号-1", #"新"编号"-2"#])
-        #expect(firstLoad.before == 2, "a first load writes only the corrected registration's rights before finish")
-        #expect(firstLoad.after == expected(first, corrected: ("F-3", ["新编号-1", #"新"编号"-2"#])))
-        let later = registrations("L")
-        let laterLoad = try load(later, correcting: "L-6", to: ["新编号-3"])
-        #expect(laterLoad.before == laterLoad.after.count, "a later load writes each right with its registration")
-        #expect(laterLoad.after == firstLoad.after.union(expected(later, corrected: ("L-6", ["新编号-3"]))))
+
+        let (a, b) = (registrations("F", 0..<30), registrations("F", 30..<45))
+        let first = try load(a, b, correcting: "F-3", to: ["新编号-1", #"新"编号"-2"#])
+        // Written from the rows by the flush before the lifecycle entry (the rows of `a`, then the correction's), and
+        // by finish (the rows of `b`).
+        #expect(first.beforeFinish == [expectedRights(a, corrected: ("F-3", ["新编号-1", #"新"编号"-2"#])).count, 7, servedPairs(a)])
+        #expect(first.after == [first.rights.count, 7, servedPairs(a + b)])
+        #expect(first.rights == expectedRights(a + b, corrected: ("F-3", ["新编号-1", #"新"编号"-2"#])))
+        // USCC 3 (F-3 corrected, then F-10 … F-45 registered after it in `a`… `b`): the last registration written wins.
+        #expect(first.names == Dictionary(uniqueKeysWithValues: (0..<7).map { k in (sampleUSCC(k), "企业\(k)-第\((38...44).first { $0 % 7 == k }!)次") }))
+        #expect(try t.ledger.verify().isClean)
+
+        let later = try load(registrations("L", 0..<30), registrations("L", 30..<40), correcting: "L-6", to: ["新编号-3"])
+        #expect(later.beforeFinish == later.after, "a later load writes rights, names and served pairs per row")
+        #expect(later.rights == first.rights.union(expectedRights(registrations("L", 0..<40), corrected: ("L-6", ["新编号-3"]))))
         #expect(try t.ledger.verify().isClean)
     }
 
