@@ -58,14 +58,16 @@ final class BulkProjectionWriter {
         static let standard = FlushThresholds()
     }
     private let thresholds: FlushThresholds
-    /// A first load: rights, enterprise names and served pairs are not kept per registration but written by
-    /// `flush` from the rows inserted after this rowid (`DerivedProjections`).
-    private var derivedThrough: Int64?
+    /// A first load: rights, enterprise names and served pairs are not written per registration until the first
+    /// `flush`, which writes them for the rows inserted after this rowid (`DerivedProjections`). Rows inserted after
+    /// that flush (which comes before a lifecycle entry, or at the end) are written one by one: a file with lifecycle
+    /// rows flushes before each, and thousands of small sorted INSERT … SELECTs cost more than the rows' own writes.
+    private var derivesAfter: Int64?
 
     init(_ db: Database, thresholds: FlushThresholds = .standard, derivesFromRows: Bool = false) throws {
         self.db = db
         self.thresholds = thresholds
-        if derivesFromRows { derivedThrough = try DerivedProjections.lastRowid(db) }
+        if derivesFromRows { derivesAfter = try DerivedProjections.lastRowid(db) }
         insertRegistration = try RawStatement(db, sql: """
             INSERT INTO registrations(\(StoredRegistration.columns)) VALUES (\(Projector.placeholders(23))) ON CONFLICT(reg_no) DO NOTHING
             """)
@@ -87,7 +89,7 @@ final class BulkProjectionWriter {
         monthly.add(key, 1, r.amount.value)
         statusTotals.add(r.ipType.rawValue, 1, r.amount.value)
         if monthly.count >= thresholds.totals { try flushTotals() }
-        guard derivedThrough == nil else { return true }
+        guard derivesAfter == nil else { return true }
         for n in r.ipNumbers {
             insertRight.reset()
             insertRight.bind(1, n); insertRight.bind(2, r.regNo)
@@ -107,20 +109,13 @@ final class BulkProjectionWriter {
         return true
     }
 
-    /// Rows written by another writer (the projector, for an entry appended between flushes) are complete: a first
-    /// load's next `flush` starts after them.
-    func skipWrittenRows() throws {
-        if derivedThrough != nil { derivedThrough = try DerivedProjections.lastRowid(db) }
-    }
-
-    /// Writes the in-memory deltas (enterprise names: the last one written wins, as entry by entry), and in a first
-    /// load the projections of the rows inserted since the last flush.
+    /// Writes the in-memory deltas (enterprise names: the last one written wins, as entry by entry), and at the first
+    /// flush of a first load the projections of the rows inserted until then.
     func flush() throws {
         defer { targets = nil }
-        if let after = derivedThrough {
-            let through = try DerivedProjections.lastRowid(db)
-            try DerivedProjections.write(db, after: after, through: through)
-            derivedThrough = through
+        if let after = derivesAfter {
+            try DerivedProjections.write(db, after: after, through: try DerivedProjections.lastRowid(db))
+            derivesAfter = nil
         }
         try flushEnterprises()
         try flushTotals()

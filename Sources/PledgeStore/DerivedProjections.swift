@@ -6,9 +6,11 @@ import GRDB
 /// sorted; the 317k enterprises 2.6 s and one target's served pairs 1.0 s, where the import's own upserts of them
 /// (60,000 keys at a time, sorted in Swift) took about 10 % of its CPU.
 ///
-/// Exact only for rows that nothing changed since they were inserted (`BulkProjectionWriter.flush` runs before any
-/// lifecycle entry), which is what `Projector.apply(.register)` writes for each: its rights are its `ip_numbers`
-/// split at ';', the name of the last registration of a USCC (by entry, so by rowid) wins, and every one is active.
+/// Written once, into tables that hold nothing of these rows yet (a ledger without registrations has no rights,
+/// enterprises or served pairs), so plain INSERTs: a key written twice is an error, not a silent merge. Exact only
+/// for rows that nothing changed since they were inserted (`BulkProjectionWriter.flush` runs before any lifecycle
+/// entry), which is what `Projector.apply(.register)` writes for each: its rights are its `ip_numbers` split at ';',
+/// the name of the last registration of a USCC (by entry, so by rowid) wins, and every one is active.
 enum DerivedProjections {
     /// The largest rowid of `registrations`: rows after it are the next range.
     static func lastRowid(_ db: Database) throws -> Int64 {
@@ -35,30 +37,21 @@ enum DerivedProjections {
         """#
 
     /// The bare `enterprise` comes from the row with the largest rowid of its group (SQLite's documented rule for a
-    /// query with a single max()).
+    /// query with a single max()). No ORDER BY: the GROUP BY's sorter already yields the USCCs in order (an ORDER BY
+    /// here would sort them a second time); the order is for the b-tree's sake, not the result's.
     static let enterprisesSQL = """
         INSERT INTO enterprises(uscc, name)
         SELECT uscc, enterprise FROM (SELECT uscc, enterprise, max(rowid) FROM registrations WHERE rowid > ? AND rowid <= ? GROUP BY uscc)
-         WHERE true
-            ON CONFLICT(uscc) DO UPDATE SET name = excluded.name
         """
 
-    /// Adds the range's registrations per USCC to the target's rows, and counts the new rows in `targets.enterprises`.
+    /// The range's registrations per USCC in the target's window, and their number in `targets.enterprises`.
     static func writeServed(_ t: TargetWindow, after: Int64, through: Int64, db: Database) throws {
-        let window = "rowid > ? AND rowid <= ? AND reg_date BETWEEN ? AND ? AND status <> 'void'" + (t.ipType == nil ? "" : " AND ip_type = ?")
-        let windowArguments: StatementArguments = [after, through, t.from, t.to] + (t.ipType.map { [$0] } ?? [])
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM target_enterprises WHERE target = ?)", arguments: [t.name]) == true {
-            try db.execute(sql: """
-                UPDATE target_enterprises SET registrations = registrations + d.n
-                  FROM (SELECT uscc, count(*) AS n FROM registrations WHERE \(window) GROUP BY uscc) AS d
-                 WHERE target_enterprises.target = ? AND target_enterprises.uscc = d.uscc
-                """, arguments: windowArguments + [t.name])
-        }
-        // The USCCs the update did not find: new rows, each one more enterprise served.
         try db.execute(sql: """
-            INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations)
-            SELECT ?, uscc, count(*) FROM registrations WHERE \(window) GROUP BY uscc
-            """, arguments: [t.name] + windowArguments)
+            INSERT INTO target_enterprises(target, uscc, registrations)
+            SELECT ?, uscc, count(*) FROM registrations
+             WHERE rowid > ? AND rowid <= ? AND reg_date BETWEEN ? AND ? AND status <> 'void'\(t.ipType == nil ? "" : " AND ip_type = ?")
+             GROUP BY uscc ORDER BY uscc
+            """, arguments: [t.name, after, through, t.from, t.to] + (t.ipType.map { [$0] } ?? []))
         try GroupTotals.countServedRows(target: t.name, delta: Int64(db.changesCount), db: db)
     }
 }

@@ -56,7 +56,7 @@ public final class ImportSession {
                 """).map { ($0["name"], $0["sql"]) }
             for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
-        // Its rights, enterprise names and served pairs are written from the rows by each flush (`DerivedProjections`).
+        // Its rights, enterprise names and served pairs are written from the rows by the first flush (`DerivedProjections`).
         projections = try BulkProjectionWriter(tx.db, thresholds: thresholds, derivesFromRows: firstLoad)
         entries = try Self.registerEntries(tx.db, rowsPerStatement: Self.rowsPerStatement)
     }
@@ -111,7 +111,6 @@ public final class ImportSession {
         try entries.flush()
         try projections.flush()
         let entry = try tx.append(event, regNo: regNo, late: late)
-        try projections.skipWrittenRows()
         rowOfEntry.append(Int32(clamping: row))
         return entry
     }
