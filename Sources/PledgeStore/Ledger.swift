@@ -141,9 +141,9 @@ public final class Ledger: Sendable {
     /// chain trigger makes SQLite keep one per INSERT, and on disk each cost a 16 KB write to a temporary file.
     /// `ImportSession.finish` sets temp files back before it sorts the deferred indexes.
     ///
-    /// A first load (no registrations yet) runs with foreign keys off and checks them all before it commits
-    /// (`checkForeignKeys`, after `body`: an import has re-created the rights' `reg_no` index by then); they are
-    /// back on when this returns.
+    /// A first load (no registrations yet) runs with foreign keys off and without the journal's chain trigger, and
+    /// checks every key and every link of the chain before it commits (`FirstLoadChecks`, after `body`: an import
+    /// has re-created the rights' `reg_no` index by then); the pragma and the trigger are back when this returns.
     ///
     /// With `rollbackJournalIfEmpty`, when the ledger has no registrations yet and no other connection has it
     /// open, the transaction runs with a rollback journal instead of the WAL: new pages are written to the
@@ -173,30 +173,12 @@ public final class Ledger: Sendable {
             }
         }
         return try write { tx in
+            guard firstLoad else { return try body(tx) }
+            let chain = try FirstLoadChecks.suspendChainTrigger(tx)
             let result = try body(tx)
-            if firstLoad { try Ledger.checkForeignKeys(tx.db) }
+            try FirstLoadChecks.checkForeignKeys(tx.db)
+            try FirstLoadChecks.checkChain(chain, db: tx.db)
             return result
-        }
-    }
-
-    /// Throws when a row breaks a foreign key: for a write that ran with them switched off (a first load), before it
-    /// commits. The rights go in the order of their `reg_no` index, so that their registrations are looked up in
-    /// key order (1.5 s at 2M rights, against 5 s for `PRAGMA foreign_key_check` in the rights' own order).
-    static func checkForeignKeys(_ db: Database) throws {
-        if let orphan = try Row.fetchOne(db, sql: """
-            SELECT r.ip_number, r.reg_no FROM registration_rights r
-            WHERE NOT EXISTS (SELECT 1 FROM registrations g WHERE g.reg_no = r.reg_no) ORDER BY r.reg_no LIMIT 1
-            """) {
-            throw StoreError.internalError("registration_rights: right \(orphan[0] as String) names 登记号 \(orphan[1] as String), which is not registered; nothing was written")
-        }
-        let tables = try String.fetchAll(db, sql: """
-            SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f
-            WHERE m.type = 'table' AND m.name <> 'registration_rights' ORDER BY m.name
-            """)
-        for table in tables {
-            if let row = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check(\"\(table)\")") {
-                throw StoreError.internalError("\(table): row \(row[1] as Int64? ?? 0) names a missing row of \(row[2] as String); nothing was written")
-            }
         }
     }
 

@@ -677,6 +677,65 @@ struct BulkStatementTests {
         #expect(try t.ledger.verify().isClean)
     }
 
+    static let insertEntry = """
+        INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)
+        VALUES (?, '2026-01-01T00:00:00.000Z', 'tester', 'void', NULL, '{}', ?, ?)
+        """
+    static func chainTrigger(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'entries_append_only_seq'")
+    }
+
+    @Test("a first load writes without the chain trigger and checks every link before it commits; the trigger is back, the same")
+    func firstLoadChainTrigger() throws {
+        let t = try TemporaryLedger()
+        let original = try t.ledger.read { try Self.chainTrigger($0) }
+        #expect(original?.hasPrefix("CREATE TRIGGER entries_append_only_seq BEFORE INSERT ON entries") == true)
+        try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
+            #expect(try Self.chainTrigger(tx.db) == nil)
+            let session = try ImportSession(tx)
+            for i in 0..<70 { _ = try session.add(sampleRegistration("C-\(i)"), row: i + 2) }
+            try session.finish()
+        }
+        #expect(try t.ledger.read { try Self.chainTrigger($0) } == original)
+        #expect(try t.ledger.verify().isClean)
+        // A later load keeps the trigger: a broken link is refused as it is written.
+        let before = try t.entryCount()
+        try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { (tx: LedgerTransaction) throws -> Void in
+            #expect(try Self.chainTrigger(tx.db) == original)
+            #expect(throws: DatabaseError.self) {
+                try tx.db.execute(sql: Self.insertEntry, arguments: [tx.headSeq + 1, String(repeating: "f", count: 64), String(repeating: "e", count: 64)])
+            }
+        }
+        #expect(try t.entryCount() == before)
+    }
+
+    @Test("a first load whose journal does not continue the chain is refused before the commit, trigger and ledger as they were",
+          arguments: ["gap", "first link", "later link"])
+    func firstLoadBrokenChain(breakage: String) throws {
+        let t = try TemporaryLedger()
+        let before = try t.entryCount()
+        let trigger = try t.ledger.read { try Self.chainTrigger($0) }
+        let wrong = String(repeating: "f", count: 64), any = String(repeating: "e", count: 64)
+        #expect(throws: StoreError.self) {
+            try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
+                if breakage == "first link" {
+                    try tx.db.execute(sql: Self.insertEntry, arguments: [tx.headSeq + 1, wrong, any])
+                    return
+                }
+                let session = try ImportSession(tx)
+                for i in 0..<3 { _ = try session.add(sampleRegistration("B-\(i)"), row: i + 2) }
+                try session.finish()
+                // Entries after the session's, each breaking one rule the trigger enforces.
+                if breakage == "gap" { try tx.db.execute(sql: Self.insertEntry, arguments: [tx.headSeq + 2, tx.headHash, any]) }
+                if breakage == "later link" { try tx.db.execute(sql: Self.insertEntry, arguments: [tx.headSeq + 1, wrong, any]) }
+            }
+        }
+        #expect(try t.entryCount() == before)
+        #expect(try t.ledger.read { try Self.chainTrigger($0) } == trigger)
+        #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM registrations") } == 0)
+        #expect(try t.ledger.verify().isClean)
+    }
+
     @Test("a right naming no registration, written while a first load has foreign keys off, is refused before the commit",
           arguments: ["registration_rights", "park_aliases"])
     func firstLoadOrphan(table: String) throws {
