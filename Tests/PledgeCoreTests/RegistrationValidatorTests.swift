@@ -106,6 +106,40 @@ struct RegistrationValidatorTests {
         #expect(try validator.validate(input([.ipType: "copyright", .ipNumbers: "2023SR0123456"])).get().ipType == .copyright)
     }
 
+    @Test("the canonical-rate shortcut accepts exactly the texts the parsing path returns unchanged", arguments: [
+        "3.85", "3.8500", "03.85", "0.5", "0.50", "0", "0.0", "00.5", "12", "99.9999", "99.99999", "100", "3.", ".5", "3.85%",
+        " 3.85", "1.0001", "10", "10.0", "7", "07", "1,5", "5.", "9.9", "0.0001", "0.00001", "", "-1", "+1", "1e2", "３.８５",
+    ])
+    func canonicalRateShortcut(text: String) throws {
+        let parsed = try? RegistrationValidator.canonicalRateParsed(text, field: "rate")
+        #expect(RegistrationValidator.isCanonicalRate(text) == (parsed == text), "\(text) parses to \(parsed ?? "an error")")
+        #expect((try? RegistrationValidator.canonicalRate(text, field: "rate")) == parsed)
+    }
+
+    @Test("the canonical-rate shortcut agrees with the parsing path on 200,000 generated texts")
+    func canonicalRateShortcutGenerated() {
+        var g = SeededGenerator(seed: 11)
+        let alphabet = Array("0123456789.%, ")
+        var agreed = 0, shortcuts = 0
+        for _ in 0..<200_000 {
+            let text = String((0..<g.int(1...7)).map { _ in g.pick(alphabet) })
+            let parsed = try? RegistrationValidator.canonicalRateParsed(text, field: "rate")
+            if RegistrationValidator.isCanonicalRate(text) == (parsed == text) { agreed += 1 } else { Issue.record("\(text) → \(parsed ?? "error")") }
+            if parsed == text { shortcuts += 1 }
+        }
+        #expect(agreed == 200_000)
+        #expect(shortcuts > 1_000, "the generated texts include canonical rates")
+    }
+
+    @Test("fields hash by case: a dictionary of every field finds each one")
+    func fieldHashing() {
+        var input = RegistrationInput()
+        for f in RegistrationField.allCases { input[f] = f.rawValue }
+        #expect(input.values.count == RegistrationField.allCases.count)
+        for f in RegistrationField.allCases { #expect(input[f] == f.rawValue) }
+        #expect(Set(RegistrationField.allCases.map(\.ordinal)).count == RegistrationField.allCases.count)
+    }
+
     @Test("canonical texts round-trip through setCanonical", arguments: RegistrationField.allCases)
     func canonicalRoundTrip(field: RegistrationField) throws {
         let r = try validator.validate(input([.park: "兰州高新区", .maturity: "2026-01-01", .rate: "4.1", .notes: "备注"])).get()

@@ -244,7 +244,7 @@ public struct Importer {
 
     /// Undoes the apostrophe that CSV exports put before a cell starting with = + - @ (formula injection guard).
     static func unneutralized(_ cell: String) -> String {
-        guard cell.hasPrefix("'"), let second = cell.dropFirst().first, "=+-@".contains(second) else { return cell }
+        guard cell.utf8.first == UInt8(ascii: "'"), let second = cell.dropFirst().first, "=+-@".contains(second) else { return cell }
         return String(cell.dropFirst())
     }
 
