@@ -30,7 +30,8 @@ public final class ImportSession {
     private var payload = CanonicalRegisterPayload()
     /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
     private var deferredIndexes: [(name: String, sql: String)] = []
-    /// The ledger had no registrations: indexes and rights are written by `finish`.
+    /// The ledger had no registrations: `finish` writes the secondary indexes, and the first flush the rights, enterprise
+    /// names and served pairs (`DerivedProjections`).
     private let firstLoad: Bool
 
     /// Entries per multi-row INSERT.
