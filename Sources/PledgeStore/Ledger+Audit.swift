@@ -33,14 +33,17 @@ extension Ledger {
             if let seq, firstBad == nil { firstBad = seq }
             if findings.count < maxFindings { findings.append(s) }
         }
+        // The journal's triggers first: what SQLite refuses is part of what an audit proves.
+        let triggerFindings = try Ledger.mapErrors(path) { try dbQueue.read { try JournalTriggers.findings($0) } }
         // The quick pass proves an intact ledger without rebuilding it; anything it cannot prove goes to the
         // full rebuild below, which names every difference.
         if let quick = try? Ledger.mapErrors(path, { try dbQueue.read { db -> QuickVerification.Result? in
             var check = QuickVerification(db: db, expectHead: expectHead)
             return try check.run()
         } }) {
-            return AuditReport(entries: quick.entries, head: quick.head, findings: [], firstBadSeq: nil)
+            return AuditReport(entries: quick.entries, head: quick.head, findings: Array(triggerFindings.prefix(maxFindings)), firstBadSeq: nil)
         }
+        for finding in triggerFindings { note(finding) }
         // A scratch ledger schema, filled by replaying the journal.
         let scratchDir = FileManager.default.temporaryDirectory.appendingPathComponent("pledge-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratchDir, withIntermediateDirectories: true)

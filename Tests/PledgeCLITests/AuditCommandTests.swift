@@ -47,6 +47,25 @@ struct AuditCommandTests {
         #expect(try s.snapshot() == before)
     }
 
+    @Test("a journal trigger dropped, replaced or added is a finding even when every hash holds", arguments: [
+        ("DROP TRIGGER entries_no_delete", "the journal's trigger entries_no_delete is missing"),
+        ("DROP TRIGGER entries_append_only_seq", "the journal's trigger entries_append_only_seq is missing"),
+        ("DROP TRIGGER entries_no_update; CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries WHEN 0 BEGIN SELECT 1; END",
+         "the journal's trigger entries_no_update is not the schema's"),
+        ("CREATE TRIGGER entries_note AFTER INSERT ON entries BEGIN SELECT 1; END", "the journal has a trigger the schema does not create: entries_note"),
+    ])
+    func triggerFindings(sql: String, finding: String) throws {
+        let s = try demo()
+        #expect(try s.run(["audit", "verify"]).code == 0)
+        #expect(try tamper(s, sql) == 0)
+        let before = try s.snapshot()
+        let out = try s.run(["--read-only", "audit", "verify"])
+        #expect(out.code == 1, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains(finding), "\(out.stdout)")
+        #expect(out.stdout.contains("verification failed: 1 findings"), "\(out.stdout)")
+        #expect(try s.snapshot() == before)
+    }
+
     @Test("an amount edited in the journal (triggers dropped) is named by its seq")
     func editedPayload() throws {
         let s = try demo()
