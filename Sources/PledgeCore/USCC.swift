@@ -25,20 +25,23 @@ public struct USCC: Hashable, Sendable, CustomStringConvertible {
         return v
     }()
 
+    /// Whether the check character is right, computed on the bytes; nil unless `text` is 18 upper-case charset
+    /// bytes (then only the Character path below can say what is wrong).
+    static func checkHolds(_ text: String) -> Bool? {
+        guard text.utf8.count == 18 else { return nil }
+        var (sum, last) = (0, -1)
+        for (i, b) in text.utf8.enumerated() {
+            guard b < 128, case let v = Int(USCC.values[Int(b)]), v >= 0 else { return nil }
+            if i < 17 { sum += v * USCC.weights[i] } else { last = v }
+        }
+        return last == (31 - sum % 31) % 31
+    }
+
     public init(_ raw: String, field: String = "uscc", allowBadCheck: Bool = false) throws {
         // Fast path: 18 upper-case charset bytes with the right check character.
-        if raw.utf8.count == 18 {
-            var sum = 0
-            var ok = true
-            var last = -1
-            for (i, b) in raw.utf8.enumerated() {
-                guard b < 128, case let v = Int(USCC.values[Int(b)]), v >= 0 else { ok = false; break }
-                if i < 17 { sum += v * USCC.weights[i] } else { last = v }
-            }
-            if ok && last == (31 - sum % 31) % 31 {
-                text = raw
-                return
-            }
+        if USCC.checkHolds(raw) == true {
+            text = raw
+            return
         }
         let s = raw.trimmingSpaces.uppercased()
         func fail(_ rule: String) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
@@ -56,6 +59,8 @@ public struct USCC: Hashable, Sendable, CustomStringConvertible {
 
     /// True when the check character is right (false only for codes accepted with the override).
     public var hasValidCheck: Bool {
+        // Once per imported row: on the bytes (a stored text is always 18 charset bytes).
+        if let holds = USCC.checkHolds(text) { return holds }
         let chars = Array(text)
         return USCC.checkCharacter(for: chars.prefix(17)) == chars[17]
     }

@@ -34,6 +34,27 @@ struct USCCTests {
         #expect(throws: FieldError.self) { try USCC("91440300192203821", allowBadCheck: true) }
     }
 
+    @Test("the check on bytes agrees with the check on Characters for every check character of 20,000 generated codes")
+    func byteCheck() throws {
+        var g = SeededGenerator(seed: 32100)
+        var (valid, invalid) = (0, 0)
+        for _ in 0..<20_000 {
+            let body = (0..<17).map { _ in g.pick(USCC.charset) }
+            let right = USCC.checkCharacter(for: body)!
+            let check = g.pick(USCC.charset)
+            let code = String(body) + String(check)
+            #expect(USCC.checkHolds(code) == (check == right))
+            let u = try USCC(code, allowBadCheck: true)
+            #expect(u.hasValidCheck == (check == right))
+            if check == right { valid += 1 } else { invalid += 1 }
+        }
+        #expect(valid > 100 && invalid > 10_000)
+        // Not 18 charset bytes: no answer on bytes.
+        for text in ["", "91440300192203821", "91440300192203821I", "914403001922038216 ", "９14403001922038216"] {
+            #expect(USCC.checkHolds(text) == nil)
+        }
+    }
+
     @Test("wrong lengths are rejected", arguments: ["", "91440300192203821", "9144030019220382166", "9"])
     func lengths(code: String) {
         #expect { try USCC(code) } throws: { ($0 as? FieldError)?.rule.contains("18 characters") == true }
