@@ -46,12 +46,7 @@ enum DerivedProjections {
 
     /// The range's registrations per USCC in the target's window, and their number in `targets.enterprises`.
     static func writeServed(_ t: TargetWindow, after: Int64, through: Int64, db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO target_enterprises(target, uscc, registrations)
-            SELECT ?, uscc, count(*) FROM registrations
-             WHERE rowid > ? AND rowid <= ? AND reg_date BETWEEN ? AND ? AND status <> 'void'\(t.ipType == nil ? "" : " AND ip_type = ?")
-             GROUP BY uscc ORDER BY uscc
-            """, arguments: [t.name, after, through, t.from, t.to] + (t.ipType.map { [$0] } ?? []))
-        try GroupTotals.countServedRows(target: t.name, delta: Int64(db.changesCount), db: db)
+        let inserted = try GroupTotals.insertServed(t, rowids: (after, through), db: db)
+        try GroupTotals.countServedRows(target: t.name, delta: Int64(inserted), db: db)
     }
 }

@@ -121,14 +121,27 @@ enum GroupTotals {
         try db.cachedStatement(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?").execute(arguments: [delta, target])
     }
 
+    /// Inserts the target's rows (registrations per USCC in its window, void ones not counted) for the registrations
+    /// with rowid in `rowids` (all when nil), in USCC order; returns how many rows it inserted. The target must have
+    /// none of those USCCs yet.
+    static func insertServed(_ t: TargetWindow, rowids: (after: Int64, through: Int64)? = nil, db: Database) throws -> Int {
+        let range = rowids == nil ? "" : "rowid > ? AND rowid <= ? AND "
+        let typeClause = t.ipType == nil ? "" : " AND ip_type = ?"
+        var arguments: StatementArguments = [t.name]
+        if let rowids { arguments += [rowids.after, rowids.through] }
+        arguments += [t.from, t.to] + (t.ipType.map { [$0] } ?? [])
+        try db.execute(sql: """
+            INSERT INTO target_enterprises(target, uscc, registrations)
+            SELECT ?, uscc, count(*) FROM registrations WHERE \(range)reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause)
+             GROUP BY uscc ORDER BY uscc
+            """, arguments: arguments)
+        return db.changesCount
+    }
+
     /// Recomputes one target's served enterprises from `registrations` (when the target is set or changed).
     static func rebuildServed(_ t: TargetWindow, db: Database) throws {
         try db.execute(sql: "DELETE FROM target_enterprises WHERE target = ?", arguments: [t.name])
-        let typeClause = t.ipType == nil ? "" : " AND ip_type = ?"
-        try db.execute(sql: """
-            INSERT INTO target_enterprises(target, uscc, registrations)
-            SELECT ?, uscc, count(*) FROM registrations WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY uscc
-            """, arguments: [t.name, t.from, t.to] + (t.ipType.map { [$0] } ?? []))
+        _ = try insertServed(t, db: db)
         try db.execute(sql: "UPDATE targets SET enterprises = (SELECT count(*) FROM target_enterprises WHERE target = ?) WHERE name = ?",
                        arguments: [t.name, t.name])
     }
