@@ -37,6 +37,9 @@ public final class ImportSession {
     /// Entries per multi-row INSERT.
     static let rowsPerStatement = 64
 
+    /// Told each step of `finish` as it starts (for a terminal's progress line; the library never prints).
+    public var progress: ((LoadStep) -> Void)?
+
     public convenience init(_ tx: LedgerTransaction) throws {
         try self.init(tx, thresholds: .standard)
     }
@@ -120,6 +123,7 @@ public final class ImportSession {
     /// from its rows, and re-creates any deferred index. Call before committing (a session rolled back need not call it).
     public func finish() throws {
         try entries.flush()
+        progress?(.writingProjections)
         guard firstLoad else { try projections.flush(); return }
         // Each sort (the derived projections', each index build's) runs in memory up to the cache size, one sorter
         // per worker thread. The parsing thread is done by now, so sort on two threads with a quarter of the cache:
@@ -129,7 +133,10 @@ public final class ImportSession {
         try tx.db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -16384; PRAGMA threads = 2")
         defer { try? tx.db.execute(sql: "PRAGMA threads = 0") }
         try projections.flush()
-        for (_, sql) in deferredIndexes { try tx.db.execute(sql: sql) }
+        for (i, (_, sql)) in deferredIndexes.enumerated() {
+            progress?(.buildingIndex(number: i + 1, count: deferredIndexes.count))
+            try tx.db.execute(sql: sql)
+        }
         deferredIndexes = []
     }
 

@@ -151,7 +151,10 @@ public final class Ledger: Sendable {
     /// Just as atomic (a crash leaves a `-journal` that the next open rolls back); other processes wait
     /// (busy, exit 75) instead of reading the empty ledger meanwhile. The WAL comes back afterwards, and
     /// `open` restores it should this process die first.
-    public func bulkWrite<T>(rollbackJournalIfEmpty: Bool, _ body: (LedgerTransaction) throws -> T) throws -> T {
+    ///
+    /// `progress` is told the steps after `body` (the checks of a first load, then the commit) as each starts.
+    public func bulkWrite<T>(rollbackJournalIfEmpty: Bool, progress: ((LoadStep) -> Void)? = nil,
+                             _ body: (LedgerTransaction) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(path: path) }
         var (firstLoad, rollbackJournal) = (false, false)
         defer {
@@ -173,11 +176,18 @@ public final class Ledger: Sendable {
             }
         }
         return try write { tx in
-            guard firstLoad else { return try body(tx) }
+            guard firstLoad else {
+                let result = try body(tx)
+                progress?(.committing)
+                return result
+            }
             let chain = try FirstLoadChecks.suspendChainTrigger(tx)
             let result = try body(tx)
+            progress?(.checkingForeignKeys)
             try FirstLoadChecks.checkForeignKeys(tx.db)
+            progress?(.checkingChain)
             try FirstLoadChecks.checkChain(chain, db: tx.db)
+            progress?(.committing)
             return result
         }
     }

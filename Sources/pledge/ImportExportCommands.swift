@@ -47,7 +47,7 @@ struct ImportCommand: ParsableCommand {
         options.ignoreUnknownColumns = ignoreUnknownColumns
         options.allowBadUSCC = allowBadUSCC
         options.late = late
-        let bar = ProgressBar()
+        let bar = ProgressBar(language: global.language)
         let importer = Importer(ledger: ledger, options: options, today: CivilDate.today(), progress: bar.map { b in b.update })
         defer { bar?.finish() }
         let summary: ImportSummary
@@ -91,32 +91,5 @@ struct ExportCommand: ParsableCommand {
             sink.abandon()
             throw error
         }
-    }
-}
-
-/// A one-line progress bar on stderr, only when stderr is a terminal.
-final class ProgressBar {
-    private let started = Date()
-    private var drawn = false
-
-    init?() {
-        guard isatty(STDERR_FILENO) == 1 else { return nil }
-    }
-
-    func update(bytes: Int64, total: Int64, rows: Int) {
-        let elapsed = Date().timeIntervalSince(started)
-        let fraction = total > 0 ? min(1, Double(bytes) / Double(total)) : 0
-        let rate = elapsed > 0 ? Double(rows) / elapsed : 0
-        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-        let width = 30
-        let filled = Int(fraction * Double(width))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%  %d rows  %.0f rows/s  ETA %.0fs ", bar, fraction * 100, rows, rate, eta).utf8))
-        drawn = true
-    }
-
-    func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        drawn = false
     }
 }

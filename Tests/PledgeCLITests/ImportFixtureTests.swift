@@ -324,10 +324,23 @@ struct ImportExportTests {
         let result = try s.execute("/usr/bin/script", ["-qec", command, "/dev/null"])
         let text = result.stdout
         #expect(result.code == 0, "\(text)")
-        #expect(text.contains("rows/s") && text.contains("ETA") && text.contains("█"), "\(text)")
+        #expect(text.contains("rows/s") && text.contains("reading: ~") && text.contains("█"), "\(text)")
+        // Then the steps after the rows, each on the same line: a first load's index builds and checks take as long as
+        // the rows at a million, and the bar alone would stand at 100 % meanwhile.
+        let steps = ["rows loaded; writing projections…", "building index 1 of 7…", "building index 7 of 7…",
+                     "checking foreign keys…", "checking the journal's chain…", "committing…"]
+        let positions = steps.map { text.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil }, "\(text)")
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "steps in order: \(text)")
         #expect(text.contains("\r\u{1B}[K"), "the bar is erased before the summary")
         #expect(text.contains("2000 new, 0 unchanged, 0 conflicting, 0 invalid"))
         #expect(try s.sqlite("SELECT count(*) FROM registrations") == "2000")
+
+        // In Chinese, the same steps; a second load of the same file has nothing to rebuild.
+        let again = try s.execute("/usr/bin/script", ["-qec", command + " --lang zh", "/dev/null"]).stdout
+        #expect(again.contains("行/秒") && again.contains("写入汇总与派生表") && again.contains("提交"), "\(again)")
+        #expect(!again.contains("建立索引"), "\(again)")
+        #expect(again.contains("0 new, 2000 unchanged"), "\(again)")
     }
 
     @Test("export to an unwritable place fails with exit 74 and leaves no partial file")

@@ -18,10 +18,10 @@ public struct Importer {
     public var ledger: Ledger
     public var options: ImportOptions
     public var today: CivilDate
-    /// Called every few thousand rows with (bytes read, file size, rows read).
-    public var progress: ((Int64, Int64, Int) -> Void)?
+    /// Told every few hundred rows how far the reading is, then each step that completes the load.
+    public var progress: ((ImportProgress) -> Void)?
 
-    public init(ledger: Ledger, options: ImportOptions, today: CivilDate, progress: ((Int64, Int64, Int) -> Void)? = nil) {
+    public init(ledger: Ledger, options: ImportOptions, today: CivilDate, progress: ((ImportProgress) -> Void)? = nil) {
         self.ledger = ledger
         self.options = options
         self.today = today
@@ -126,9 +126,11 @@ public struct Importer {
         defer { pipeline.finish() }
         // A large first load writes through a rollback journal (Ledger.bulkWrite); a dry run or a small file keeps
         // the WAL, so a refused or dry import leaves even the file's header bytes as they were.
+        let finishing = progress.map { report in { (step: LoadStep) in report(.finishing(step)) } }
         do {
-            try ledger.bulkWrite(rollbackJournalIfEmpty: !options.dryRun && total >= Self.bulkWriteBytes) { tx in
+            try ledger.bulkWrite(rollbackJournalIfEmpty: !options.dryRun && total >= Self.bulkWriteBytes, progress: finishing) { tx in
                 let session = try ImportSession(tx)
+                session.progress = finishing
                 while let batch = try pipeline.take() {
                     for row in batch.rows {
                         if case .unreadable(let line) = row {
@@ -138,7 +140,7 @@ public struct Importer {
                         tally.summary.rows += 1
                         try store(row, name: name, layout: layout, session: session, tally: tally)
                     }
-                    progress?(batch.bytesConsumed, total, tally.summary.rows)
+                    progress?(.reading(bytes: batch.bytesConsumed, total: total, rows: tally.summary.rows))
                 }
                 let s = tally.summary
                 if s.rows == 0 && s.invalid == 0 { throw fileError(.noDataRows) }
