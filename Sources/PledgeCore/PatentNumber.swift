@@ -23,20 +23,25 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
     public var canonical: String { description }
 
     public var kind: Kind {
-        let typeDigit = digits.count == 12 ? Array(digits)[4] : Array(digits)[2]
-        switch typeDigit {
-        case "1", "8": return .invention
-        case "2", "9": return .utilityModel
+        // `digits` holds ASCII digits only (see init): read them as bytes, not Characters (`pledge check` asks this
+        // of every pledged patent).
+        switch digitValue(at: digits.utf8.count == 12 ? 4 : 2) {
+        case 1, 8: return .invention
+        case 2, 9: return .utilityModel
         default: return .design
         }
     }
 
     /// Filing year: YYYY in the new form, 19YY/20YY in the old (85–99 → 19xx, 00–03 → 20xx).
     public var filingYear: Int {
-        let d = Array(digits)
-        if d.count == 12 { return Int(String(d[0..<4]))! }
-        let yy = Int(String(d[0..<2]))!
+        if digits.utf8.count == 12 { return (0..<4).reduce(0) { $0 * 10 + digitValue(at: $1) } }
+        let yy = digitValue(at: 0) * 10 + digitValue(at: 1)
         return yy >= 85 ? 1900 + yy : 2000 + yy
+    }
+
+    private func digitValue(at offset: Int) -> Int {
+        let u = digits.utf8
+        return Int(u[u.index(u.startIndex, offsetBy: offset)]) - 48
     }
 
     static let weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]

@@ -106,6 +106,18 @@ struct PatentNumberTests {
         #expect(PatentNumber.Kind.utilityModel.termYears(filed: d) == 10)
         #expect(PatentNumber.Kind.invention.termYears(filed: nil) == 20)
     }
+
+    @Test("kind and filing year from every type digit, in both forms (read from the digits' bytes)",
+          arguments: [("2023", "1", PatentNumber.Kind.invention, 2023), ("2023", "2", .utilityModel, 2023), ("2019", "3", .design, 2019),
+                      ("2010", "8", .invention, 2010), ("2010", "9", .utilityModel, 2010), ("97", "1", .invention, 1997),
+                      ("85", "2", .utilityModel, 1985), ("03", "3", .design, 2003), ("00", "1", .invention, 2000), ("99", "3", .design, 1999)])
+    func kindAndYear(year: String, type: String, kind: PatentNumber.Kind, filingYear: Int) throws {
+        let digits = year + type + String(repeating: "0", count: year.count == 4 ? 6 : 4) + "7"
+        let number = try PatentNumber(digits + "." + String(PatentNumber.checkCharacter(for: digits)))
+        #expect(number.digits == digits)
+        #expect(number.kind == kind)
+        #expect(number.filingYear == filingYear)
+    }
 }
 
 @Suite("IP types and other rights' numbers")

@@ -26,10 +26,15 @@ enum DataQualityChecks {
 
     /// The same right in two registrations whose active periods overlap. A registration is active from its
     /// date until its release date (if released) — a defaulted pledge still binds the right.
+    ///
+    /// Only rights held by more than one registration are joined to their registrations: found by one pass over the
+    /// rights in key order. Joining every right looked up two registrations at random per right, and at 2M rights
+    /// that read 16 KB pages from the file some four million times (22.6 s in `sqlite3`, 1.2 s this way).
     static func doublePledges(_ db: Database) throws -> [DataQualityFinding] {
         try Row.fetchAll(db, sql: """
             SELECT r1.ip_number AS ip, a.reg_no AS first, b.reg_no AS second, a.reg_date AS d1, b.reg_date AS d2
-            FROM registration_rights r1
+            FROM (SELECT ip_number FROM registration_rights GROUP BY ip_number HAVING count(*) > 1) shared
+            JOIN registration_rights r1 ON r1.ip_number = shared.ip_number
             JOIN registration_rights r2 ON r2.ip_number = r1.ip_number AND r2.reg_no > r1.reg_no
             JOIN registrations a ON a.reg_no = r1.reg_no
             JOIN registrations b ON b.reg_no = r2.reg_no
@@ -47,24 +52,36 @@ enum DataQualityChecks {
     /// Maturity after the patent's legal term: 发明 20 years from filing, 实用新型 10, 外观设计 15 (filed from
     /// 2021-06-01) or 10. Only the filing year is in the number, so the term is counted to the end of that
     /// year (and 2021 designs get 15 years): only certain findings are reported.
+    ///
+    /// A registration's rights are its `ip_numbers` split at ';' (`audit verify` proves `registration_rights` equal
+    /// to that), so one scan of `registrations` in file order gives them, without a lookup per right (2.7 s of SQL at
+    /// 2M rights for the join, 0.2 s for the scan).
     static func patentTerms(_ db: Database) throws -> [DataQualityFinding] {
-        var findings: [DataQualityFinding] = []
+        var findings: [(regNo: String, patent: String, finding: DataQualityFinding)] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT rr.ip_number, r.reg_no, r.maturity FROM registration_rights rr JOIN registrations r ON r.reg_no = rr.reg_no
-            WHERE r.ip_type = 'patent' AND r.status <> 'void' AND r.maturity IS NOT NULL ORDER BY r.reg_no, rr.ip_number
+            SELECT reg_no, ip_numbers, maturity FROM registrations
+            WHERE ip_type = 'patent' AND status <> 'void' AND maturity IS NOT NULL
             """)
         while let row = try rows.next() {
-            guard let patent = try? PatentNumber(row["ip_number"]), let maturity = try? CivilDate.parse(row["maturity"]) else { continue }
-            let year = patent.filingYear
-            let filedLatest = CivilDate(year: year, month: 12, day: 31)!
-            let term = patent.kind.termYears(filed: filedLatest)
-            guard let expiry = filedLatest.adding(years: term), maturity > expiry else { continue }
-            findings.append(DataQualityFinding(
-                rule: .maturityPastPatentTerm, regNos: [row["reg_no"]],
-                detail: "maturity \(maturity) is after the legal term of \(patent) (filed \(year), \(term) years: expires by \(expiry))",
-                action: "confirm the maturity with the bank, or replace the expired right"))
+            let regNo: String = row["reg_no"], numbers: String = row["ip_numbers"]
+            guard let maturity = try? CivilDate.parse(row["maturity"]) else { continue }
+            for number in numbers.split(separator: ";", omittingEmptySubsequences: false) {
+                guard let patent = try? PatentNumber(String(number)) else { continue }
+                let year = patent.filingYear
+                let filedLatest = CivilDate(year: year, month: 12, day: 31)!
+                let term = patent.kind.termYears(filed: filedLatest)
+                guard let expiry = filedLatest.adding(years: term), maturity > expiry else { continue }
+                findings.append((regNo, String(number), DataQualityFinding(
+                    rule: .maturityPastPatentTerm, regNos: [regNo],
+                    detail: "maturity \(maturity) is after the legal term of \(patent) (filed \(year), \(term) years: expires by \(expiry))",
+                    action: "confirm the maturity with the bank, or replace the expired right")))
+            }
         }
-        return findings
+        // By 登记号, then right, in byte order as SQLite's ORDER BY gave them.
+        return findings.sorted { a, b in
+            a.regNo.utf8.elementsEqual(b.regNo.utf8) ? a.patent.utf8.lexicographicallyPrecedes(b.patent.utf8)
+                : a.regNo.utf8.lexicographicallyPrecedes(b.regNo.utf8)
+        }.map(\.finding)
     }
 
     static func maturityBeforeRegistration(_ db: Database) throws -> [DataQualityFinding] {
@@ -77,16 +94,31 @@ enum DataQualityChecks {
         }
     }
 
+    /// Registrations with the same enterprise, bank, date and amount. The groups are found by one sort of those four
+    /// columns (`NOT INDEXED`: through `registrations_by_uscc` SQLite would read each row at random, 7 s at 1M rows
+    /// instead of 1.8 s), and only their rows are read whole.
     static func likelyDuplicates(_ db: Database) throws -> [DataQualityFinding] {
-        try Row.fetchAll(db, sql: """
-            SELECT group_concat(reg_no, ';') AS regs, uscc, bank, reg_date, amount_fen FROM
-              (SELECT * FROM registrations WHERE status <> 'void' ORDER BY reg_no)
-            GROUP BY uscc, bank, reg_date, amount_fen HAVING count(*) > 1 ORDER BY reg_date, uscc
-            """).map { row in
-            DataQualityFinding(rule: .likelyDuplicate, regNos: (row["regs"] as String).split(separator: ";").map(String.init),
-                               detail: "same enterprise \(row["uscc"] as String), bank \(row["bank"] as String), date \(row["reg_date"] as String) and amount \(Fen(row["amount_fen"]).wanDisplay) 万元",
-                               action: "if one was entered twice, void it (`pledge void REG --reason …`)")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT r.reg_no, r.uscc, r.bank, r.reg_date, r.amount_fen
+            FROM (SELECT uscc, bank, reg_date, amount_fen FROM registrations NOT INDEXED WHERE status <> 'void'
+                  GROUP BY uscc, bank, reg_date, amount_fen HAVING count(*) > 1) d
+            JOIN registrations r ON r.uscc = d.uscc AND r.bank = d.bank AND r.reg_date = d.reg_date AND r.amount_fen = d.amount_fen
+            WHERE r.status <> 'void'
+            ORDER BY r.reg_date, r.uscc, r.bank, r.amount_fen, r.reg_no
+            """)
+        var findings: [DataQualityFinding] = []
+        var start = 0
+        while start < rows.count {
+            let first = rows[start]
+            var end = start + 1
+            while end < rows.count, ["uscc", "bank", "reg_date", "amount_fen"].allSatisfy({ (rows[end][$0] as DatabaseValue) == first[$0] }) { end += 1 }
+            findings.append(DataQualityFinding(
+                rule: .likelyDuplicate, regNos: rows[start..<end].map { $0["reg_no"] },
+                detail: "same enterprise \(first["uscc"] as String), bank \(first["bank"] as String), date \(first["reg_date"] as String) and amount \(Fen(first["amount_fen"]).wanDisplay) 万元",
+                action: "if one was entered twice, void it (`pledge void REG --reason …`)"))
+            start = end
         }
+        return findings
     }
 
     static func usccOverrides(_ db: Database) throws -> [DataQualityFinding] {
