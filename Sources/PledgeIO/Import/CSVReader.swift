@@ -111,6 +111,19 @@ public final class CSVReader {
                 }
                 return s
             }
+            /// A quoted field's text with each doubled quote made one, on the bytes: `String.replacing` compares
+            /// Characters, and a quote followed by a combining mark is another Character, so `""́` stayed doubled.
+            func undoubled(_ from: Int, _ to: Int, column: Int) throws -> String {
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(to - from)
+                var j = from
+                while j < to {
+                    bytes.append(base[j])
+                    j += base[j] == Self.quote ? 2 : 1   // inside the field every quote is the first of a pair
+                }
+                guard let s = String(validating: bytes, as: UTF8.self) else { throw CSVReadError.invalidUTF8(row: row, column: column) }
+                return s
+            }
             while true {
                 let column = fields.count
                 if i < count && base[i] == Self.quote {
@@ -133,9 +146,7 @@ public final class CSVReader {
                             continue
                         }
                         if k + 1 >= count && !eof { return nil }   // cannot tell yet whether the quote is doubled
-                        var value = try text(i + 1, k, column: column)
-                        if hasDoubled { value = value.replacing("\"\"", with: "\"") }
-                        fields.append(value)
+                        fields.append(hasDoubled ? try undoubled(i + 1, k, column: column) : try text(i + 1, k, column: column))
                         i = k + 1
                         break
                     }

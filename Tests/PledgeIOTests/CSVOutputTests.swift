@@ -1,0 +1,35 @@
+import Testing
+@testable import PledgeIO
+
+@Suite("CSV output")
+struct CSVOutputTests {
+    @Test("fields are quoted by their bytes, quotes doubled, formulas neutralised", arguments: [
+        ("plain", "plain"),
+        ("甘肃示例科技有限公司", "甘肃示例科技有限公司"),
+        ("a,b", "\"a,b\""),
+        ("say \"hi\"", "\"say \"\"hi\"\"\""),
+        ("two\nlines", "\"two\nlines\""),
+        ("crlf\r\ninside", "\"crlf\r\ninside\""),          // "\r\n" is one Character, equal to neither "\r" nor "\n"
+        ("comma,\u{301}accent", "\"comma,\u{301}accent\""),  // ",́" is one Character, not equal to ","
+        ("quote\"\u{301}", "\"quote\"\"\u{301}\""),          // so is "́: the quote is still doubled
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+86 931", "'+86 931"),
+        ("@cmd", "'@cmd"),
+        ("-\u{301}x", "'-\u{301}x"),                          // a formula sign with a combining mark still starts a formula
+        ("=1,2", "\"'=1,2\""),
+        ("-12.5", "-12.5"),                                   // a plain number stays a number
+        ("+3", "+3"),
+        ("", ""),
+    ])
+    func field(value: String, expected: String) {
+        #expect(CSVOutput.field(value) == expected)
+        #expect(CSVOutput.line([value, value]) == expected + "," + expected + "\r\n")
+    }
+
+    @Test("a record of several fields, and a rendered table with its BOM")
+    func records() {
+        #expect(CSVOutput.line(["a", "b,c", ""]) == "a,\"b,c\",\r\n")
+        #expect(CSVOutput.render(header: ["h1", "h2"], rows: [["1", "x\"y"]], bom: true) == "\u{FEFF}h1,h2\r\n1,\"x\"\"y\"\r\n")
+        #expect(CSVOutput.render(header: ["h"], rows: [], bom: false) == "h\r\n")
+    }
+}
