@@ -114,8 +114,11 @@ public struct RegistrationValidator: Sendable {
 
         var ipNumbers: [String] = []
         if let list = required(.ipNumbers), let ipType {
-            let parts = list.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "\n" })
-                .map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+            // Split on Unicode scalars, not Characters: ";" followed by a combining mark is one Character, and "\r\n"
+            // is one too. The ledger stores the numbers joined by ";" and reads them back split at that byte
+            // (`registration_rights`, `audit verify`), so no number may keep a ";" inside it.
+            let parts = list.unicodeScalars.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "\n" || $0 == "\r" })
+                .map { String(String.UnicodeScalarView($0)).trimmingSpaces }.filter { !$0.isEmpty }
             if parts.isEmpty {
                 errors.append(FieldError(field: name(.ipNumbers), value: list, rule: "is required"))
             }

@@ -299,6 +299,29 @@ struct ImportExportTests {
         #expect("\(total)" == (try a.sqlite("SELECT sum(amount_fen) FROM registrations")))
     }
 
+    @Test("rights split where the ledger splits them: a ; carrying a combining mark separates, and audit verify agrees after a first and a later load")
+    func rightsWithCombiningMarks() throws {
+        let s = try CLISandbox()
+        let header = "reg_no,reg_date,uscc,enterprise,bank,amount_yuan,ip_type,ip_numbers\n"
+        func load(_ name: String, _ rows: [String]) throws -> CLISandbox.Output {
+            let path = s.directory.appendingPathComponent(name).path
+            try (header + rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return try s.run(["import", path])
+        }
+        let first = try load("first.csv", ["M-1,2024-03-05,\(CLISandbox.validUSCC),甲,兰州银行,100,other,\"GI-1;\u{301}GI-2\"",
+                                           "M-2,2024-03-05,\(CLISandbox.validUSCC),甲,兰州银行,100,copyright,\"2023SR1\u{301};2023SR2\""])
+        #expect(first.code == 0, "\(first.stderr)")
+        #expect(try s.sqlite("SELECT count(*) FROM registration_rights") == "4")
+        #expect(try s.sqlite("SELECT hex(ip_number) FROM registration_rights WHERE reg_no = 'M-1' ORDER BY 1") == "47492D31\nCC8147492D32")
+        let verified = try s.run(["audit", "verify"])
+        #expect(verified.code == 0, "\(verified.stdout)")
+        // A later load writes the rights row by row instead of deriving them from the stored lists: the same split.
+        let later = try load("later.csv", ["M-3,2024-03-06,\(CLISandbox.validUSCC),甲,兰州银行,100,other,\"GI-3;\u{301}GI-4\r\nGI-5\""])
+        #expect(later.code == 0, "\(later.stderr)")
+        #expect(try s.sqlite("SELECT count(*) FROM registration_rights WHERE reg_no = 'M-3'") == "3")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+
     @Test("the SampleData files import; the GB18030 copy gives the same registrations as the UTF-8 one")
     func sampleData() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

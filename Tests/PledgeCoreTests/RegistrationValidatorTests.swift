@@ -106,6 +106,24 @@ struct RegistrationValidatorTests {
         #expect(try validator.validate(input([.ipType: "copyright", .ipNumbers: "2023SR0123456"])).get().ipType == .copyright)
     }
 
+    @Test("a list of rights splits at every ; ； and line break, also one that a combining mark joins to the next character",
+          arguments: [
+            ("GI-1;GI-2", ["GI-1", "GI-2"]),
+            ("GI-1；GI-2", ["GI-1", "GI-2"]),
+            ("GI-1\nGI-2", ["GI-1", "GI-2"]),
+            ("GI-1\r\nGI-2", ["GI-1", "GI-2"]),                 // "\r\n" is one Character
+            ("GI-1;\u{301}GI-2", ["GI-1", "\u{301}GI-2"]),       // ";́" is one Character: it still separates
+            ("GI-1\u{301};GI-2", ["GI-1\u{301}", "GI-2"]),
+            (" GI-1 ; ; GI-2 ;", ["GI-1", "GI-2"]),
+          ])
+    func rightsListSplit(list: String, expected: [String]) throws {
+        let r = try validator.validate(input([.ipType: "other", .ipNumbers: list])).get()
+        #expect(r.ipNumbers.map { Array($0.unicodeScalars) } == expected.map { Array($0.unicodeScalars) })
+        // What the ledger stores and splits again at the byte ';' gives the same numbers back.
+        #expect(r.ipNumbers.joined(separator: ";").utf8.split(separator: UInt8(ascii: ";")).map { Array($0) }
+                == r.ipNumbers.map { Array($0.utf8) })
+    }
+
     @Test("the canonical-rate shortcut accepts exactly the texts the parsing path returns unchanged", arguments: [
         "3.85", "3.8500", "03.85", "0.5", "0.50", "0", "0.0", "00.5", "12", "99.9999", "99.99999", "100", "3.", ".5", "3.85%",
         " 3.85", "1.0001", "10", "10.0", "7", "07", "1,5", "5.", "9.9", "0.0001", "0.00001", "", "-1", "+1", "1e2", "３.８５",
