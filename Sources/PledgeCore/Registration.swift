@@ -189,7 +189,7 @@ extension Registration {
         case .branch: branch = text
         case .amount: guard let t = text, let v = Int64(t) else { throw bad() }; amount = Fen(v)
         case .ipType: guard let t = text, let v = IPType(rawValue: t) else { throw bad() }; ipType = v
-        case .ipNumbers: ipNumbers = (text ?? "").split(separator: ";").map(String.init)
+        case .ipNumbers: ipNumbers = Registration.ipNumbers(joined: text ?? "")
         case .park: park = text
         case .prefecture: prefectureCode = text
         case .maturity: maturity = try date(text)
@@ -208,4 +208,13 @@ public struct LedgerDataError: PledgeFailure {
     public init(_ message: String) { self.message = message }
     public var category: FailureCategory { .internal }
     public var description: String { "the ledger's journal is inconsistent: \(message); run `pledge audit verify`" }
+}
+
+extension Registration {
+    /// The numbers of a list stored joined by ";" (`registrations.ip_numbers`, a correction's value), split where SQLite
+    /// and `audit verify` split it: at the byte ';'. Not by `Character`: a ';' followed by a combining mark is one
+    /// Character. Without `omittingEmpty`, "A;;B" keeps its empty piece (verify must see it).
+    public static func ipNumbers(joined: String, omittingEmpty: Bool = true) -> [String] {
+        joined.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: omittingEmpty).map { String(decoding: $0, as: UTF8.self) }
+    }
 }

@@ -46,7 +46,7 @@ extension StoredRegistration {
         registration = Registration(
             regNo: regNo, regDate: regDate, uscc: row["uscc"], usccOverride: row["uscc_override"],
             enterprise: row["enterprise"], bank: row["bank"], branch: row["branch"], amount: Fen(row["amount_fen"]),
-            ipType: ipType, ipNumbers: numbers.split(separator: ";").map(String.init), park: row["park"],
+            ipType: ipType, ipNumbers: Registration.ipNumbers(joined: numbers), park: row["park"],
             prefectureCode: row["prefecture_code"], maturity: try date(row["maturity"]), rate: row["rate"],
             rywq: row["rywq"], firstLoan: row["first_loan"], insured: row["insured"], notes: row["notes"])
         self.status = status

@@ -246,7 +246,7 @@ struct RawRegistration: RegisterPayloadSource {
         let registration = Registration(
             regNo: s(Self.regNo)!, regDate: regDate, uscc: s(Self.uscc)!, usccOverride: override, enterprise: s(Self.enterprise)!,
             bank: s(Self.bank)!, branch: s(Self.branch), amount: Fen(int(Self.amountFen)), ipType: ipType,
-            ipNumbers: numbers.isEmpty ? [] : numbers.split(separator: ";", omittingEmptySubsequences: false).map(String.init), park: s(Self.park), prefectureCode: s(Self.prefecture),
+            ipNumbers: numbers.isEmpty ? [] : Registration.ipNumbers(joined: numbers, omittingEmpty: false), park: s(Self.park), prefectureCode: s(Self.prefecture),
             maturity: maturity, rate: s(Self.rate), rywq: rywq, firstLoan: firstLoan, insured: insured, notes: s(Self.notes))
         return StoredRegistration(registration: registration, status: status, statusDate: statusDate, late: late,
                                   createdSeq: int(Self.createdSeq), updatedSeq: int(Self.updatedSeq))

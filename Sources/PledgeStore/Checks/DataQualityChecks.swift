@@ -65,13 +65,13 @@ enum DataQualityChecks {
         while let row = try rows.next() {
             let regNo: String = row["reg_no"], numbers: String = row["ip_numbers"]
             guard let maturity = try? CivilDate.parse(row["maturity"]) else { continue }
-            for number in numbers.split(separator: ";", omittingEmptySubsequences: false) {
-                guard let patent = try? PatentNumber(String(number)) else { continue }
+            for number in Registration.ipNumbers(joined: numbers) {
+                guard let patent = try? PatentNumber(number) else { continue }
                 let year = patent.filingYear
                 let filedLatest = CivilDate(year: year, month: 12, day: 31)!
                 let term = patent.kind.termYears(filed: filedLatest)
                 guard let expiry = filedLatest.adding(years: term), maturity > expiry else { continue }
-                findings.append((regNo, String(number), DataQualityFinding(
+                findings.append((regNo, number, DataQualityFinding(
                     rule: .maturityPastPatentTerm, regNos: [regNo],
                     detail: "maturity \(maturity) is after the legal term of \(patent) (filed \(year), \(term) years: expires by \(expiry))",
                     action: "confirm the maturity with the bank, or replace the expired right")))
