@@ -143,9 +143,13 @@ extension Fen {
 
     /// The exact decimal in 万元 with trailing zeros kept to 6 places dropped to at least 2: `1234.5` → `1234.50`.
     public var wanString: String {
-        var s = formatted(.wan, decimals: 6)
-        while s.hasSuffix("0"), let dot = s.firstIndex(of: "."), s.distance(from: dot, to: s.endIndex) > 3 { s.removeLast() }
-        return s
+        // In integers (a 万元 is 1,000,000 fen, so six places are exact): `query` and `export` print this per row, and
+        // trimming a formatted String Character by Character was a tenth of a million-row listing.
+        let magnitude = value.magnitude
+        var fraction = magnitude % 1_000_000, places = 6
+        while places > 2 && fraction % 10 == 0 { fraction /= 10; places -= 1 }
+        let digits = String(fraction)
+        return (value < 0 ? "-" : "") + String(magnitude / 1_000_000) + "." + String(repeating: "0", count: places - digits.count) + digits
     }
 
     static func group(_ digits: String) -> String {

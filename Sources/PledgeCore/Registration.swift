@@ -215,6 +215,8 @@ extension Registration {
     /// and `audit verify` split it: at the byte ';'. Not by `Character`: a ';' followed by a combining mark is one
     /// Character. Without `omittingEmpty`, "A;;B" keeps its empty piece (verify must see it).
     public static func ipNumbers(joined: String, omittingEmpty: Bool = true) -> [String] {
-        joined.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: omittingEmpty).map { String(decoding: $0, as: UTF8.self) }
+        // One number (most registrations): the text itself, without building a new String.
+        guard joined.utf8.contains(UInt8(ascii: ";")) else { return joined.isEmpty && omittingEmpty ? [] : [joined] }
+        return joined.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: omittingEmpty).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -30,30 +30,30 @@ extension StoredRegistration {
         """
     static let columns = "reg_no, " + valueColumns
 
+    /// A row selected as `columns`, read by position (by name, GRDB hashes each column's name: a third of `export`).
     init(row: Row) throws {
         func date(_ s: String?) throws -> CivilDate? {
             guard let s else { return nil }
             guard let d = try? CivilDate.parse(s) else { throw LedgerDataError("registrations has a bad date \(s)") }
             return d
         }
-        let regNo: String = row["reg_no"]
-        guard let ipType = IPType(rawValue: row["ip_type"]),
-              let status = RegistrationStatus(rawValue: row["status"]),
-              let regDate = try date(row["reg_date"]) else {
+        let regNo: String = row[0]
+        guard let ipType = IPType(rawValue: row[2]),
+              let status = RegistrationStatus(rawValue: row[18]),
+              let regDate = try date(row[1]) else {
             throw LedgerDataError("registrations row \(regNo) is unreadable")
         }
-        let numbers: String = row["ip_numbers"]
         registration = Registration(
-            regNo: regNo, regDate: regDate, uscc: row["uscc"], usccOverride: row["uscc_override"],
-            enterprise: row["enterprise"], bank: row["bank"], branch: row["branch"], amount: Fen(row["amount_fen"]),
-            ipType: ipType, ipNumbers: Registration.ipNumbers(joined: numbers), park: row["park"],
-            prefectureCode: row["prefecture_code"], maturity: try date(row["maturity"]), rate: row["rate"],
-            rywq: row["rywq"], firstLoan: row["first_loan"], insured: row["insured"], notes: row["notes"])
+            regNo: regNo, regDate: regDate, uscc: row[3], usccOverride: row[4],
+            enterprise: row[5], bank: row[6], branch: row[7], amount: Fen(row[8]),
+            ipType: ipType, ipNumbers: Registration.ipNumbers(joined: row[9]), park: row[10],
+            prefectureCode: row[11], maturity: try date(row[12]), rate: row[13],
+            rywq: row[14], firstLoan: row[15], insured: row[16], notes: row[17])
         self.status = status
-        statusDate = try date(row["status_date"])
-        late = row["late"]
-        createdSeq = row["created_seq"]
-        updatedSeq = row["updated_seq"]
+        statusDate = try date(row[19])
+        late = row[20]
+        createdSeq = row[21]
+        updatedSeq = row[22]
     }
 
     /// The row's values in `columns` order, as the projector writes them.

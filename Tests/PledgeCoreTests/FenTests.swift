@@ -76,4 +76,25 @@ struct FenTests {
     func unitNames(text: String, unit: MoneyUnit) {
         #expect(MoneyUnit(text: text) == unit)
     }
+
+    @Test("wanString in integers equals the formatted six places with trailing zeros trimmed to two, on 100,000 amounts")
+    func wanStringGenerated() {
+        var g = SeededGenerator(seed: 5)
+        func reference(_ f: Fen) -> String {
+            var s = f.formatted(.wan, decimals: 6)
+            while s.hasSuffix("0"), let dot = s.firstIndex(of: "."), s.distance(from: dot, to: s.endIndex) > 3 { s.removeLast() }
+            return s
+        }
+        let edges: [Int64] = [0, 1, -1, 10, 100, 999_999, 1_000_000, -1_000_000, 1_000_010, 12_345_600, Int64.max, Int64.min + 1]
+        for v in edges { #expect(Fen(v).wanString == reference(Fen(v)), "\(v)") }
+        var mismatches = 0
+        for _ in 0..<100_000 {
+            // Amounts of every size, many with trailing zeros (round 元, 万元).
+            var v = Int64(g.int(0...Int.max >> g.int(1...62)))
+            v -= v % [1, 10, 100, 1_000_000][g.int(0...3)]
+            if g.int(0...9) == 0 { v = -v }
+            if Fen(v).wanString != reference(Fen(v)) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
 }

@@ -36,7 +36,8 @@ public struct RegistrationExport {
             try sink.write(CSVOutput.render(header: csvColumns.map { $0.headers[headers == .zh ? 1 : 0] }, rows: [], bom: bom))
             let reference = headers == .zh ? try ledger.reference() : nil
             try ledger.forEachRegistration { s in
-                try sink.write(CSVOutput.line(csvRow(s, reference: reference)))
+                let row = csvRow(s, reference: reference)
+                try sink.write { CSVOutput.appendLine(row, to: &$0) }
                 count += 1
             }
         case .json:

@@ -14,13 +14,17 @@ public enum CSVOutput {
     /// One record with its CRLF.
     public static func line(_ fields: [String]) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(fields.reduce(2 + fields.count) { $0 + $1.utf8.count + 2 })
+        appendLine(fields, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One record with its CRLF, appended as bytes (streaming output: no String per record).
+    public static func appendLine(_ fields: [String], to out: inout [UInt8]) {
         for (i, f) in fields.enumerated() {
             if i > 0 { out.append(comma) }
             append(f, to: &out)
         }
         out.append(0x0D); out.append(0x0A)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Quotes when needed; a cell that a spreadsheet would run as a formula (= + - @) gets a leading
@@ -34,20 +38,28 @@ public enum CSVOutput {
     static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
 
     static func append(_ value: String, to out: inout [UInt8]) {
-        let u = value.utf8
-        let formula = u.first.map { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "@") } ?? false
-        let apostrophe = formula && Double(value) == nil
-        guard u.contains(where: { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }) else {
+        let apostrophe = isFormula(value)
+        var value = value
+        value.withUTF8 { u in
+            guard u.contains(where: { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }) else {
+                if apostrophe { out.append(UInt8(ascii: "'")) }
+                out.append(contentsOf: u)
+                return
+            }
+            out.append(quote)
             if apostrophe { out.append(UInt8(ascii: "'")) }
-            out.append(contentsOf: u)
-            return
+            for b in u {
+                out.append(b)
+                if b == quote { out.append(quote) }
+            }
+            out.append(quote)
         }
-        out.append(quote)
-        if apostrophe { out.append(UInt8(ascii: "'")) }
-        for b in u {
-            out.append(b)
-            if b == quote { out.append(quote) }
-        }
-        out.append(quote)
+    }
+
+    /// Starts with = + - @ and is not a plain number.
+    static func isFormula(_ value: String) -> Bool {
+        guard let first = value.utf8.first,
+              first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") else { return false }
+        return Double(value) == nil
     }
 }

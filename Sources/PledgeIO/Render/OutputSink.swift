@@ -30,6 +30,12 @@ public final class OutputSink {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Appends bytes that `fill` writes straight into the buffer (a CSV record, say), without a String between.
+    public func write(_ fill: (inout [UInt8]) -> Void) throws {
+        fill(&buffer)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
     func flush() throws {
         var offset = 0
         while offset < buffer.count {

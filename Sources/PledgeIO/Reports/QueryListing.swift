@@ -21,7 +21,10 @@ public struct QueryListing {
         switch format {
         case .csv:
             try sink.write(CSVOutput.render(header: Self.csvHeader, rows: [], bom: bom))
-            try ledger.query(query) { s in try sink.write(CSVOutput.line(csvRow(s))) }
+            try ledger.query(query) { s in
+                let row = csvRow(s)
+                try sink.write { CSVOutput.appendLine(row, to: &$0) }
+            }
         case .json:
             try sink.write("{\n  \"registrations\" : [")
             let encoder = JSONEncoder()
