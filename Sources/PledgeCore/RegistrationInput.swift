@@ -76,7 +76,9 @@ public struct RegistrationValidator: Sendable {
                                                                                  : "control characters (tab, newline, NUL, …) are not allowed"))
                 return nil
             }
-            if v.count > max {
+            // Counted in Unicode scalars, as SQLite's length() counts the column (its CHECK on 登记号): by Characters,
+            // 30 letters with combining accents passed here and failed there as an internal error.
+            if v.unicodeScalars.count > max {
                 errors.append(FieldError(field: name(f), value: v, rule: "at most \(max) characters"))
                 return nil
             }

@@ -49,6 +49,7 @@ struct RegisterCommandTests {
         ("--park", "火星园区", "unknown park"),
         ("--prefecture", "白银市", "counts under 兰州市"),
         ("--reg-no", String(repeating: "Y", count: 41), "at most 40 characters"),
+        ("--reg-no", String(repeating: "A\u{301}", count: 30), "at most 40 characters"),   // 60 scalars; was exit 70 from SQLite's CHECK
         ("--reg-no", "Y\t1", "control characters"),
         ("--enterprise", "甘肃\u{1B}公司", "control characters"),
         ("--maturity", "2024-03-01", "before the registration date"),

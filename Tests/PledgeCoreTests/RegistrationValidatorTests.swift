@@ -38,6 +38,7 @@ struct RegistrationValidatorTests {
     @Test("each broken rule names its field", arguments: [
         (RegistrationField.regNo, "", "is required"),
         (.regNo, String(repeating: "Y", count: 41), "at most 40"),
+        (.regNo, String(repeating: "A\u{301}", count: 30), "at most 40"),   // 30 Characters, 60 scalars: SQLite counts 60
         (.regNo, "Y1\u{0}", "control characters"),
         (.regDate, "2025-07-01", "after today"),
         (.regDate, "2023-02-29", "real date"),
@@ -70,6 +71,13 @@ struct RegistrationValidatorTests {
         #expect(e.errors.count == 1)
         #expect(e.errors.first?.field == "--" + field.rawValue)
         #expect(e.errors.first?.rule.contains(rule) == true, "\(e.errors)")
+    }
+
+    @Test("a 登记号 of 40 scalars is accepted, whatever its Characters")
+    func regNoAtTheLimit() throws {
+        for regNo in [String(repeating: "Y", count: 40), String(repeating: "A\u{301}", count: 20), String(repeating: "登", count: 40)] {
+            #expect(try validator.validate(input([.regNo: regNo])).get().regNo == regNo)
+        }
     }
 
     @Test("every error is collected, not just the first")
