@@ -26,7 +26,16 @@ struct ByteInterner {
     /// reference lists, months, IP types); enterprise names and USCCs come from registrations.
     private let trustedKeys: Bool
 
-    init(trustedKeys: Bool = false) { self.trustedKeys = trustedKeys }
+    /// `expected`: how many keys to make room for at once (a hint; more still fit). Growing rehashes every key.
+    init(trustedKeys: Bool = false, expected: Int = 0) {
+        self.trustedKeys = trustedKeys
+        guard expected > 512 else { return }
+        var size = 1024
+        while size < expected * 2 + 2 { size *= 2 }
+        slots = [Slot](repeating: Slot(), count: size)
+        spans.reserveCapacity(expected)
+        arena.reserveCapacity(expected * 18)   // a USCC's length
+    }
 
     var count: Int { spans.count }
 

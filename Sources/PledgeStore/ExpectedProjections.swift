@@ -170,7 +170,7 @@ struct RowAggregates {
     /// Registrations and amount per group id.
     private var fine: [(registrations: Int64, amount: Int64)] = []
     /// USCCs: hundreds of thousands on a large ledger.
-    private var enterprises = ByteInterner()
+    private var enterprises: ByteInterner
     /// Registrations per target index and USCC id (an array per target: a dictionary's hashing and probing
     /// were a tenth of the checker's time).
     private var served: [[Int64]]
@@ -178,9 +178,13 @@ struct RowAggregates {
     private var names: [(seq: Int64, name: NameHash)] = []
     private let windows: [(name: String, from: [UInt8], to: [UInt8], ipType: [UInt8]?)]
 
-    init(targets: [TargetWindow]) {
+    /// `expectedEnterprises`: room for that many USCCs at once (a hint from the ledger; more still fit).
+    init(targets: [TargetWindow], expectedEnterprises: Int = 0) {
+        enterprises = ByteInterner(expected: expectedEnterprises)
         windows = targets.map { ($0.name, Array($0.from.utf8), Array($0.to.utf8), $0.ipType.map { Array($0.utf8) }) }
         served = Array(repeating: [], count: targets.count)
+        for t in served.indices { served[t].reserveCapacity(expectedEnterprises) }
+        names.reserveCapacity(expectedEnterprises)
         key.reserveCapacity(512)
     }
 

@@ -38,7 +38,10 @@ struct QuickVerification {
 
     mutating func run() throws -> Result? {
         let targets = try TargetWindow.all(db)
-        let checker = JournalChecker(expectHead: expectHead, targets: targets)
+        // Room for the USCCs at once: growing the table rehashed every key, several times on a large ledger. The
+        // hint is the ledger's own count, so it is capped (a tampered rowid must not allocate without bound).
+        let enterpriseRows = try Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM enterprises") ?? 0
+        let checker = JournalChecker(expectHead: expectHead, targets: targets, expectedEnterprises: min(max(enterpriseRows, 0), 1 << 20))
         let entries = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
         let rows = try RawStatement(db, sql: "SELECT \(StoredRegistration.columns) FROM registrations ORDER BY rowid")
         entries.reset()
@@ -273,11 +276,11 @@ final class JournalChecker: @unchecked Sendable {
     private var failed = false
     private var aggregates: RowAggregates
 
-    init(expectHead: (seq: Int64, hash: String)?, targets: [TargetWindow]) {
+    init(expectHead: (seq: Int64, hash: String)?, targets: [TargetWindow], expectedEnterprises: Int = 0) {
         self.expectHead = expectHead
         self.targets = targets
         expectedFound = expectHead == nil
-        aggregates = RowAggregates(targets: targets)
+        aggregates = RowAggregates(targets: targets, expectedEnterprises: expectedEnterprises)
     }
 
     /// What the pass proved, or nil when something did not hold. `expected` holds the figures of the unchanged

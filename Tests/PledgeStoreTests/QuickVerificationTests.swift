@@ -253,10 +253,10 @@ struct BatchChannelTests {
 
 @Suite("ByteInterner: dense ids for byte strings")
 struct ByteInternerTests {
-    @Test("equal bytes get one id, different bytes (a trailing zero byte, one byte changed, any length) another; ids survive growth",
-          arguments: [false, true])
-    func ids(trustedKeys: Bool) {
-        var interner = ByteInterner(trustedKeys: trustedKeys)
+    @Test("equal bytes get one id, different bytes (a trailing zero byte, one byte changed, any length) another; ids survive growth, presized or not",
+          arguments: [false, true], [0, 600, 100_000])
+    func ids(trustedKeys: Bool, expected: Int) {
+        var interner = ByteInterner(trustedKeys: trustedKeys, expected: expected)
         var keys: [[UInt8]] = [[], [0], [0, 0], Array("abc".utf8), Array("abc".utf8) + [0], Array("甘肃银行".utf8)]
         for length in 1...40 {
             let base = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
