@@ -244,10 +244,16 @@ public struct Importer {
         }
     }
 
-    /// Undoes the apostrophe that CSV exports put before a cell starting with = + - @ (formula injection guard).
+    /// Undoes the apostrophe that CSV exports put before a cell starting with = + - @ (formula injection guard): one
+    /// apostrophe off a cell of apostrophes followed by one of those (`CSVOutput.isFormula`). On bytes, as the export
+    /// decides: "=" with a combining accent is another Character but still the byte "=".
     static func unneutralized(_ cell: String) -> String {
-        guard cell.utf8.first == UInt8(ascii: "'"), let second = cell.dropFirst().first, "=+-@".contains(second) else { return cell }
-        return String(cell.dropFirst())
+        let u = cell.utf8
+        guard u.first == CSVOutput.apostrophe else { return cell }
+        var i = u.index(after: u.startIndex)
+        while i != u.endIndex && u[i] == CSVOutput.apostrophe { i = u.index(after: i) }
+        guard i != u.endIndex, CSVOutput.startsFormula(u[i]) else { return cell }
+        return String(decoding: u.dropFirst(), as: UTF8.self)
     }
 
     static func describe(_ changes: [FieldChange]) -> String {

@@ -28,7 +28,7 @@ public enum CSVOutput {
     }
 
     /// Quotes when needed; a cell that a spreadsheet would run as a formula (= + - @) gets a leading
-    /// apostrophe unless it is a plain number, so exported text cannot execute.
+    /// apostrophe unless it is a plain number, so exported text cannot execute (see `isFormula`).
     public static func field(_ value: String) -> String {
         var out: [UInt8] = []
         append(value, to: &out)
@@ -42,12 +42,12 @@ public enum CSVOutput {
         var value = value
         value.withUTF8 { u in
             guard u.contains(where: { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }) else {
-                if apostrophe { out.append(UInt8(ascii: "'")) }
+                if apostrophe { out.append(Self.apostrophe) }
                 out.append(contentsOf: u)
                 return
             }
             out.append(quote)
-            if apostrophe { out.append(UInt8(ascii: "'")) }
+            if apostrophe { out.append(Self.apostrophe) }
             for b in u {
                 out.append(b)
                 if b == quote { out.append(quote) }
@@ -56,10 +56,21 @@ public enum CSVOutput {
         }
     }
 
-    /// Starts with = + - @ and is not a plain number.
+    /// Needs the guard apostrophe: starts with = + - @ and is not a plain number, or starts with apostrophes followed
+    /// by one of those (so that `Importer.unneutralized`, which takes one apostrophe off such a cell, gives the value
+    /// back exactly: `'=x` is written `''=x`).
     static func isFormula(_ value: String) -> Bool {
-        guard let first = value.utf8.first,
-              first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") else { return false }
-        return Double(value) == nil
+        let u = value.utf8
+        var i = u.startIndex
+        while i != u.endIndex && u[i] == apostrophe { i = u.index(after: i) }
+        guard i != u.endIndex, startsFormula(u[i]) else { return false }
+        return i != u.startIndex || Double(value) == nil
+    }
+
+    static let apostrophe = UInt8(ascii: "'")
+
+    /// A byte that makes a spreadsheet read the cell as a formula when it comes first.
+    static func startsFormula(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@")
     }
 }
