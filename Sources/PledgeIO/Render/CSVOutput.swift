@@ -38,16 +38,16 @@ public enum CSVOutput {
     static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
 
     static func append(_ value: String, to out: inout [UInt8]) {
-        let apostrophe = isFormula(value)
+        let guarded = isFormula(value)
         var value = value
         value.withUTF8 { u in
             guard u.contains(where: { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }) else {
-                if apostrophe { out.append(Self.apostrophe) }
+                if guarded { out.append(apostrophe) }
                 out.append(contentsOf: u)
                 return
             }
             out.append(quote)
-            if apostrophe { out.append(Self.apostrophe) }
+            if guarded { out.append(apostrophe) }
             for b in u {
                 out.append(b)
                 if b == quote { out.append(quote) }
@@ -64,7 +64,25 @@ public enum CSVOutput {
         var i = u.startIndex
         while i != u.endIndex && u[i] == apostrophe { i = u.index(after: i) }
         guard i != u.endIndex, startsFormula(u[i]) else { return false }
-        return i != u.startIndex || Double(value) == nil
+        return i != u.startIndex || !isPlainNumber(u)
+    }
+
+    /// A sign, digits, and optionally a point and more digits (`-12.5`, `+3`): what a spreadsheet reads as a number.
+    /// Stricter than `Double(_:)`, which also takes `-inf`, `+nan` and `-0x1p3`, texts a spreadsheet would try as formulas.
+    static func isPlainNumber(_ u: String.UTF8View) -> Bool {
+        var i = u.startIndex
+        if i != u.endIndex && (u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-")) { i = u.index(after: i) }
+        func digits() -> Int {
+            var n = 0
+            while i != u.endIndex && u[i] >= 0x30 && u[i] <= 0x39 { i = u.index(after: i); n += 1 }
+            return n
+        }
+        guard digits() > 0 else { return false }
+        if i != u.endIndex && u[i] == UInt8(ascii: ".") {
+            i = u.index(after: i)
+            guard digits() > 0 else { return false }
+        }
+        return i == u.endIndex
     }
 
     static let apostrophe = UInt8(ascii: "'")
