@@ -106,12 +106,19 @@ enum DataQualityChecks {
             WHERE r.status <> 'void'
             ORDER BY r.reg_date, r.uscc, r.bank, r.amount_fen, r.reg_no
             """)
+        // A group is consecutive rows with the same four values, compared as bytes as SQLite grouped them (String's ==
+        // would also join texts that are only canonically equivalent). Text holds no NUL (validated), so 0 separates.
+        func group(_ r: Row) -> [UInt8] {
+            Array((r["uscc"] as String).utf8) + [0] + Array((r["bank"] as String).utf8) + [0] + Array((r["reg_date"] as String).utf8)
+                + [0] + Array(String(r["amount_fen"] as Int64).utf8)
+        }
+        let groups = rows.map(group)
         var findings: [DataQualityFinding] = []
         var start = 0
         while start < rows.count {
             let first = rows[start]
             var end = start + 1
-            while end < rows.count, ["uscc", "bank", "reg_date", "amount_fen"].allSatisfy({ (rows[end][$0] as DatabaseValue) == first[$0] }) { end += 1 }
+            while end < rows.count, groups[end] == groups[start] { end += 1 }
             findings.append(DataQualityFinding(
                 rule: .likelyDuplicate, regNos: rows[start..<end].map { $0["reg_no"] },
                 detail: "same enterprise \(first["uscc"] as String), bank \(first["bank"] as String), date \(first["reg_date"] as String) and amount \(Fen(first["amount_fen"]).wanDisplay) 万元",
