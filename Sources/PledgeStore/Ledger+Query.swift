@@ -114,8 +114,8 @@ extension Ledger {
             // beat the date (or park, bank) index, through which each row is fetched at random (1M rows in `sqlite3`:
             // 3.3 s instead of 6.2 s, most of that reading 16 KB pages from the file). Limited or narrow listings keep
             // the indexes: their first rows come at once.
-            let rowCount = try Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM registrations") ?? 0
-            let scan = q.limit == nil && totals.registrations >= scanFrom && totals.registrations * 4 >= rowCount
+            let scan = try q.limit == nil && totals.registrations >= scanFrom
+                && totals.registrations * 4 >= (Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM registrations") ?? 0)
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT \(StoredRegistration.columns) FROM registrations\(scan ? " NOT INDEXED" : "") \(whereClause) ORDER BY reg_date, reg_no\(limitClause)
                 """, arguments: args)

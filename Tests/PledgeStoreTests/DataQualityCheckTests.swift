@@ -47,20 +47,9 @@ struct DataQualityCheckTests {
 
     /// Each rule as first written: the joins of every right with its registrations, the duplicates by one GROUP BY.
     static func plainFindings(_ db: Database) throws -> [DataQualityFinding] {
-        let double = try Row.fetchAll(db, sql: """
-            SELECT r1.ip_number AS ip, a.reg_no AS first, b.reg_no AS second, a.reg_date AS d1, b.reg_date AS d2
-            FROM registration_rights r1
-            JOIN registration_rights r2 ON r2.ip_number = r1.ip_number AND r2.reg_no > r1.reg_no
-            JOIN registrations a ON a.reg_no = r1.reg_no
-            JOIN registrations b ON b.reg_no = r2.reg_no
-            WHERE a.status <> 'void' AND b.status <> 'void'
-              AND a.reg_date < coalesce(CASE WHEN b.status = 'released' THEN b.status_date END, '9999-12-31')
-              AND b.reg_date < coalesce(CASE WHEN a.status = 'released' THEN a.status_date END, '9999-12-31')
-            ORDER BY r1.ip_number, a.reg_no, b.reg_no
-            """).map { row in
-            DataQualityFinding(rule: .doublePledge, regNos: [row["first"], row["second"]],
-                               detail: "\(row["ip"] as String) is pledged by both while both are active (registered \(row["d1"] as String) and \(row["d2"] as String))",
-                               action: "check with the registry which pledge is valid; release or void the other")
+        // Every right joined (the rule's shared text, without the candidates' pass).
+        let double = try Row.fetchAll(db, sql: DataQualityChecks.doublePledgeSQL(rights: "registration_rights r1")).map { row in
+            DataQualityFinding.doublePledge(ip: row["ip"], first: row["first"], second: row["second"], firstDate: row["d1"], secondDate: row["d2"])
         }
         var terms: [DataQualityFinding] = []
         for row in try Row.fetchAll(db, sql: """
@@ -76,18 +65,15 @@ struct DataQualityCheckTests {
             let years = "18".contains(type) ? 20 : "29".contains(type) ? 10 : (filed >= CivilDate(year: 2021, month: 6, day: 1)! ? 15 : 10)
             let expiry = filed.adding(years: years)!
             guard maturity > expiry else { continue }
-            terms.append(DataQualityFinding(rule: .maturityPastPatentTerm, regNos: [row["reg_no"]],
-                                            detail: "maturity \(maturity) is after the legal term of \(patent) (filed \(year), \(years) years: expires by \(expiry))",
-                                            action: "confirm the maturity with the bank, or replace the expired right"))
+            terms.append(.pastPatentTerm(regNo: row["reg_no"], maturity: maturity, patent: patent, filed: year, years: years, expiry: expiry))
         }
         let duplicates = try Row.fetchAll(db, sql: """
             SELECT group_concat(reg_no, ';') AS regs, uscc, bank, reg_date, amount_fen FROM
               (SELECT * FROM registrations WHERE status <> 'void' ORDER BY reg_no)
             GROUP BY uscc, bank, reg_date, amount_fen HAVING count(*) > 1 ORDER BY reg_date, uscc, bank, amount_fen
             """).map { row in
-            DataQualityFinding(rule: .likelyDuplicate, regNos: (row["regs"] as String).split(separator: ";").map(String.init),
-                               detail: "same enterprise \(row["uscc"] as String), bank \(row["bank"] as String), date \(row["reg_date"] as String) and amount \(Fen(row["amount_fen"]).wanDisplay) 万元",
-                               action: "if one was entered twice, void it (`pledge void REG --reason …`)")
+            DataQualityFinding.likelyDuplicate(regNos: (row["regs"] as String).split(separator: ";").map(String.init), uscc: row["uscc"],
+                                               bank: row["bank"], date: row["reg_date"], amount: Fen(row["amount_fen"]))
         }
         return try double + terms + DataQualityChecks.maturityBeforeRegistration(db) + duplicates + DataQualityChecks.usccOverrides(db)
     }

@@ -248,12 +248,8 @@ public struct Importer {
     /// apostrophe off a cell of apostrophes followed by one of those (`CSVOutput.isFormula`). On bytes, as the export
     /// decides: "=" with a combining accent is another Character but still the byte "=".
     static func unneutralized(_ cell: String) -> String {
-        let u = cell.utf8
-        guard u.first == CSVOutput.apostrophe else { return cell }
-        var i = u.index(after: u.startIndex)
-        while i != u.endIndex && u[i] == CSVOutput.apostrophe { i = u.index(after: i) }
-        guard i != u.endIndex, CSVOutput.startsFormula(u[i]) else { return cell }
-        return String(decoding: u.dropFirst(), as: UTF8.self)
+        guard let apostrophes = CSVOutput.apostrophesBeforeFormulaSign(cell.utf8), apostrophes > 0 else { return cell }
+        return String(decoding: cell.utf8.dropFirst(), as: UTF8.self)
     }
 
     static func describe(_ changes: [FieldChange]) -> String {

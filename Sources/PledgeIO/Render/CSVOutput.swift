@@ -60,11 +60,15 @@ public enum CSVOutput {
     /// by one of those (so that `Importer.unneutralized`, which takes one apostrophe off such a cell, gives the value
     /// back exactly: `'=x` is written `''=x`).
     static func isFormula(_ value: String) -> Bool {
-        let u = value.utf8
-        var i = u.startIndex
-        while i != u.endIndex && u[i] == apostrophe { i = u.index(after: i) }
-        guard i != u.endIndex, startsFormula(u[i]) else { return false }
-        return i != u.startIndex || !isPlainNumber(u)
+        guard let apostrophes = apostrophesBeforeFormulaSign(value.utf8) else { return false }
+        return apostrophes > 0 || !isPlainNumber(value.utf8)
+    }
+
+    /// How many apostrophes start `u` when a formula sign (= + - @) follows them; nil when none follows.
+    static func apostrophesBeforeFormulaSign(_ u: String.UTF8View) -> Int? {
+        var i = u.startIndex, n = 0
+        while i != u.endIndex && u[i] == apostrophe { i = u.index(after: i); n += 1 }
+        return i != u.endIndex && startsFormula(u[i]) ? n : nil
     }
 
     /// A sign, digits, and optionally a point and more digits (`-12.5`, `+3`): what a spreadsheet reads as a number.

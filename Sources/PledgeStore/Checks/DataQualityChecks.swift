@@ -17,6 +17,26 @@ public struct DataQualityFinding: Sendable, Equatable {
     public var action: String
 }
 
+extension DataQualityFinding {
+    static func doublePledge(ip: String, first: String, second: String, firstDate: String, secondDate: String) -> Self {
+        Self(rule: .doublePledge, regNos: [first, second],
+             detail: "\(ip) is pledged by both while both are active (registered \(firstDate) and \(secondDate))",
+             action: "check with the registry which pledge is valid; release or void the other")
+    }
+
+    static func pastPatentTerm(regNo: String, maturity: CivilDate, patent: PatentNumber, filed: Int, years: Int, expiry: CivilDate) -> Self {
+        Self(rule: .maturityPastPatentTerm, regNos: [regNo],
+             detail: "maturity \(maturity) is after the legal term of \(patent) (filed \(filed), \(years) years: expires by \(expiry))",
+             action: "confirm the maturity with the bank, or replace the expired right")
+    }
+
+    static func likelyDuplicate(regNos: [String], uscc: String, bank: String, date: String, amount: Fen) -> Self {
+        Self(rule: .likelyDuplicate, regNos: regNos,
+             detail: "same enterprise \(uscc), bank \(bank), date \(date) and amount \(amount.wanDisplay) 万元",
+             action: "if one was entered twice, void it (`pledge void REG --reason …`)")
+    }
+}
+
 /// The checks an auditor runs over the whole ledger (DESIGN.md "Data-quality checks").
 /// Void registrations are ignored by every rule.
 enum DataQualityChecks {
@@ -31,22 +51,28 @@ enum DataQualityChecks {
     /// rights in key order. Joining every right looked up two registrations at random per right, and at 2M rights
     /// that read 16 KB pages from the file some four million times (22.6 s in `sqlite3`, 1.2 s this way).
     static func doublePledges(_ db: Database) throws -> [DataQualityFinding] {
-        try Row.fetchAll(db, sql: """
-            SELECT r1.ip_number AS ip, a.reg_no AS first, b.reg_no AS second, a.reg_date AS d1, b.reg_date AS d2
-            FROM (SELECT ip_number FROM registration_rights GROUP BY ip_number HAVING count(*) > 1) shared
+        try Row.fetchAll(db, sql: doublePledgeSQL(rights: """
+            (SELECT ip_number FROM registration_rights GROUP BY ip_number HAVING count(*) > 1) shared
             JOIN registration_rights r1 ON r1.ip_number = shared.ip_number
-            JOIN registration_rights r2 ON r2.ip_number = r1.ip_number AND r2.reg_no > r1.reg_no
-            JOIN registrations a ON a.reg_no = r1.reg_no
-            JOIN registrations b ON b.reg_no = r2.reg_no
-            WHERE a.status <> 'void' AND b.status <> 'void'
-              AND a.reg_date < coalesce(CASE WHEN b.status = 'released' THEN b.status_date END, '9999-12-31')
-              AND b.reg_date < coalesce(CASE WHEN a.status = 'released' THEN a.status_date END, '9999-12-31')
-            ORDER BY r1.ip_number, a.reg_no, b.reg_no
-            """).map { row in
-            DataQualityFinding(rule: .doublePledge, regNos: [row["first"], row["second"]],
-                               detail: "\(row["ip"] as String) is pledged by both while both are active (registered \(row["d1"] as String) and \(row["d2"] as String))",
-                               action: "check with the registry which pledge is valid; release or void the other")
+            """)).map { row in
+            .doublePledge(ip: row["ip"], first: row["first"], second: row["second"], firstDate: row["d1"], secondDate: row["d2"])
         }
+    }
+
+    /// The double-pledge rule over the rights `r1` that `rights` (a FROM clause) yields: each pair of non-void
+    /// registrations holding the same right whose active periods overlap.
+    static func doublePledgeSQL(rights: String) -> String {
+        """
+        SELECT r1.ip_number AS ip, a.reg_no AS first, b.reg_no AS second, a.reg_date AS d1, b.reg_date AS d2
+        FROM \(rights)
+        JOIN registration_rights r2 ON r2.ip_number = r1.ip_number AND r2.reg_no > r1.reg_no
+        JOIN registrations a ON a.reg_no = r1.reg_no
+        JOIN registrations b ON b.reg_no = r2.reg_no
+        WHERE a.status <> 'void' AND b.status <> 'void'
+          AND a.reg_date < coalesce(CASE WHEN b.status = 'released' THEN b.status_date END, '9999-12-31')
+          AND b.reg_date < coalesce(CASE WHEN a.status = 'released' THEN a.status_date END, '9999-12-31')
+        ORDER BY r1.ip_number, a.reg_no, b.reg_no
+        """
     }
 
     /// Maturity after the patent's legal term: 发明 20 years from filing, 实用新型 10, 外观设计 15 (filed from
@@ -71,10 +97,8 @@ enum DataQualityChecks {
                 let filedLatest = CivilDate(year: year, month: 12, day: 31)!
                 let term = patent.kind.termYears(filed: filedLatest)
                 guard let expiry = filedLatest.adding(years: term), maturity > expiry else { continue }
-                findings.append((regNo, number, DataQualityFinding(
-                    rule: .maturityPastPatentTerm, regNos: [regNo],
-                    detail: "maturity \(maturity) is after the legal term of \(patent) (filed \(year), \(term) years: expires by \(expiry))",
-                    action: "confirm the maturity with the bank, or replace the expired right")))
+                findings.append((regNo, number, .pastPatentTerm(regNo: regNo, maturity: maturity, patent: patent, filed: year, years: term,
+                                                                 expiry: expiry)))
             }
         }
         // By 登记号, then right, in byte order as SQLite's ORDER BY gave them.
@@ -119,10 +143,8 @@ enum DataQualityChecks {
             let first = rows[start]
             var end = start + 1
             while end < rows.count, groups[end] == groups[start] { end += 1 }
-            findings.append(DataQualityFinding(
-                rule: .likelyDuplicate, regNos: rows[start..<end].map { $0["reg_no"] },
-                detail: "same enterprise \(first["uscc"] as String), bank \(first["bank"] as String), date \(first["reg_date"] as String) and amount \(Fen(first["amount_fen"]).wanDisplay) 万元",
-                action: "if one was entered twice, void it (`pledge void REG --reason …`)"))
+            findings.append(.likelyDuplicate(regNos: rows[start..<end].map { $0["reg_no"] }, uscc: first["uscc"], bank: first["bank"],
+                                             date: first["reg_date"], amount: Fen(first["amount_fen"])))
             start = end
         }
         return findings
