@@ -25,6 +25,8 @@ struct ByteInterner {
     /// eight bytes at a time, several times faster on the 60–80-byte group keys. Only for keys that nobody can multiply at will to force collisions (values from the
     /// reference lists, months, IP types); enterprise names and USCCs come from registrations.
     private let trustedKeys: Bool
+    /// A fresh `Hasher` (the process's random seed), copied for each key rather than made anew.
+    private let seeded = Hasher()
 
     /// `expected`: how many keys to make room for at once (a hint; more still fit). Growing rehashes every key.
     init(trustedKeys: Bool = false, expected: Int = 0) {
@@ -100,7 +102,7 @@ struct ByteInterner {
             h ^= h >> 29
             return h &* 0x94d0_49bb_1331_11eb ^ (h >> 32)
         }
-        var hasher = Hasher()
+        var hasher = seeded
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
         return UInt64(UInt(bitPattern: hasher.finalize()))
     }
