@@ -295,9 +295,13 @@ final class JournalChecker: @unchecked Sendable {
     /// After the last batch, on the checker's thread: the figures of the unchanged rows as `ExpectedProjections`.
     func conclude() {
         guard !failed else { return }
+        // The group totals on a second thread (the reading thread has usually finished by now).
+        let groups = BatchChannel<[GroupTotalsKey: (Int64, Int64)]>(capacity: 1)
+        let aggregates = aggregates
+        Thread { _ = groups.put(aggregates.groupTotals()) }.start()
         var e = ExpectedProjections(targets: targets)
         aggregates.mergeFine(into: &e)
-        e.concludeTotals()
+        e.concludeTotals(groups: groups.take())
         e.enterprises = aggregates
         expected = e
     }

@@ -81,6 +81,42 @@ struct QuickVerificationTests {
         #expect(try t.ledger.verify().isClean)
     }
 
+    @Test("group totals summed on bytes: every combination of park, prefecture, bank, IP type and flags is proved, and any one group_totals row off by one is refused")
+    func groupTotalsOnBytes() throws {
+        let t = try TemporaryLedger()
+        let parks: [String?] = [nil, "兰州新区", "兰州高新技术产业开发区"]
+        for i in 0..<96 {
+            var r = sampleRegistration("G\(i)", date: "202\(2 + i % 3)-0\(1 + i % 4)-1\(i % 7)", amountWan: Int64(1 + i),
+                                       park: parks[i % 3], type: i % 5 == 4 ? .trademark : .patent)
+            r.rywq = i % 2 == 0
+            r.firstLoan = i % 4 < 2
+            r.bank = i % 3 == 1 ? "中国工商银行" : "兰州银行"
+            if r.park == nil && i % 6 == 0 { r.prefectureCode = "620500" }
+            _ = try t.ledger.register(r)
+        }
+        #expect(try quick(t) != nil)
+        let keys = try t.raw().read { db in
+            try Row.fetchAll(db, sql: "SELECT dimension, grp, month, ip_type, status FROM group_totals").map {
+                [$0[0] as String, $0[1] as String, $0[2] as String, $0[3] as String, $0[4] as String]
+            }
+        }
+        #expect(Set(keys.map { $0[0] }) == Set(GroupDimension.allCases.map(\.rawValue)))
+        #expect(Set(keys.filter { $0[0] == "rywq" }.map { $0[1] }) == ["0", "1"])
+        #expect(Set(keys.filter { $0[0] == "first_loan" }.map { $0[1] }) == ["0", "1"])
+        for k in keys {
+            try t.raw().writeWithoutTransaction { db in
+                try db.execute(sql: "UPDATE group_totals SET amount_fen = amount_fen + 1 WHERE dimension = ? AND grp = ? AND month = ? AND ip_type = ? AND status = ?",
+                               arguments: StatementArguments(k))
+            }
+            #expect(try quick(t) == nil, "group_totals \(k) changed")
+            try t.raw().writeWithoutTransaction { db in
+                try db.execute(sql: "UPDATE group_totals SET amount_fen = amount_fen - 1 WHERE dimension = ? AND grp = ? AND month = ? AND ip_type = ? AND status = ?",
+                               arguments: StatementArguments(k))
+            }
+        }
+        #expect(try quick(t) != nil)
+    }
+
     @Test("each tampering defeats the quick pass, and the full comparison then names it", arguments: [
         "UPDATE registrations SET amount_fen = amount_fen + 1 WHERE reg_no = 'Q3'",
         "UPDATE registrations SET notes = 'x' WHERE reg_no = 'Q9'",
