@@ -42,6 +42,27 @@ struct ByteInterner {
     var count: Int { spans.count }
 
     mutating func id(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        switch find(bytes) {
+        case .found(let id): return id
+        case .absent(let slot, let word, let key):
+            let id = spans.count
+            spans.append((arena.count, arena.count + bytes.count))
+            arena.append(contentsOf: bytes)
+            slots[slot] = Slot(word: word | UInt64(id + 1), key: key)
+            if spans.count * 2 > slots.count { grow() }
+            return Int32(id)
+        }
+    }
+
+    /// The id of `bytes` if they have one (nothing is added).
+    func existingID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        if case .found(let id) = find(bytes) { return id }
+        return nil
+    }
+
+    private enum Lookup { case found(Int32), absent(slot: Int, word: UInt64, key: (UInt64, UInt64, UInt64)) }
+
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Lookup {
         let hash = hash(bytes)
         let length: UInt64 = bytes.count <= Self.inlineBytes ? UInt64(bytes.count) : 255
         let tag = hash & 0xFFFF_FF00_0000_0000 | length << 32
@@ -59,13 +80,8 @@ struct ByteInterner {
             }
             return nil
         }
-        if let found { return found }
-        let id = spans.count
-        spans.append((arena.count, arena.count + bytes.count))
-        arena.append(contentsOf: bytes)
-        slots[i] = Slot(word: tag | UInt64(id + 1), key: key)
-        if spans.count * 2 > slots.count { grow() }
-        return Int32(id)
+        if let found { return .found(found) }
+        return .absent(slot: i, word: tag, key: key)
     }
 
     /// The first 24 bytes, zero-padded, as three words (the length is kept beside them).

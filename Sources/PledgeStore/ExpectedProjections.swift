@@ -169,9 +169,10 @@ private let keyedHashStarts: (Hasher, Hasher) = {
     return (rights, names)
 }()
 
-/// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row);
-/// `mergeFine` turns the monthly groups into `ExpectedProjections.fine` once per distinct key; the enterprise
-/// figures stay here and are compared as digests.
+/// The figures of the rows the quick pass proved unchanged, keyed by interned bytes (no String per row): the
+/// monthly totals stay here and are compared with `monthly_totals` on bytes (the replayed rows' figures are added
+/// with `addMonthly`), the status and group totals are summed once per key, the enterprise figures are compared as
+/// digests.
 struct RowAggregates {
     /// The monthly_totals keys (month, IP type, prefecture, park, bank, 入园惠企, 首贷) written as one byte
     /// string each (fields length-prefixed): one lookup per row. Their values come from the reference lists.
@@ -198,25 +199,23 @@ struct RowAggregates {
         key.reserveCapacity(512)
     }
 
-    /// Appends one field of a group key: four bytes of length, then the bytes (NULL is '', as in monthly_totals).
-    private mutating func keyField(_ b: UnsafeBufferPointer<UInt8>?) {
+    /// Appends one field of a monthly key: four bytes of length, then the bytes (NULL is '', as in monthly_totals).
+    static func keyField(_ b: UnsafeBufferPointer<UInt8>?, to key: inout [UInt8]) {
         let n = UInt32(truncatingIfNeeded: b?.count ?? 0)
         key.append(UInt8(truncatingIfNeeded: n >> 24)); key.append(UInt8(truncatingIfNeeded: n >> 16))
         key.append(UInt8(truncatingIfNeeded: n >> 8)); key.append(UInt8(truncatingIfNeeded: n))
         if let b { key.append(contentsOf: b) }
     }
 
-    /// The five text fields of group key `id`, as `keyField` wrote them (the two flag bytes follow).
-    private func keyFields(_ id: Int32) -> [String] {
-        groups.withBytes(id) { b in
-            var fields: [String] = [], i = 0
-            for _ in 0..<5 {
-                let n = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
-                fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 4)..<(i + 4 + n)]), as: UTF8.self))
-                i += 4 + n
-            }
-            return fields
+    /// Where the five text fields of a monthly key are in its bytes (as `keyField` wrote them; the two flag bytes follow).
+    private static func fieldRanges(_ b: UnsafeBufferPointer<UInt8>) -> (fields: [Range<Int>], flags: Int) {
+        var fields: [Range<Int>] = [], i = 0
+        for _ in 0..<5 {
+            let n = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
+            fields.append((i + 4)..<(i + 4 + n))
+            i += 4 + n
         }
+        return (fields, i)
     }
 
     /// Adds an active registration, registered by entry `seq` and not changed since; rows come in seq order.
@@ -226,13 +225,11 @@ struct RowAggregates {
               let bank = r.text(RawRegistration.bank)
         else { preconditionFailure("a proved row has its required columns") }
         key.removeAll(keepingCapacity: true)
-        keyField(UnsafeBufferPointer(rebasing: date.prefix(7))); keyField(type); keyField(r.text(RawRegistration.prefecture))
-        keyField(r.text(RawRegistration.park)); keyField(bank)
+        Self.keyField(UnsafeBufferPointer(rebasing: date.prefix(7)), to: &key); Self.keyField(type, to: &key)
+        Self.keyField(r.text(RawRegistration.prefecture), to: &key); Self.keyField(r.text(RawRegistration.park), to: &key)
+        Self.keyField(bank, to: &key)
         key.append(UInt8(truncatingIfNeeded: r.int(RawRegistration.rywq))); key.append(UInt8(truncatingIfNeeded: r.int(RawRegistration.firstLoan)))
-        let group = Int(key.withUnsafeBufferPointer { groups.id($0) })
-        if group == fine.count { fine.append((0, 0)) }
-        fine[group].registrations += 1
-        fine[group].amount += r.amountFen
+        addMonthlyKey(1, r.amountFen)
         let enterprise = enterprises.id(uscc)
         for (t, w) in windows.enumerated() where !date.lexicographicallyPrecedes(w.from) && !w.to.lexicographicallyPrecedes(date)
             && (w.ipType.map { type.same($0) } ?? true) {
@@ -253,14 +250,8 @@ struct RowAggregates {
         let dimensions = GroupDimension.allCases
         for (id, v) in fine.enumerated() {
             groups.withBytes(Int32(id)) { b in
-                // keyField's layout: month, IP type, prefecture, park, bank (four bytes of length, then the bytes), then
-                // the 入园惠企 and 首贷 bytes (0 or 1).
-                var fields: [Range<Int>] = [], i = 0
-                for _ in 0..<5 {
-                    let n = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
-                    fields.append((i + 4)..<(i + 4 + n))
-                    i += 4 + n
-                }
+                // Month, IP type, prefecture, park, bank, then the 入园惠企 and 首贷 bytes (0 or 1).
+                let (fields, i) = Self.fieldRanges(b)
                 let rywq: [UInt8] = b[i] == 1 ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")]
                 let firstLoan: [UInt8] = b[i + 1] == 1 ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")]
                 for (d, dimension) in dimensions.enumerated() {
@@ -305,16 +296,43 @@ struct RowAggregates {
         return totals
     }
 
-    /// Adds the counts and amounts to `e.fine` (the enterprise figures stay here: `e.enterprises` is this value).
-    func mergeFine(into e: inout ExpectedProjections) {
-        for (id, v) in fine.enumerated() {
-            let f = keyFields(Int32(id))
-            let flags = groups.withBytes(Int32(id)) { b in (b[b.count - 2] == 1, b[b.count - 1] == 1) }
-            let monthly = BulkProjectionWriter.MonthlyKey(month: f[0], ipType: f[1], prefecture: f[2], park: f[3], bank: f[4],
-                                                          rywq: flags.0, firstLoan: flags.1)
-            let key = ExpectedProjections.FineKey(monthly: monthly, status: .active)
-            e.fine.add(key, v.registrations, v.amount)
+    /// Adds to the monthly key in `key`.
+    private mutating func addMonthlyKey(_ registrations: Int64, _ amount: Int64) {
+        let group = Int(key.withUnsafeBufferPointer { groups.id($0) })
+        if group == fine.count { fine.append((0, 0)) }
+        fine[group].registrations += registrations
+        fine[group].amount += amount
+    }
+
+    /// Adds a replayed registration's figures to a monthly key (a registration not void).
+    mutating func addMonthly(_ k: BulkProjectionWriter.MonthlyKey, _ registrations: Int64, _ amount: Int64) {
+        key.removeAll(keepingCapacity: true)
+        for var text in [k.month, k.ipType, k.prefecture, k.park, k.bank] {
+            text.withUTF8 { Self.keyField($0, to: &key) }
         }
+        key.append(k.rywq ? 1 : 0); key.append(k.firstLoan ? 1 : 0)
+        addMonthlyKey(registrations, amount)
+    }
+
+    /// How many monthly keys these figures have (each with at least one registration).
+    var monthlyKeys: Int { fine.count }
+
+    /// The registrations and amount of the monthly key written in `bytes` (as `keyField` writes it), nil if it has none.
+    func monthly(_ bytes: UnsafeBufferPointer<UInt8>) -> (registrations: Int64, amount: Int64)? {
+        groups.existingID(bytes).map { fine[Int($0)] }
+    }
+
+    /// The status_totals rows of these rows (every one active), keyed "ip_type|active" as `ImpliedTotals.status`.
+    func statusTotals() -> [String: (Int64, Int64)] {
+        var byType: [[UInt8]: (Int64, Int64)] = [:]
+        for (id, v) in fine.enumerated() {
+            let type = groups.withBytes(Int32(id)) { b in Array(b[Self.fieldRanges(b).fields[1]]) }
+            let old = byType[type] ?? (0, 0)
+            byType[type] = (old.0 + v.registrations, old.1 + v.amount)
+        }
+        var totals: [String: (Int64, Int64)] = [:]
+        for (type, v) in byType { totals[String(decoding: type, as: UTF8.self) + "|" + RegistrationStatus.active.rawValue] = v }
+        return totals
     }
 
     // Figures of replayed (changed) registrations, which come as Swift values.

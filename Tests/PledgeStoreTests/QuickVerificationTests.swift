@@ -148,6 +148,10 @@ struct QuickVerificationTests {
         "UPDATE monthly_totals SET bank = CAST(bank AS BLOB) WHERE month = (SELECT min(month) FROM monthly_totals)",
         "UPDATE monthly_totals SET rywq = 'x' WHERE month = (SELECT min(month) FROM monthly_totals)",
         "UPDATE monthly_totals SET rywq = 2 WHERE month = (SELECT min(month) FROM monthly_totals) AND rywq = 1",
+        // A row missing, a row no registration implies, a key with a trailing byte (the monthly totals compare on bytes).
+        "DELETE FROM monthly_totals WHERE month = (SELECT max(month) FROM monthly_totals)",
+        "INSERT INTO monthly_totals VALUES ('2019-01', 'patent', '', '', '兰州银行', 0, 0, 1, 100)",
+        "UPDATE monthly_totals SET park = park || ' ' WHERE month = (SELECT min(month) FROM monthly_totals)",
         "UPDATE status_totals SET amount_fen = 'many' WHERE status = 'void'",
         "UPDATE parks SET name = CAST(name AS BLOB) WHERE name = '兰州新区'",
         "DELETE FROM target_enterprises WHERE target = 'all-2023'",
