@@ -207,15 +207,12 @@ struct RowAggregates {
         if let b { key.append(contentsOf: b) }
     }
 
-    /// Where the five text fields of a monthly key are in its bytes (as `keyField` wrote them; the two flag bytes follow).
-    private static func fieldRanges(_ b: UnsafeBufferPointer<UInt8>) -> (fields: [Range<Int>], flags: Int) {
-        var fields: [Range<Int>] = [], i = 0
-        for _ in 0..<5 {
-            let n = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
-            fields.append((i + 4)..<(i + 4 + n))
-            i += 4 + n
-        }
-        return (fields, i)
+    /// Where each field of a monthly key starts in its bytes (as `keyField` wrote them, the month's at 0; the two flag
+    /// bytes at `flags`).
+    private static func fieldStarts(_ b: UnsafeBufferPointer<UInt8>) -> (type: Int, prefecture: Int, park: Int, bank: Int, flags: Int) {
+        func next(_ i: Int) -> Int { i + 4 + (Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])) }
+        let type = next(0), prefecture = next(type), park = next(prefecture), bank = next(park)
+        return (type, prefecture, park, bank, next(bank))
     }
 
     /// Adds an active registration, registered by entry `seq` and not changed since; rows come in seq order.
@@ -248,31 +245,24 @@ struct RowAggregates {
         var key: [UInt8] = []
         key.reserveCapacity(256)
         let dimensions = GroupDimension.allCases
+        // A group key's bytes: the dimension's index, then the group, month and IP type as `keyField` writes them; the
+        // month and IP type are copied as the monthly key holds them, and so is the group when it is a text field.
+        let flagFields: [[UInt8]] = [[0, 0, 0, 1, UInt8(ascii: "0")], [0, 0, 0, 1, UInt8(ascii: "1")]]
         for (id, v) in fine.enumerated() {
             groups.withBytes(Int32(id)) { b in
-                // Month, IP type, prefecture, park, bank, then the 入园惠企 and 首贷 bytes (0 or 1).
-                let (fields, i) = Self.fieldRanges(b)
-                let rywq: [UInt8] = b[i] == 1 ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")]
-                let firstLoan: [UInt8] = b[i + 1] == 1 ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")]
+                let at = Self.fieldStarts(b)
                 for (d, dimension) in dimensions.enumerated() {
                     key.removeAll(keepingCapacity: true)
                     key.append(UInt8(d))
-                    func field(_ bytes: UnsafeBufferPointer<UInt8>) {
-                        let n = bytes.count
-                        key.append(UInt8(truncatingIfNeeded: n >> 24)); key.append(UInt8(truncatingIfNeeded: n >> 16))
-                        key.append(UInt8(truncatingIfNeeded: n >> 8)); key.append(UInt8(truncatingIfNeeded: n))
-                        key.append(contentsOf: bytes)
-                    }
                     switch dimension {
-                    case .all: field(UnsafeBufferPointer(start: nil, count: 0))
-                    case .prefecture: field(UnsafeBufferPointer(rebasing: b[fields[2]]))
-                    case .park: field(UnsafeBufferPointer(rebasing: b[fields[3]]))
-                    case .bank: field(UnsafeBufferPointer(rebasing: b[fields[4]]))
-                    case .rywq: rywq.withUnsafeBufferPointer { field($0) }
-                    case .firstLoan: firstLoan.withUnsafeBufferPointer { field($0) }
+                    case .all: key.append(contentsOf: [0, 0, 0, 0] as [UInt8])
+                    case .prefecture: key.append(contentsOf: UnsafeBufferPointer(rebasing: b[at.prefecture..<at.park]))
+                    case .park: key.append(contentsOf: UnsafeBufferPointer(rebasing: b[at.park..<at.bank]))
+                    case .bank: key.append(contentsOf: UnsafeBufferPointer(rebasing: b[at.bank..<at.flags]))
+                    case .rywq: key.append(contentsOf: flagFields[b[at.flags] == 1 ? 1 : 0])
+                    case .firstLoan: key.append(contentsOf: flagFields[b[at.flags + 1] == 1 ? 1 : 0])
                     }
-                    field(UnsafeBufferPointer(rebasing: b[fields[0]]))
-                    field(UnsafeBufferPointer(rebasing: b[fields[1]]))
+                    key.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<at.prefecture]))
                     let g = Int(key.withUnsafeBufferPointer { interner.id($0) })
                     if g == sums.count { sums.append((0, 0)) }
                     sums[g].0 += v.registrations
@@ -326,7 +316,10 @@ struct RowAggregates {
     func statusTotals() -> [String: (Int64, Int64)] {
         var byType: [[UInt8]: (Int64, Int64)] = [:]
         for (id, v) in fine.enumerated() {
-            let type = groups.withBytes(Int32(id)) { b in Array(b[Self.fieldRanges(b).fields[1]]) }
+            let type = groups.withBytes(Int32(id)) { b in
+                let at = Self.fieldStarts(b)
+                return Array(b[(at.type + 4)..<at.prefecture])
+            }
             let old = byType[type] ?? (0, 0)
             byType[type] = (old.0 + v.registrations, old.1 + v.amount)
         }
