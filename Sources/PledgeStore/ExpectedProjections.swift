@@ -87,6 +87,10 @@ struct ImpliedTotals {
 /// each pair. The key is random per process, so no one can craft rows that collide with it in advance.
 struct MultisetDigest: Equatable {
     private var low: UInt64 = 0, high: UInt64 = 0, count = 0
+    /// Read once per digest: each read of the global costs a call (its lazy initialization's check).
+    private let start = keyedHashStarts.0
+
+    static func == (a: Self, b: Self) -> Bool { a.low == b.low && a.high == b.high && a.count == b.count }
 
     /// Adds every element of `other` (the digest of the union of the two multisets).
     mutating func merge(_ other: MultisetDigest) {
@@ -96,7 +100,7 @@ struct MultisetDigest: Equatable {
     }
 
     private mutating func add(_ feed: (inout Hasher) -> Void) {
-        let h = keyedHash128(domain: 0, feed)
+        let h = keyedHash128(from: start, feed)
         low &+= h.low
         high &+= h.high
         count += 1
@@ -140,18 +144,21 @@ struct NameHash: Equatable {
 
     init() {}
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        (low, high) = keyedHash128(domain: 1) { $0.combine(bytes: UnsafeRawBufferPointer(bytes)) }
+    /// `start`: `NameHash.start`, read once by callers that hash many names.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, start: Hasher = NameHash.start) {
+        (low, high) = keyedHash128(from: start) { $0.combine(bytes: UnsafeRawBufferPointer(bytes)) }
     }
+
+    static var start: Hasher { keyedHashStarts.1 }
 }
 
 /// 128 bits of keyed hash: two SipHash evaluations (Hasher, seeded at random per process) of the input with a
 /// final byte 0 and 1. The input is absorbed once and the state copied before that byte (absorbing it twice
 /// was a tenth of the reading thread's time); no input followed by one byte equals another followed by a
-/// byte, so the halves are evaluations at distinct points. `domain` keeps the uses (multiset elements,
-/// names) from sharing values.
-private func keyedHash128(domain: UInt8, _ feed: (inout Hasher) -> Void) -> (low: UInt64, high: UInt64) {
-    var h1 = domain == 0 ? keyedHashStarts.0 : keyedHashStarts.1
+/// byte, so the halves are evaluations at distinct points. `start` is one of `keyedHashStarts`, whose domain byte
+/// keeps the uses (multiset elements, names) from sharing values.
+private func keyedHash128(from start: Hasher, _ feed: (inout Hasher) -> Void) -> (low: UInt64, high: UInt64) {
+    var h1 = start
     feed(&h1)
     var h2 = h1
     h1.combine(UInt8(0))

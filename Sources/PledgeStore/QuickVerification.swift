@@ -71,6 +71,7 @@ struct QuickVerification {
             defer { if !waited { channel.close(); done.wait() } }
             var batch = VerificationBatch()
             var expectedSeq: Int64 = 1
+            let register = Self.register
             while try entries.step() {
                 let first = entries.value(0)
                 guard first.type == SQLITE_INTEGER, case let seq = first.int64, seq == expectedSeq, batch.appendEntry(entries, seq: seq) else {
@@ -78,7 +79,7 @@ struct QuickVerification {
                     break
                 }
                 expectedSeq = seq + 1
-                if entries.value(3).bytes?.assumingMemoryBound(to: UInt8.self).same(Self.register) == true {
+                if entries.value(3).bytes?.assumingMemoryBound(to: UInt8.self).same(register) == true {
                     guard try rows.step(), batch.appendRow(rows, rights: &rowRights) else { readable = false; break }
                 }
                 if batch.count == VerificationBatch.capacity {
@@ -145,8 +146,9 @@ struct QuickVerification {
         h.update(bufferPointer: prev)
         h.update(bufferPointer: payload)
         var i = 0
+        let hex = CanonicalEntry.hexDigits
         for b in h.finalize() {
-            guard hash[i] == CanonicalEntry.hexDigits[Int(b >> 4)], hash[i + 1] == CanonicalEntry.hexDigits[Int(b & 0x0F)] else { return false }
+            guard hash[i] == hex[Int(b >> 4)], hash[i + 1] == hex[Int(b & 0x0F)] else { return false }
             i += 2
         }
         return true

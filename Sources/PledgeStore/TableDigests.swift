@@ -9,6 +9,7 @@ struct TableDigests {
     /// False when a value is stored as another type than the writer gives it (not provable: full comparison).
     private(set) var typed = true
     private let statements: [RawStatement]
+    private let nameStart = NameHash.start
     private var current = 0
 
     init(_ db: Database) throws {
@@ -38,7 +39,7 @@ struct TableDigests {
             let first = a.assumingMemoryBound(to: UInt8.self), second = b.assumingMemoryBound(to: UInt8.self)
             switch current {
             case 0: rights.add(first, second)
-            case 1: enterprises.add(uscc: first, name: NameHash(second))
+            case 1: enterprises.add(uscc: first, name: NameHash(second, start: nameStart))
             default:
                 let v2 = s.value(2)
                 guard v2.type == SQLITE_INTEGER else { return stop() }

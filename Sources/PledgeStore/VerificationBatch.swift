@@ -23,6 +23,7 @@ struct VerificationBatch {
     private let ints = GrowableBuffer<Int64>(capacity: capacity * 8)
 
     static let capacity = 256
+    private let nameStart = NameHash.start
 
     init() {
         heads.reserveCapacity(Self.capacity)
@@ -75,9 +76,10 @@ struct VerificationBatch {
     /// changed since registered (`created_seq = updated_seq`), also hashes its enterprise name and adds its
     /// rights to `rights`: the checker proves that row from its payload, or the whole pass fails.
     mutating func appendRow(_ s: RawStatement, rights: inout MultisetDigest) -> Bool {
+        let kinds = RawRegistration.kinds
         for column in 0..<Int32(RawRegistration.columnCount) {
             let value = s.value(column), type = value.type
-            switch RawRegistration.kinds[Int(column)] {
+            switch kinds[Int(column)] {
             case .text: guard type == SQLITE_TEXT else { return false }
             case .optionalText: guard type == SQLITE_TEXT || type == SQLITE_NULL else { return false }
             case .integer: guard type == SQLITE_INTEGER else { return false }
@@ -96,7 +98,7 @@ struct VerificationBatch {
             guard row.int(RawRegistration.createdSeq) == row.int(RawRegistration.updatedSeq),
                   let regNo = row.text(RawRegistration.regNo), let name = row.text(RawRegistration.enterprise) else { return NameHash() }
             row.forEachIPNumber { rights.add($0, regNo) }
-            return NameHash(name)
+            return NameHash(name, start: nameStart)
         }
         return true
     }
@@ -190,8 +192,10 @@ struct RawRegistration: RegisterPayloadSource {
     func int(_ column: Int) -> Int64 { fields.int(column) }
 
     /// Every 0/1 column holds 0 or 1.
-    var flagsAreBits: Bool { Self.flagColumns.allSatisfy { int($0) == 0 || int($0) == 1 } }
-    private static let flagColumns = [usccOverride, rywq, firstLoan, insured, late]
+    var flagsAreBits: Bool {
+        func bit(_ k: Int) -> Bool { int(k) == 0 || int(k) == 1 }
+        return bit(Self.usccOverride) && bit(Self.rywq) && bit(Self.firstLoan) && bit(Self.insured) && bit(Self.late)
+    }
 
     // RegisterPayloadSource: the payload this row implies (flags must be checked as bits first).
     var amountFen: Int64 { int(Self.amountFen) }
