@@ -132,6 +132,29 @@ struct RegistrationValidatorTests {
                 == r.ipNumbers.map { Array($0.utf8) })
     }
 
+    @Test("splitting a rights list on UTF-8 bytes gives the pieces of a split of its Unicode scalars, on 100,000 generated lists")
+    func rightsListBytesEqualScalars() {
+        // The scalar split the byte split replaced (a reference here, not a copy of the code under test).
+        func scalarPieces(_ list: String) -> [String] {
+            list.unicodeScalars.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "\n" || $0 == "\r" })
+                .map { String(String.UnicodeScalarView($0)).trimmingSpaces }.filter { !$0.isEmpty }
+        }
+        var g = SeededGenerator(seed: 17)
+        // Separators, their neighbours in UTF-8 (other U+FFxx and U+FExx, bytes EF BC 9A / 9C, EF BD 9B), combining marks,
+        // spaces the trim removes, CJK, an emoji, plain text.
+        let alphabet: [String] = [";", "；", "\n", "\r", "\r\n", "\u{301}", " ", "\t", "\u{3000}", "\u{A0}", "：", "＜", "｛", "\u{FE1B}",
+                                  "专", "利", "😀", "Z", "L", "2", "0", ".", "X", "-", "é"]
+        var lists = 0
+        for _ in 0..<100_000 {
+            let list = (0..<g.int(0...12)).map { _ in g.pick(alphabet) }.joined()
+            let bytes = RegistrationValidator.rightsListPieces(list), scalars = scalarPieces(list)
+            if bytes.map({ Array($0.utf8) }) == scalars.map({ Array($0.utf8) }) { lists += 1 } else {
+                Issue.record("\(Array(list.unicodeScalars)): \(bytes) against \(scalars)")
+            }
+        }
+        #expect(lists == 100_000)
+    }
+
     @Test("the canonical-rate shortcut accepts exactly the texts the parsing path returns unchanged", arguments: [
         "3.85", "3.8500", "03.85", "0.5", "0.50", "0", "0.0", "00.5", "12", "99.9999", "99.99999", "100", "3.", ".5", "3.85%",
         " 3.85", "1.0001", "10", "10.0", "7", "07", "1,5", "5.", "9.9", "0.0001", "0.00001", "", "-1", "+1", "1e2", "３.８５",
