@@ -187,6 +187,8 @@ struct RowAggregates {
     private var key: [UInt8] = []
     /// Registrations and amount per group id.
     private var fine: [(registrations: Int64, amount: Int64)] = []
+    /// No replayed registration's figures added yet: `statusTotals` and `groupTotals` take every row as active.
+    private var unchangedOnly = true
     /// USCCs: hundreds of thousands on a large ledger.
     private var enterprises: ByteInterner
     /// Registrations per target index and USCC id (an array per target: a dictionary's hashing and probing
@@ -247,6 +249,7 @@ struct RowAggregates {
     /// second at the end of the pass, with the reading thread idle). Each group key is interned as
     /// (dimension, group, month, IP type) bytes; Strings are made once per group key (a few thousand).
     func groupTotals() -> [GroupTotalsKey: (Int64, Int64)] {
+        precondition(unchangedOnly, "the group totals of the unchanged rows are taken before any replayed row is added")
         var interner = ByteInterner(trustedKeys: true)
         var sums: [(Int64, Int64)] = []
         var key: [UInt8] = []
@@ -303,6 +306,7 @@ struct RowAggregates {
 
     /// Adds a replayed registration's figures to a monthly key (a registration not void).
     mutating func addMonthly(_ k: BulkProjectionWriter.MonthlyKey, _ registrations: Int64, _ amount: Int64) {
+        unchangedOnly = false
         key.removeAll(keepingCapacity: true)
         for var text in [k.month, k.ipType, k.prefecture, k.park, k.bank] {
             text.withUTF8 { Self.keyField($0, to: &key) }
@@ -321,6 +325,7 @@ struct RowAggregates {
 
     /// The status_totals rows of these rows (every one active), keyed "ip_type|active" as `ImpliedTotals.status`.
     func statusTotals() -> [String: (Int64, Int64)] {
+        precondition(unchangedOnly, "the status totals of the unchanged rows are taken before any replayed row is added")
         var byType: [[UInt8]: (Int64, Int64)] = [:]
         for (id, v) in fine.enumerated() {
             let type = groups.withBytes(Int32(id)) { b in

@@ -214,10 +214,6 @@ struct QuickVerification {
             }
             return count == expected.count
         }
-        /// A 0/1 column as a Bool; nil for anything else (a flag stored as 2 must not pass for `true`).
-        func flag(_ s: RawStatement, _ i: Int32) -> Bool? {
-            switch s.int64(i) { case 0: false; case 1: true; default: nil }
-        }
         let monthlyOK = try monthlyMatches()
         let statusOK = try same("SELECT ip_type, status, registrations, amount_fen FROM status_totals", types: "ttii", statusTotals) { s in
             s.text(0)! + "|" + s.text(1)!
