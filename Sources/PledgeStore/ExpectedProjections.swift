@@ -219,9 +219,14 @@ struct RowAggregates {
     /// Where each field of a monthly key starts in its bytes (as `keyField` wrote them, the month's at 0; the two flag
     /// bytes at `flags`).
     private static func fieldStarts(_ b: UnsafeBufferPointer<UInt8>) -> (type: Int, prefecture: Int, park: Int, bank: Int, flags: Int) {
-        func next(_ i: Int) -> Int { i + 4 + (Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])) }
+        func next(_ i: Int) -> Int { i + 4 + fieldLength(b, at: i) }
         let type = next(0), prefecture = next(type), park = next(prefecture), bank = next(park)
         return (type, prefecture, park, bank, next(bank))
+    }
+
+    /// The length `keyField` wrote at `i` (four bytes, most significant first).
+    private static func fieldLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
     }
 
     /// Adds an active registration, registered by entry `seq` and not changed since; rows come in seq order.
@@ -285,7 +290,7 @@ struct RowAggregates {
             interner.withBytes(Int32(g)) { b in
                 var texts: [String] = [], i = 1
                 for _ in 0..<3 {
-                    let n = Int(b[i]) << 24 | Int(b[i + 1]) << 16 | Int(b[i + 2]) << 8 | Int(b[i + 3])
+                    let n = Self.fieldLength(b, at: i)
                     texts.append(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 4)..<(i + 4 + n)]), as: UTF8.self))
                     i += 4 + n
                 }
