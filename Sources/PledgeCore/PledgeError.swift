@@ -68,3 +68,25 @@ extension String {
         unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }
     }
 }
+
+extension String {
+    /// The text as it may reach a terminal: every control character escaped (`\u{1b}`) but line breaks (LF, CRLF) and
+    /// tabs, so that no value from a file, the ledger or the environment can move the cursor, retitle the window or
+    /// hide text. Text without control characters comes back unchanged.
+    public var terminalSafe: String {
+        guard unicodeScalars.contains(where: { Self.needsEscape($0) && $0 != "\r" }) || contains("\r") else { return self }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(unicodeScalars)
+        for (i, s) in scalars.enumerated() {
+            let keep = s == "\n" || s == "\t" || (s == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n")
+            if keep || !Self.needsEscape(s) { out.append(s) } else {
+                out.append(contentsOf: "\\u{\(String(s.value, radix: 16))}".unicodeScalars)
+            }
+        }
+        return String(out)
+    }
+
+    private static func needsEscape(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || s.value == 0x7F || (0x80...0x9F).contains(s.value)
+    }
+}

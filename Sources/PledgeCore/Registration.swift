@@ -14,6 +14,10 @@ public enum RegistrationStatus: String, CaseIterable, Sendable, Codable {
 
 /// A pledge registration (质押登记) as validated: every identifier canonical, every name resolved.
 public struct Registration: Sendable, Equatable, Codable {
+    /// The largest secured amount one registration may record: 1,000 亿元, far above any real loan, and small enough
+    /// that the ledger's totals (checked on every write) stay within `Int64` for any realistic number of loans.
+    public static let maximumAmount = Fen(100_000_000_000 * 100)
+
     public var regNo: String
     public var regDate: CivilDate
     public var uscc: String

@@ -107,8 +107,13 @@ public struct RegistrationValidator: Sendable {
 
         var amount: Fen?
         if let a = required(.amount), let fen = attempt({ try Fen.parse(a, unit: input.amountUnit, field: name(.amount)) }) {
-            if fen.value > 0 { amount = fen } else {
+            if fen.value <= 0 {
                 errors.append(FieldError(field: name(.amount), value: a, rule: "the amount must be greater than zero"))
+            } else if fen > Registration.maximumAmount {
+                errors.append(FieldError(field: name(.amount), value: a,
+                                         rule: "the amount is over the maximum of one registration, 1,000 亿元 (check the unit: 元, 万元 or 亿元)"))
+            } else {
+                amount = fen
             }
         }
 

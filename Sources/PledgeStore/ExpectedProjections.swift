@@ -280,8 +280,8 @@ struct RowAggregates {
                     key.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<at.prefecture]))
                     let g = Int(key.withUnsafeBufferPointer { interner.id($0) })
                     if g == sums.count { sums.append((0, 0)) }
-                    sums[g].0 += v.registrations
-                    sums[g].1 += v.amount
+                    sums[g].0 &+= v.registrations
+                    sums[g].1 &+= v.amount
                 }
             }
         }
@@ -305,8 +305,8 @@ struct RowAggregates {
     private mutating func addMonthlyKey(_ registrations: Int64, _ amount: Int64) {
         let group = Int(key.withUnsafeBufferPointer { groups.id($0) })
         if group == fine.count { fine.append((0, 0)) }
-        fine[group].registrations += registrations
-        fine[group].amount += amount
+        fine[group].registrations &+= registrations
+        fine[group].amount &+= amount
     }
 
     /// Adds a replayed registration's figures to a monthly key (a registration not void).
@@ -338,7 +338,7 @@ struct RowAggregates {
                 return Array(b[(at.type + 4)..<at.prefecture])
             }
             let old = byType[type] ?? (0, 0)
-            byType[type] = (old.0 + v.registrations, old.1 + v.amount)
+            byType[type] = (old.0 &+ v.registrations, old.1 &+ v.amount)
         }
         var totals: [String: (Int64, Int64)] = [:]
         for (type, v) in byType { totals[String(decoding: type, as: UTF8.self) + "|" + RegistrationStatus.active.rawValue] = v }

@@ -33,6 +33,8 @@ public final class ImportSession {
     /// The ledger had no registrations: `finish` writes the secondary indexes, and the first flush the rights, enterprise
     /// names and served pairs (`DerivedProjections`).
     private let firstLoad: Bool
+    /// Every registration's amount in the ledger and this session so far (`Ledger.requireTotalsInRange`).
+    private var grandTotal: Int64
 
     /// Entries per multi-row INSERT.
     static let rowsPerStatement = 64
@@ -53,6 +55,7 @@ public final class ImportSession {
         // (a sort) instead of inserting into each at random per row. Dropped and re-created inside this
         // transaction: a rollback restores them, readers never see the ledger without them.
         firstLoad = try !Ledger.hasRegistrations(tx.db)
+        grandTotal = try Ledger.grandTotal(tx.db)
         if firstLoad {
             deferredIndexes = try Row.fetchAll(tx.db, sql: """
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
@@ -97,6 +100,10 @@ public final class ImportSession {
     private func insertNew(_ r: Registration, row: Int, late: Bool) throws -> Int64? {
         let seq = tx.headSeq + 1
         guard try projections.insert(r, seq: seq, late: late) else { return nil }
+        // The totals kept in memory are parts of this sum: while it fits, none of them has overflowed.
+        let (total, overflow) = grandTotal.addingReportingOverflow(r.amount.value)
+        guard !overflow else { throw StoreError.totalsOutOfRange }
+        grandTotal = total
         let bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, registration: r)
         let hash = CanonicalEntry.hash(prevHash: tx.headHash, payload: bytes)
         entries.add(seq); entries.add(tx.at); entries.add(tx.operatorName); entries.add(r.regNo); entries.add(bytes: bytes)

@@ -35,15 +35,16 @@ extension Ledger {
         }
         // The journal's triggers first: what SQLite refuses is part of what an audit proves.
         let triggerFindings = try Ledger.mapErrors(path) { try dbQueue.read { try JournalTriggers.findings($0) } }
-        // The quick pass proves an intact ledger without rebuilding it; anything it cannot prove goes to the
-        // full rebuild below, which names every difference.
-        if let quick = try? Ledger.mapErrors(path, { try dbQueue.read { db -> QuickVerification.Result? in
+        let storedFindings = try Ledger.mapErrors(path) { try dbQueue.read { try Ledger.rangeFindings($0) + Ledger.migrationFindings($0) } }
+        // The quick pass proves an intact ledger without rebuilding it (its sums are exact once the amounts are in
+        // range); anything it cannot prove goes to the full rebuild below, which names every difference.
+        if storedFindings.isEmpty, let quick = try? Ledger.mapErrors(path, { try dbQueue.read { db -> QuickVerification.Result? in
             var check = QuickVerification(db: db, expectHead: expectHead)
             return try check.run()
         } }) {
             return AuditReport(entries: quick.entries, head: quick.head, findings: Array(triggerFindings.prefix(maxFindings)), firstBadSeq: nil)
         }
-        for finding in triggerFindings { note(finding) }
+        for finding in triggerFindings + storedFindings { note(finding) }
         // A scratch ledger schema, filled by replaying the journal.
         let scratchDir = FileManager.default.temporaryDirectory.appendingPathComponent("pledge-verify-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratchDir, withIntermediateDirectories: true)
@@ -98,6 +99,13 @@ extension Ledger {
                         }
                         do {
                             let (h, event) = try CanonicalEntry.decode(payload: payload)
+                            if let amount = Ledger.amountOutOfRange(event) {
+                                note("entry \(seq): amount \(amount) fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed", seq: seq)
+                                prev = hash
+                                expectedSeq = seq + 1
+                                head = AppendedEntry(seq: seq, hash: hash)
+                                continue
+                            }
                             if h.seq != seq || h.at != row["at"] || h.operator != row["operator"] || h.kind.rawValue != row["kind"]
                                 || h.regNo != row["reg_no"] {
                                 note("entry \(seq): the columns seq/at/operator/kind/reg_no differ from its payload", seq: seq)
@@ -118,6 +126,9 @@ extension Ledger {
                         head = AppendedEntry(seq: seq, hash: hash)
                     }
                     try bulk.flush()
+                    do { try Ledger.requireTotalsInRange(out) } catch {
+                        note("the journal's amounts add up beyond the largest total a ledger can hold (an Int64 of fen)")
+                    }
                     return .commit
                 }
             }
@@ -144,6 +155,44 @@ extension Ledger {
             }
         } }
         return AuditReport(entries: count, head: head, findings: findings, firstBadSeq: firstBad)
+    }
+
+    /// The amount a register or correct entry records when it is outside 1 fen … `Registration.maximumAmount`.
+    static func amountOutOfRange(_ event: LedgerEvent) -> String? {
+        let range = 1...Registration.maximumAmount.value
+        switch event {
+        case .register(let r): return range.contains(r.amount.value) ? nil : String(r.amount.value)
+        case .correct(let changes, _):
+            let key = RegistrationField.amount.journalKey
+            for c in changes where c.field == key {
+                guard let text = c.to, let v = Int64(text), range.contains(v) else { return c.to ?? "NULL" }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    /// Stored amounts outside what the writers allow: a registration outside 1 fen … 1,000 亿元, amounts that add up
+    /// beyond `Int64`, a total stored as another type than integer (SQLite turns an overflowing sum into REAL, and
+    /// compares 5.0 equal to 5).
+    static func rangeFindings(_ db: Database) throws -> [String] {
+        var findings: [String] = []
+        let outside = try String.fetchAll(db, sql: """
+            SELECT reg_no FROM registrations WHERE typeof(amount_fen) <> 'integer' OR amount_fen < 1 OR amount_fen > ? LIMIT 5
+            """, arguments: [Registration.maximumAmount.value])
+        for r in outside { findings.append("registrations \(r): amount_fen is outside 1 fen … 1,000 亿元 (or not an integer)") }
+        do {
+            _ = try Int64.fetchOne(db, sql: "SELECT sum(amount_fen) FROM registrations")
+        } catch let e as DatabaseError where e.message?.contains("integer overflow") == true {
+            findings.append("registrations: the amounts add up beyond the largest total a ledger can hold (an Int64 of fen)")
+        }
+        for table in ["status_totals", "monthly_totals", "group_totals", "period_totals", "periods"] {
+            let n = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM \(table) WHERE typeof(amount_fen) <> 'integer' OR typeof(registrations) <> 'integer'
+                """) ?? 0
+            if n > 0 { findings.append("\(table): \(n) rows hold a count or amount that is not an integer; the totals were altered or overflowed") }
+        }
+        return findings
     }
 
     /// ` (column: ledger → journal, …)` for one row that differs.

@@ -17,7 +17,7 @@ extension Ledger {
         close(fd)
         do {
             let target = try Ledger.mapErrors(destination) {
-                try DatabaseQueue(path: destination, configuration: Ledger.configuration(readOnly: false, busyTimeout: Ledger.defaultBusyTimeout))
+                try DatabaseQueue(path: destination, configuration: Ledger.configuration(readOnly: false, busyTimeout: Ledger.defaultBusyTimeout, keepSidecars: false))
             }
             try Ledger.mapErrors(path) {
                 try dbQueue.backup(to: target)
@@ -28,7 +28,7 @@ extension Ledger {
             }
             try target.close()
             // Opened writable (it writes nothing) so that closing it folds the WAL back: one file remains.
-            return try Ledger.open(at: destination, readOnly: false, operatorName: operatorName)
+            return try Ledger.open(at: destination, readOnly: false, operatorName: operatorName, keepSidecars: false)
         } catch {
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(destination + suffix) }
             throw error

@@ -77,7 +77,7 @@ extension Ledger {
             }
             return try Row.fetchAll(db, sql: sql, arguments: source == .asClosed ? args + args : args).map { row in
                 guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("group_totals has a bad month") }
-                return MonthlyTotal(month: month, group: row["g"], registrations: row["n"], amount: Fen(row["fen"]))
+                return MonthlyTotal(month: month, group: row["g"], registrations: try row.totalCount("n"), amount: try row.totalFen("fen"))
             }
         }
     }
@@ -104,7 +104,7 @@ extension Ledger {
                 """).map { row in
                 guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("periods has a bad month") }
                 return ClosedPeriod(month: month, seq: row["seq"], headSeq: row["head_seq"], headHash: row["head_hash"],
-                                    registrations: row["registrations"], amount: Fen(row["amount_fen"]), closedAt: row["at"],
+                                    registrations: try row.totalCount("registrations"), amount: try row.totalFen("amount_fen"), closedAt: row["at"],
                                     closedBy: row["operator"])
             }
         }

@@ -97,22 +97,22 @@ extension Ledger {
         guard from <= to else { return result }
         let typeClause = ipType == nil ? "" : " AND ip_type = ?"
         let typeArg: StatementArguments = ipType.map { [$0.rawValue] } ?? []
-        func add(_ rows: [Row]) {
+        func add(_ rows: [Row]) throws {
             for row in rows {
                 let key: String = row["grp"]
                 let old = result[key] ?? (0, .zero)
-                result[key] = (old.registrations + (row["n"] as Int), old.amount + Fen(row["fen"] as Int64))
+                result[key] = (old.registrations + (try row.totalCount("n")), old.amount + (try row.totalFen("fen")))
             }
         }
         let span = MonthSpan(from: from, to: to)
         if let months = span.wholeMonths {
-            add(try Row.fetchAll(db, sql: """
+            try add(Row.fetchAll(db, sql: """
                 SELECT grp, coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM group_totals
                 WHERE dimension = ? AND month BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
                 """, arguments: [dimension.rawValue, months.first, months.last] + typeArg))
         }
         for days in span.partialDays {
-            add(try Row.fetchAll(db, sql: """
+            try add(Row.fetchAll(db, sql: """
                 SELECT \(dimension.registrationsColumn) AS grp, count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
                 WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
                 """, arguments: [days.first, days.last] + typeArg))
@@ -191,7 +191,7 @@ extension Ledger {
             let prefectureNames = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, name FROM prefectures")
                 .map { ($0["code"] as String, $0["name"] as String) })
             return ProgressDetails(
-                outstanding: Fen(outstanding["fen"]), outstandingRegistrations: outstanding["n"], enterprisesServed: served,
+                outstanding: try outstanding.totalFen("fen"), outstandingRegistrations: try outstanding.totalCount("n"), enterprisesServed: served,
                 firstLoans: share(try grouped(.firstLoan), "1", "首贷"), rywq: share(try grouped(.rywq), "1", "入园惠企"),
                 topPrefectures: try topList(.prefecture) { prefectureNames[$0] ?? $0 },
                 topParks: try topList(.park) { $0 }, topBanks: try topList(.bank) { $0 })

@@ -78,10 +78,10 @@ extension Ledger {
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try read { db in
             var totals = QueryTotals()
-            func add(_ rows: [Row]) {
+            func add(_ rows: [Row]) throws {
                 for row in rows {
                     guard let status = RegistrationStatus(rawValue: row["status"]) else { continue }
-                    let n: Int = row["n"], fen = Fen(row["fen"])
+                    let n = try row.totalCount("n"), fen = try row.totalFen("fen")
                     let old = totals.byStatus[status] ?? (0, .zero)
                     totals.byStatus[status] = (old.registrations + n, old.amount + fen)
                     totals.registrations += n
@@ -96,16 +96,16 @@ extension Ledger {
                     var a: StatementArguments = [dimension.rawValue, group, months.first, months.last]
                     if let s = q.status { sql += " AND status = ?"; a += [s.rawValue] }
                     if let t = q.ipType { sql += " AND ip_type = ?"; a += [t.rawValue] }
-                    add(try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: a))
+                    try add(Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: a))
                 }
                 for days in span.partialDays {
-                    add(try Row.fetchAll(db, sql: """
+                    try add(Row.fetchAll(db, sql: """
                         SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause.isEmpty ? "WHERE" : whereClause + " AND")
                         reg_date BETWEEN ? AND ? GROUP BY status
                         """, arguments: args + [days.first, days.last]))
                 }
             } else {
-                add(try Row.fetchAll(db, sql: """
+                try add(Row.fetchAll(db, sql: """
                     SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause) GROUP BY status
                     """, arguments: args))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import PledgeCore
 import PledgeSchema
 
@@ -11,18 +12,22 @@ public final class Ledger: Sendable {
     /// Recorded on every entry this ledger writes.
     public let operatorName: String
     let dbQueue: DatabaseQueue
+    /// How a read-only open reads the file (the ledger itself or a private snapshot of it); nil when writable.
+    let access: ReadOnlyAccess?
 
     /// How long a writer waits for another writer's lock before giving up (exit 75).
     public static let defaultBusyTimeout: TimeInterval = 10
 
-    private init(path: String, readOnly: Bool, operatorName: String, dbQueue: DatabaseQueue) {
+    private init(path: String, readOnly: Bool, operatorName: String, dbQueue: DatabaseQueue, access: ReadOnlyAccess? = nil) {
+        self.access = access
         self.path = path
         self.readOnly = readOnly
         self.operatorName = operatorName
         self.dbQueue = dbQueue
     }
 
-    static func configuration(readOnly: Bool, busyTimeout: TimeInterval) -> Configuration {
+    /// `keepSidecars`: a writer leaves the emptied `-wal` and `-shm` when it closes (a backup, one standalone file, does not).
+    static func configuration(readOnly: Bool, busyTimeout: TimeInterval, keepSidecars: Bool = true) -> Configuration {
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(busyTimeout)
@@ -34,9 +39,19 @@ public final class Ledger: Sendable {
                 try db.execute(sql: "PRAGMA page_size = 16384")
                 // A committed registration survives power loss: one fsync per transaction.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                // The -wal and -shm files stay when the last writer closes (the WAL emptied): a read-only reader,
+                // another OS user in a folder it cannot write, needs them and must never create them itself.
+                keepWALFiles(db, keepSidecars)
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             }
         }
         return config
+    }
+
+    /// Whether this connection leaves the `-wal` and `-shm` files when it closes or leaves WAL mode.
+    static func keepWALFiles(_ db: Database, _ keep: Bool) {
+        var persist: Int32 = keep ? 1 : 0
+        _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
     }
 
     static func migrator() -> DatabaseMigrator {
@@ -85,36 +100,95 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Opens an existing ledger. Read-only opens SQLite with SQLITE_OPEN_READONLY: nothing can be written.
+    /// Opens an existing ledger. Read-only opens SQLite with SQLITE_OPEN_READONLY: nothing can be written, and no
+    /// file is created beside the ledger (`ReadOnlyAccess`). `audit` opens a ledger whose migration record is
+    /// damaged without migrating it, so that `audit verify` can report it.
     public static func open(at path: String, readOnly: Bool, operatorName: String,
-                            busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Ledger {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw StoreError.ledgerMissing(path: path)
-        }
-        guard !isDir.boolValue else { throw StoreError.notALedger(path: path, detail: "it is a directory") }
+                            busyTimeout: TimeInterval = defaultBusyTimeout, audit: Bool = false,
+                            keepSidecars: Bool = true) throws -> Ledger {
+        try requireRegularFile(path)
+        let access = readOnly ? try ReadOnlyAccess(ledger: path) : nil
+        let openPath = access?.snapshotPath ?? path
         let queue = try mapErrors(path) {
-            try DatabaseQueue(path: path, configuration: configuration(readOnly: readOnly, busyTimeout: busyTimeout))
+            try DatabaseQueue(path: openPath, configuration: configuration(readOnly: readOnly, busyTimeout: busyTimeout, keepSidecars: keepSidecars))
         }
         try mapErrors(path) {
             let migrator = migrator()
-            let (isLedger, superseded, complete, wal) = try queue.read { db in
-                (try db.tableExists("entries") && db.tableExists("grdb_migrations"),
-                 try migrator.hasBeenSuperseded(db),
-                 try migrator.hasCompletedMigrations(db),
-                 try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
+            let (isLedger, superseded, applied, wal) = try queue.read { db in
+                guard try db.tableExists("entries"), try db.tableExists("grdb_migrations") else { return (false, false, [String](), false) }
+                return (true, try migrator.hasBeenSuperseded(db),
+                        try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                        try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             }
             guard isLedger else { throw StoreError.notALedger(path: path, detail: "it has no journal table") }
             guard !superseded else { throw StoreError.newerSchema(path: path) }
-            if !complete {
+            let known = SchemaMigrations.all.map(\.id)
+            if applied != known {
+                if let problem = migrationRecordProblem(applied: applied) {
+                    if audit { return }
+                    throw StoreError.damagedSchema(path: path, detail: problem)
+                }
                 // The upgrade writes projections (one transaction); a read-only open cannot, and would read missing tables.
-                guard !readOnly else { throw StoreError.olderSchema(path: path) }
-                try migrator.migrate(queue)
+                guard !readOnly else { if audit { return }; throw StoreError.olderSchema(path: path) }
+                do {
+                    try migrator.migrate(queue)
+                } catch let e as DatabaseError {
+                    if audit { return }
+                    throw StoreError.damagedSchema(path: path, detail: "grdb_migrations does not record \(known[applied.count]), yet the ledger "
+                                                   + "cannot take it (\(e.message ?? "\(e.resultCode)"))")
+                }
             }
             // A first load that died before putting the WAL back left the rollback journal mode (bulkWrite).
             if !readOnly && !wal { try? restoreWAL(queue, wait: false) }
         }
-        return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue)
+        if !readOnly { shareSidecars(path) }
+        return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue, access: access)
+    }
+
+    /// Gives the `-wal` and `-shm` files this process owns the ledger's permission bits and group, so that whoever may
+    /// read the ledger may read them too (README, "Sharing a ledger"): `chmod 640` on the ledger is all it takes.
+    static func shareSidecars(_ path: String) {
+        var ledger = stat()
+        guard stat(path, &ledger) == 0 else { return }
+        for suffix in ["-wal", "-shm"] {
+            var s = stat()
+            guard stat(path + suffix, &s) == 0, s.st_uid == geteuid() else { continue }
+            if s.st_mode & 0o777 != ledger.st_mode & 0o666 { chmod(path + suffix, ledger.st_mode & 0o666) }
+            if s.st_gid != ledger.st_gid { chown(path + suffix, uid_t.max, ledger.st_gid) }
+        }
+    }
+
+    /// Refuses what is not a regular file (a FIFO would block `open` forever, a device is no ledger).
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { throw StoreError.ledgerMissing(path: path) }
+            throw StoreError.io(path: path, detail: String(cString: strerror(errno)))
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw StoreError.notALedger(path: path, detail: "it is a directory")
+        default: throw StoreError.notALedger(path: path, detail: "it is not a regular file (a pipe, socket or device)")
+        }
+    }
+
+    /// What is wrong with the recorded migrations, when they are not the known list nor a beginning of it.
+    static func migrationRecordProblem(applied: [String]) -> String? {
+        let known = SchemaMigrations.all.map(\.id)
+        guard applied.count <= known.count, Array(known.prefix(applied.count)) == applied else {
+            let missing = known.filter { !applied.contains($0) }
+            return "grdb_migrations lacks \(missing.joined(separator: ", ")) though it records a later migration"
+        }
+        return nil
+    }
+
+    /// `audit verify`'s finding when the migration record is not exactly the known list.
+    static func migrationFindings(_ db: Database) throws -> [String] {
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        let known = SchemaMigrations.all.map(\.id)
+        guard applied != known else { return [] }
+        return ["grdb_migrations: records \(applied.isEmpty ? "no migration" : applied.joined(separator: ", ")); "
+                + "this ledger's schema is \(known.joined(separator: ", ")): the migration record was altered; restore the last backup"]
     }
 
     /// Runs a read on a consistent snapshot.
@@ -124,12 +198,18 @@ public final class Ledger: Sendable {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; entries it appends commit together or not at all.
     public func write<T>(_ body: (LedgerTransaction) throws -> T) throws -> T {
+        try write(.immediate, body)
+    }
+
+    /// `write` with another kind of transaction: `.exclusive` keeps readers out of a rollback-journal ledger too.
+    func write<T>(_ kind: Database.TransactionKind, _ body: (LedgerTransaction) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(path: path) }
         return try Ledger.mapErrors(path) {
             try dbQueue.writeWithoutTransaction { db in
                 var result: T?
-                try db.inTransaction(.immediate) {
+                try db.inTransaction(kind) {
                     result = try body(try LedgerTransaction(db: db, operatorName: operatorName))
+                    try Ledger.requireTotalsInRange(db)
                     return .commit
                 }
                 return result!
@@ -149,7 +229,7 @@ public final class Ledger: Sendable {
     /// open, the transaction runs with a rollback journal instead of the WAL: new pages are written to the
     /// file once, not to the WAL and again by the checkpoint (measured: a 1M-row first load 97–100 s → 79–82 s).
     /// Just as atomic (a crash leaves a `-journal` that the next open rolls back); other processes wait
-    /// (busy, exit 75) instead of reading the empty ledger meanwhile. The WAL comes back afterwards, and
+    /// (busy, exit 75) instead of reading the empty ledger meanwhile (an exclusive lock for the whole load). The WAL comes back afterwards, and
     /// `open` restores it should this process die first.
     ///
     /// `progress` is told the steps after `body` (the checks of a first load, then the commit) as each starts.
@@ -172,10 +252,15 @@ public final class Ledger: Sendable {
                 firstLoad = true
                 guard rollbackJournalIfEmpty else { return }
                 // Leaving the WAL needs the file to ourselves: ask once, without waiting for other connections.
+                // Leaving the WAL removes its files (a -wal left beside a rollback-journal ledger would put readers back in WAL mode).
+                Ledger.keepWALFiles(db, false)
                 rollbackJournal = try Ledger.withoutWaiting(db) { (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" }
+                if !rollbackJournal { Ledger.keepWALFiles(db, true) }
             }
         }
-        return try write { tx in
+        // Through a rollback journal readers would read the empty ledger until the load spills its first pages, then
+        // wait: an exclusive lock from the start makes them wait throughout, as they would for any other write's commit.
+        return try write(rollbackJournal ? .exclusive : .immediate) { tx in
             guard firstLoad else {
                 let result = try body(tx)
                 progress?(.committing)
@@ -192,6 +277,27 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Refuses a write after which the grand total of every registration's amount (`status_totals` holds every
+    /// status, void too) leaves `Int64`: every other total is a part of it, so none can overflow (or turn REAL,
+    /// which SQLite does silently on `amount_fen + ?`) while this one holds.
+    static func requireTotalsInRange(_ db: Database) throws {
+        do {
+            let inRange = try Bool.fetchOne(db, sql: """
+                SELECT typeof(sum(amount_fen)) IN ('integer', 'null')
+                       AND count(*) = count(CASE WHEN typeof(amount_fen) = 'integer' THEN 1 END)
+                FROM status_totals
+                """)
+            if inRange != true { throw StoreError.totalsOutOfRange }
+        } catch let e as DatabaseError where e.message?.contains("integer overflow") == true {
+            throw StoreError.totalsOutOfRange
+        }
+    }
+
+    /// The grand total of every registration's amount, void ones too (what `requireTotalsInRange` bounds).
+    static func grandTotal(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount_fen), 0) FROM status_totals") ?? 0
+    }
+
     /// Whether any registration is recorded: a load into a ledger without one is a first load.
     static func hasRegistrations(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM registrations)") ?? false
@@ -203,6 +309,7 @@ public final class Ledger: Sendable {
         try queue.writeWithoutTransaction { db in
             func restore() throws {
                 if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                keepWALFiles(db, true)
             }
             if wait { try restore() } else { try withoutWaiting(db, restore) }
         }

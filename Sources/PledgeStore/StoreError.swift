@@ -19,6 +19,12 @@ public enum StoreError: PledgeFailure, Equatable {
     case periodAlreadyClosed(month: String)
     case periodNotOver(month: String)
     case internalError(String)
+    /// The write would take the ledger's totals beyond what an `Int64` of fen holds.
+    case totalsOutOfRange
+    /// The migrations recorded in `grdb_migrations` disagree with the ledger's tables.
+    case damagedSchema(path: String, detail: String)
+    /// A projection holds a value pledge never writes (altered outside pledge).
+    case damagedData(detail: String)
 
     public var category: FailureCategory {
         switch self {
@@ -26,7 +32,8 @@ public enum StoreError: PledgeFailure, Equatable {
         case .ledgerExists, .registrationExists, .invalidTransition, .closedPeriod, .periodAlreadyClosed, .periodNotOver: .conflict
         case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
-        case .registrationMissing, .targetMissing: .badInput
+        case .registrationMissing, .targetMissing, .totalsOutOfRange: .badInput
+        case .damagedSchema, .damagedData: .io
         case .internalError: .internal
         }
     }
@@ -65,6 +72,12 @@ public enum StoreError: PledgeFailure, Equatable {
             "the period \(m) is already closed; see `pledge period list`"
         case .periodNotOver(let m):
             "the month \(m) has not ended yet; a period can be closed from its last day on"
+        case .totalsOutOfRange:
+            "the ledger's totals would pass the largest amount it can hold (92,233,720,368,547,758.07 元); nothing was written (check the amounts and their unit)"
+        case .damagedSchema(let p, let d):
+            "\(p) is damaged: \(d); nothing was written. Restore the ledger from its last backup (`pledge backup`) and run `pledge audit verify` on it"
+        case .damagedData(let d):
+            "the ledger was altered outside pledge: \(d); run `pledge --read-only audit verify` and restore the last backup"
         case .internalError(let d):
             "internal error: \(d); please report it with the command you ran"
         }

@@ -42,7 +42,7 @@ struct AuditCommand: ParsableCommand {
         }
 
         func run() throws {
-            let ledger = try global.openLedger()
+            let ledger = try global.openLedger(audit: true)
             let report = try ledger.verify(expectHead: expectHead.flatMap(Self.parseHead))
             let l = global.language
             let head = report.head.map { "\($0.seq):\($0.hash)" } ?? "0:\(CanonicalEntry.genesisHash)"
@@ -84,6 +84,7 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The new file.") var file: String
 
     func run() throws {
+        try OutputSink.refuseLedgerFiles(file, ledger: global.ledgerPath)
         let ledger = try global.openLedger()
         let copy = try ledger.backup(to: file)
         let report = try copy.verify()
@@ -130,7 +131,14 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try global.openLedger()
+        let sink = try OutputSink(path: output, ledger: global.ledgerPath)
+        let ledger: Ledger
+        do { ledger = try global.openLedger() } catch { sink.abandon(); throw error }
+        do { try list(ledger, to: sink) } catch { sink.abandon(); throw error }
+        try sink.finish()
+    }
+
+    private func list(_ ledger: Ledger, to sink: OutputSink) throws {
         let reference = try ledger.reference()
         var q = RegistrationQuery()
         func resolved<T>(_ r: NameResolution<T>, _ flag: String, _ value: String, _ list: String) throws -> T {
@@ -157,13 +165,6 @@ struct QueryCommand: ParsableCommand {
         q.rywq = rywq ? true : nil
         q.ipType = ipType
         q.limit = limit
-        let sink = try OutputSink(path: output)
-        do {
-            try QueryListing(ledger: ledger, query: q, reference: reference).write(format: format, language: global.language, bom: bom, to: sink)
-            try sink.finish()
-        } catch {
-            sink.abandon()
-            throw error
-        }
+        try QueryListing(ledger: ledger, query: q, reference: reference).write(format: format, language: global.language, bom: bom, to: sink)
     }
 }

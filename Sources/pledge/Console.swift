@@ -3,8 +3,8 @@ import PledgeCore
 
 /// The CLI's only output paths: results to stdout, errors to stderr with CONTRACT's exit codes.
 enum Console {
-    static func out(_ text: String) { FileHandle.standardOutput.write(Data(line(text).utf8)) }
-    static func err(_ text: String) { FileHandle.standardError.write(Data(line(text).utf8)) }
+    static func out(_ text: String) { FileHandle.standardOutput.write(Data(line(text).terminalSafe.utf8)) }
+    static func err(_ text: String) { FileHandle.standardError.write(Data(line(text).terminalSafe.utf8)) }
 
     /// The text ending in a line break (a CSV's CRLF counts: its last byte is LF).
     static func line(_ text: String) -> String { text.utf8.last == 10 ? text : text + "\n" }

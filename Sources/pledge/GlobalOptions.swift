@@ -31,15 +31,22 @@ struct GlobalOptions: ParsableArguments {
     var language: Language { lang ?? Language.fromEnvironment(Self.environment["LANG"]) }
     var isReadOnly: Bool { readOnly || Self.environment["PLEDGE_READ_ONLY"] == "1" }
 
+    /// --operator, else $PLEDGE_OPERATOR (when set and not empty), else the OS user: each validated by the same rule
+    /// (`validate()` has refused a bad flag or variable; an OS user name that breaks it is recorded as `uid N`).
     var resolvedOperator: String {
-        if let o = operatorName ?? Self.environment["PLEDGE_OPERATOR"], !o.trimmingSpaces.isEmpty { return o.trimmingSpaces }
-        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return Self.environment["USER"] ?? "unknown"
+        if let o = operatorName { return (try? OperatorName.validated(o, field: "--operator")) ?? o }
+        if let o = Self.environment["PLEDGE_OPERATOR"], !o.isEmpty { return (try? OperatorName.validated(o, field: "PLEDGE_OPERATOR")) ?? o }
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name,
+           let valid = try? OperatorName.validated(String(cString: name), field: "user") { return valid }
+        return "uid \(geteuid())"
     }
 
     func validate() throws {
-        if let o = operatorName, o.hasControlCharacters || o.trimmingSpaces.isEmpty || o.count > 100 {
-            throw ValidationError("--operator must be 1 to 100 characters without control characters")
+        do {
+            if let o = operatorName { _ = try OperatorName.validated(o, field: "--operator") }
+            if let o = Self.environment["PLEDGE_OPERATOR"], !o.isEmpty { _ = try OperatorName.validated(o, field: "PLEDGE_OPERATOR") }
+        } catch let e as FieldError {
+            throw ValidationError(e.description)
         }
     }
 
@@ -49,8 +56,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the existing ledger named by --db / $PLEDGE_DB.
-    func openLedger() throws -> Ledger {
-        try Ledger.open(at: ledgerPath, readOnly: isReadOnly, operatorName: resolvedOperator, busyTimeout: busyTimeout)
+    /// `audit`: a ledger whose migration record is damaged opens without migrating, for `audit verify` to report.
+    func openLedger(audit: Bool = false) throws -> Ledger {
+        try Ledger.open(at: ledgerPath, readOnly: isReadOnly, operatorName: resolvedOperator, busyTimeout: busyTimeout, audit: audit)
     }
 
     /// Refuses before anything is opened when the user asked for read-only access.

@@ -81,9 +81,9 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ledger = try global.openLedger()
-        let sink = try OutputSink(path: output)
+        let sink = try OutputSink(path: output, ledger: global.ledgerPath)
         do {
+            let ledger = try global.openLedger()
             let count = try RegistrationExport(ledger: ledger, headers: headers, unit: unit).write(format: format, bom: bom, to: sink)
             try sink.finish()
             if let output { Console.err(global.language.pick("已导出 \(count) 笔登记到 \(output)", "exported \(count) registrations to \(output)")) }

@@ -43,13 +43,15 @@ struct ReportOutputOptions: ParsableArguments {
                       journalHead: try ledger.head().map { "\($0.seq):\($0.hash)" })
     }
 
-    func emit(_ text: String) throws {
+    /// Refuses an output file that is the ledger or one of its files; call before the ledger is opened.
+    func check(_ global: GlobalOptions) throws {
+        if let output { try OutputSink.refuseLedgerFiles(output, ledger: global.ledgerPath) }
+    }
+
+    /// Writes the report to stdout, or replaces the output file atomically (a new file is 0600).
+    func emit(_ text: String, _ global: GlobalOptions) throws {
         guard let output else { return Console.out(text) }
-        do {
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-            throw StoreError.io(path: output, detail: "cannot write the report (\(error.localizedDescription))")
-        }
+        try OutputSink.write(text, to: output, ledger: global.ledgerPath)
     }
 }
 
@@ -68,6 +70,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             let date = try asOf.map { try CivilDate.parse($0, field: "--as-of") } ?? CivilDate.today()
+            try output.check(global)
             let ledger = try global.openLedger()
             let t = try ledger.target(named: target)
             let progress = try ledger.progress(target: t, asOf: date)
@@ -75,7 +78,7 @@ struct ReportCommand: ParsableCommand {
             let months = output.format == .html
                 ? try ledger.monthlyTotals(from: t.from.yearMonth, to: min(t.to, date).yearMonth, by: nil, ipType: t.ipType) : []
             try output.emit(try ProgressReport(progress: progress, details: details, months: months)
-                .render(try output.options(global, ledger, asOf: date), bom: output.bom))
+                .render(try output.options(global, ledger, asOf: date), bom: output.bom), global)
         }
     }
 
@@ -96,6 +99,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var output: ReportOutputOptions
 
         func run() throws {
+            try output.check(global)
             let ledger = try global.openLedger()
             let t = try ledger.target(named: target)
             let fromMonth = try from.map { try YearMonth.parse($0, field: "--from") } ?? t.from.yearMonth
@@ -114,7 +118,7 @@ struct ReportCommand: ParsableCommand {
             let closed = Set(try ledger.closedPeriods().map(\.month))
             let report = MonthlyReport(target: t, from: fromMonth, to: toMonth, grouping: by, totals: totals, openingTotals: opening,
                                        reference: try ledger.reference(), frozen: frozen, closedMonths: closed, asClosed: asClosed)
-            try output.emit(try report.render(try output.options(global, ledger, asOf: CivilDate.today()), bom: output.bom))
+            try output.emit(try report.render(try output.options(global, ledger, asOf: CivilDate.today()), bom: output.bom), global)
         }
     }
 }

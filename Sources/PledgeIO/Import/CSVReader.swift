@@ -16,6 +16,10 @@ public enum CSVReadError: Error, Equatable, Sendable {
     case unterminatedQuote(row: Int, column: Int)
     case characterAfterQuote(row: Int, column: Int)
     case invalidUTF8(row: Int, column: Int)
+    /// A field longer than `CSVReader.maxFieldBytes`.
+    case fieldTooLarge(row: Int, column: Int)
+    /// A record longer than `CSVReader.maxRecordBytes` (thousands of columns, say).
+    case recordTooLarge(row: Int, column: Int)
     case read(errno: Int32)
 }
 
@@ -31,6 +35,10 @@ public final class CSVReader {
     private var eof = false
     private var nextRow = 1
     public private(set) var bytesConsumed: Int64 = 0
+
+    /// The largest field (64 KiB) and record (1 MiB) read: a real row is a few hundred bytes, and the limits bound the
+    /// memory a file can make the reader take, whatever its size.
+    public static let maxFieldBytes = 64 << 10, maxRecordBytes = 1 << 20
 
     static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
@@ -84,6 +92,9 @@ public final class CSVReader {
         }
         while true {
             if let (record, consumed) = try parseRecord() {
+                if consumed > Self.maxRecordBytes {
+                    throw CSVReadError.recordTooLarge(row: record.row, column: max(0, record.fields.count - 1))
+                }
                 start += consumed
                 bytesConsumed += Int64(consumed)
                 return record
@@ -105,6 +116,12 @@ public final class CSVReader {
             let count = end - start
             var fields: [String] = []
             var i = 0
+            /// nil (read more), or the limit this record has already passed.
+            func needMore(_ fieldStart: Int, column: Int) throws -> (CSVRecord, Int)? {
+                if count - fieldStart > Self.maxFieldBytes + 1 { throw CSVReadError.fieldTooLarge(row: row, column: column) }
+                if count > Self.maxRecordBytes { throw CSVReadError.recordTooLarge(row: row, column: column) }
+                return nil
+            }
             func text(_ from: Int, _ to: Int, column: Int) throws -> String {
                 guard let s = String(validating: UnsafeBufferPointer(start: base + from, count: to - from), as: UTF8.self) else {
                     throw CSVReadError.invalidUTF8(row: row, column: column)
@@ -133,11 +150,11 @@ public final class CSVReader {
                     while true {
                         guard j < count else {
                             if eof { throw CSVReadError.unterminatedQuote(row: row, column: column) }
-                            return nil
+                            return try needMore(i, column: column)
                         }
                         guard let q = memchr(base + j, Int32(Self.quote), count - j) else {
                             if eof { throw CSVReadError.unterminatedQuote(row: row, column: column) }
-                            return nil
+                            return try needMore(i, column: column)
                         }
                         let k = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
                         if k + 1 < count && base[k + 1] == Self.quote {
@@ -145,14 +162,15 @@ public final class CSVReader {
                             j = k + 2
                             continue
                         }
-                        if k + 1 >= count && !eof { return nil }   // cannot tell yet whether the quote is doubled
+                        if k + 1 >= count && !eof { return try needMore(i, column: column) }   // cannot tell yet whether the quote is doubled
+                        if k - i - 1 > Self.maxFieldBytes { throw CSVReadError.fieldTooLarge(row: row, column: column) }
                         fields.append(hasDoubled ? try undoubled(i + 1, k, column: column) : try text(i + 1, k, column: column))
                         i = k + 1
                         break
                     }
                     // After a closing quote: a comma, a line end, or the end of input.
                     if i >= count {
-                        if !eof { return nil }
+                        if !eof { return try needMore(i, column: column + 1) }
                         nextRow = row + 1
                         return (CSVRecord(row: row, fields: fields), i)
                     }
@@ -164,7 +182,7 @@ public final class CSVReader {
                         nextRow = row + 1
                         return (CSVRecord(row: row, fields: fields), i + 1)
                     case Self.cr:
-                        if i + 1 >= count && !eof { return nil }
+                        if i + 1 >= count && !eof { return try needMore(i, column: column + 1) }
                         if i + 1 < count && base[i + 1] == Self.lf {
                             nextRow = row + 1
                             return (CSVRecord(row: row, fields: fields), i + 2)
@@ -177,7 +195,8 @@ public final class CSVReader {
                     // Unquoted field: up to the next comma or line end.
                     var j = i
                     while j < count && base[j] != Self.comma && base[j] != Self.lf { j += 1 }
-                    if j >= count && !eof { return nil }
+                    if j >= count && !eof { return try needMore(i, column: column) }
+                    if j - i > Self.maxFieldBytes + 1 { throw CSVReadError.fieldTooLarge(row: row, column: column) }
                     var fieldEnd = j
                     if (j >= count || base[j] == Self.lf) && fieldEnd > i && base[fieldEnd - 1] == Self.cr { fieldEnd -= 1 }
                     fields.append(try text(i, fieldEnd, column: column))

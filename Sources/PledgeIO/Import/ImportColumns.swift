@@ -88,21 +88,23 @@ struct ImportLayout {
     var headers: [String]
     var width: Int { headers.count }
 
-    /// Validates the header row; unknown columns are errors unless `ignoreUnknown`.
-    init(headers raw: [String], ignoreUnknown: Bool) throws {
-        headers = raw.map { $0.trimmingSpaces }
-        var problems: [ImportError] = []
-        for (i, h) in headers.enumerated() {
+    /// Validates the header row; unknown columns are errors unless `ignoreUnknown`. Lists at most `maxProblems`.
+    init(headers raw: [String], ignoreUnknown: Bool, maxProblems: Int = 100) throws {
+        let written = raw.map { $0.trimmingSpaces }
+        // As messages name the columns: control characters escaped, long names cut.
+        headers = written.map { $0.printableExcerpt }
+        var problems = HeaderProblems(limit: maxProblems)
+        for (i, h) in written.enumerated() {
             guard let column = ImportColumn(header: h) else {
                 if h.isEmpty {
                     problems.append(.header(column: "column \(i + 1)", message: "the header cell is empty; name the column or delete it"))
                 } else if !ignoreUnknown {
-                    problems.append(.header(column: h, message: "unknown column; known columns are \(ImportColumn.allCases.map { $0.headers.joined(separator: "/") }.joined(separator: ", ")); or pass --ignore-unknown-columns"))
+                    problems.append(.header(column: h.printableExcerpt, message: "unknown column; known columns are \(ImportColumn.allCases.map { $0.headers.joined(separator: "/") }.joined(separator: ", ")); or pass --ignore-unknown-columns"))
                 }
                 continue
             }
             if let first = index[column] {
-                problems.append(.header(column: h, message: "duplicate column: \"\(headers[first])\" (column \(first + 1)) already holds \(column.headers[0])"))
+                problems.append(.header(column: h.printableExcerpt, message: "duplicate column: \"\(headers[first])\" (column \(first + 1)) already holds \(column.headers[0])"))
                 continue
             }
             index[column] = i
@@ -117,7 +119,7 @@ struct ImportLayout {
             problems.append(.header(column: headers[index[.amountWan]!], message: "two amount columns; keep either 登记金额(元) or 登记金额(万元)"))
         default: break
         }
-        if let first = problems.first { throw HeaderProblems(first: first, all: problems) }
+        if problems.count > 0 { throw problems }
     }
 
     func header(_ column: ImportColumn) -> String { index[column].map { headers[$0] } ?? column.headers[0] }
@@ -132,8 +134,14 @@ struct ImportLayout {
     }
 }
 
-/// Every header problem at once (a clerk fixes the header in one go).
+/// The header's problems at once (a clerk fixes the header in one go), at most `limit` of them listed.
 struct HeaderProblems: Error {
-    var first: ImportError
-    var all: [ImportError]
+    let limit: Int
+    var listed: [ImportError] = []
+    var unlisted = 0
+    var count: Int { listed.count + unlisted }
+
+    mutating func append(_ problem: ImportError) {
+        if listed.count < limit { listed.append(problem) } else { unlisted += 1 }
+    }
 }

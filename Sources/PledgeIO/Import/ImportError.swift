@@ -3,6 +3,8 @@ import PledgeCore
 /// A problem with an import file that stops it before any row is read: missing file, encoding, header.
 public enum ImportError: PledgeFailure, Equatable {
     case fileMissing(path: String)
+    /// A FIFO, socket, device or folder: only a regular file is read.
+    case notRegular
     case io(detail: String)
     case badEncoding(line: Int, detail: String)
     case empty
@@ -12,7 +14,7 @@ public enum ImportError: PledgeFailure, Equatable {
 
     public var category: FailureCategory {
         switch self {
-        case .fileMissing: .missing
+        case .fileMissing, .notRegular: .missing
         case .io: .io
         case .badEncoding, .empty, .noDataRows, .header: .badInput
         }
@@ -25,6 +27,7 @@ public enum ImportError: PledgeFailure, Equatable {
         switch self {
         case .fileMissing(let p): "\(p): no such file; check the path"
         case .io(let d): "\(file): cannot read: \(d)"
+        case .notRegular: "\(file): not a regular file (a pipe, socket, device or folder); save the list as a file and import that"
         case .badEncoding(let line, let d):
             "\(file):\(line): \(d); save the file as UTF-8 or GB18030 (Excel: CSV UTF-8), or pass --encoding"
         case .empty: "\(file):1: the file is empty; a header row is required (see `pledge import --help`)"

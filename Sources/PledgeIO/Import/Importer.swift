@@ -38,15 +38,17 @@ public struct Importer {
         func fileError(_ e: ImportError) -> ImportFileError {
             ImportFileError(lines: [e.message(file: name)], category: e.category)
         }
-        let raw = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever; it is refused below.
+        let raw = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard raw >= 0 else {
             throw fileError(errno == ENOENT ? .fileMissing(path: name) : .io(detail: String(cString: strerror(errno))))
         }
         defer { close(raw) }
         var info = stat()
         guard fstat(raw, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw fileError(.io(detail: "not a regular file"))
+            throw fileError(.notRegular)
         }
+        _ = fcntl(raw, F_SETFL, fcntl(raw, F_GETFL) & ~O_NONBLOCK)
         var fd = raw
         var transcoded = false
         do {
@@ -80,6 +82,10 @@ public struct Importer {
             case .invalidUTF8(let row, let c):
                 return "\(name):\(row):\(column(c)): not valid UTF-8" + (forcedUTF8 ? "; the file may be GB18030 (try --encoding gb18030)"
                     : "; the file starts with a UTF-8 BOM but this row is in another encoding: save the whole file as UTF-8 or GB18030")
+            case .fieldTooLarge(let row, let c):
+                return "\(name):\(row):\(column(c)): the cell is longer than \(CSVReader.maxFieldBytes / 1024) KiB, the most a cell may hold; check that the file is a registrations list"
+            case .recordTooLarge(let row, let c):
+                return "\(name):\(row):\(column(c)): the row is longer than \(CSVReader.maxRecordBytes >> 20) MiB, the most a row may hold; check that the file is a registrations list"
             case .read(let err):
                 return "\(name): cannot read: \(String(cString: strerror(err)))"
             }
@@ -97,9 +103,11 @@ public struct Importer {
         }
         let layout: ImportLayout
         do {
-            layout = try ImportLayout(headers: headerRecord.fields, ignoreUnknown: options.ignoreUnknownColumns)
+            layout = try ImportLayout(headers: headerRecord.fields, ignoreUnknown: options.ignoreUnknownColumns, maxProblems: options.maxErrors)
         } catch let h as HeaderProblems {
-            throw ImportFileError(lines: h.all.map { $0.message(file: name) }, category: .badInput)
+            let more = h.unlisted > 0 ? ["… \(h.unlisted) more problems not listed (raise --max-errors to see them)"] : []
+            throw ImportFileError(lines: h.listed.map { $0.message(file: name) } + more + ["\(name): import refused, nothing was written; fix the header row"],
+                                  category: .badInput)
         }
 
         let reference = try ledger.reference()

@@ -1,0 +1,17 @@
+import GRDB
+import PledgeCore
+
+extension Row {
+    /// An integer column of a total (a count or an amount in fen). A value pledge never writes there (a REAL left by
+    /// an overflow, text put in by hand) is reported as a damaged ledger instead of stopping the program.
+    func total(_ column: String) throws -> Int64 {
+        do {
+            return try decode(Int64.self, forColumn: column)
+        } catch {
+            throw StoreError.damagedData(detail: "a total holds \(self[column] as DatabaseValue), not an integer")
+        }
+    }
+
+    func totalFen(_ column: String) throws -> Fen { Fen(try total(column)) }
+    func totalCount(_ column: String) throws -> Int { Int(try total(column)) }
+}
