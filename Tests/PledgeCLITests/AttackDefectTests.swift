@@ -292,11 +292,7 @@ struct FirstLoadReaderTests {
     @Test("While a first load runs, readers wait for it (75 past the busy timeout) and never see the ledger half loaded")
     func readersWaitForFirstLoad() throws {
         let s = try CLISandbox()
-        var text = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers,notes\n"
-        let notes = String(repeating: "备注", count: 60)
-        for i in 0..<30_000 { text += "FL-\(i),2024-0\(1 + i % 9)-15,\(CLISandbox.validUSCC),企业\(i % 500),兰州银行,\(1 + i % 50),97101765.4,\(notes)\n" }
-        let file = s.directory.appendingPathComponent("history.csv").path
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let file = try s.historyFile("history.csv", prefix: "FL", rows: 30_000, noteRepeats: 60, enterprises: 500)
         let load = Process()
         load.executableURL = CLISandbox.binary
         load.arguments = ["--db", s.db, "--operator", "loader", "import", file]

@@ -105,6 +105,18 @@ final class CLISandbox {
                  bytes: FileManager.default.contents(atPath: db) ?? Data())
     }
 
+    /// A CSV of `rows` registrations with long notes (years of history: a first load of several MB), in the sandbox.
+    func historyFile(_ name: String, prefix: String, rows: Int, noteRepeats: Int, enterprises: Int = Int.max) throws -> String {
+        var text = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers,notes\n"
+        let note = String(repeating: "备注", count: noteRepeats)
+        for i in 0..<rows {
+            text += "\(prefix)-\(i),2024-0\(1 + i % 9)-15,\(Self.validUSCC),企业\(i % enterprises),兰州银行,\(10 + i % 50),97101765.4,\(note)\n"
+        }
+        let path = directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     var registerArgs: [String] {
         ["register", "--reg-no", "Y2024620000001", "--date", "2024-03-05", "--uscc", Self.validUSCC,
          "--enterprise", "甘肃陇原新材料科技有限公司", "--bank", "兰州银行", "--amount", "2,000", "--unit", "wan",

@@ -82,12 +82,8 @@ struct ReliabilityTests {
     func killedFirstLoad() throws {
         let s = try CLISandbox()
         // A first load of more than 4 MB (smaller ones keep the WAL): 9,000 rows with long notes.
-        var text = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers,notes\n"
-        let note = String(repeating: "备注", count: 80)
-        for i in 0..<9000 { text += "KILL-\(i),2024-0\(1 + i % 9)-15,\(CLISandbox.validUSCC),企业\(i),兰州银行,\(10 + i),97101765.4,\(note)\n" }
-        let csv = s.directory.appendingPathComponent("kill.csv").path
-        try text.write(toFile: csv, atomically: true, encoding: .utf8)
-        #expect(text.utf8.count > 4 << 20)
+        let csv = try s.historyFile("kill.csv", prefix: "KILL", rows: 9000, noteRepeats: 80)
+        #expect(((try FileManager.default.attributesOfItem(atPath: csv)[.size]) as? NSNumber)?.intValue ?? 0 > 4 << 20)
         let importer = try start(s, ["import", csv])
         // The first load writes with a rollback journal: kill the importer while it exists.
         let journal = s.db + "-journal"
