@@ -129,7 +129,7 @@ public final class Ledger: Sendable {
                     throw StoreError.damagedSchema(path: path, detail: problem)
                 }
                 // The upgrade writes projections (one transaction); a read-only open cannot, and would read missing tables.
-                guard !readOnly else { if audit { return }; throw StoreError.olderSchema(path: path) }
+                guard !readOnly else { throw StoreError.olderSchema(path: path) }
                 do {
                     try migrator.migrate(queue)
                 } catch let e as DatabaseError {
