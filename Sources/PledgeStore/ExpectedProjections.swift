@@ -1,6 +1,5 @@
 import Foundation
 import PledgeCore
-
 /// The aggregates, enterprise names and rights that a set of proved registrations implies.
 struct ExpectedProjections {
     /// Count and amount per monthly_totals key and status: monthly, status and group totals all derive from it.
