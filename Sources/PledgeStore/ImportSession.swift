@@ -24,14 +24,13 @@ public final class ImportSession {
     private var rowOfEntry: [Int32] = []
 
     // The hot path: raw statements, a reused payload buffer, projections written in bulk.
-    private let projections: BulkProjectionWriter
+    private let projections: ProjectionWriter
     /// New entries, written many to a statement (see `BatchedInsert`); flushed before anything reads the journal.
     private let entries: BatchedInsert
     private var payload = CanonicalRegisterPayload()
     /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
     private var deferredIndexes: [(name: String, sql: String)] = []
-    /// The ledger had no registrations: `finish` writes the secondary indexes, and the first flush the rights, enterprise
-    /// names and served pairs (`DerivedProjections`).
+    /// The ledger had no registrations: `finish` builds the secondary indexes.
     private let firstLoad: Bool
     /// Every registration's amount in the ledger and this session so far (`Ledger.requireTotalsInRange`).
     private var grandTotal: Int64
@@ -42,11 +41,7 @@ public final class ImportSession {
     /// Told each step of `finish` as it starts (for a terminal's progress line; the library never prints).
     public var progress: ((LoadStep) -> Void)?
 
-    public convenience init(_ tx: LedgerTransaction) throws {
-        try self.init(tx, thresholds: .standard)
-    }
-
-    init(_ tx: LedgerTransaction, thresholds: BulkProjectionWriter.FlushThresholds) throws {
+    public init(_ tx: LedgerTransaction) throws {
         self.tx = tx
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
@@ -63,8 +58,7 @@ public final class ImportSession {
                 """).map { ($0["name"], $0["sql"]) }
             for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
-        // Its rights, enterprise names and served pairs are written from the rows by the first flush (`DerivedProjections`).
-        projections = try BulkProjectionWriter(tx.db, thresholds: thresholds, derivesFromRows: firstLoad)
+        projections = try tx.projections()
         entries = try Self.registerEntries(tx.db, rowsPerStatement: Self.rowsPerStatement)
     }
 
@@ -99,7 +93,7 @@ public final class ImportSession {
     /// Returns nil (and writes nothing) when the 登记号 exists.
     private func insertNew(_ r: Registration, row: Int, late: Bool) throws -> Int64? {
         let seq = tx.headSeq + 1
-        guard try projections.insert(r, seq: seq, late: late) else { return nil }
+        guard try projections.insert(.registered(r, seq: seq, late: late)) else { return nil }
         // The totals kept in memory are parts of this sum: while it fits, none of them has overflowed.
         let (total, overflow) = grandTotal.addingReportingOverflow(r.amount.value)
         guard !overflow else { throw StoreError.totalsOutOfRange }

@@ -23,74 +23,46 @@ extension Ledger {
     /// Replaces fields of a registration with `corrected`'s (computed by the caller from the same validation
     /// rules as registering). Fails when nothing would change.
     public func correct(_ regNo: String, reason: String, late: Bool = false,
-                        _ corrected: (StoredRegistration) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {
+                        _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {
         try write { tx in
             let current = try existing(regNo, tx)
-            guard current.status != .void else {
-                throw StoreError.invalidTransition(regNo: regNo, detail: "it is void and cannot be corrected")
-            }
+            if current.status == .void { throw LifecycleError(regNo: regNo, rule: .voidCannotChange) }
             let new = try corrected(current)
-            try tx.requireOpen(current.registration.regDate, regNo: regNo, late: late)
-            try tx.requireOpen(new.regDate, regNo: regNo, late: late)
             let changes = RegistrationField.allCases.compactMap { f -> FieldChange? in
                 let a = current.registration.canonicalText(f), b = new.canonicalText(f)
                 return a == b ? nil : FieldChange(field: f.journalKey, from: a, to: b)
             }
-            guard !changes.isEmpty else {
-                throw StoreError.invalidTransition(regNo: regNo, detail: "the correction changes nothing")
-            }
-            guard !changes.contains(where: { $0.field == RegistrationField.regNo.journalKey }) else {
-                throw StoreError.invalidTransition(regNo: regNo, detail: "the 登记号 cannot be corrected; void it and register again")
-            }
-            return (try tx.append(.correct(changes: changes, reason: reason), regNo: regNo, late: late), changes)
+            return (try change(current, .correct(changes: changes, reason: reason), late: late, tx), changes)
         }
     }
 
     public func void(_ regNo: String, reason: String, late: Bool = false) throws -> AppendedEntry {
-        try write { tx in
-            let current = try existing(regNo, tx)
-            guard current.status != .void else { throw StoreError.invalidTransition(regNo: regNo, detail: "it is already void") }
-            try tx.requireOpen(current.registration.regDate, regNo: regNo, late: late)
-            return try tx.append(.void(reason: reason), regNo: regNo, late: late)
-        }
+        try write { tx in try change(try existing(regNo, tx), .void(reason: reason), late: late, tx) }
     }
 
     public func release(_ regNo: String, date: CivilDate, reason: ReleaseReason) throws -> AppendedEntry {
-        try write { tx in
-            let current = try existing(regNo, tx)
-            guard current.status == .active || current.status == .defaulted else {
-                throw StoreError.invalidTransition(regNo: regNo, detail: "it is \(current.status.rawValue); only an active or defaulted registration can be released")
-            }
-            try requireOnOrAfterRegistration(date, current, "--date")
-            return try tx.append(.release(date: date, reason: reason), regNo: regNo)
-        }
+        try write { tx in try change(try existing(regNo, tx), .release(date: date, reason: reason), late: false, tx) }
     }
 
     public func markDefault(_ regNo: String, date: CivilDate) throws -> AppendedEntry {
-        try write { tx in
-            let current = try existing(regNo, tx)
-            guard current.status == .active else {
-                throw StoreError.invalidTransition(regNo: regNo, detail: "it is \(current.status.rawValue); only an active registration can default")
-            }
-            try requireOnOrAfterRegistration(date, current, "--date")
-            return try tx.append(.default(date: date), regNo: regNo)
-        }
+        try write { tx in try change(try existing(regNo, tx), .default(date: date), late: false, tx) }
     }
 
     public func extend(_ regNo: String, maturity: CivilDate) throws -> AppendedEntry {
         try write { tx in
             let current = try existing(regNo, tx)
-            guard current.status == .active || current.status == .defaulted else {
-                throw StoreError.invalidTransition(regNo: regNo, detail: "it is \(current.status.rawValue); only an active or defaulted registration can be extended")
-            }
-            let old = current.registration.maturity
-            if let old, maturity <= old {
-                throw FieldError(field: "--maturity", value: maturity.description,
-                                 rule: "an extension must move the maturity later than \(old)")
-            }
-            try requireOnOrAfterRegistration(maturity, current, "--maturity")
-            return try tx.append(.extend(from: old, to: maturity), regNo: regNo)
+            return try change(current, .extend(from: current.registration.maturity, to: maturity), late: false, tx)
         }
+    }
+
+    /// Appends a lifecycle event once the lifecycle allows it and every month whose statistic it changes is open
+    /// (or the change is declared late).
+    private func change(_ current: RegistrationState, _ event: LedgerEvent, late: Bool, _ tx: LedgerTransaction) throws -> AppendedEntry {
+        try Lifecycle.check(event, on: current)
+        for date in Lifecycle.statisticDates(event, on: current) {
+            try tx.requireOpen(date, regNo: current.registration.regNo, late: late)
+        }
+        return try tx.append(event, regNo: current.registration.regNo, late: late)
     }
 
     /// Closes `month`: records its totals (every group, every IP type) and the journal head as one entry.
@@ -116,15 +88,8 @@ extension Ledger {
         try write { tx in try tx.append(.target(target)) }
     }
 
-    private func existing(_ regNo: String, _ tx: LedgerTransaction) throws -> StoredRegistration {
+    private func existing(_ regNo: String, _ tx: LedgerTransaction) throws -> RegistrationState {
         guard let r = try tx.registration(regNo) else { throw StoreError.registrationMissing(regNo: regNo) }
         return r
-    }
-
-    private func requireOnOrAfterRegistration(_ date: CivilDate, _ s: StoredRegistration, _ field: String) throws {
-        guard date >= s.registration.regDate else {
-            throw FieldError(field: field, value: date.description,
-                             rule: "is before the registration date \(s.registration.regDate)")
-        }
     }
 }

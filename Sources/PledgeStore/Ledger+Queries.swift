@@ -25,8 +25,8 @@ extension Ledger {
         }
     }
 
-    public func registration(_ regNo: String) throws -> StoredRegistration? {
-        try read { db in try StoredRegistration.fetch(db, regNo: regNo) }
+    public func registration(_ regNo: String) throws -> RegistrationState? {
+        try read { db in try RegistrationState.fetch(db, regNo: regNo) }
     }
 
     /// Every journal entry about one 登记号, oldest first.
@@ -216,5 +216,19 @@ extension Ledger {
         return try Int.fetchOne(db, sql: """
             SELECT count(DISTINCT uscc) FROM registrations WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause)
             """, arguments: [target.from.description, to.description] + typeArg)!
+    }
+}
+
+extension GroupDimension {
+    /// The `registrations` expression that yields the dimension's group, for the partial months read from it.
+    var registrationsColumn: String {
+        switch self {
+        case .all: "''"
+        case .prefecture: "coalesce(prefecture_code, '')"
+        case .park: "coalesce(park, '')"
+        case .bank: "bank"
+        case .rywq: "CAST(rywq AS TEXT)"
+        case .firstLoan: "CAST(first_loan AS TEXT)"
+        }
     }
 }

@@ -51,14 +51,14 @@ extension Ledger {
     /// matches. Filters on park, bank, enterprise and date use indexes; totals come from `group_totals` when
     /// the filters name at most one group (see `RegistrationQuery.aggregateGroup`).
     @discardableResult
-    public func query(_ q: RegistrationQuery, _ body: (StoredRegistration) throws -> Void) throws -> QueryTotals {
+    public func query(_ q: RegistrationQuery, _ body: (RegistrationState) throws -> Void) throws -> QueryTotals {
         try query(q, scanFrom: 10_000, body)
     }
 
     /// `scanFrom`: the fewest matches for which an unlimited listing scans the table instead of using an index (tests
     /// run both plans on one ledger).
     @discardableResult
-    func query(_ q: RegistrationQuery, scanFrom: Int, _ body: (StoredRegistration) throws -> Void) throws -> QueryTotals {
+    func query(_ q: RegistrationQuery, scanFrom: Int, _ body: (RegistrationState) throws -> Void) throws -> QueryTotals {
         var clauses: [String] = []
         var args: StatementArguments = []
         func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
@@ -117,9 +117,9 @@ extension Ledger {
             let scan = try q.limit == nil && totals.registrations >= scanFrom
                 && totals.registrations * 4 >= (Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM registrations") ?? 0)
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(StoredRegistration.columns) FROM registrations\(scan ? " NOT INDEXED" : "") \(whereClause) ORDER BY reg_date, reg_no\(limitClause)
+                SELECT \(RegistrationState.columns) FROM registrations\(scan ? " NOT INDEXED" : "") \(whereClause) ORDER BY reg_date, reg_no\(limitClause)
                 """, arguments: args)
-            while let row = try rows.next() { try body(try StoredRegistration(row: row)) }
+            while let row = try rows.next() { try body(try RegistrationState(row: row)) }
             return totals
         }
     }

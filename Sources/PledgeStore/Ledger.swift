@@ -208,7 +208,9 @@ public final class Ledger: Sendable {
             try dbQueue.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(kind) {
-                    result = try body(try LedgerTransaction(db: db, operatorName: operatorName))
+                    let tx = try LedgerTransaction(db: db, operatorName: operatorName)
+                    result = try body(tx)
+                    try tx.flushProjections()
                     try Ledger.requireTotalsInRange(db)
                     return .commit
                 }

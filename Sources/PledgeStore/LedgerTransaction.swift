@@ -34,11 +34,24 @@ public final class LedgerTransaction {
         try db.cachedStatement(sql: """
             INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [seq, at, operatorName, event.kind.rawValue, regNo, payload, headHash, hash])
-        try Projector.apply(event, seq: seq, regNo: regNo, late: late, db: db)
+        try projections().apply(event, seq: seq, regNo: regNo, late: late)
         headSeq = seq
         headHash = hash
         return AppendedEntry(seq: seq, hash: hash)
     }
+
+    private var writer: ProjectionWriter?
+
+    /// The transaction's one projection writer (created at the first write).
+    func projections() throws -> ProjectionWriter {
+        if let writer { return writer }
+        let w = try ProjectionWriter(db)
+        writer = w
+        return w
+    }
+
+    /// Writes what the projection writer holds pending; `Ledger.write` calls it before the commit.
+    func flushProjections() throws { try writer?.flush() }
 
     private var closedMonthsCache: Set<String>?
 
@@ -65,7 +78,7 @@ public final class LedgerTransaction {
         headHash = hash
     }
 
-    public func registration(_ regNo: String) throws -> StoredRegistration? {
-        try StoredRegistration.fetch(db, regNo: regNo)
+    public func registration(_ regNo: String) throws -> RegistrationState? {
+        try RegistrationState.fetch(db, regNo: regNo)
     }
 }

@@ -26,7 +26,7 @@ struct QueryPlanTests {
         var byFlags = RegistrationQuery(); byFlags.rywq = true; byFlags.ipType = .patent
         queries += [byDate, byStatus, byFlags]
         // A park and a bank that occur in the sample.
-        var first: StoredRegistration?
+        var first: RegistrationState?
         var limited = RegistrationQuery(); limited.limit = 1
         try ledger.query(limited) { first = $0 }
         var byBank = RegistrationQuery(); byBank.bank = first?.registration.bank

@@ -55,7 +55,7 @@ public struct RegistrationExport {
     }
 
     /// One registration as a CSV record; with `reference` (Chinese headers) names instead of codes.
-    func csvRow(_ s: StoredRegistration, reference: ReferenceData?) -> [String] {
+    func csvRow(_ s: RegistrationState, reference: ReferenceData?) -> [String] {
         let r = s.registration
         let zh = reference != nil
         func flag(_ b: Bool) -> String { zh ? (b ? "是" : "否") : (b ? "yes" : "no") }

@@ -65,7 +65,7 @@ public struct QueryListing {
         var registrations: Int, amountFen: Int64, amountWan: String, byStatus: [String: [String: Int]]
     }
 
-    func csvRow(_ s: StoredRegistration) -> [String] {
+    func csvRow(_ s: RegistrationState) -> [String] {
         let r = s.registration
         return [r.regNo, r.regDate.description, r.ipType.rawValue, r.uscc, r.enterprise, r.bank, r.branch ?? "", "\(r.amount.value)",
                 r.amount.wanString, r.park ?? "", r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name } ?? "",

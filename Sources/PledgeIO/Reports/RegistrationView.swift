@@ -3,10 +3,10 @@ import PledgeStore
 
 /// `show REG`: one registration's current state.
 public struct RegistrationView: Sendable {
-    public var stored: StoredRegistration
+    public var stored: RegistrationState
     public var reference: ReferenceData
 
-    public init(stored: StoredRegistration, reference: ReferenceData) {
+    public init(stored: RegistrationState, reference: ReferenceData) {
         self.stored = stored
         self.reference = reference
     }
@@ -20,7 +20,7 @@ public struct RegistrationView: Sendable {
     }
 
     /// The JSON form of one registration (also each element of `export --format json`).
-    static func document(_ stored: StoredRegistration, prefectureName: String?) -> Document {
+    static func document(_ stored: RegistrationState, prefectureName: String?) -> Document {
         let r = stored.registration
         return Document(
             regNo: r.regNo, regDate: r.regDate.description, ipType: r.ipType.rawValue, ipNumbers: r.ipNumbers,

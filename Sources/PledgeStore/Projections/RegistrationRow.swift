@@ -1,28 +1,8 @@
 import GRDB
 import PledgeCore
 
-/// A row of `registrations`: the registration's current fields plus its lifecycle state.
-public struct StoredRegistration: Sendable, Equatable {
-    public var registration: Registration
-    public var status: RegistrationStatus
-    /// Date of release or default.
-    public var statusDate: CivilDate?
-    public var late: Bool
-    public var createdSeq: Int64
-    public var updatedSeq: Int64
-
-    public init(registration: Registration, status: RegistrationStatus, statusDate: CivilDate?, late: Bool,
-                createdSeq: Int64, updatedSeq: Int64) {
-        self.registration = registration
-        self.status = status
-        self.statusDate = statusDate
-        self.late = late
-        self.createdSeq = createdSeq
-        self.updatedSeq = updatedSeq
-    }
-}
-
-extension StoredRegistration {
+/// A `registrations` row read and written by position.
+extension RegistrationState {
     /// Every column after the key (`reg_no`), in `cells` order.
     static let valueColumns = """
         reg_date, ip_type, uscc, uscc_override, enterprise, bank, branch, amount_fen, ip_numbers, park,
@@ -43,17 +23,14 @@ extension StoredRegistration {
               let regDate = try date(row[1]) else {
             throw LedgerDataError("registrations row \(regNo) is unreadable")
         }
-        registration = Registration(
+        let registration = Registration(
             regNo: regNo, regDate: regDate, uscc: row[3], usccOverride: row[4],
             enterprise: row[5], bank: row[6], branch: row[7], amount: Fen(row[8]),
             ipType: ipType, ipNumbers: Registration.ipNumbers(joined: row[9]), park: row[10],
             prefectureCode: row[11], maturity: try date(row[12]), rate: row[13],
             rywq: row[14], firstLoan: row[15], insured: row[16], notes: row[17])
-        self.status = status
-        statusDate = try date(row[19])
-        late = row[20]
-        createdSeq = row[21]
-        updatedSeq = row[22]
+        self.init(registration: registration, status: status, statusDate: try date(row[19]), late: row[20],
+                  createdSeq: row[21], updatedSeq: row[22])
     }
 
     /// The row's values in `columns` order, as the projector writes them.
@@ -71,8 +48,8 @@ extension StoredRegistration {
     /// `cells` without the key, in `valueColumns` order.
     var valueArguments: StatementArguments { StatementArguments(cells.dropFirst()) }
 
-    static func fetch(_ db: Database, regNo: String) throws -> StoredRegistration? {
+    static func fetch(_ db: Database, regNo: String) throws -> RegistrationState? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM registrations WHERE reg_no = ?"), arguments: [regNo])
-            .map { try StoredRegistration(row: $0) }
+            .map { try RegistrationState(row: $0) }
     }
 }

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A count of registrations and their amount (fen): what every maintained total holds per key.
+public struct Totals: Sendable, Equatable {
+    public var registrations: Int64
+    public var amountFen: Int64
+    public init(registrations: Int64 = 0, amountFen: Int64 = 0) {
+        self.registrations = registrations
+        self.amountFen = amountFen
+    }
+    /// Wrapping: the store refuses a write whose grand total leaves Int64 before anything is committed.
+    public mutating func add(_ o: Totals) {
+        registrations &+= o.registrations
+        amountFen &+= o.amountFen
+    }
+}
+
+/// Where one registration counts: its registration month, type, status and the groups of every report. Each
+/// maintained total is this cell projected onto its own key (`monthlyKey`, `statusKey`, `groupKeys`).
+public struct Cell: Hashable, Sendable {
+    public var month: String, ipType: String, status: String, prefecture: String, park: String, bank: String
+    public var rywq: Bool, firstLoan: Bool
+
+    public init(_ s: RegistrationState) {
+        let r = s.registration
+        month = r.regDate.yearMonth.description
+        ipType = r.ipType.rawValue
+        status = s.status.rawValue
+        prefecture = r.prefectureCode ?? ""
+        park = r.park ?? ""
+        bank = r.bank
+        rywq = r.rywq
+        firstLoan = r.firstLoan
+    }
+
+    public func hash(into h: inout Hasher) {
+        // By UTF-8 bytes, as SQLite compares keys (and faster than String's normalizing hash for Chinese names).
+        month.hashBytes(into: &h); ipType.hashBytes(into: &h); status.hashBytes(into: &h); prefecture.hashBytes(into: &h)
+        park.hashBytes(into: &h); bank.hashBytes(into: &h)
+        h.combine(rywq)
+        h.combine(firstLoan)
+    }
+
+    public static func == (a: Cell, b: Cell) -> Bool {
+        a.rywq == b.rywq && a.firstLoan == b.firstLoan && a.month.sameBytes(b.month) && a.ipType.sameBytes(b.ipType)
+            && a.status.sameBytes(b.status) && a.prefecture.sameBytes(b.prefecture) && a.park.sameBytes(b.park) && a.bank.sameBytes(b.bank)
+    }
+
+    /// The `monthly_totals` key: the statistic, so nil for a void registration.
+    public var monthlyKey: MonthlyKey? {
+        status == RegistrationStatus.void.rawValue ? nil
+            : MonthlyKey(month: month, ipType: ipType, prefecture: prefecture, park: park, bank: bank, rywq: rywq, firstLoan: firstLoan)
+    }
+
+    /// The `status_totals` key.
+    public var statusKey: StatusKey { StatusKey(ipType: ipType, status: status) }
+
+    /// The `group_totals` keys: one per dimension.
+    public var groupKeys: [GroupKey] {
+        GroupDimension.allCases.map { GroupKey(dimension: $0, group: group($0), month: month, ipType: ipType, status: status) }
+    }
+
+    /// The group this cell falls in along `d` ('' when the field is not recorded).
+    public func group(_ d: GroupDimension) -> String {
+        switch d {
+        case .all: ""
+        case .prefecture: prefecture
+        case .park: park
+        case .bank: bank
+        case .rywq: rywq ? "1" : "0"
+        case .firstLoan: firstLoan ? "1" : "0"
+        }
+    }
+}
+
+public struct MonthlyKey: Hashable, Sendable {
+    public var month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool
+    public init(month: String, ipType: String, prefecture: String, park: String, bank: String, rywq: Bool, firstLoan: Bool) {
+        (self.month, self.ipType, self.prefecture, self.park, self.bank, self.rywq, self.firstLoan) = (month, ipType, prefecture, park, bank, rywq, firstLoan)
+    }
+    public func hash(into h: inout Hasher) {
+        month.hashBytes(into: &h); ipType.hashBytes(into: &h); prefecture.hashBytes(into: &h); park.hashBytes(into: &h); bank.hashBytes(into: &h)
+        h.combine(rywq); h.combine(firstLoan)
+    }
+    public static func == (a: Self, b: Self) -> Bool {
+        a.rywq == b.rywq && a.firstLoan == b.firstLoan && a.month.sameBytes(b.month) && a.ipType.sameBytes(b.ipType)
+            && a.prefecture.sameBytes(b.prefecture) && a.park.sameBytes(b.park) && a.bank.sameBytes(b.bank)
+    }
+}
+
+public struct StatusKey: Hashable, Sendable {
+    public var ipType: String, status: String
+    public func hash(into h: inout Hasher) { ipType.hashBytes(into: &h); status.hashBytes(into: &h) }
+    public static func == (a: Self, b: Self) -> Bool { a.ipType.sameBytes(b.ipType) && a.status.sameBytes(b.status) }
+}
+
+/// The dimensions of `group_totals`: the statistic split along one of them at a time.
+public enum GroupDimension: String, CaseIterable, Sendable {
+    case all, prefecture, park, bank, rywq, firstLoan = "first_loan"
+}
+
+public struct GroupKey: Hashable, Sendable {
+    public var dimension: GroupDimension, group: String, month: String, ipType: String, status: String
+    public func hash(into h: inout Hasher) {
+        h.combine(dimension); group.hashBytes(into: &h); month.hashBytes(into: &h); ipType.hashBytes(into: &h); status.hashBytes(into: &h)
+    }
+    public static func == (a: Self, b: Self) -> Bool {
+        a.dimension == b.dimension && a.group.sameBytes(b.group) && a.month.sameBytes(b.month) && a.ipType.sameBytes(b.ipType)
+            && a.status.sameBytes(b.status)
+    }
+}
+
+/// One pledged right of one registration (`registration_rights`).
+public struct PledgedRight: Hashable, Sendable {
+    public var ipNumber: String, regNo: String
+    public func hash(into h: inout Hasher) { ipNumber.hashBytes(into: &h); regNo.hashBytes(into: &h) }
+    public static func == (a: Self, b: Self) -> Bool { a.ipNumber.sameBytes(b.ipNumber) && a.regNo.sameBytes(b.regNo) }
+    /// The order of the table's key (bytes, as SQLite orders text).
+    public static func keyOrder(_ a: Self, _ b: Self) -> Bool {
+        a.ipNumber.sameBytes(b.ipNumber) ? a.regNo.bytesPrecede(b.regNo) : a.ipNumber.bytesPrecede(b.ipNumber)
+    }
+}
+
+extension Target {
+    /// Whether a registration counts toward this target: not void, of the target's type (any when it has none), dated
+    /// in its window. The only statement of this rule.
+    public func counts(_ s: RegistrationState) -> Bool {
+        s.status != .void && s.registration.regDate >= from && s.registration.regDate <= to
+            && (ipType == nil || ipType == s.registration.ipType)
+    }
+}
+
+extension RegistrationState {
+    /// The rights it pledges.
+    public var rights: [PledgedRight] { registration.ipNumbers.map { PledgedRight(ipNumber: $0, regNo: registration.regNo) } }
+}
+
+extension String {
+    /// Hashes the UTF-8 bytes (String's own hash normalizes Unicode, which SQLite's keys do not).
+    public func hashBytes(into h: inout Hasher) {
+        var s = self
+        s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        h.combine(utf8.count)
+    }
+
+    /// Equal UTF-8 bytes (String's == is Unicode canonical equivalence; SQLite compares bytes).
+    public func sameBytes(_ o: String) -> Bool {
+        var a = self, b = o
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    }
+
+    /// Ordered by UTF-8 bytes, as SQLite's BINARY collation orders text.
+    public func bytesPrecede(_ o: String) -> Bool {
+        var a = self, b = o
+        return a.withUTF8 { x in b.withUTF8 { y in
+            let n = min(x.count, y.count)
+            let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+            return c != 0 ? c < 0 : x.count < y.count
+        } }
+    }
+}

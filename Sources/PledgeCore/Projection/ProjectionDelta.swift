@@ -1,0 +1,90 @@
+/// What a batch of events changes in the maintained tables, accumulated in memory: the registrations' cells (from
+/// which `monthly_totals`, `status_totals` and `group_totals` are folded), the served enterprises per target, the
+/// rights pledged and released, and the enterprises' names (the last one recorded wins). The store applies a delta
+/// through one writer; `audit verify` accumulates one over the whole journal and compares it with the tables.
+public struct ProjectionDelta: Sendable {
+    public private(set) var cells: [Cell: Totals] = [:]
+    /// Registrations per (target, USCC) that count toward the target.
+    public private(set) var served: [ServedKey: Int64] = [:]
+    public private(set) var rightsRemoved: [PledgedRight] = []
+    public private(set) var rightsAdded: [PledgedRight] = []
+    public private(set) var enterprises: [String: String] = [:]
+    /// The targets whose served enterprises this delta keeps.
+    public private(set) var targets: [Target]
+
+    public struct ServedKey: Hashable, Sendable {
+        public var target: String, uscc: String
+        public func hash(into h: inout Hasher) { target.hashBytes(into: &h); uscc.hashBytes(into: &h) }
+        public static func == (a: Self, b: Self) -> Bool { a.target.sameBytes(b.target) && a.uscc.sameBytes(b.uscc) }
+    }
+
+    public init(targets: [Target]) { self.targets = targets }
+
+    public var isEmpty: Bool { cells.isEmpty && served.isEmpty && rightsRemoved.isEmpty && rightsAdded.isEmpty && enterprises.isEmpty }
+
+    /// A new registration: its contribution, its rights, its enterprise's name.
+    public mutating func register(_ s: RegistrationState) {
+        count(s, sign: 1)
+        rightsAdded.append(contentsOf: s.rights)
+        enterprises[s.registration.uscc] = s.registration.enterprise
+    }
+
+    /// A registration changed from `old` to `new`: the old contribution out, the new one in.
+    public mutating func change(from old: RegistrationState, to new: RegistrationState) {
+        count(old, sign: -1)
+        count(new, sign: 1)
+        if old.registration.ipNumbers != new.registration.ipNumbers {
+            rightsRemoved.append(contentsOf: old.rights)
+            rightsAdded.append(contentsOf: new.rights)
+        }
+        if !old.registration.uscc.sameBytes(new.registration.uscc) || !old.registration.enterprise.sameBytes(new.registration.enterprise) {
+            enterprises[new.registration.uscc] = new.registration.enterprise
+        }
+    }
+
+    /// Adds (sign 1) or removes (sign −1) one registration's counts.
+    public mutating func count(_ s: RegistrationState, sign: Int64) {
+        cells[Cell(s), default: Totals()].add(Totals(registrations: sign, amountFen: sign &* s.registration.amount.value))
+        for t in targets where t.counts(s) {
+            served[ServedKey(target: t.name, uscc: s.registration.uscc), default: 0] &+= sign
+        }
+    }
+
+    /// Sets or replaces target `t`: its served enterprises counted again from every registration in `states`.
+    public mutating func setTarget(_ t: Target, states: some Sequence<RegistrationState>) {
+        targets.removeAll { $0.name == t.name }
+        targets.append(t)
+        served = served.filter { !$0.key.target.sameBytes(t.name) }
+        for s in states where t.counts(s) { served[ServedKey(target: t.name, uscc: s.registration.uscc), default: 0] &+= 1 }
+    }
+
+    /// Forgets what was applied, keeping the targets.
+    public mutating func removeAll() {
+        cells.removeAll(keepingCapacity: true)
+        served.removeAll(keepingCapacity: true)
+        rightsRemoved.removeAll(keepingCapacity: true)
+        rightsAdded.removeAll(keepingCapacity: true)
+        enterprises.removeAll(keepingCapacity: true)
+    }
+
+    /// `monthly_totals`: the statistic per month and group (void registrations do not count).
+    public var monthly: [MonthlyKey: Totals] {
+        var out: [MonthlyKey: Totals] = [:]
+        for (c, t) in cells { if let k = c.monthlyKey { out[k, default: Totals()].add(t) } }
+        return out
+    }
+
+    /// `status_totals`: count and amount per IP type and current status, void included.
+    public var statusTotals: [StatusKey: Totals] {
+        var out: [StatusKey: Totals] = [:]
+        for (c, t) in cells { out[c.statusKey, default: Totals()].add(t) }
+        return out
+    }
+
+    /// `group_totals`: the same figures split along each dimension.
+    public var groups: [GroupKey: Totals] {
+        var out: [GroupKey: Totals] = [:]
+        for (c, t) in cells { for k in c.groupKeys { out[k, default: Totals()].add(t) } }
+        return out
+    }
+}

@@ -1,0 +1,165 @@
+import GRDB
+import PledgeCore
+
+/// The one writer of the maintained tables: it applies journal events to `registrations` and the reference tables, and
+/// the deltas PledgeCore's projection computes (`ProjectionDelta`) to every total. `register` inserts a row and adds
+/// its contribution to the pending delta; every other event writes the pending delta first, so rows and totals are
+/// applied in journal order. `flush` writes what is pending, each table's keys in their own order.
+final class ProjectionWriter {
+    let db: Database
+    private(set) var delta: ProjectionDelta
+    private let insertRow: RawStatement
+    /// Registrations added to the pending delta: written when it reaches this many (memory stays flat on large loads).
+    private let flushEvery: Int
+    private var pending = 0
+
+    init(_ db: Database, flushEvery: Int = 100_000) throws {
+        self.db = db
+        self.flushEvery = flushEvery
+        delta = ProjectionDelta(targets: try Self.targets(db))
+        insertRow = try RawStatement(db, sql: """
+            INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(23))) ON CONFLICT(reg_no) DO NOTHING
+            """)
+    }
+
+    static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
+
+    static func targets(_ db: Database) throws -> [Target] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT name, amount_fen, from_date, to_date, ip_type FROM targets ORDER BY seq")).map { row in
+            guard let from = try? CivilDate.parse(row[2]), let to = try? CivilDate.parse(row[3]) else {
+                throw StoreError.damagedData(detail: "targets: \(row[0] as String) has unreadable dates")
+            }
+            return Target(name: row[0], amount: Fen(row[1]), from: from, to: to, ipType: (row[4] as String?).flatMap(IPType.init(rawValue:)))
+        }
+    }
+
+    /// Applies one entry's event; `regNo` names the registration of a lifecycle event.
+    func apply(_ event: LedgerEvent, seq: Int64, regNo: String?, late: Bool) throws {
+        if case .register(let r) = event {
+            guard try insert(.registered(r, seq: seq, late: late)) else { throw StoreError.registrationExists(regNo: r.regNo) }
+            return
+        }
+        try flush()
+        switch event {
+        case .register: break
+        case .reference(let p): try ReferenceTables.replace(p, db: db)
+        case .target(let t): try setTarget(t, seq: seq)
+        case .periodClose(let p): try PeriodTables.insert(p, seq: seq, db: db)
+        case .correct, .void, .release, .default, .extend:
+            guard let regNo, let old = try RegistrationState.fetch(db, regNo: regNo) else {
+                throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")
+            }
+            let new = try Lifecycle.apply(event, to: old, seq: seq, late: late)
+            try db.cachedStatement(sql: Self.updateRow).execute(arguments: new.valueArguments + [regNo])
+            delta.change(from: old, to: new)
+            try flush()
+        }
+    }
+
+    /// Every column but the key: a 登记号 never changes (and in the SET list it would make SQLite check the foreign
+    /// key of every right of the registration).
+    static let updateRow = "UPDATE registrations SET (\(RegistrationState.valueColumns)) = (\(placeholders(22))) WHERE reg_no = ?"
+
+    /// Inserts a new registration's row and counts it; false (nothing written) when its 登记号 is registered.
+    func insert(_ s: RegistrationState) throws -> Bool {
+        let r = s.registration, row = insertRow
+        row.reset()
+        row.bind(1, r.regNo); row.bind(2, r.regDate.description); row.bind(3, r.ipType.rawValue); row.bind(4, r.uscc)
+        row.bind(5, r.usccOverride); row.bind(6, r.enterprise); row.bind(7, r.bank); row.bind(8, r.branch); row.bind(9, r.amount.value)
+        row.bind(10, r.ipNumbers.joined(separator: ";")); row.bind(11, r.park); row.bind(12, r.prefectureCode)
+        row.bind(13, r.maturity?.description); row.bind(14, r.rate); row.bind(15, r.rywq); row.bind(16, r.firstLoan); row.bind(17, r.insured)
+        row.bind(18, r.notes); row.bind(19, s.status.rawValue); row.bind(20, s.statusDate?.description); row.bind(21, s.late)
+        row.bind(22, s.createdSeq); row.bind(23, s.updatedSeq)
+        guard try row.run() == 1 else { return false }
+        delta.register(s)
+        pending += 1
+        if pending >= flushEvery { try flush() }
+        return true
+    }
+
+    /// Writes the pending delta: rights out then in, enterprise names, the three totals folded from its cells, and the
+    /// served enterprises with their count in `targets`. Keys go in key order (one pass over each b-tree's pages).
+    func flush() throws {
+        pending = 0
+        guard !delta.isEmpty else { return }
+        let removeRight = try RawStatement(db, sql: "DELETE FROM registration_rights WHERE ip_number = ? AND reg_no = ?")
+        for right in delta.rightsRemoved {
+            removeRight.reset(); removeRight.bind(1, right.ipNumber); removeRight.bind(2, right.regNo)
+            try removeRight.run()
+        }
+        let addRight = try RawStatement(db, sql: "INSERT INTO registration_rights(ip_number, reg_no) VALUES (?, ?)")
+        for right in delta.rightsAdded.sorted(by: PledgedRight.keyOrder) {
+            addRight.reset(); addRight.bind(1, right.ipNumber); addRight.bind(2, right.regNo)
+            try addRight.run()
+        }
+        let name = try RawStatement(db, sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
+        for (uscc, enterprise) in delta.enterprises.sorted(by: { $0.key.bytesPrecede($1.key) }) {
+            name.reset(); name.bind(1, uscc); name.bind(2, enterprise)
+            try name.run()
+        }
+        for (k, t) in delta.monthly.sorted(by: { ($0.key.month, $0.key.bank) < ($1.key.month, $1.key.bank) }) {
+            try add(t, to: "monthly_totals", key: ["month": k.month, "ip_type": k.ipType, "prefecture_code": k.prefecture, "park": k.park,
+                                                   "bank": k.bank, "rywq": k.rywq, "first_loan": k.firstLoan], dropEmpty: true)
+        }
+        for (k, t) in delta.statusTotals {
+            try add(t, to: "status_totals", key: ["ip_type": k.ipType, "status": k.status], dropEmpty: false)
+        }
+        for (k, t) in delta.groups.sorted(by: { ($0.key.dimension.rawValue, $0.key.group, $0.key.month) < ($1.key.dimension.rawValue, $1.key.group, $1.key.month) }) {
+            try add(t, to: "group_totals", key: ["dimension": k.dimension.rawValue, "grp": k.group, "month": k.month, "ip_type": k.ipType,
+                                                 "status": k.status], dropEmpty: true)
+        }
+        try writeServed(delta.served.sorted(by: { ($0.key.target, $0.key.uscc) < ($1.key.target, $1.key.uscc) }))
+        delta.removeAll()
+    }
+
+    /// Adds `t` to the row at `key` of a totals table; a row whose count reaches zero goes when `dropEmpty`.
+    private func add(_ t: Totals, to table: String, key: KeyValuePairs<String, any DatabaseValueConvertible>, dropEmpty: Bool) throws {
+        guard t != Totals() else { return }
+        let columns = key.map(\.key)
+        let values = StatementArguments(key.map(\.value)) ?? []
+        try db.cachedStatement(sql: """
+            INSERT INTO \(table)(\(columns.joined(separator: ", ")), registrations, amount_fen) VALUES (\(Self.placeholders(columns.count + 2)))
+            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
+            """).execute(arguments: values + [t.registrations, t.amountFen])
+        if dropEmpty && t.registrations < 0 {
+            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND registrations = 0")
+                .execute(arguments: values)
+        }
+    }
+
+    /// Adds registrations to (target, USCC) rows; a row appears with its first registration and goes with its last, and
+    /// `targets.enterprises` counts the rows.
+    private func writeServed(_ served: [(key: ProjectionDelta.ServedKey, value: Int64)]) throws {
+        var rows: [String: Int64] = [:]
+        let insert = try RawStatement(db, sql: "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
+        let add = try RawStatement(db, sql: "UPDATE target_enterprises SET registrations = registrations + ? WHERE target = ? AND uscc = ?")
+        let drop = try RawStatement(db, sql: "DELETE FROM target_enterprises WHERE target = ? AND uscc = ? AND registrations = 0")
+        for (k, n) in served where n != 0 {
+            if n > 0 {
+                insert.reset(); insert.bind(1, k.target); insert.bind(2, k.uscc); insert.bind(3, n)
+                if try insert.run() == 1 { rows[k.target, default: 0] += 1; continue }
+            }
+            add.reset(); add.bind(1, n); add.bind(2, k.target); add.bind(3, k.uscc)
+            guard try add.run() == 1 else { throw LedgerDataError("target_enterprises: no row of \(k.uscc) for \(k.target)") }
+            drop.reset(); drop.bind(1, k.target); drop.bind(2, k.uscc)
+            if try drop.run() == 1 { rows[k.target, default: 0] -= 1 }
+        }
+        for (target, n) in rows where n != 0 {
+            try db.cachedStatement(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?").execute(arguments: [n, target])
+        }
+    }
+
+    /// Records a target and counts its served enterprises from every registration, by the projection's own rule.
+    private func setTarget(_ t: Target, seq: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO targets(name, amount_fen, from_date, to_date, ip_type, seq, enterprises) VALUES (?, ?, ?, ?, ?, ?, 0)
+            ON CONFLICT(name) DO UPDATE SET amount_fen = excluded.amount_fen, from_date = excluded.from_date,
+              to_date = excluded.to_date, ip_type = excluded.ip_type, seq = excluded.seq, enterprises = 0
+            """, arguments: [t.name, t.amount.value, t.from.description, t.to.description, t.ipType?.rawValue, seq])
+        try db.execute(sql: "DELETE FROM target_enterprises WHERE target = ?", arguments: [t.name])
+        var recount = ProjectionDelta(targets: [])
+        recount.setTarget(t, states: try Row.fetchAll(db, sql: "SELECT \(RegistrationState.columns) FROM registrations").map(RegistrationState.init(row:)))
+        try writeServed(recount.served.sorted(by: { $0.key.uscc < $1.key.uscc }))
+        delta = ProjectionDelta(targets: try Self.targets(db))
+    }
+}

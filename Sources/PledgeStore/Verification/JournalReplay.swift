@@ -1,0 +1,79 @@
+import PledgeCore
+
+/// The journal replayed in memory under the ledger's own rules, through PledgeCore's projection: what every table
+/// must hold. It shares nothing with the writers but PledgeCore; each entry that breaks a rule is a finding with its seq
+/// (and is not replayed when it cannot be).
+struct JournalReplay {
+    var states: [String: RegistrationState] = [:]
+    var delta = ProjectionDelta(targets: [])
+    var targets: [String: (target: Target, seq: Int64)] = [:]
+    var reference: ReferencePayload?
+    var periods: [(close: PeriodClose, seq: Int64)] = []
+    private var closedMonths: Set<String> = []
+    private var lastAt = ""
+    private var last: (seq: Int64, hash: String) = (0, CanonicalEntry.genesisHash)
+    private(set) var findings: [(seq: Int64, text: String)] = []
+
+    private mutating func note(_ seq: Int64, _ text: String) { findings.append((seq, "entry \(seq): \(text)")) }
+
+    /// Replays entry `seq` (its chain and bytes already checked by the caller).
+    mutating func apply(seq: Int64, hash: String, at: String, regNo: String?, late: Bool, event: LedgerEvent) {
+        defer { last = (seq, hash) }
+        if at < lastAt { note(seq, "its time \(at) is before the previous entry's \(lastAt); the journal was reordered or rewritten") }
+        lastAt = max(lastAt, at)
+        switch event {
+        case .reference(let p): reference = p
+        case .target(let t):
+            targets[t.name] = (t, seq)
+            delta.setTarget(t, states: states.values)
+        case .register(let r):
+            guard regNo == r.regNo else { return note(seq, "its 登记号 column is not the registration's \(r.regNo)") }
+            guard (1...Registration.maximumAmount.value).contains(r.amount.value) else {
+                return note(seq, "amount \(r.amount.value) fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed")
+            }
+            guard states[r.regNo] == nil else { return note(seq, "registers 登记号 \(r.regNo) a second time") }
+            requireOpen(seq, [r.regDate], late: late)
+            let s = RegistrationState.registered(r, seq: seq, late: late)
+            states[r.regNo] = s
+            delta.register(s)
+        case .correct, .void, .release, .default, .extend:
+            guard let regNo, let old = states[regNo] else { return note(seq, "changes 登记号 \(regNo ?? "(none)"), which is not registered") }
+            do {
+                try Lifecycle.check(event, on: old)
+                requireOpen(seq, Lifecycle.statisticDates(event, on: old), late: late)
+                let new = try Lifecycle.apply(event, to: old, seq: seq, late: late)
+                guard (1...Registration.maximumAmount.value).contains(new.registration.amount.value) else {
+                    return note(seq, "amount \(new.registration.amount.value) fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed")
+                }
+                states[regNo] = new
+                delta.change(from: old, to: new)
+            } catch {
+                note(seq, "the ledger's rules forbid this \(event.kind.rawValue) (\(error)); it was not replayed")
+            }
+        case .periodClose(let p):
+            if closedMonths.contains(p.month) { note(seq, "closes \(p.month) a second time") }
+            if p.headSeq != last.seq || p.headHash != last.hash {
+                note(seq, "the close of \(p.month) records head \(p.headSeq):\(p.headHash), not the entry before it (\(last.seq):\(last.hash))")
+            }
+            let month = delta.monthly.filter { $0.key.month == p.month }
+            let recorded = Dictionary(p.totals.map { (MonthlyKey(month: p.month, ipType: $0.ipType, prefecture: $0.prefectureCode, park: $0.park,
+                                                                  bank: $0.bank, rywq: $0.rywq, firstLoan: $0.firstLoan),
+                                                       Totals(registrations: Int64($0.registrations), amountFen: $0.amountFen)) },
+                                      uniquingKeysWith: { a, _ in a })
+            if recorded.count != p.totals.count || recorded != month.filter({ $0.value.registrations != 0 }) {
+                note(seq, "the totals recorded for \(p.month) are not the month's totals at that point in the journal")
+            }
+            closedMonths.insert(p.month)
+            periods.append((p, seq))
+        }
+    }
+
+    /// A change to the statistic of a closed month must be declared late.
+    private mutating func requireOpen(_ seq: Int64, _ dates: [CivilDate], late: Bool) {
+        guard !late else { return }
+        for d in dates where closedMonths.contains(d.yearMonth.description) {
+            note(seq, "dated \(d) in the closed month \(d.yearMonth) without the late flag")
+            return
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import GRDB
+import PledgeCore
+
+extension Verifier {
+    /// Every maintained table against the rows the replay implies, each in the order of its key.
+    func compareTables(_ replay: JournalReplay) throws -> [String] {
+        func t(_ s: String?) -> ExpectedValue { ExpectedValue(s) }
+        func i(_ n: Int64) -> ExpectedValue { .integer(n) }
+        func b(_ v: Bool) -> ExpectedValue { ExpectedValue(v) }
+        func sorted(_ rows: [[ExpectedValue]], keys: Int) -> [[ExpectedValue]] {
+            rows.sorted { x, y in
+                for k in 0..<keys {
+                    let o = x[k].order(y[k])
+                    if o != 0 { return o < 0 }
+                }
+                return false
+            }
+        }
+        var out: [String] = []
+        func compare(_ table: String, _ columns: String, keys: Int, _ rows: some Sequence<[ExpectedValue]>) throws {
+            let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            out += try TableComparison(table: table, columns: names, keyCount: keys).findings(db, expected: rows)
+        }
+
+        let states = replay.states.values.sorted { $0.registration.regNo.bytesPrecede($1.registration.regNo) }
+        try compare("registrations", RegistrationState.columns, keys: 1, states.lazy.map { s in
+            let r = s.registration
+            return [t(r.regNo), t(r.regDate.description), t(r.ipType.rawValue), t(r.uscc), b(r.usccOverride), t(r.enterprise), t(r.bank),
+                    t(r.branch), i(r.amount.value), t(r.ipNumbers.joined(separator: ";")), t(r.park), t(r.prefectureCode),
+                    t(r.maturity?.description), t(r.rate), b(r.rywq), b(r.firstLoan), b(r.insured), t(r.notes), t(s.status.rawValue),
+                    t(s.statusDate?.description), b(s.late), i(s.createdSeq), i(s.updatedSeq)]
+        })
+        // In the order of the rights' reg_no index, so that nothing is sorted but each registration's few rights.
+        try compare("registration_rights", "reg_no, ip_number", keys: 2, states.lazy.flatMap { s in
+            s.registration.ipNumbers.sorted { $0.bytesPrecede($1) }.map { [t(s.registration.regNo), t($0)] }
+        })
+        try compare("enterprises", "uscc, name", keys: 1,
+                    replay.delta.enterprises.sorted { $0.key.bytesPrecede($1.key) }.map { [t($0.key), t($0.value)] })
+        let monthly = replay.delta.monthly.filter { $0.value.registrations != 0 }.map { k, v in
+            [t(k.month), t(k.ipType), t(k.prefecture), t(k.park), t(k.bank), b(k.rywq), b(k.firstLoan), i(v.registrations), i(v.amountFen)]
+        }
+        try compare("monthly_totals", "month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen", keys: 7,
+                    sorted(monthly, keys: 7))
+        let status = replay.delta.statusTotals.map { k, v in [t(k.ipType), t(k.status), i(v.registrations), i(v.amountFen)] }
+        try compare("status_totals", "ip_type, status, registrations, amount_fen", keys: 2, sorted(status, keys: 2))
+        let groups = replay.delta.groups.filter { $0.value.registrations != 0 }.map { k, v in
+            [t(k.dimension.rawValue), t(k.group), t(k.month), t(k.ipType), t(k.status), i(v.registrations), i(v.amountFen)]
+        }
+        try compare("group_totals", "dimension, grp, month, ip_type, status, registrations, amount_fen", keys: 5, sorted(groups, keys: 5))
+        let served = replay.delta.served.filter { $0.value != 0 }
+        try compare("target_enterprises", "target, uscc, registrations", keys: 2,
+                    sorted(served.map { [t($0.key.target), t($0.key.uscc), i($0.value)] }, keys: 2))
+        var servedRows: [String: Int64] = [:]
+        for k in served.keys { servedRows[k.target, default: 0] += 1 }
+        let targets = replay.targets.values.map { x in
+            [t(x.target.name), i(x.target.amount.value), t(x.target.from.description), t(x.target.to.description), t(x.target.ipType?.rawValue),
+             i(x.seq), i(servedRows[x.target.name] ?? 0)]
+        }
+        try compare("targets", "name, amount_fen, from_date, to_date, ip_type, seq, enterprises", keys: 1, sorted(targets, keys: 1))
+        let periods = replay.periods.map { p, seq in
+            [t(p.month), i(seq), i(p.headSeq), t(p.headHash), i(p.totals.reduce(0) { $0 &+ Int64($1.registrations) }),
+             i(p.totals.reduce(0) { $0 &+ $1.amountFen })]
+        }
+        try compare("periods", "month, seq, head_seq, head_hash, registrations, amount_fen", keys: 1, sorted(periods, keys: 1))
+        let periodTotals = replay.periods.flatMap { p, _ in
+            p.totals.map { [t(p.month), t($0.ipType), t($0.prefectureCode), t($0.park), t($0.bank), b($0.rywq), b($0.firstLoan),
+                            i(Int64($0.registrations)), i($0.amountFen)] }
+        }
+        try compare("period_totals", "month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen", keys: 7,
+                    sorted(periodTotals, keys: 7))
+        let ref = replay.reference ?? ReferencePayload(prefectures: [], parks: [], banks: [])
+        try compare("prefectures", "code, name, short", keys: 1, sorted(ref.prefectures.map { [t($0.code), t($0.name), t($0.short)] }, keys: 1))
+        try compare("parks", "name, prefecture_code, level", keys: 1, sorted(ref.parks.map { [t($0.name), t($0.prefectureCode), t($0.level)] }, keys: 1))
+        try compare("park_aliases", "alias, park", keys: 1, sorted(ref.parks.flatMap { p in p.aliases.map { [t($0), t(p.name)] } }, keys: 1))
+        try compare("banks", "name", keys: 1, sorted(ref.banks.map { [t($0.name)] }, keys: 1))
+        try compare("bank_aliases", "alias, bank", keys: 1, sorted(ref.banks.flatMap { b in b.aliases.map { [t($0), t(b.name)] } }, keys: 1))
+        return out
+    }
+}
+
+extension ExpectedValue {
+    /// SQLite's order between two expected values.
+    func order(_ o: ExpectedValue) -> Int {
+        switch (self, o) {
+        case (.null, .null): return 0
+        case (.null, _): return -1
+        case (_, .null): return 1
+        case (.integer(let a), .integer(let b)): return a < b ? -1 : (a > b ? 1 : 0)
+        case (.integer, .text): return -1
+        case (.text, .integer): return 1
+        case (.text(let a), .text(let b)): return a.sameBytes(b) ? 0 : (a.bytesPrecede(b) ? -1 : 1)
+        }
+    }
+}
