@@ -41,7 +41,8 @@ public final class ImportSession {
     /// Told each step of `finish` as it starts (for a terminal's progress line; the library never prints).
     public var progress: ((LoadStep) -> Void)?
 
-    public init(_ tx: LedgerTransaction) throws {
+    /// `flushEvery`: registrations whose projection deltas are held in memory before they are written.
+    public init(_ tx: LedgerTransaction, flushEvery: Int = 100_000) throws {
         self.tx = tx
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
@@ -59,6 +60,7 @@ public final class ImportSession {
             for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
         projections = try tx.projections()
+        projections.flushEvery = flushEvery
         entries = try Self.registerEntries(tx.db, rowsPerStatement: Self.rowsPerStatement)
     }
 

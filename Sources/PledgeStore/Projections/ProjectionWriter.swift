@@ -10,7 +10,7 @@ final class ProjectionWriter {
     private(set) var delta: ProjectionDelta
     private let insertRow: RawStatement
     /// Registrations added to the pending delta: written when it reaches this many (memory stays flat on large loads).
-    private let flushEvery: Int
+    var flushEvery: Int
     private var pending = 0
 
     init(_ db: Database, flushEvery: Int = 100_000) throws {
@@ -133,16 +133,17 @@ final class ProjectionWriter {
         var rows: [String: Int64] = [:]
         let insert = try RawStatement(db, sql: "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
         let add = try RawStatement(db, sql: "UPDATE target_enterprises SET registrations = registrations + ? WHERE target = ? AND uscc = ?")
-        let drop = try RawStatement(db, sql: "DELETE FROM target_enterprises WHERE target = ? AND uscc = ? AND registrations = 0")
+        let drop = try RawStatement(db, sql: "DELETE FROM target_enterprises WHERE target = ? AND uscc = ? AND registrations + ? = 0")
         for (k, n) in served where n != 0 {
             if n > 0 {
                 insert.reset(); insert.bind(1, k.target); insert.bind(2, k.uscc); insert.bind(3, n)
                 if try insert.run() == 1 { rows[k.target, default: 0] += 1; continue }
+            } else {
+                drop.reset(); drop.bind(1, k.target); drop.bind(2, k.uscc); drop.bind(3, n)
+                if try drop.run() == 1 { rows[k.target, default: 0] -= 1; continue }
             }
             add.reset(); add.bind(1, n); add.bind(2, k.target); add.bind(3, k.uscc)
             guard try add.run() == 1 else { throw LedgerDataError("target_enterprises: no row of \(k.uscc) for \(k.target)") }
-            drop.reset(); drop.bind(1, k.target); drop.bind(2, k.uscc)
-            if try drop.run() == 1 { rows[k.target, default: 0] -= 1 }
         }
         for (target, n) in rows where n != 0 {
             try db.cachedStatement(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?").execute(arguments: [n, target])
