@@ -24,10 +24,13 @@ struct PeriodCommand: ParsableCommand {
             try global.requireWritable()
             let m = try YearMonth.parse(month, field: "MONTH")
             let (entry, close) = try global.openLedger().closePeriod(m, today: CivilDate.today())
+            // The close entry's own head: a copy kept outside the ledger proves the frozen figures (`audit verify --expect-head`).
             Console.out(global.language.pick(
-                "已关账 \(m)：\(close.registrations) 笔，\(close.amount.wanDisplay) 万元（全部类型）；关账时日志 \(close.headSeq):\(close.headHash)",
-                "closed \(m): \(close.registrations) registrations, \(close.amount.wanDisplay) 万元 (all IP types); journal head at closing \(close.headSeq):\(close.headHash)"))
-            Console.out("seq \(entry.seq)  hash \(entry.hash)")
+                "已关账 \(m)：\(close.registrations) 笔，\(close.amount.wanDisplay) 万元（全部类型）",
+                "closed \(m): \(close.registrations) registrations, \(close.amount.wanDisplay) 万元 (all IP types)"))
+            Console.out(global.language.pick(
+                "关账日志 \(entry.seq):\(entry.hash)（请在台账之外另存；audit verify --expect-head 可证明冻结数字未被改动）",
+                "head \(entry.seq):\(entry.hash) (keep a copy outside the ledger; audit verify --expect-head proves the frozen figures unchanged)"))
         }
     }
 

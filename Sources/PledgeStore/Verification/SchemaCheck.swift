@@ -38,7 +38,7 @@ enum SchemaCheck {
         for (name, o) in actual.sorted(by: { $0.key < $1.key }) where expected[name] == nil {
             findings.append(o.type == "trigger" && o.table == "entries"
                 ? "the journal has a trigger the schema does not create: \(name); find out who added it"
-                : "the ledger has a \(o.type) the schema does not create: \(name); find out who added it")
+                : "the ledger has an extra \(o.type) the schema does not create: \(name); find out who added it")
         }
         return findings
     }
