@@ -26,9 +26,9 @@ let package = Package(
             path: "Schema",
             exclude: ["README.md"],
             resources: [
-                .embedInCode("001_initial.sql"),
-                .embedInCode("002_group_totals.sql"),
-                .embedInCode("003_check_lists.sql"),
+                .embedInCode("sqlite/001_initial.sql"),
+                .embedInCode("sqlite/002_group_totals.sql"),
+                .embedInCode("sqlite/003_check_lists.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

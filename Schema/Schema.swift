@@ -1,4 +1,4 @@
-/// The ledger's SQL migrations, in order, as embedded into the binary from Schema/*.sql.
+/// The ledger's SQL migrations, in order, as embedded into the binary from Schema/sqlite/*.sql.
 public enum SchemaMigrations {
     /// (identifier, SQL, whether it edits `sqlite_schema`). Identifiers are recorded by the migrator; never
     /// rename or reorder them. A migration that edits `sqlite_schema` (only the text of CHECK constraints,

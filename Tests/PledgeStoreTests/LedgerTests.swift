@@ -296,6 +296,22 @@ struct ImportHotPathTests {
         }
     }
 
+    @Test("the fast payload reader declines every other form of a canonical payload (JSONDecoder would read them all)", arguments: [
+        (#""amountFen":"#, #""amountFen": "#), (#"{"at":"#, #"{ "at":"#), (#""bank":"#, #""bank":"x","bank":"#),
+        (#","kind":"register""#, #","kind":"register","late":false"#), ("2026/01", #"2026\/01"#), (#""ipType":"patent""#, #""ipType":"p\u0061tent""#),
+        (#""seq":42"#, #""seq":042"#), (#""operator":"o\u001f""#, #""operator":"o\u001F""#),
+        (#""enterprise":"#, #""branch":null,"enterprise":"#), (#""insured":false,"#, ""), (#""operator":"o\u001f""#, #""operator":"o\u001f","operator":"o\u001f""#),
+    ])
+    func readerDeclinesOtherForms(from: String, to: String) throws {
+        var builder = CanonicalRegisterPayload()
+        let r = sampleRegistration()
+        let canonical = String(decoding: builder.build(seq: 42, at: "2026/01/02T03:04:05.678Z", operator: "o\u{1f}", late: false, registration: r), as: UTF8.self)
+        #expect(Array(canonical.utf8).withUnsafeBytes { RegisterPayloadReader.read($0) } != nil)
+        let other = canonical.replacingOccurrences(of: from, with: to)
+        #expect(other != canonical)
+        #expect(Array(other.utf8).withUnsafeBytes { RegisterPayloadReader.read($0) } == nil, "\(other)")
+    }
+
     @Test("the fast payload reader declines what it cannot read exactly (JSONDecoder then decides)", arguments: [
         #"{"at":"t","data":{},"kind":"register","operator":"o","seq":1}"#, #"{"at":"t","kind":"void","operator":"o","seq":1}"#,
         #"{"at":"t\x","kind":"register"}"#, #"{"seq":01}"#, #"{"seq":99999999999999999999}"#, "", "{", #"{"at":"\ud800"}"#,

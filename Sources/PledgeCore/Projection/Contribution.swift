@@ -154,12 +154,15 @@ extension String {
     }
 
     /// Ordered by UTF-8 bytes, as SQLite's BINARY collation orders text.
-    public func bytesPrecede(_ o: String) -> Bool {
+    public func bytesPrecede(_ o: String) -> Bool { compareBytes(o) < 0 }
+
+    /// < 0, 0 or > 0 as this text's UTF-8 bytes order before, equal to or after `o`'s.
+    public func compareBytes(_ o: String) -> Int {
         var a = self, b = o
         return a.withUTF8 { x in b.withUTF8 { y in
             let n = min(x.count, y.count)
             let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-            return c != 0 ? c < 0 : x.count < y.count
+            return c != 0 ? Int(c) : x.count - y.count
         } }
     }
 }

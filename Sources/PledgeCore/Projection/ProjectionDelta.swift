@@ -18,14 +18,20 @@ public struct ProjectionDelta: Sendable {
         public static func == (a: Self, b: Self) -> Bool { a.target.sameBytes(b.target) && a.uscc.sameBytes(b.uscc) }
     }
 
-    public init(targets: [Target]) { self.targets = targets }
+    /// Whether rights pledged and released are collected (the writer needs them; a verifier derives rights from states).
+    public let keepsRights: Bool
+
+    public init(targets: [Target], keepsRights: Bool = true) {
+        self.targets = targets
+        self.keepsRights = keepsRights
+    }
 
     public var isEmpty: Bool { cells.isEmpty && served.isEmpty && rightsRemoved.isEmpty && rightsAdded.isEmpty && enterprises.isEmpty }
 
     /// A new registration: its contribution, its rights, its enterprise's name.
     public mutating func register(_ s: RegistrationState) {
         count(s, sign: 1)
-        rightsAdded.append(contentsOf: s.rights)
+        if keepsRights { rightsAdded.append(contentsOf: s.rights) }
         enterprises[s.registration.uscc] = s.registration.enterprise
     }
 
@@ -33,7 +39,7 @@ public struct ProjectionDelta: Sendable {
     public mutating func change(from old: RegistrationState, to new: RegistrationState) {
         count(old, sign: -1)
         count(new, sign: 1)
-        if old.registration.ipNumbers != new.registration.ipNumbers {
+        if keepsRights && old.registration.ipNumbers != new.registration.ipNumbers {
             rightsRemoved.append(contentsOf: old.rights)
             rightsAdded.append(contentsOf: new.rights)
         }

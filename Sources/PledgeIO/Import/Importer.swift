@@ -115,7 +115,6 @@ public struct Importer {
         let tally = Tally(maxErrors: options.maxErrors)
         tally.summary.dryRun = options.dryRun
 
-        struct Rollback: Error {}
         let prepare = RowPreparer(importer: self, name: name, layout: layout, validator: validator)
         let reader_ = UncheckedBox(reader)
         let pipeline = ImportPipeline {
@@ -132,35 +131,46 @@ public struct Importer {
             }
         }
         defer { pipeline.finish() }
-        // A large first load writes through a rollback journal (Ledger.bulkWrite); a dry run or a small file keeps
-        // the WAL, so a refused or dry import leaves even the file's header bytes as they were.
+        // The reader's half of each row: problem lines for the invalid ones; the store decides the rest (and the
+        // transaction: written only when every row is valid and none conflicts).
+        var unreadable = false
         let finishing = progress.map { report in { (step: LoadStep) in report(.finishing(step)) } }
-        do {
-            try ledger.bulkWrite(rollbackJournalIfEmpty: !options.dryRun && total >= Self.bulkWriteBytes, progress: finishing) { tx in
-                let session = try ImportSession(tx)
-                session.progress = finishing
-                while let batch = try pipeline.take() {
-                    for row in batch.rows {
-                        if case .unreadable(let line) = row {
-                            tally.invalid(line)
-                            break
-                        }
-                        tally.summary.rows += 1
-                        try store(row, name: name, layout: layout, session: session, tally: tally)
-                    }
-                    progress?(.reading(bytes: batch.bytesConsumed, total: total, rows: tally.summary.rows))
+        let loadOptions = LoadOptions(dryRun: options.dryRun, late: options.late, large: total >= Self.bulkWriteBytes)
+        let result = try ledger.importRows(options: loadOptions, progress: finishing, next: {
+            guard !unreadable, let batch = try pipeline.take() else { return nil }
+            var rows: [LoadRow] = []
+            rows.reserveCapacity(batch.rows.count)
+            for row in batch.rows {
+                switch row {
+                case .unreadable(let line):
+                    // Nothing after it can be read: the load is refused whatever came before.
+                    tally.invalid(line)
+                    unreadable = true
+                    rows.append(.invalid)
+                case .invalid(let lines):
+                    tally.summary.rows += 1
+                    for line in lines { tally.listInvalid(line) }
+                    rows.append(.invalid)
+                case .valid(let r, let lifecycle, let n, let regDateText):
+                    tally.summary.rows += 1
+                    tally.regDateText[n] = regDateText
+                    rows.append(.valid(r, lifecycle: lifecycle, row: n))
                 }
-                let s = tally.summary
-                if s.rows == 0 && s.invalid == 0 { throw fileError(.noDataRows) }
-                if s.invalid > 0 || s.conflicting > 0 || options.dryRun { throw Rollback() }
-                try session.finish()
+                if unreadable { break }
             }
-        } catch is Rollback {
-            let summary = tally.finished()
-            if summary.invalid > 0 || summary.conflicting > 0 { throw ImportRefused(summary: summary, file: name) }
-            return summary
-        }
-        return tally.finished()
+            progress?(.reading(bytes: batch.bytesConsumed, total: total, rows: tally.summary.rows))
+            return rows
+        }, outcome: { r, row, outcome in
+            record(outcome, registration: r, row: row, name: name, layout: layout, tally: tally)
+        })
+        tally.summary.new = result.new
+        tally.summary.unchanged = result.unchanged
+        tally.summary.invalid = result.invalid
+        tally.summary.conflicting = result.conflicting
+        if tally.summary.rows == 0 && tally.summary.invalid == 0 { throw fileError(.noDataRows) }
+        let summary = tally.finished()
+        if summary.invalid > 0 || summary.conflicting > 0 { throw ImportRefused(summary: summary, file: name) }
+        return summary
     }
 
     /// Counts and problem lines of one import; invalid rows are listed before conflicts, within --max-errors.
@@ -168,12 +178,14 @@ public struct Importer {
         var summary = ImportSummary()
         var conflicts: [String] = []
         var unlistedConflicts = 0
+        /// The date cell of each valid row as written (a closed-period conflict quotes it); only rows waiting for
+        /// their outcome are kept.
+        var regDateText: [Int: String] = [:]
         let maxErrors: Int
         init(maxErrors: Int) { self.maxErrors = maxErrors }
 
-        /// One invalid row, with one or more problem lines.
+        /// Problem lines of one invalid row.
         func invalid(_ lines: String...) {
-            summary.invalid += 1
             for line in lines { listInvalid(line) }
         }
 
@@ -182,7 +194,6 @@ public struct Importer {
         }
 
         func conflict(_ line: String) {
-            summary.conflicting += 1
             if conflicts.count < maxErrors { conflicts.append(line) } else { unlistedConflicts += 1 }
         }
 
@@ -225,30 +236,19 @@ public struct Importer {
         }
     }
 
-    /// The database half of one row: new, unchanged, conflicting or invalid against the ledger.
-    private func store(_ prepared: PreparedRow, name: String, layout: ImportLayout, session: ImportSession, tally: Tally) throws {
-        guard case .valid(let registration, let lifecycle, let row, let regDateText) = prepared else {
-            if case .invalid(let lines) = prepared {
-                tally.summary.invalid += 1
-                for line in lines { tally.listInvalid(line) }
-            }
-            return
-        }
-        let record = (row: row, regDate: regDateText)
-        switch try session.add(registration, row: record.row, late: options.late) {
-        case .new:
-            tally.summary.new += 1
-            if let lifecycle { try session.append(lifecycle, regNo: registration.regNo, late: options.late, row: record.row) }
-        case .unchanged:
-            tally.summary.unchanged += 1
+    /// The message, if any, for what became of one valid row.
+    private func record(_ outcome: RowOutcome, registration: Registration, row: Int, name: String, layout: ImportLayout, tally: Tally) {
+        let dateText = tally.regDateText.removeValue(forKey: row) ?? registration.regDate.description
+        switch outcome {
+        case .new, .unchanged: break
         case .conflict(let changes):
-            tally.conflict("\(name):\(record.row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
-                     + Self.describe(changes) + " (ledger → file)")
+            tally.conflict("\(name):\(row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
+                           + Self.describe(changes) + " (ledger → file)")
         case .inClosedPeriod(let month):
-            tally.conflict("\(name):\(record.row):\(layout.header(.regDate)): value \"\(record.regDate)\" — dated in the closed period \(month); pass --late to record it as a late adjustment")
-        case .differsFromEarlierRow(let row, let changes):
-            tally.invalid("\(name):\(record.row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(row) with other content: "
-                    + Self.describe(changes))
+            tally.conflict("\(name):\(row):\(layout.header(.regDate)): value \"\(dateText)\" — dated in the closed period \(month); pass --late to record it as a late adjustment")
+        case .differsFromEarlierRow(let earlier, let changes):
+            tally.invalid("\(name):\(row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(earlier) with other content: "
+                          + Self.describe(changes))
         }
     }
 

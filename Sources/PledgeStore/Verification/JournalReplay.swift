@@ -4,8 +4,16 @@ import PledgeCore
 /// must hold. It shares nothing with the writers but PledgeCore; each entry that breaks a rule is a finding with its seq
 /// (and is not replayed when it cannot be).
 struct JournalReplay {
-    var states: [String: RegistrationState] = [:]
-    var delta = ProjectionDelta(targets: [])
+    /// Registrations by 登记号, keyed by its bytes (as SQLite's primary key tells them apart).
+    var states: [RegNo: RegistrationState] = [:]
+
+    struct RegNo: Hashable {
+        let text: String
+        init(_ text: String) { self.text = text }
+        func hash(into h: inout Hasher) { text.hashBytes(into: &h) }
+        static func == (a: Self, b: Self) -> Bool { a.text.sameBytes(b.text) }
+    }
+    var delta = ProjectionDelta(targets: [], keepsRights: false)
     var targets: [String: (target: Target, seq: Int64)] = [:]
     var reference: ReferencePayload?
     var periods: [(close: PeriodClose, seq: Int64)] = []
@@ -13,6 +21,9 @@ struct JournalReplay {
     private var lastAt = ""
     private var last: (seq: Int64, hash: String) = (0, CanonicalEntry.genesisHash)
     private(set) var findings: [(seq: Int64, text: String)] = []
+
+    /// `entries`: about how many the journal holds (room for the registrations at once).
+    init(entries: Int) { states.reserveCapacity(min(max(entries, 0), 1 << 24)) }
 
     private mutating func note(_ seq: Int64, _ text: String) { findings.append((seq, "entry \(seq): \(text)")) }
 
@@ -31,13 +42,13 @@ struct JournalReplay {
             guard (1...Registration.maximumAmount.value).contains(r.amount.value) else {
                 return note(seq, "amount \(r.amount.value) fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed")
             }
-            guard states[r.regNo] == nil else { return note(seq, "registers 登记号 \(r.regNo) a second time") }
+            guard states[RegNo(r.regNo)] == nil else { return note(seq, "registers 登记号 \(r.regNo) a second time") }
             requireOpen(seq, [r.regDate], late: late)
             let s = RegistrationState.registered(r, seq: seq, late: late)
-            states[r.regNo] = s
+            states[RegNo(r.regNo)] = s
             delta.register(s)
         case .correct, .void, .release, .default, .extend:
-            guard let regNo, let old = states[regNo] else { return note(seq, "changes 登记号 \(regNo ?? "(none)"), which is not registered") }
+            guard let regNo, let old = states[RegNo(regNo)] else { return note(seq, "changes 登记号 \(regNo ?? "(none)"), which is not registered") }
             do {
                 try Lifecycle.check(event, on: old)
                 requireOpen(seq, Lifecycle.statisticDates(event, on: old), late: late)
@@ -45,7 +56,7 @@ struct JournalReplay {
                 guard (1...Registration.maximumAmount.value).contains(new.registration.amount.value) else {
                     return note(seq, "amount \(new.registration.amount.value) fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed")
                 }
-                states[regNo] = new
+                states[RegNo(regNo)] = new
                 delta.change(from: old, to: new)
             } catch {
                 note(seq, "the ledger's rules forbid this \(event.kind.rawValue) (\(error)); it was not replayed")

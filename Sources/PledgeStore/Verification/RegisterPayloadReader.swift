@@ -1,3 +1,4 @@
+import Foundation
 import PledgeCore
 
 /// Reads a `register` entry's canonical payload without Foundation's JSONDecoder (which costs about ten times as much
@@ -17,120 +18,97 @@ struct RegisterPayloadReader {
 
     static func read(_ payload: UnsafeRawBufferPointer) -> Entry? {
         var r = RegisterPayloadReader(payload)
-        return r.envelope()
+        return r.entry()
     }
 
-    private mutating func envelope() -> Entry? {
-        var seq: Int64?, at: String?, op: String?, regNo: String?, late = false, kind: String?, data: Registration?
-        let ok = object { r, key in
-            switch key {
-            case "seq": seq = r.integer()
-            case "at": at = r.string()
-            case "operator": op = r.string()
-            case "regNo": regNo = r.string(); return regNo != nil
-            case "late": guard let b = r.bool() else { return false }; late = b; return true
-            case "kind": kind = r.string()
-            case "data": data = r.registration()
-            default: return false
-            }
-            return true
-        }
-        guard ok, i == p.count, kind == "register", let seq, let at, let op, let data else { return nil }
-        return Entry(seq: seq, at: at, operator: op, regNo: regNo, late: late, registration: data)
+    /// The members in the canonical order; an optional one is read when its key comes next.
+    private mutating func entry() -> Entry? {
+        guard literal("{\"at\":"), let at = string(), literal(",\"data\":{\"amountFen\":"), let amount = integer(),
+              literal(",\"bank\":"), let bank = string() else { return nil }
+        let branch = optional(",\"branch\":")
+        guard literal(",\"enterprise\":"), let enterprise = string(), literal(",\"firstLoan\":"), let firstLoan = bool(),
+              literal(",\"insured\":"), let insured = bool(), literal(",\"ipNumbers\":"), let numbers = strings(),
+              literal(",\"ipType\":"), let type = string().flatMap(IPType.init(rawValue:)) else { return nil }
+        let maturity = optional(",\"maturity\":"), notes = optional(",\"notes\":"), park = optional(",\"park\":")
+        let prefecture = optional(",\"prefecture\":"), rate = optional(",\"rate\":")
+        guard let branch, let maturity, let notes, let park, let prefecture, let rate,
+              literal(",\"regDate\":"), let regDate = string(), literal(",\"regNo\":"), let regNo = string(),
+              literal(",\"rywq\":"), let rywq = bool(), literal(",\"uscc\":"), let uscc = string(),
+              literal(",\"usccOverride\":"), let usccOverride = bool(), literal("},\"kind\":\"register\"") else { return nil }
+        let late = literal(",\"late\":true")
+        guard literal(",\"operator\":"), let op = string(), literal(",\"regNo\":"), let entryRegNo = string(), literal(",\"seq\":"),
+              let seq = integer(), literal("}"), i == p.count,
+              let day = Self.date(regDate), let due = maturity.map({ Self.date($0) }) ?? .some(nil) else { return nil }
+        let r = Registration(regNo: regNo, regDate: day, uscc: uscc, usccOverride: usccOverride, enterprise: enterprise, bank: bank,
+                             branch: branch, amount: Fen(amount), ipType: type, ipNumbers: numbers, park: park, prefectureCode: prefecture,
+                             maturity: due, rate: rate, rywq: rywq, firstLoan: firstLoan, insured: insured, notes: notes)
+        return Entry(seq: seq, at: at, operator: op, regNo: entryRegNo, late: late, registration: r)
     }
 
-    private mutating func registration() -> Registration? {
-        var text: [String: String] = [:], flags: [String: Bool] = [:]
-        var amount: Int64?, numbers: [String]?
-        let ok = object { r, key in
-            switch key {
-            case "amountFen": amount = r.integer(); return amount != nil
-            case "ipNumbers": numbers = r.strings(); return numbers != nil
-            case "firstLoan", "insured", "rywq", "usccOverride":
-                guard let b = r.bool() else { return false }
-                flags[key] = b
-            case "bank", "branch", "enterprise", "ipType", "maturity", "notes", "park", "prefecture", "rate", "regDate", "regNo", "uscc":
-                guard let s = r.string() else { return false }
-                text[key] = s
-            default: return false
-            }
-            return true
-        }
-        func date(_ key: String) -> CivilDate?? {
-            guard let s = text[key] else { return .some(nil) }
-            guard s.utf8.count == 10, let d = try? CivilDate.parse(s) else { return nil }
-            return .some(d)
-        }
-        guard ok, let amount, let numbers, let regNo = text["regNo"], let uscc = text["uscc"], let enterprise = text["enterprise"],
-              let bank = text["bank"], let type = text["ipType"].flatMap(IPType.init(rawValue:)), let regDate = date("regDate") ?? nil,
-              let maturity = date("maturity"), let firstLoan = flags["firstLoan"], let insured = flags["insured"], let rywq = flags["rywq"],
-              let usccOverride = flags["usccOverride"] else { return nil }
-        return Registration(regNo: regNo, regDate: regDate, uscc: uscc, usccOverride: usccOverride, enterprise: enterprise, bank: bank,
-                            branch: text["branch"], amount: Fen(amount), ipType: type, ipNumbers: numbers, park: text["park"],
-                            prefectureCode: text["prefecture"], maturity: maturity, rate: text["rate"], rywq: rywq, firstLoan: firstLoan,
-                            insured: insured, notes: text["notes"])
+    /// A date as the journal writes it (CivilDate's JSON form).
+    private static func date(_ s: String) -> CivilDate? {
+        guard s.utf8.count == 10 else { return nil }
+        return try? CivilDate.parse(s)
+    }
+
+    /// The bytes of `s` next: consumed (true), or nothing consumed (false).
+    private mutating func literal(_ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard p.count - i >= n, memcmp(p.baseAddress! + i, s.utf8Start, n) == 0 else { return false }
+        i += n
+        return true
+    }
+
+    /// An optional string member: .some(nil) when its key does not come next, nil when it does but its value is no string.
+    private mutating func optional(_ key: StaticString) -> String?? {
+        guard literal(key) else { return .some(nil) }
+        return string().map { .some($0) }
     }
 
     private var byte: UInt8? { i < p.count ? p[i] : nil }
 
-    private mutating func expect(_ c: Character) -> Bool {
-        guard byte == c.asciiValue else { return false }
+    private mutating func expect(_ c: UInt8) -> Bool {
+        guard byte == c else { return false }
         i += 1
         return true
     }
 
-    /// `{"key":value,…}`: `member` reads each value and says whether it could.
-    private mutating func object(_ member: (inout RegisterPayloadReader, String) -> Bool) -> Bool {
-        guard expect("{") else { return false }
-        if expect("}") { return true }
-        repeat {
-            guard let key = string(), expect(":"), member(&self, key) else { return false }
-        } while expect(",")
-        return expect("}")
-    }
-
     private mutating func strings() -> [String]? {
-        guard expect("[") else { return nil }
+        guard expect(UInt8(ascii: "[")) else { return nil }
         var out: [String] = []
-        if expect("]") { return out }
+        if expect(UInt8(ascii: "]")) { return out }
         repeat {
             guard let s = string() else { return nil }
             out.append(s)
-        } while expect(",")
-        return expect("]") ? out : nil
+        } while expect(UInt8(ascii: ","))
+        return expect(UInt8(ascii: "]")) ? out : nil
     }
 
     private mutating func bool() -> Bool? {
-        if p.count - i >= 4, p[i] == UInt8(ascii: "t"), p[i + 1] == UInt8(ascii: "r"), p[i + 2] == UInt8(ascii: "u"), p[i + 3] == UInt8(ascii: "e") {
-            i += 4
-            return true
-        }
-        if p.count - i >= 5, p[i] == UInt8(ascii: "f"), p[i + 1] == UInt8(ascii: "a"), p[i + 2] == UInt8(ascii: "l"), p[i + 3] == UInt8(ascii: "s"),
-           p[i + 4] == UInt8(ascii: "e") {
-            i += 5
-            return false
-        }
-        return nil
+        if literal("true") { return true }
+        return literal("false") ? false : nil
     }
 
-    /// A non-negative decimal integer without leading zeros that fits Int64 (anything else: nil, and JSONDecoder decides).
+    /// A decimal integer as JSONEncoder writes an Int64: an optional minus, no leading zero, no `-0`.
     private mutating func integer() -> Int64? {
+        let negative = expect(UInt8(ascii: "-"))
         let start = i
         var v: Int64 = 0
         while let c = byte, c >= 0x30, c <= 0x39 {
             let (m, o1) = v.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(Int64(c - 0x30))
+            let (a, o2) = negative ? m.subtractingReportingOverflow(Int64(c - 0x30)) : m.addingReportingOverflow(Int64(c - 0x30))
             guard !o1, !o2 else { return nil }
             v = a
             i += 1
         }
-        guard i > start, !(p[start] == 0x30 && i - start > 1) else { return nil }
+        guard i > start, !(p[start] == 0x30 && (i - start > 1 || negative)) else { return nil }
         return v
     }
 
-    /// A JSON string without escapes read as its bytes; with escapes, the escapes JSON allows decoded.
+    /// A JSON string escaped as JSONEncoder escapes: `\"`, `\\`, the short forms \b \f \n \r \t, and \u00xx (lower-case) for the
+    /// other control characters; every other byte (`/`, DEL, non-ASCII) as it is.
     private mutating func string() -> String? {
-        guard expect("\"") else { return nil }
+        guard expect(UInt8(ascii: "\"")) else { return nil }
         let start = i
         while let c = byte, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\"), c >= 0x20 { i += 1 }
         if byte == UInt8(ascii: "\"") {
@@ -147,20 +125,15 @@ struct RegisterPayloadReader {
                 guard let e = byte else { return nil }
                 i += 1
                 switch e {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(e)
                 case UInt8(ascii: "b"): out.append(0x08)
                 case UInt8(ascii: "f"): out.append(0x0C)
                 case UInt8(ascii: "n"): out.append(0x0A)
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
-                    guard var scalar = hex4() else { return nil }
-                    if (0xD800..<0xDC00).contains(scalar) {
-                        guard expect("\\"), expect("u"), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { return nil }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
+                    guard let v = hex4(), v < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(v) else { return nil }
+                    out.append(UInt8(v))
                 default: return nil
                 }
             case 0..<0x20: return nil
@@ -170,11 +143,18 @@ struct RegisterPayloadReader {
         return nil
     }
 
+    /// Four lower-case hex digits.
     private mutating func hex4() -> UInt32? {
         guard p.count - i >= 4 else { return nil }
         var v: UInt32 = 0
         for _ in 0..<4 {
-            guard let d = Character(UnicodeScalar(p[i])).hexDigitValue else { return nil }
+            let c = p[i]
+            let d: UInt8
+            switch c {
+            case 0x30...0x39: d = c - 0x30
+            case 0x61...0x66: d = c - 0x61 + 10
+            default: return nil
+            }
             v = v << 4 | UInt32(d)
             i += 1
         }

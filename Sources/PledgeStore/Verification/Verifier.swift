@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import PledgeCore
@@ -22,8 +23,12 @@ struct Verifier {
     }
 
     mutating func run() throws -> AuditReport {
+        let t0 = Date()
         for f in try SchemaCheck.findings(db) + Ledger.rangeFindings(db) + Ledger.migrationFindings(db) { note(f) }
+        let t1 = Date()
         let (replay, count, head) = try replayJournal()
+        let t2 = Date()
+        defer { if ProcessInfo.processInfo.environment["VT"] != nil { FileHandle.standardError.write("stored \(t1.timeIntervalSince(t0)) replay \(t2.timeIntervalSince(t1)) tables \(Date().timeIntervalSince(t2))\n".data(using: .utf8)!) } }
         for (seq, text) in replay.findings { note(text, seq: seq) }
         var total: Int64 = 0
         for s in replay.states.values {
@@ -37,7 +42,7 @@ struct Verifier {
 
     /// Reads the journal in order: every link, hash, column type and canonical byte form, then replays each entry.
     private mutating func replayJournal() throws -> (JournalReplay, Int64, AppendedEntry?) {
-        var replay = JournalReplay()
+        var replay = JournalReplay(entries: try Int.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM entries") ?? 0)
         let rows = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
         rows.reset()
         defer { rows.reset() }
@@ -45,7 +50,6 @@ struct Verifier {
         var expectedSeq: Int64 = 1, count: Int64 = 0
         var head: AppendedEntry?
         var expectedFound = expectHead == nil
-        var payloadBuilder = CanonicalRegisterPayload()
         while try rows.step() {
             count += 1
             let seq = rows.int64(0)
@@ -67,17 +71,11 @@ struct Verifier {
                     note("entry \(seq): hash \(hash) is not the expected head \(expectHead.hash)", seq: seq)
                 }
             }
-            guard let (h, event) = decode(payload) else {
+            guard let (h, event, canonical) = decode(payload) else {
                 note("entry \(seq): the payload is not a readable entry; it cannot be replayed", seq: seq)
                 continue
             }
-            let canonical: [UInt8]
-            if case .register(let r) = event {
-                canonical = payloadBuilder.build(seq: h.seq, at: h.at, operator: h.operator, late: h.late, registration: r)
-            } else {
-                canonical = Array(try CanonicalEntry.payload(seq: h.seq, at: h.at, operator: h.operator, regNo: h.regNo, late: h.late, event: event).utf8)
-            }
-            if canonical != payload { note("entry \(seq): the payload is not in canonical form (keys, order, spacing or escapes differ)", seq: seq) }
+            if !canonical { note("entry \(seq): the payload is not in canonical form (keys, order, spacing or escapes differ)", seq: seq) }
             if h.seq != seq || !h.at.sameBytes(at) || !h.operator.sameBytes(op) || h.kind.rawValue != kind || !Self.same(h.regNo, regNo) {
                 note("entry \(seq): the columns seq/at/operator/kind/reg_no differ from its payload", seq: seq)
             }
@@ -96,12 +94,15 @@ struct Verifier {
 
     private typealias Header = (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool)
 
-    /// The fast reader for `register` entries, JSONDecoder for the rest (and for whatever the fast reader declines).
-    private func decode(_ payload: [UInt8]) -> (Header, LedgerEvent)? {
+    /// The event and whether the payload is in canonical form: `register` entries by the strict reader (which reads
+    /// only the canonical form); the others, and whatever it declines, by JSONDecoder, the form checked by encoding the
+    /// event again as the schema specifies (JSONEncoder, sorted keys) and comparing bytes.
+    private func decode(_ payload: [UInt8]) -> (Header, LedgerEvent, canonical: Bool)? {
         if let e = payload.withUnsafeBytes({ RegisterPayloadReader.read($0) }) {
-            return ((e.seq, e.at, e.operator, .register, e.regNo, e.late), .register(e.registration))
+            return ((e.seq, e.at, e.operator, .register, e.regNo, e.late), .register(e.registration), true)
         }
-        guard let text = String(validating: payload, as: UTF8.self), let d = try? CanonicalEntry.decode(payload: text) else { return nil }
-        return (d.header, d.event)
+        guard let text = String(validating: payload, as: UTF8.self), let (h, event) = try? CanonicalEntry.decode(payload: text) else { return nil }
+        let again = try? CanonicalEntry.payload(seq: h.seq, at: h.at, operator: h.operator, regNo: h.regNo, late: h.late, event: event)
+        return (h, event, event.kind != .register && again.map { Array($0.utf8) == payload } == true)
     }
 }

@@ -5,18 +5,8 @@ import PledgeCore
 /// new, unchanged (same 登记号, same content), a conflict with the ledger, or a second different row
 /// for the same 登记号 in the file. New rows are appended to the journal in file order, 64 entries to a
 /// statement (`BatchedInsert`); the caller rolls the whole transaction back when anything was invalid or conflicting.
-public final class ImportSession {
-    public enum Outcome: Sendable, Equatable {
-        case new(seq: Int64)
-        /// Already in the ledger (or earlier in this file) with the same content.
-        case unchanged
-        /// In the ledger with other content: the fields that differ (ledger → file).
-        case conflict([FieldChange])
-        /// Earlier in this file with other content.
-        case differsFromEarlierRow(row: Int, changes: [FieldChange])
-        /// New, but dated in a closed month and not declared late.
-        case inClosedPeriod(month: String)
-    }
+final class ImportSession {
+    typealias Outcome = RowOutcome
 
     let tx: LedgerTransaction
     let firstSeq: Int64
@@ -39,10 +29,10 @@ public final class ImportSession {
     static let rowsPerStatement = 64
 
     /// Told each step of `finish` as it starts (for a terminal's progress line; the library never prints).
-    public var progress: ((LoadStep) -> Void)?
+    var progress: ((LoadStep) -> Void)?
 
     /// `flushEvery`: registrations whose projection deltas are held in memory before they are written.
-    public init(_ tx: LedgerTransaction, flushEvery: Int = 100_000) throws {
+    init(_ tx: LedgerTransaction, flushEvery: Int = 100_000) throws {
         self.tx = tx
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
@@ -70,7 +60,7 @@ public final class ImportSession {
                           row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: rowsPerStatement)
     }
 
-    public func add(_ r: Registration, row: Int, late: Bool = false) throws -> Outcome {
+    func add(_ r: Registration, row: Int, late: Bool = false) throws -> Outcome {
         let closed = try tx.closedMonths()
         if closed.isEmpty || late || !closed.contains(r.regDate.yearMonth.description) {
             if let seq = try insertNew(r, row: row, late: late) { return .new(seq: seq) }
@@ -112,7 +102,7 @@ public final class ImportSession {
 
     /// Appends a lifecycle event for a registration this session added (export round-trip: status columns).
     @discardableResult
-    public func append(_ event: LedgerEvent, regNo: String, late: Bool = false, row: Int) throws -> AppendedEntry {
+    func append(_ event: LedgerEvent, regNo: String, late: Bool = false, row: Int) throws -> AppendedEntry {
         // The projector adjusts the aggregates in the database, and the entry continues the journal: write
         // what is pending first.
         try entries.flush()
@@ -124,7 +114,7 @@ public final class ImportSession {
 
     /// Writes the deltas kept in memory (enterprises, monthly and status totals), a first load's projections derived
     /// from its rows, and re-creates any deferred index. Call before committing (a session rolled back need not call it).
-    public func finish() throws {
+    func finish() throws {
         try entries.flush()
         progress?(.writingProjections)
         guard firstLoad else { try projections.flush(); return }

@@ -1,0 +1,76 @@
+import PledgeCore
+
+/// One row of a load as the file's reader prepared it: a validated registration (with the lifecycle event its status
+/// columns ask for), or a row the reader refused (its messages stay with the reader).
+public enum LoadRow: Sendable {
+    case valid(Registration, lifecycle: LedgerEvent?, row: Int)
+    case invalid
+}
+
+/// What became of one valid row.
+public enum RowOutcome: Sendable, Equatable {
+    case new(seq: Int64)
+    /// Already in the ledger (or earlier in this load) with the same content.
+    case unchanged
+    /// In the ledger with other content: the fields that differ (ledger → file).
+    case conflict([FieldChange])
+    /// Earlier in this load with other content (the row is invalid).
+    case differsFromEarlierRow(row: Int, changes: [FieldChange])
+    /// New, but dated in a closed month and not declared late.
+    case inClosedPeriod(month: String)
+}
+
+public struct LoadOptions: Sendable {
+    /// Check every row against the ledger, then write nothing.
+    public var dryRun = false
+    /// Rows dated in a closed month are late adjustments.
+    public var late = false
+    /// A large first load may write through a rollback journal (`Ledger.bulkWrite`).
+    public var large = false
+    public init(dryRun: Bool = false, late: Bool = false, large: Bool = false) {
+        (self.dryRun, self.late, self.large) = (dryRun, late, large)
+    }
+}
+
+public struct LoadResult: Sendable, Equatable {
+    public var new = 0, unchanged = 0, conflicting = 0, invalid = 0
+    /// The rows were written (every row valid, none conflicting, not a dry run).
+    public var committed = false
+    public var rows: Int { new + unchanged + conflicting + invalid }
+}
+
+extension Ledger {
+    /// Loads rows as ONE transaction: written only when every row is valid and none conflicts (and it is not a dry
+    /// run); otherwise nothing is. `next` hands over the rows a batch at a time (nil at the end); `outcome` is told what
+    /// became of each valid row; `progress` each step that completes the load.
+    public func importRows(options: LoadOptions, progress: ((LoadStep) -> Void)? = nil, next: () throws -> [LoadRow]?,
+                           outcome: (Registration, Int, RowOutcome) -> Void) throws -> LoadResult {
+        struct Rollback: Error {}
+        var result = LoadResult()
+        do {
+            try bulkWrite(rollbackJournalIfEmpty: options.large && !options.dryRun, progress: progress) { tx in
+                let session = try ImportSession(tx)
+                session.progress = progress
+                while let batch = try next() {
+                    for case .valid(let r, let lifecycle, let row) in batch {
+                        let o = try session.add(r, row: row, late: options.late)
+                        switch o {
+                        case .new:
+                            result.new += 1
+                            if let lifecycle { try session.append(lifecycle, regNo: r.regNo, late: options.late, row: row) }
+                        case .unchanged: result.unchanged += 1
+                        case .conflict, .inClosedPeriod: result.conflicting += 1
+                        case .differsFromEarlierRow: result.invalid += 1
+                        }
+                        outcome(r, row, o)
+                    }
+                    result.invalid += batch.count { if case .invalid = $0 { true } else { false } }
+                }
+                if result.invalid > 0 || result.conflicting > 0 || options.dryRun || result.rows == 0 { throw Rollback() }
+                try session.finish()
+            }
+            result.committed = true
+        } catch is Rollback {}
+        return result
+    }
+}
