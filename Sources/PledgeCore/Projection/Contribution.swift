@@ -153,6 +153,12 @@ extension String {
         return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 
+    /// Equal to these UTF-8 bytes (SQLite's text as it holds it).
+    public func sameBytes(_ b: UnsafeRawBufferPointer) -> Bool {
+        var a = self
+        return a.withUTF8 { x in x.count == b.count && (x.isEmpty || memcmp(x.baseAddress!, b.baseAddress!, x.count) == 0) }
+    }
+
     /// Ordered by UTF-8 bytes, as SQLite's BINARY collation orders text.
     public func bytesPrecede(_ o: String) -> Bool { compareBytes(o) < 0 }
 

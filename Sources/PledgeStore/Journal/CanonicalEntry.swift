@@ -95,6 +95,13 @@ public enum CanonicalEntry {
         return hex(h.finalize())
     }
 
+    static func hash(prevHash: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) -> String {
+        var h = SHA256()
+        h.update(bufferPointer: prevHash)
+        h.update(bufferPointer: payload)
+        return hex(h.finalize())
+    }
+
     /// Decodes a payload back into its envelope and event.
     public static func decode(payload: String) throws -> (header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool), event: LedgerEvent) {
         let bytes = Data(payload.utf8)

@@ -19,7 +19,6 @@ struct JournalReplay {
     var periods: [(close: PeriodClose, seq: Int64)] = []
     private var closedMonths: Set<String> = []
     private var lastAt = ""
-    private var last: (seq: Int64, hash: String) = (0, CanonicalEntry.genesisHash)
     private(set) var findings: [(seq: Int64, text: String)] = []
 
     /// `entries`: about how many the journal holds (room for the registrations at once).
@@ -27,9 +26,9 @@ struct JournalReplay {
 
     private mutating func note(_ seq: Int64, _ text: String) { findings.append((seq, "entry \(seq): \(text)")) }
 
-    /// Replays entry `seq` (its chain and bytes already checked by the caller).
-    mutating func apply(seq: Int64, hash: String, at: String, regNo: String?, late: Bool, event: LedgerEvent) {
-        defer { last = (seq, hash) }
+    /// Replays entry `seq` (its chain and bytes already checked by the caller); `previous` is the entry before it in the
+    /// chain, as stored (asked for by period closes only).
+    mutating func apply(seq: Int64, previous: () -> (seq: Int64, hash: String), at: String, regNo: String?, late: Bool, event: LedgerEvent) {
         if at < lastAt { note(seq, "its time \(at) is before the previous entry's \(lastAt); the journal was reordered or rewritten") }
         lastAt = max(lastAt, at)
         switch event {
@@ -63,7 +62,8 @@ struct JournalReplay {
             }
         case .periodClose(let p):
             if closedMonths.contains(p.month) { note(seq, "closes \(p.month) a second time") }
-            if p.headSeq != last.seq || p.headHash != last.hash {
+            let last = previous()
+            if p.headSeq != last.seq || !p.headHash.sameBytes(last.hash) {
                 note(seq, "the close of \(p.month) records head \(p.headSeq):\(p.headHash), not the entry before it (\(last.seq):\(last.hash))")
             }
             let month = delta.monthly.filter { $0.key.month == p.month }

@@ -112,7 +112,7 @@ struct RegisterPayloadReader {
         let start = i
         while let c = byte, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\"), c >= 0x20 { i += 1 }
         if byte == UInt8(ascii: "\"") {
-            let s = String(validating: UnsafeRawBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
+            let s = Self.text(UnsafeRawBufferPointer(rebasing: p[start..<i]))
             i += 1
             return s
         }
@@ -120,7 +120,7 @@ struct RegisterPayloadReader {
         while let c = byte {
             i += 1
             switch c {
-            case UInt8(ascii: "\""): return String(validating: out, as: UTF8.self)
+            case UInt8(ascii: "\""): return out.withUnsafeBytes { Self.text($0) }
             case UInt8(ascii: "\\"):
                 guard let e = byte else { return nil }
                 i += 1
@@ -141,6 +141,14 @@ struct RegisterPayloadReader {
             }
         }
         return nil
+    }
+
+    /// The text of valid UTF-8 bytes, nil for anything else (decoding replaces bad bytes, so the bytes are compared
+    /// again: cheaper than the generic `String(validating:)`).
+    private static func text(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var s = String(decoding: bytes, as: UTF8.self)
+        let same = s.withUTF8 { $0.count == bytes.count && ($0.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }
+        return same ? s : nil
     }
 
     /// Four lower-case hex digits.

@@ -115,3 +115,56 @@ struct TableComparison {
         (0..<keyCount).map { ExpectedValue.shown(rows.value(Int32($0))) }.joined(separator: "/")
     }
 }
+
+/// A table's rows as a multiset: the wrapping sum of one hash per row over every column's storage class and bytes.
+/// Equal digests mean equal rows but for a chance the process's random hash seed makes negligible; a difference is
+/// named by the ordered comparison.
+struct RowDigest: Equatable {
+    private(set) var sum: UInt64 = 0
+    private(set) var rows = 0
+
+    mutating func add(_ row: [ExpectedValue]) {
+        var h = Hasher()
+        for v in row {
+            switch v {
+            case .null: h.combine(UInt8(0))
+            case .integer(let n): h.combine(UInt8(1)); h.combine(n)
+            case .text(let s): h.combine(UInt8(2)); s.hashBytes(into: &h)
+            }
+        }
+        add(h)
+    }
+
+    mutating func add(_ h: consuming Hasher) {
+        sum &+= UInt64(bitPattern: Int64(h.finalize()))
+        rows += 1
+    }
+}
+
+extension TableComparison {
+    /// The digest of the table's rows, read in any order, hashed as `RowDigest.add` hashes the expected values.
+    func digest(_ db: Database) throws -> RowDigest {
+        let rows = try RawStatement(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)")
+        rows.reset()
+        defer { rows.reset() }
+        var digest = RowDigest()
+        while try rows.step() {
+            var h = Hasher()
+            for i in 0..<Int32(columns.count) {
+                let v = rows.value(i)
+                switch v.type {
+                case SQLITE_NULL: h.combine(UInt8(0))
+                case SQLITE_INTEGER: h.combine(UInt8(1)); h.combine(v.int64)
+                case SQLITE_TEXT:
+                    let bytes = v.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                    h.combine(UInt8(2)); h.combine(bytes: bytes); h.combine(bytes.count)
+                default:
+                    // A real or a blob is never what the journal implies: a class of its own.
+                    h.combine(UInt8(3)); h.combine(v.type); h.combine(bytes: v.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0))
+                }
+            }
+            digest.add(h)
+        }
+        return digest
+    }
+}
