@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .testTarget(name: "PledgeIOTests", dependencies: ["PledgeIO", "PledgeStore", "PledgeCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PledgeIOTests", dependencies: ["PledgeIO", "PledgeStore", "PledgeCore"]),
         .testTarget(name: "PledgeCLITests", dependencies: ["pledge", "PledgeCore"], exclude: ["Fixtures"]),
     ]
 )

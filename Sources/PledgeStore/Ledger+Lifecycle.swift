@@ -6,13 +6,13 @@ import PledgeCore
 extension Ledger {
     /// Loads the reference lists and the default target into a new ledger.
     @discardableResult
-    public func initialize(reference: ReferenceData, target: Target = .gansu2025) throws -> [AppendedEntry] {
+    public func initialize(reference: ReferenceData, target: Target) throws -> [AppendedEntry] {
         try write { tx in
             [try tx.append(.reference(ReferencePayload(reference))), try tx.append(.target(target))]
         }
     }
 
-    public func register(_ r: Registration, late: Bool = false) throws -> AppendedEntry {
+    public func register(_ r: Registration, late: Bool) throws -> AppendedEntry {
         try write { tx in
             guard try tx.registration(r.regNo) == nil else { throw StoreError.registrationExists(regNo: r.regNo) }
             try tx.requireOpen(r.regDate, regNo: r.regNo, late: late)
@@ -22,7 +22,7 @@ extension Ledger {
 
     /// Replaces fields of a registration with `corrected`'s (computed by the caller from the same validation
     /// rules as registering). Fails when nothing would change.
-    public func correct(_ regNo: String, reason: String, late: Bool = false,
+    public func correct(_ regNo: String, reason: String, late: Bool,
                         _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {
         try write { tx in
             let current = try existing(regNo, tx)
@@ -36,7 +36,7 @@ extension Ledger {
         }
     }
 
-    public func void(_ regNo: String, reason: String, late: Bool = false) throws -> AppendedEntry {
+    public func void(_ regNo: String, reason: String, late: Bool) throws -> AppendedEntry {
         try write { tx in try change(try existing(regNo, tx), .void(reason: reason), late: late, tx) }
     }
 
@@ -63,6 +63,25 @@ extension Ledger {
             try tx.requireOpen(date, regNo: current.registration.regNo, late: late)
         }
         return try tx.append(event, regNo: current.registration.regNo, late: late)
+    }
+
+    /// Records events as one transaction, each checked as its own operation would check it (a sample ledger's history).
+    @discardableResult
+    public func record(_ events: [(event: LedgerEvent, regNo: String?)]) throws -> [AppendedEntry] {
+        try write { tx in
+            try events.map { event, regNo in
+                switch event {
+                case .register(let r):
+                    guard try tx.registration(r.regNo) == nil else { throw StoreError.registrationExists(regNo: r.regNo) }
+                    try tx.requireOpen(r.regDate, regNo: r.regNo, late: false)
+                    return try tx.append(event, regNo: r.regNo)
+                case .correct, .void, .release, .default, .extend:
+                    return try change(try existing(regNo ?? "", tx), event, late: false, tx)
+                case .reference, .target, .periodClose:
+                    return try tx.append(event, regNo: regNo)
+                }
+            }
+        }
     }
 
     /// Closes `month`: records its totals (every group, every IP type) and the journal head as one entry.

@@ -132,13 +132,13 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         let sink = try OutputSink(path: output, ledger: global.ledgerPath)
-        let ledger: Ledger
+        let ledger: any LedgerStore
         do { ledger = try global.openLedger() } catch { sink.abandon(); throw error }
         do { try list(ledger, to: sink) } catch { sink.abandon(); throw error }
         try sink.finish()
     }
 
-    private func list(_ ledger: Ledger, to sink: OutputSink) throws {
+    private func list(_ ledger: any LedgerStore, to sink: OutputSink) throws {
         let reference = try ledger.reference()
         var q = RegistrationQuery()
         func resolved<T>(_ r: NameResolution<T>, _ flag: String, _ value: String, _ list: String) throws -> T {

@@ -57,7 +57,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the existing ledger named by --db / $PLEDGE_DB.
     /// `audit`: a ledger whose migration record is damaged opens without migrating, for `audit verify` to report.
-    func openLedger(audit: Bool = false) throws -> Ledger {
+    func openLedger(audit: Bool = false) throws -> any LedgerStore {
         try Ledger.open(at: ledgerPath, readOnly: isReadOnly, operatorName: resolvedOperator, busyTimeout: busyTimeout, audit: audit)
     }
 

@@ -38,7 +38,7 @@ struct ReportOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "file")) var output: String?
     @Flag(help: "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly.") var bom = false
 
-    func options(_ global: GlobalOptions, _ ledger: Ledger, asOf: CivilDate) throws -> ReportOptions {
+    func options(_ global: GlobalOptions, _ ledger: any LedgerStore, asOf: CivilDate) throws -> ReportOptions {
         ReportOptions(language: global.language, format: format, asOf: asOf,
                       journalHead: try ledger.head().map { "\($0.seq):\($0.hash)" })
     }
@@ -111,7 +111,7 @@ struct ReportCommand: ParsableCommand {
                 throw FieldError(field: "--to", value: toMonth.description, rule: "a report covers at most 100 years")
             }
             let ipType = by == .ipType ? nil : t.ipType
-            let source: Ledger.Source = asClosed ? .asClosed : .live
+            let source: MonthlySource = asClosed ? .asClosed : .live
             let totals = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: source)
             let opening = try ledger.monthlyTotals(from: t.from.yearMonth, to: fromMonth.advanced(by: -1), by: by, ipType: ipType, source: source)
             let frozen = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: .frozenOnly)

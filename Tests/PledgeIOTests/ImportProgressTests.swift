@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PledgeCore
 import PledgeStore
 import Testing

@@ -110,11 +110,9 @@ public struct DemoData {
 extension DemoData {
     /// Appends `count` sample registrations and their events to `ledger` in one transaction.
     @discardableResult
-    public func fill(_ ledger: Ledger, count: Int, seed: UInt64) throws -> Int {
+    public func fill(_ ledger: any LedgerStore, count: Int, seed: UInt64) throws -> Int {
         let items = items(count: count, seed: seed)
-        try ledger.write { tx in
-            for item in items { try tx.append(item.event, regNo: item.regNo) }
-        }
+        try ledger.record(items.map { ($0.event, $0.regNo) })
         return items.count
     }
 }

@@ -14,12 +14,12 @@ public struct RegistrationExport {
     /// Header language of the CSV: English (CONTRACT's names) or Chinese (what clerks' spreadsheets use).
     public enum Headers: String, CaseIterable, Sendable { case en, zh }
 
-    public var ledger: Ledger
+    public var ledger: any LedgerStore
     public var headers: Headers
     /// Unit of the amount column: yuan (`amount_yuan`) or wan (`登记金额(万元)`).
     public var unit: MoneyUnit
 
-    public init(ledger: Ledger, headers: Headers = .en, unit: MoneyUnit = .yuan) {
+    public init(ledger: any LedgerStore, headers: Headers = .en, unit: MoneyUnit = .yuan) {
         self.ledger = ledger
         self.headers = headers
         self.unit = unit == .yi ? .wan : unit

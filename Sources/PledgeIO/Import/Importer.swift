@@ -15,13 +15,13 @@ public struct ImportOptions: Sendable {
 /// Loads a bank's CSV file into the ledger as ONE transaction: every row valid and none conflicting,
 /// or nothing written. Streams the file: memory does not grow with its size.
 public struct Importer {
-    public var ledger: Ledger
+    public var ledger: any LedgerStore
     public var options: ImportOptions
     public var today: CivilDate
     /// Told every few hundred rows how far the reading is, then each step that completes the load.
     public var progress: ((ImportProgress) -> Void)?
 
-    public init(ledger: Ledger, options: ImportOptions, today: CivilDate, progress: ((ImportProgress) -> Void)? = nil) {
+    public init(ledger: any LedgerStore, options: ImportOptions, today: CivilDate, progress: ((ImportProgress) -> Void)? = nil) {
         self.ledger = ledger
         self.options = options
         self.today = today

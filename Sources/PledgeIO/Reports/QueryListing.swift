@@ -4,11 +4,11 @@ import PledgeStore
 
 /// `query`: matching registrations with totals, as a table, CSV (streamed) or JSON (streamed).
 public struct QueryListing {
-    public var ledger: Ledger
+    public var ledger: any LedgerStore
     public var query: RegistrationQuery
     public var reference: ReferenceData
 
-    public init(ledger: Ledger, query: RegistrationQuery, reference: ReferenceData) {
+    public init(ledger: any LedgerStore, query: RegistrationQuery, reference: ReferenceData) {
         self.ledger = ledger
         self.query = query
         self.reference = reference

@@ -43,7 +43,7 @@ extension Ledger {
     /// Loads rows as ONE transaction: written only when every row is valid and none conflicts (and it is not a dry
     /// run); otherwise nothing is. `next` hands over the rows a batch at a time (nil at the end); `outcome` is told what
     /// became of each valid row; `progress` each step that completes the load.
-    public func importRows(options: LoadOptions, progress: ((LoadStep) -> Void)? = nil, next: () throws -> [LoadRow]?,
+    public func importRows(options: LoadOptions, progress: ((LoadStep) -> Void)?, next: () throws -> [LoadRow]?,
                            outcome: (Registration, Int, RowOutcome) -> Void) throws -> LoadResult {
         struct Rollback: Error {}
         var result = LoadResult()

@@ -42,15 +42,16 @@ public struct MonthlyTotal: Sendable, Equatable {
     }
 }
 
+/// Which figures `monthlyTotals` reads: the live aggregate, or for closed months the totals frozen at closing
+/// (`asClosed`), or only the frozen totals of closed months (`frozenOnly`).
+public enum MonthlySource: Sendable { case live, asClosed, frozenOnly }
+
 extension Ledger {
     /// The statistic per month (and group) from `from` to `to`, for `ipType` (nil: every type).
     /// Months without registrations are absent. Cost grows with months × groups, not registrations.
-    /// `source` picks the figures: the live aggregate, or for closed months the totals frozen at closing
-    /// (`asClosed`), or only the frozen totals of closed months (`frozenOnly`).
-    public enum Source: Sendable { case live, asClosed, frozenOnly }
 
     public func monthlyTotals(from: YearMonth, to: YearMonth, by grouping: MonthlyGrouping?,
-                              ipType: IPType?, source: Source = .live) throws -> [MonthlyTotal] {
+                              ipType: IPType?, source: MonthlySource) throws -> [MonthlyTotal] {
         guard from <= to else { return [] }
         return try read { db in
             let typeClause = ipType == nil ? "" : " AND ip_type = ?"

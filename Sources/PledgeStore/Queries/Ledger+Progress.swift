@@ -167,7 +167,7 @@ public struct ProgressDetails: Sendable, Equatable {
 
 extension Ledger {
     /// Details for `report progress`: the same registrations as `progress` counts.
-    public func progressDetails(target: Target, asOf: CivilDate, top: Int = 5) throws -> ProgressDetails {
+    public func progressDetails(target: Target, asOf: CivilDate, top: Int) throws -> ProgressDetails {
         try read { db in
             let from = target.from, to = min(target.to, asOf)
             let typeClause = target.ipType == nil ? "" : " AND ip_type = ?"

@@ -5,7 +5,7 @@ import PledgeCore
 extension Ledger {
     /// Copies the live ledger with SQLite's online backup into a new file (mode 0600), consistent even while
     /// others write. Refuses an existing destination. The copy is opened and returned for verification.
-    public func backup(to destination: String) throws -> Ledger {
+    public func backup(to destination: String) throws -> any LedgerStore {
         let fd = Glibc.open(destination, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if fd < 0 {
             let err = errno

@@ -18,7 +18,7 @@ extension Ledger {
     /// projection (`JournalReplay`), and compares every table with the result (`TableComparison`), the schema with
     /// the migrations' (`SchemaCheck`). One read transaction sees the journal and the tables at the same moment.
     /// `expectHead` (`SEQ:HASH`) also proves the journal still holds that entry unchanged.
-    public func verify(expectHead: (seq: Int64, hash: String)? = nil, maxFindings: Int = 50) throws -> AuditReport {
+    public func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport {
         try Ledger.mapErrors(path) {
             try dbQueue.read { db in
                 // Read the file through memory mapping: the whole ledger is read once, and read() calls cost more.

@@ -1,0 +1,65 @@
+import PledgeCore
+
+/// The ledger as every command reaches it: write operations (each one transaction that appends journal entries and
+/// applies PledgeCore's projection), queries, and verification. `Ledger` (SQLite, GRDB) is the first implementation;
+/// a second database implements the same protocol.
+public protocol LedgerStore: AnyObject, Sendable {
+    /// Where the ledger lives (a file path for SQLite), as messages name it.
+    var path: String { get }
+    var readOnly: Bool { get }
+
+    // Writes: each checks the registration's state inside its transaction, then appends.
+    func initialize(reference: ReferenceData, target: Target) throws -> [AppendedEntry]
+    func register(_ r: Registration, late: Bool) throws -> AppendedEntry
+    func correct(_ regNo: String, reason: String, late: Bool,
+                 _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange])
+    func void(_ regNo: String, reason: String, late: Bool) throws -> AppendedEntry
+    func release(_ regNo: String, date: CivilDate, reason: ReleaseReason) throws -> AppendedEntry
+    func markDefault(_ regNo: String, date: CivilDate) throws -> AppendedEntry
+    func extend(_ regNo: String, maturity: CivilDate) throws -> AppendedEntry
+    func closePeriod(_ month: YearMonth, today: CivilDate) throws -> (AppendedEntry, PeriodClose)
+    func setTarget(_ target: Target) throws -> AppendedEntry
+    func record(_ events: [(event: LedgerEvent, regNo: String?)]) throws -> [AppendedEntry]
+    func importRows(options: LoadOptions, progress: ((LoadStep) -> Void)?, next: () throws -> [LoadRow]?,
+                    outcome: (Registration, Int, RowOutcome) -> Void) throws -> LoadResult
+
+    // Queries.
+    func reference() throws -> ReferenceData
+    func registration(_ regNo: String) throws -> RegistrationState?
+    func history(_ regNo: String) throws -> [JournalEntry]
+    func head() throws -> AppendedEntry?
+    func targets() throws -> [Target]
+    func target(named name: String?) throws -> Target
+    func progress(target: Target, asOf: CivilDate) throws -> TargetProgress
+    func progressDetails(target: Target, asOf: CivilDate, top: Int) throws -> ProgressDetails
+    func monthlyTotals(from: YearMonth, to: YearMonth, by grouping: MonthlyGrouping?, ipType: IPType?,
+                       source: MonthlySource) throws -> [MonthlyTotal]
+    func closedPeriods() throws -> [ClosedPeriod]
+    func query(_ q: RegistrationQuery, _ body: (RegistrationState) throws -> Void) throws -> QueryTotals
+    func forEachRegistration(_ body: (RegistrationState) throws -> Void) throws
+    func dataQualityFindings() throws -> [DataQualityFinding]
+
+    // Verification and copies.
+    func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport
+    func backup(to destination: String) throws -> any LedgerStore
+}
+
+extension LedgerStore {
+    public func initialize(reference: ReferenceData) throws -> [AppendedEntry] { try initialize(reference: reference, target: .gansu2025) }
+    public func register(_ r: Registration) throws -> AppendedEntry { try register(r, late: false) }
+    public func void(_ regNo: String, reason: String) throws -> AppendedEntry { try void(regNo, reason: reason, late: false) }
+    public func correct(_ regNo: String, reason: String,
+                        _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {
+        try correct(regNo, reason: reason, late: false, corrected)
+    }
+    public func progressDetails(target: Target, asOf: CivilDate) throws -> ProgressDetails {
+        try progressDetails(target: target, asOf: asOf, top: 5)
+    }
+    public func monthlyTotals(from: YearMonth, to: YearMonth, by grouping: MonthlyGrouping?, ipType: IPType?) throws -> [MonthlyTotal] {
+        try monthlyTotals(from: from, to: to, by: grouping, ipType: ipType, source: .live)
+    }
+    public func verify() throws -> AuditReport { try verify(expectHead: nil, maxFindings: 50) }
+    public func verify(expectHead: (seq: Int64, hash: String)?) throws -> AuditReport { try verify(expectHead: expectHead, maxFindings: 50) }
+}
+
+extension Ledger: LedgerStore {}
