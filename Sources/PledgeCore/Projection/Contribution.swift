@@ -121,7 +121,8 @@ public struct PledgedRight: Hashable, Sendable {
     public static func == (a: Self, b: Self) -> Bool { a.ipNumber.sameBytes(b.ipNumber) && a.regNo.sameBytes(b.regNo) }
     /// The order of the table's key (bytes, as SQLite orders text).
     public static func keyOrder(_ a: Self, _ b: Self) -> Bool {
-        a.ipNumber.sameBytes(b.ipNumber) ? a.regNo.bytesPrecede(b.regNo) : a.ipNumber.bytesPrecede(b.ipNumber)
+        let c = a.ipNumber.compareBytes(b.ipNumber)
+        return c != 0 ? c < 0 : a.regNo.compareBytes(b.regNo) < 0
     }
 }
 

@@ -16,6 +16,11 @@ public struct ProjectionDelta: Sendable {
         public var target: String, uscc: String
         public func hash(into h: inout Hasher) { target.hashBytes(into: &h); uscc.hashBytes(into: &h) }
         public static func == (a: Self, b: Self) -> Bool { a.target.sameBytes(b.target) && a.uscc.sameBytes(b.uscc) }
+        /// The order of `target_enterprises`' key.
+        public static func keyOrder(_ a: Self, _ b: Self) -> Bool {
+            let c = a.target.compareBytes(b.target)
+            return c != 0 ? c < 0 : a.uscc.compareBytes(b.uscc) < 0
+        }
     }
 
     /// Whether rights pledged and released are collected (the writer needs them; a verifier derives rights from states).
@@ -31,7 +36,9 @@ public struct ProjectionDelta: Sendable {
     /// A new registration: its contribution, its rights, its enterprise's name.
     public mutating func register(_ s: RegistrationState) {
         count(s, sign: 1)
-        if keepsRights { rightsAdded.append(contentsOf: s.rights) }
+        if keepsRights {
+            for n in s.registration.ipNumbers { rightsAdded.append(PledgedRight(ipNumber: n, regNo: s.registration.regNo)) }
+        }
         enterprises[s.registration.uscc] = s.registration.enterprise
     }
 

@@ -108,7 +108,7 @@ final class ProjectionWriter {
             try add(t, to: "group_totals", key: ["dimension": k.dimension.rawValue, "grp": k.group, "month": k.month, "ip_type": k.ipType,
                                                  "status": k.status], dropEmpty: true)
         }
-        try writeServed(delta.served.sorted(by: { ($0.key.target, $0.key.uscc) < ($1.key.target, $1.key.uscc) }))
+        try writeServed(delta.served.sorted(by: { ProjectionDelta.ServedKey.keyOrder($0.key, $1.key) }))
         delta.removeAll()
     }
 
@@ -160,7 +160,7 @@ final class ProjectionWriter {
         try db.execute(sql: "DELETE FROM target_enterprises WHERE target = ?", arguments: [t.name])
         var recount = ProjectionDelta(targets: [])
         recount.setTarget(t, states: try Row.fetchAll(db, sql: "SELECT \(RegistrationState.columns) FROM registrations").map(RegistrationState.init(row:)))
-        try writeServed(recount.served.sorted(by: { $0.key.uscc < $1.key.uscc }))
+        try writeServed(recount.served.sorted(by: { ProjectionDelta.ServedKey.keyOrder($0.key, $1.key) }))
         delta = ProjectionDelta(targets: try Self.targets(db))
     }
 }
