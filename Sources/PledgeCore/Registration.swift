@@ -10,6 +10,29 @@ public enum RegistrationStatus: String, CaseIterable, Sendable, Codable {
         case .void: "作废"
         }
     }
+
+    /// A status as clerks and exports write it, in English or Chinese (`released`, `已注销`, `注销`, …); nil otherwise.
+    public init?(text: String) {
+        switch text.trimmingSpaces.lowercased() {
+        case "active", "有效": self = .active
+        case "released", "已注销", "注销": self = .released
+        case "defaulted", "default", "违约": self = .defaulted
+        case "void", "作废": self = .void
+        default: return nil
+        }
+    }
+}
+
+/// Why a correction or a void was made, as recorded in its entry.
+public enum ChangeReason {
+    public static let maximumLength = 200
+
+    /// The reason with surrounding spaces trimmed: 1 to 200 characters without control characters; nil otherwise.
+    public static func validated(_ text: String) -> String? {
+        let reason = text.trimmingSpaces
+        guard !reason.isEmpty, reason.count <= maximumLength, !reason.hasControlCharacters else { return nil }
+        return reason
+    }
 }
 
 /// A pledge registration (质押登记) as validated: every identifier canonical, every name resolved.
@@ -85,36 +108,11 @@ extension CivilDate: Codable {
     }
 }
 
-/// The fields of a registration a clerk can write, with the names used on the command line.
-public enum RegistrationField: String, CaseIterable, Sendable, Codable {
-    case regNo = "reg-no", regDate = "date", uscc, enterprise, bank, branch, amount, ipType = "ip-type",
-         ipNumbers = "ip", park, prefecture, maturity, rate, rywq, firstLoan = "first-loan", insured, notes
-
-    /// Hashes the case, not its raw text: the standard library's default for a `RawRepresentable` hashes the String
-    /// (an import builds a dictionary of fields per row, and this hashing was about a tenth of its parsing thread).
-    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
-
-    var ordinal: UInt8 {
-        switch self {
-        case .regNo: 0
-        case .regDate: 1
-        case .uscc: 2
-        case .enterprise: 3
-        case .bank: 4
-        case .branch: 5
-        case .amount: 6
-        case .ipType: 7
-        case .ipNumbers: 8
-        case .park: 9
-        case .prefecture: 10
-        case .maturity: 11
-        case .rate: 12
-        case .rywq: 13
-        case .firstLoan: 14
-        case .insured: 15
-        case .notes: 16
-        }
-    }
+/// The fields of a registration a clerk can write. The CLI names them by its flags, the import by the file's headers;
+/// the journal by `journalKey`.
+public enum RegistrationField: CaseIterable, Sendable {
+    case regNo, regDate, uscc, enterprise, bank, branch, amount, ipType, ipNumbers, park, prefecture, maturity, rate, rywq,
+         firstLoan, insured, notes
 
     /// The CSV header (English) for the same field.
     public var csvHeader: String {
@@ -125,7 +123,7 @@ public enum RegistrationField: String, CaseIterable, Sendable, Codable {
         case .ipType: "ip_type"
         case .ipNumbers: "ip_numbers"
         case .firstLoan: "first_loan"
-        default: rawValue
+        default: journalKey
         }
     }
 
@@ -134,11 +132,21 @@ public enum RegistrationField: String, CaseIterable, Sendable, Codable {
         switch self {
         case .regNo: "regNo"
         case .regDate: "regDate"
+        case .uscc: "uscc"
+        case .enterprise: "enterprise"
+        case .bank: "bank"
+        case .branch: "branch"
         case .amount: "amountFen"
         case .ipType: "ipType"
         case .ipNumbers: "ipNumbers"
+        case .park: "park"
+        case .prefecture: "prefecture"
+        case .maturity: "maturity"
+        case .rate: "rate"
+        case .rywq: "rywq"
         case .firstLoan: "firstLoan"
-        default: rawValue
+        case .insured: "insured"
+        case .notes: "notes"
         }
     }
 
@@ -149,6 +157,14 @@ public enum RegistrationField: String, CaseIterable, Sendable, Codable {
 }
 
 extension Registration {
+    /// The fields whose canonical text differs from `other`'s (`from` this one `to` the other): a correction's changes.
+    public func changes(to other: Registration) -> [FieldChange] {
+        RegistrationField.allCases.compactMap { f in
+            let a = canonicalText(f), b = other.canonicalText(f)
+            return a == b ? nil : FieldChange(field: f.journalKey, from: a, to: b)
+        }
+    }
+
     /// A field's value in canonical text: what a correction entry records as `from`/`to`.
     /// Amounts are whole fen, dates `YYYY-MM-DD`, flags `true`/`false`, rights joined by `;`.
     public func canonicalText(_ field: RegistrationField) -> String? {

@@ -42,7 +42,7 @@ public struct RegistrationValidator: Sendable {
     public static let maxTextLength = 200
 
     public init(reference: ReferenceData, today: CivilDate,
-                fieldName: @escaping @Sendable (RegistrationField) -> String = { "--" + $0.rawValue }) {
+                fieldName: @escaping @Sendable (RegistrationField) -> String = { $0.journalKey }) {
         self.reference = reference
         self.today = today
         self.fieldName = fieldName
@@ -100,7 +100,7 @@ public struct RegistrationValidator: Sendable {
         if let b = required(.bank), let t = text(.bank) {
             if let known = reference.bank(t) { bank = known.name } else {
                 errors.append(FieldError(field: name(.bank), value: b,
-                                         rule: "unknown bank; use a name from `pledge reference banks` (e.g. 兰州银行, 工行)"))
+                                         rule: "unknown bank; use a name from the reference list of banks (e.g. 兰州银行, 工行)"))
             }
         }
         let branch = text(.branch)
@@ -138,7 +138,7 @@ public struct RegistrationValidator: Sendable {
         if let p = raw(.park) {
             park = reference.park(p)
             if park == nil {
-                errors.append(FieldError(field: name(.park), value: p, rule: "unknown park; use a name from `pledge reference parks` (e.g. 兰州新区, 兰州高新区)"))
+                errors.append(FieldError(field: name(.park), value: p, rule: "unknown park; use a name from the reference list of parks (e.g. 兰州新区, 兰州高新区)"))
             }
         }
         var prefectureCode = park?.prefectureCode

@@ -24,15 +24,20 @@ public struct Target: Sendable, Equatable, Codable {
         from: CivilDate(year: 2021, month: 1, day: 1)!, to: CivilDate(year: 2025, month: 12, day: 31)!,
         ipType: .patent)
 
-    /// Validates a target as `target set` receives it.
+    /// The fields a target is set from, as errors name them; a caller renames them to its own (flags, form fields).
+    public enum Field: String, Sendable { case name, amount, to }
+
+    /// Validates a target as it is set. Errors name `Field` raw values.
     public static func validated(name: String, amount: Fen, from: CivilDate, to: CivilDate, ipType: IPType?) throws -> Target {
         let n = name.trimmingSpaces
         guard !n.isEmpty, n.count <= 60, !n.hasControlCharacters else {
-            throw FieldError(field: "NAME", value: name, rule: "a target name is 1 to 60 characters without control characters")
+            throw FieldError(field: Field.name.rawValue, value: name, rule: "a target name is 1 to 60 characters without control characters")
         }
-        guard amount.value > 0 else { throw FieldError(field: "--amount", value: amount.formatted(.yuan), rule: "the target must be greater than zero") }
+        guard amount.value > 0 else {
+            throw FieldError(field: Field.amount.rawValue, value: amount.formatted(.yuan), rule: "the target must be greater than zero")
+        }
         guard from <= to else {
-            throw FieldError(field: "--to", value: to.description, rule: "the window ends before it starts (\(from))")
+            throw FieldError(field: Field.to.rawValue, value: to.description, rule: "the window ends before it starts (\(from))")
         }
         return Target(name: n, amount: amount, from: from, to: to, ipType: ipType)
     }

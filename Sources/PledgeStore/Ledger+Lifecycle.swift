@@ -27,11 +27,7 @@ extension Ledger {
         try write { tx in
             let current = try existing(regNo, tx)
             if current.status == .void { throw LifecycleError(regNo: regNo, rule: .voidCannotChange) }
-            let new = try corrected(current)
-            let changes = RegistrationField.allCases.compactMap { f -> FieldChange? in
-                let a = current.registration.canonicalText(f), b = new.canonicalText(f)
-                return a == b ? nil : FieldChange(field: f.journalKey, from: a, to: b)
-            }
+            let changes = current.registration.changes(to: try corrected(current))
             return (try change(current, .correct(changes: changes, reason: reason), late: late, tx), changes)
         }
     }

@@ -13,7 +13,6 @@ public enum StoreError: PledgeFailure, Equatable {
     case io(path: String, detail: String)
     case registrationExists(regNo: String)
     case registrationMissing(regNo: String)
-    case invalidTransition(regNo: String, detail: String)
     case targetMissing(name: String)
     case closedPeriod(regNo: String, date: String, month: String)
     case periodAlreadyClosed(month: String)
@@ -29,7 +28,7 @@ public enum StoreError: PledgeFailure, Equatable {
     public var category: FailureCategory {
         switch self {
         case .ledgerMissing: .missing
-        case .ledgerExists, .registrationExists, .invalidTransition, .closedPeriod, .periodAlreadyClosed, .periodNotOver: .conflict
+        case .ledgerExists, .registrationExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver: .conflict
         case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
         case .registrationMissing, .targetMissing, .totalsOutOfRange: .badInput
@@ -62,8 +61,6 @@ public enum StoreError: PledgeFailure, Equatable {
             "登记号 \(r) is already registered; nothing was written (use `pledge correct \(r)` to fix a field)"
         case .registrationMissing(let r):
             "登记号 \(r) is not in the ledger; check the number with `pledge query`"
-        case .invalidTransition(let r, let d):
-            "登记号 \(r): \(d); nothing was written"
         case .targetMissing(let n):
             "no target named \(n); see `pledge target list`"
         case .closedPeriod(let r, let d, let m):

@@ -74,7 +74,13 @@ struct TargetCommand: ParsableCommand {
             let fromDate = try CivilDate.parse(from, field: "--from")
             let toDate = try CivilDate.parse(to, field: "--to")
             let type = ipType.lowercased() == "all" || ipType == "全部" ? nil : try IPType.parse(ipType, field: "--ip-type")
-            let target = try Target.validated(name: name, amount: fen, from: fromDate, to: toDate, ipType: type)
+            let target: Target
+            do {
+                target = try Target.validated(name: name, amount: fen, from: fromDate, to: toDate, ipType: type)
+            } catch let e as FieldError {
+                let flags = [Target.Field.name.rawValue: "NAME", Target.Field.amount.rawValue: "--amount", Target.Field.to.rawValue: "--to"]
+                throw e.renamed(flags[e.field] ?? e.field)
+            }
             let ledger = try global.openLedger()
             let entry = try ledger.setTarget(target)
             Console.out(global.language.pick("目标 \(target.name) 已设置", "target \(target.name) set") + ": \(target.amount.wanDisplay) 万元, \(target.from) … \(target.to), \(target.ipType?.rawValue ?? "all")")

@@ -3,8 +3,29 @@ import PledgeCore
 import PledgeIO
 import PledgeStore
 
-/// Flag names are the `RegistrationField` raw values, so validation errors name the flag the clerk typed.
-let flagName: @Sendable (RegistrationField) -> String = { "--" + $0.rawValue }
+/// The command line's name of each field (`--reg-no`, `correct --field reg-no`): validation errors name the flag the
+/// clerk typed.
+extension RegistrationField: ExpressibleByArgument {
+    var argument: String {
+        switch self {
+        case .regNo: "reg-no"
+        case .regDate: "date"
+        case .ipType: "ip-type"
+        case .ipNumbers: "ip"
+        case .firstLoan: "first-loan"
+        default: journalKey
+        }
+    }
+
+    public init?(argument: String) {
+        guard let f = Self.allCases.first(where: { $0.argument == argument }) else { return nil }
+        self = f
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.argument) }
+}
+
+let flagName: @Sendable (RegistrationField) -> String = { "--" + $0.argument }
 
 struct RegisterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,7 +91,6 @@ struct RegisterCommand: ParsableCommand {
     }
 }
 
-extension RegistrationField: ExpressibleByArgument {}
 
 struct CorrectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,7 +129,7 @@ struct CorrectCommand: ParsableCommand {
             // A new park decides the prefecture.
             if field == .park { input[.prefecture] = nil }
             return try validator.validate(input).mapError { e in
-                InvalidRegistration(errors: e.errors.map { $0.field == flagName(field) ? $0.renamed("--value (\(field.rawValue))") : $0 })
+                InvalidRegistration(errors: e.errors.map { $0.field == flagName(field) ? $0.renamed("--value (\(field.argument))") : $0 })
             }.get()
         }
         Console.out(global.language.pick("已更正 \(regNo)：", "corrected \(regNo):"))

@@ -69,7 +69,7 @@ struct RegistrationValidatorTests {
             return
         }
         #expect(e.errors.count == 1)
-        #expect(e.errors.first?.field == "--" + field.rawValue)
+        #expect(e.errors.first?.field == field.journalKey)
         #expect(e.errors.first?.rule.contains(rule) == true, "\(e.errors)")
     }
 
@@ -183,9 +183,9 @@ struct RegistrationValidatorTests {
     @Test("fields hash by case: a dictionary of every field finds each one")
     func fieldHashing() {
         var input = RegistrationInput()
-        for f in RegistrationField.allCases { input[f] = f.rawValue }
+        for f in RegistrationField.allCases { input[f] = f.journalKey }
         #expect(input.values.count == RegistrationField.allCases.count)
-        for f in RegistrationField.allCases { #expect(input[f] == f.rawValue) }
+        for f in RegistrationField.allCases { #expect(input[f] == f.journalKey) }
         #expect(Set(RegistrationField.allCases.map(\.ordinal)).count == RegistrationField.allCases.count)
     }
 

@@ -71,8 +71,8 @@ public struct Cell: Hashable, Sendable {
         case .prefecture: prefecture
         case .park: park
         case .bank: bank
-        case .rywq: rywq ? "1" : "0"
-        case .firstLoan: firstLoan ? "1" : "0"
+        case .rywq: GroupDimension.group(of: rywq)
+        case .firstLoan: GroupDimension.group(of: firstLoan)
         }
     }
 }
@@ -101,6 +101,9 @@ public struct StatusKey: Hashable, Sendable {
 /// The dimensions of `group_totals`: the statistic split along one of them at a time.
 public enum GroupDimension: String, CaseIterable, Sendable {
     case all, prefecture, park, bank, rywq, firstLoan = "first_loan"
+
+    /// The group of a flag's value along its dimension (`rywq`, `first_loan`).
+    public static func group(of flag: Bool) -> String { flag ? "1" : "0" }
 }
 
 public struct GroupKey: Hashable, Sendable {

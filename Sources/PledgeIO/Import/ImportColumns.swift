@@ -129,7 +129,7 @@ struct ImportLayout {
     /// How validation errors name a field: the header as written in the file.
     func fieldName(_ field: RegistrationField) -> String {
         if field == .amount { return header(amountUnit == .wan ? .amountWan : .amountYuan) }
-        guard let column = ImportColumn.allCases.first(where: { $0.field == field && $0 != .amountWan }) else { return field.rawValue }
+        guard let column = ImportColumn.allCases.first(where: { $0.field == field && $0 != .amountWan }) else { return field.csvHeader }
         return header(column)
     }
 }

@@ -268,16 +268,12 @@ public struct Importer {
     fileprivate func statusEvent(_ record: CSVRecord, layout: ImportLayout, registration: Registration?, errors: inout [FieldError]) -> LedgerEvent? {
         guard let si = layout.index[.status] else { return nil }
         let text = record.fields[si].trimmingSpaces
-        let status: RegistrationStatus?
-        switch text.lowercased() {
-        case "", "active", "有效": return nil
-        case "released", "已注销", "注销": status = .released
-        case "defaulted", "default", "违约": status = .defaulted
-        case "void", "作废": status = .void
-        default:
+        if text.isEmpty { return nil }
+        guard let status = RegistrationStatus(text: text) else {
             errors.append(FieldError(field: layout.header(.status), value: text, rule: "expected active, released, defaulted or void"))
             return nil
         }
+        if status == .active { return nil }
         if status == .void { return .void(reason: "imported as void") }
         let dateText = layout.index[.statusDate].map { record.fields[$0] } ?? ""
         guard let date = try? CivilDate.parsePast(dateText, field: layout.header(.statusDate), today: today) else {

@@ -1,9 +1,8 @@
 import GRDB
 
-/// What a first load (`Ledger.bulkWrite` into a ledger without registrations) checks once, before it commits, instead
-/// of row by row as it writes: the foreign keys (the pragma is off for that transaction) and the links of the journal's
-/// chain (its `entries_append_only_seq` trigger is dropped for the transaction and created again from its own text).
-/// Any failure throws, and the whole load is rolled back with the trigger and everything else as they were.
+/// What a first load checks once before it commits, by SQLite queries, instead of per row: the foreign keys (off for
+/// that transaction) and the journal's links (its chain trigger dropped, then created again from its own text). Any
+/// failure rolls the whole load back, trigger included.
 enum FirstLoadChecks {
     /// The journal's head before the load, and the text of the trigger to create again.
     struct SuspendedChain {
@@ -13,8 +12,8 @@ enum FirstLoadChecks {
 
     static let chainTrigger = "entries_append_only_seq"
 
-    /// Drops the chain trigger for this transaction. Measured with `sqlite3` at 1M journal entries: 10.3–11.2 s with
-    /// it, 4.6–5.3 s without; `checkChain` then takes about 0.7 s.
+    /// Drops the chain trigger for this transaction (at 1M entries: 10.3–11.2 s with it, 4.6–5.3 s without; the check
+    /// then takes about 0.7 s).
     static func suspendChainTrigger(_ tx: LedgerTransaction) throws -> SuspendedChain {
         let trigger = try String.fetchOne(tx.db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
                                           arguments: [chainTrigger])
@@ -46,9 +45,8 @@ enum FirstLoadChecks {
         if let trigger = chain.trigger { try db.execute(sql: trigger) }
     }
 
-    /// Throws when a row breaks a foreign key: for a write that ran with them switched off (a first load), before it
-    /// commits. The rights go in the order of their `reg_no` index, so that their registrations are looked up in
-    /// key order (1.5 s at 2M rights, against 5 s for `PRAGMA foreign_key_check` in the rights' own order).
+    /// Throws when a row breaks a foreign key. The rights in their `reg_no` index's order (1.5 s at 2M rights, against
+    /// 5 s for `PRAGMA foreign_key_check`), every other table by the pragma.
     static func checkForeignKeys(_ db: Database) throws {
         if let orphan = try Row.fetchOne(db, sql: """
             SELECT r.ip_number, r.reg_no FROM registration_rights r

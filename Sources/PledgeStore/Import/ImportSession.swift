@@ -1,21 +1,15 @@
 import GRDB
 import PledgeCore
 
-/// Bulk registration inside one write transaction (`Ledger.write`): decides for each row whether it is
-/// new, unchanged (same 登记号, same content), a conflict with the ledger, or a second different row
-/// for the same 登记号 in the file. New rows are appended to the journal in file order, 64 entries to a
-/// statement (`BatchedInsert`); the caller rolls the whole transaction back when anything was invalid or conflicting.
+/// The rows of one load inside its transaction: each new, unchanged, conflicting or a second different row for the
+/// same 登记号; new entries go to the journal in file order, 64 to a statement (`BatchedInsert`).
 final class ImportSession {
-    typealias Outcome = RowOutcome
-
     let tx: LedgerTransaction
     let firstSeq: Int64
     /// The file row of each entry this session appended, by seq − firstSeq.
     private var rowOfEntry: [Int32] = []
 
-    // The hot path: raw statements, a reused payload buffer, projections written in bulk.
     private let projections: ProjectionWriter
-    /// New entries, written many to a statement (see `BatchedInsert`); flushed before anything reads the journal.
     private let entries: BatchedInsert
     private var payload = CanonicalRegisterPayload()
     /// Secondary indexes dropped for a first load, re-created by `finish` (name, CREATE statement).
@@ -24,9 +18,6 @@ final class ImportSession {
     private let firstLoad: Bool
     /// Every registration's amount in the ledger and this session so far (`Ledger.requireTotalsInRange`).
     private var grandTotal: Int64
-
-    /// Entries per multi-row INSERT.
-    static let rowsPerStatement = 64
 
     /// Told each step of `finish` as it starts (for a terminal's progress line; the library never prints).
     var progress: ((LoadStep) -> Void)?
@@ -37,9 +28,7 @@ final class ImportSession {
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
         try tx.db.execute(sql: "PRAGMA cache_size = -65536")
-        // The first load into a ledger without registrations builds the secondary indexes once at the end
-        // (a sort) instead of inserting into each at random per row. Dropped and re-created inside this
-        // transaction: a rollback restores them, readers never see the ledger without them.
+        // A first load builds the secondary indexes once at the end (a sort), inside this transaction.
         firstLoad = try !Ledger.hasRegistrations(tx.db)
         grandTotal = try Ledger.grandTotal(tx.db)
         if firstLoad {
@@ -51,16 +40,12 @@ final class ImportSession {
         }
         projections = try tx.projections()
         projections.flushEvery = flushEvery
-        entries = try Self.registerEntries(tx.db, rowsPerStatement: Self.rowsPerStatement)
+        // Register entries, 64 to a statement: seq, at, operator, reg_no, payload, prev_hash, hash.
+        entries = try BatchedInsert(tx.db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
+                                    row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: 64)
     }
 
-    /// Register entries, each row: seq, at, operator, reg_no, payload, prev_hash, hash.
-    static func registerEntries(_ db: Database, rowsPerStatement: Int) throws -> BatchedInsert {
-        try BatchedInsert(db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
-                          row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: rowsPerStatement)
-    }
-
-    func add(_ r: Registration, row: Int, late: Bool = false) throws -> Outcome {
+    func add(_ r: Registration, row: Int, late: Bool = false) throws -> RowOutcome {
         let closed = try tx.closedMonths()
         if closed.isEmpty || late || !closed.contains(r.regDate.yearMonth.description) {
             if let seq = try insertNew(r, row: row, late: late) { return .new(seq: seq) }
@@ -81,8 +66,7 @@ final class ImportSession {
         return .inClosedPeriod(month: r.regDate.yearMonth.description)
     }
 
-    /// Inserts a registration that is not in the ledger yet, with its entry, rights and aggregate deltas.
-    /// Returns nil (and writes nothing) when the 登记号 exists.
+    /// Inserts a new registration and its entry; nil (nothing written) when the 登记号 exists.
     private func insertNew(_ r: Registration, row: Int, late: Bool) throws -> Int64? {
         let seq = tx.headSeq + 1
         guard try projections.insert(.registered(r, seq: seq, late: late)) else { return nil }
@@ -100,29 +84,26 @@ final class ImportSession {
         return seq
     }
 
-    /// Appends a lifecycle event for a registration this session added (export round-trip: status columns).
+    /// Appends a lifecycle event for a registration this session added (export round-trip: status columns), once the
+    /// lifecycle allows it.
     @discardableResult
     func append(_ event: LedgerEvent, regNo: String, late: Bool = false, row: Int) throws -> AppendedEntry {
-        // The projector adjusts the aggregates in the database, and the entry continues the journal: write
-        // what is pending first.
+        // The entry continues the journal: write the pending entries first.
         try entries.flush()
-        try projections.flush()
+        guard let state = try tx.registration(regNo) else { throw StoreError.registrationMissing(regNo: regNo) }
+        try Lifecycle.check(event, on: state)
         let entry = try tx.append(event, regNo: regNo, late: late)
         rowOfEntry.append(Int32(clamping: row))
         return entry
     }
 
-    /// Writes the deltas kept in memory (enterprises, monthly and status totals), a first load's projections derived
-    /// from its rows, and re-creates any deferred index. Call before committing (a session rolled back need not call it).
+    /// Writes what is pending and builds any deferred index. Call before committing.
     func finish() throws {
         try entries.flush()
         progress?(.writingProjections)
         guard firstLoad else { try projections.flush(); return }
-        // Each sort (the derived projections', each index build's) runs in memory up to the cache size, one sorter
-        // per worker thread. The parsing thread is done by now, so sort on two threads with a quarter of the cache:
-        // faster than one thread with half of it (measured at 1M rows: 13 s instead of 22 s) and the same memory.
-        // Temporary files for the sorts: with temp_store = MEMORY (Ledger.bulkWrite) a sort never spills and
-        // a million rows' keys would stay in memory.
+        // Index builds sort on two threads with a quarter of the cache (at 1M rows 13 s instead of 22 s), spilling
+        // to temporary files, not memory.
         try tx.db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -16384; PRAGMA threads = 2")
         defer { try? tx.db.execute(sql: "PRAGMA threads = 0") }
         try projections.flush()
@@ -140,12 +121,9 @@ final class ImportSession {
         return r
     }
 
-    /// Fields whose canonical text differs, `from` the ledger `to` the file.
-    public static func differences(_ ledger: Registration, _ file: Registration) -> [FieldChange] {
-        var changes = RegistrationField.allCases.compactMap { f -> FieldChange? in
-            let a = ledger.canonicalText(f), b = file.canonicalText(f)
-            return a == b ? nil : FieldChange(field: f.journalKey, from: a, to: b)
-        }
+    /// Fields whose canonical text differs, `from` the ledger `to` the file, the USCC override too.
+    static func differences(_ ledger: Registration, _ file: Registration) -> [FieldChange] {
+        var changes = ledger.changes(to: file)
         if ledger.usccOverride != file.usccOverride {
             changes.append(FieldChange(field: "usccOverride", from: String(ledger.usccOverride), to: String(file.usccOverride)))
         }

@@ -49,25 +49,8 @@ public enum CanonicalEntry {
         var seq: Int64
     }
 
-    static let kindMarker = Array(",\"kind\":\"".utf8)
-
-    /// The kind of a canonical payload without parsing it: the last raw `,"kind":"` is the envelope's
-    /// (inside JSON strings quotes are escaped, and only the envelope has a "kind" key).
-    static func peekKind(_ bytes: [UInt8]) -> EntryKind? {
-        let m = kindMarker
-        guard bytes.count > m.count else { return nil }
-        var i = bytes.count - m.count
-        while i >= 0 {
-            if bytes[i] == m[0] && Array(bytes[i..<(i + m.count)]) == m {
-                var j = i + m.count
-                var name: [UInt8] = []
-                while j < bytes.count && bytes[j] != UInt8(ascii: "\"") { name.append(bytes[j]); j += 1 }
-                return EntryKind(rawValue: String(decoding: name, as: UTF8.self))
-            }
-            i -= 1
-        }
-        return nil
-    }
+    /// The envelope's kind alone: it decides the type of `data`.
+    struct Kind: Decodable { var kind: String }
 
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
@@ -107,18 +90,18 @@ public enum CanonicalEntry {
         let bytes = Data(payload.utf8)
         let decoder = JSONDecoder()
         do {
-            // The kind decides the data's type: peek it from the canonical bytes, then decode envelope and
-            // data in one pass, and check the decoded kind is the one peeked.
-            guard let kind = peekKind(Array(payload.utf8)) else { throw LedgerDataError("payload has no known entry kind") }
+            // The kind decides the data's type: the envelope's kind first, then envelope and data together.
+            guard let kind = EntryKind(rawValue: try decoder.decode(Kind.self, from: bytes).kind) else {
+                throw LedgerDataError("payload has no known entry kind")
+            }
             var header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool)?
             func full<T: Decodable>(_ t: T.Type) throws -> Any {
                 let f = try decoder.decode(Full<T>.self, from: bytes)
-                if f.kind == kind.rawValue { header = (f.seq, f.at, f.operator, kind, f.regNo, f.late ?? false) }
+                header = (f.seq, f.at, f.operator, kind, f.regNo, f.late ?? false)
                 return f.data
             }
             let event = try LedgerEvent.decode(kind: kind) { try full($0) }
-            guard let header else { throw LedgerDataError("payload's kind does not match its envelope") }
-            return (header, event)
+            return (header!, event)
         } catch let e as LedgerDataError {
             throw e
         } catch {

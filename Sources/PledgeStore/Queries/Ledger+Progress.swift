@@ -111,11 +111,14 @@ extension Ledger {
                 WHERE dimension = ? AND month BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
                 """, arguments: [dimension.rawValue, months.first, months.last] + typeArg))
         }
+        // Partial months from the registrations themselves, counted by PledgeCore's own rules (`Cell`).
         for days in span.partialDays {
-            try add(Row.fetchAll(db, sql: """
-                SELECT \(dimension.registrationsColumn) AS grp, count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
-                WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
-                """, arguments: [days.first, days.last] + typeArg))
+            try forEachState(db, datedFrom: days.first, to: days.last) { s in
+                let cell = Cell(s)
+                guard cell.monthlyKey != nil, ipType == nil || s.registration.ipType == ipType else { return }
+                let key = cell.group(dimension), old = result[key] ?? (0, .zero)
+                result[key] = (old.registrations + 1, Fen(old.amount.value &+ s.registration.amount.value))
+            }
         }
         return result.filter { $0.value.registrations != 0 || $0.value.amount != .zero }
     }
@@ -198,37 +201,26 @@ extension Ledger {
         }
     }
 
-    /// Distinct USCCs among the non-void registrations of `target`'s type dated from its start to `to`.
-    /// Read from the maintained `targets.enterprises` when that window holds the same registrations
-    /// (`to` is the target's end, or nothing is dated after `to` within it); otherwise counted.
+    /// Distinct USCCs among the registrations that count toward `target` dated up to `to`. Read from the maintained
+    /// `targets.enterprises` when `to` is the target's end; otherwise counted by `Target.counts`.
     static func enterprisesServed(_ db: Database, target: Target, to: CivilDate) throws -> Int {
         guard target.from <= to else { return 0 }
-        let typeClause = target.ipType == nil ? "" : " AND ip_type = ?"
-        let typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
-        let laterInWindow = to < target.to ? try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM registrations WHERE reg_date > ? AND reg_date <= ? AND status <> 'void'\(typeClause))
-            """, arguments: [to.description, target.to.description] + typeArg)! : false
-        if !laterInWindow, let maintained = try Int.fetchOne(db, sql: """
+        if to >= target.to, let maintained = try Int.fetchOne(db, sql: """
             SELECT enterprises FROM targets WHERE name = ? AND from_date = ? AND to_date = ? AND ip_type IS ?
             """, arguments: [target.name, target.from.description, target.to.description, target.ipType?.rawValue]) {
             return maintained
         }
-        return try Int.fetchOne(db, sql: """
-            SELECT count(DISTINCT uscc) FROM registrations WHERE reg_date BETWEEN ? AND ? AND status <> 'void'\(typeClause)
-            """, arguments: [target.from.description, to.description] + typeArg)!
-    }
-}
-
-extension GroupDimension {
-    /// The `registrations` expression that yields the dimension's group, for the partial months read from it.
-    var registrationsColumn: String {
-        switch self {
-        case .all: "''"
-        case .prefecture: "coalesce(prefecture_code, '')"
-        case .park: "coalesce(park, '')"
-        case .bank: "bank"
-        case .rywq: "CAST(rywq AS TEXT)"
-        case .firstLoan: "CAST(first_loan AS TEXT)"
+        var served = Set<String>()
+        try forEachState(db, datedFrom: target.from, to: min(to, target.to)) { s in
+            if target.counts(s) { served.insert(s.registration.uscc) }
         }
+        return served.count
+    }
+
+    /// Every registration dated `from`…`to`, through the `reg_date` index.
+    static func forEachState(_ db: Database, datedFrom from: CivilDate, to: CivilDate, _ body: (RegistrationState) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE reg_date BETWEEN ? AND ?",
+                                       arguments: [from.description, to.description])
+        while let row = try rows.next() { try body(try RegistrationState(row: row)) }
     }
 }

@@ -22,7 +22,7 @@ public struct RegistrationQuery: Sendable, Equatable {
         guard uscc == nil else { return nil }
         let groups: [(GroupDimension, String)] = [
             park.map { (.park, $0) }, bank.map { (.bank, $0) }, prefectureCode.map { (.prefecture, $0) },
-            rywq.map { (.rywq, $0 ? "1" : "0") },
+            rywq.map { (.rywq, GroupDimension.group(of: $0)) },
         ].compactMap { $0 }
         switch groups.count {
         case 0: return (.all, "")

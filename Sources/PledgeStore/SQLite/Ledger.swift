@@ -100,9 +100,8 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Opens an existing ledger. Read-only opens SQLite with SQLITE_OPEN_READONLY: nothing can be written, and no
-    /// file is created beside the ledger (`ReadOnlyAccess`). `audit` opens a ledger whose migration record is
-    /// damaged without migrating it, so that `audit verify` can report it.
+    /// Opens an existing ledger; read-only creates no file beside it (`ReadOnlyAccess`). `audit` opens a ledger whose
+    /// migration record is damaged without migrating it, so that `audit verify` can report it.
     public static func open(at path: String, readOnly: Bool, operatorName: String,
                             busyTimeout: TimeInterval = defaultBusyTimeout, audit: Bool = false,
                             keepSidecars: Bool = true) throws -> Ledger {
@@ -145,8 +144,7 @@ public final class Ledger: Sendable {
         return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue, access: access)
     }
 
-    /// Gives the `-wal` and `-shm` files this process owns the ledger's permission bits and group, so that whoever may
-    /// read the ledger may read them too (README, "Sharing a ledger"): `chmod 640` on the ledger is all it takes.
+    /// Gives the `-wal` and `-shm` this process owns the ledger's permission bits and group (README, "Sharing a ledger").
     static func shareSidecars(_ path: String) {
         var ledger = stat()
         guard stat(path, &ledger) == 0 else { return }
@@ -219,22 +217,12 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// `write` for bulk loads (imports). Statement journals stay in memory (`temp_store = MEMORY`): the journal's
-    /// chain trigger makes SQLite keep one per INSERT, and on disk each cost a 16 KB write to a temporary file.
-    /// `ImportSession.finish` sets temp files back before it sorts the deferred indexes.
-    ///
-    /// A first load (no registrations yet) runs with foreign keys off and without the journal's chain trigger, and
-    /// checks every key and every link of the chain before it commits (`FirstLoadChecks`, after `body`: an import
-    /// has re-created the rights' `reg_no` index by then); the pragma and the trigger are back when this returns.
-    ///
-    /// With `rollbackJournalIfEmpty`, when the ledger has no registrations yet and no other connection has it
-    /// open, the transaction runs with a rollback journal instead of the WAL: new pages are written to the
-    /// file once, not to the WAL and again by the checkpoint (measured: a 1M-row first load 97–100 s → 79–82 s).
-    /// Just as atomic (a crash leaves a `-journal` that the next open rolls back); other processes wait
-    /// (busy, exit 75) instead of reading the empty ledger meanwhile (an exclusive lock for the whole load). The WAL comes back afterwards, and
-    /// `open` restores it should this process die first.
-    ///
-    /// `progress` is told the steps after `body` (the checks of a first load, then the commit) as each starts.
+    /// `write` for loads. Statement journals stay in memory (`temp_store = MEMORY`; the chain trigger makes SQLite keep
+    /// one per INSERT). A first load (no registrations yet) runs with foreign keys off and without the chain trigger,
+    /// and checks every key and link once before it commits (`FirstLoadChecks`); with `rollbackJournalIfEmpty` and no
+    /// other connection, it writes through a rollback journal instead of the WAL, each page once (BENCHMARKS.md), under
+    /// an exclusive lock; the WAL comes back afterwards (or at the next open, should this process die first).
+    /// `progress` is told the steps after `body` as each starts.
     public func bulkWrite<T>(rollbackJournalIfEmpty: Bool, progress: ((LoadStep) -> Void)? = nil,
                              _ body: (LedgerTransaction) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(path: path) }
@@ -247,21 +235,18 @@ public final class Ledger: Sendable {
             try dbQueue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 guard try !Ledger.hasRegistrations(db) else { return }
-                // A first load checks the foreign keys once, before it commits, instead of looking up each right's
-                // registration as the right is written (measured at 1M rows: about 6 s of 60). A pragma of the
-                // connection, not of the file; it cannot change inside a transaction.
+                // A pragma of the connection; it cannot change inside a transaction.
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 firstLoad = true
                 guard rollbackJournalIfEmpty else { return }
-                // Leaving the WAL needs the file to ourselves: ask once, without waiting for other connections.
-                // Leaving the WAL removes its files (a -wal left beside a rollback-journal ledger would put readers back in WAL mode).
+                // Leaving the WAL needs the file to ourselves (ask once, without waiting) and removes the -wal, which
+                // would put readers back in WAL mode.
                 Ledger.keepWALFiles(db, false)
                 rollbackJournal = try Ledger.withoutWaiting(db) { (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" }
                 if !rollbackJournal { Ledger.keepWALFiles(db, true) }
             }
         }
-        // Through a rollback journal readers would read the empty ledger until the load spills its first pages, then
-        // wait: an exclusive lock from the start makes them wait throughout, as they would for any other write's commit.
+        // Through a rollback journal, an exclusive lock keeps readers waiting rather than reading a half-loaded ledger.
         return try write(rollbackJournal ? .exclusive : .immediate) { tx in
             guard firstLoad else {
                 let result = try body(tx)
@@ -279,9 +264,8 @@ public final class Ledger: Sendable {
         }
     }
 
-    /// Refuses a write after which the grand total of every registration's amount (`status_totals` holds every
-    /// status, void too) leaves `Int64`: every other total is a part of it, so none can overflow (or turn REAL,
-    /// which SQLite does silently on `amount_fen + ?`) while this one holds.
+    /// Refuses a write after which the grand total of every amount (`status_totals`, void included) leaves Int64:
+    /// every other total is a part of it, so none can overflow (or silently turn REAL in SQLite).
     static func requireTotalsInRange(_ db: Database) throws {
         do {
             let inRange = try Bool.fetchOne(db, sql: """

@@ -31,12 +31,6 @@ struct RawStatement {
         }
     }
 
-    func bind(_ i: Int32, bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { buf in
-            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buf.count), Self.transient)
-        }
-    }
-
     func bind(_ i: Int32, _ value: Int64) { sqlite3_bind_int64(handle, i, value) }
     func bind(_ i: Int32, _ value: Bool) { sqlite3_bind_int64(handle, i, value ? 1 : 0) }
 
@@ -72,12 +66,9 @@ struct RawStatement {
         return UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i)))
     }
 
-    func text(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
 
-    /// Column `i` of the current row through one `sqlite3_column_value` call: every `sqlite3_column_*` call
-    /// takes the connection's mutex and checks for errors, the value's own accessors do not (a third of the
-    /// quick pass's reading time went to three such calls per column). Valid until the next step, on the
-    /// statement's thread.
+    /// Column `i` of the current row as one `sqlite3_value` (type, integer, bytes without further calls into the
+    /// connection). Valid until the next step, on the statement's thread.
     func value(_ i: Int32) -> Value { Value(handle: sqlite3_column_value(handle, i)) }
 
     struct Value {
