@@ -211,16 +211,16 @@ extension Ledger {
             return maintained
         }
         var served = Set<String>()
-        try forEachState(db, datedFrom: target.from, to: min(to, target.to)) { s in
+        try forEachState(db, datedFrom: target.from.description, to: min(to, target.to).description) { s in
             if target.counts(s) { served.insert(s.registration.uscc) }
         }
         return served.count
     }
 
     /// Every registration dated `from`…`to`, through the `reg_date` index.
-    static func forEachState(_ db: Database, datedFrom from: CivilDate, to: CivilDate, _ body: (RegistrationState) throws -> Void) throws {
+    static func forEachState(_ db: Database, datedFrom from: String, to: String, _ body: (RegistrationState) throws -> Void) throws {
         let rows = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE reg_date BETWEEN ? AND ?",
-                                       arguments: [from.description, to.description])
+                                       arguments: [from, to])
         while let row = try rows.next() { try body(try RegistrationState(row: row)) }
     }
 }
