@@ -10,6 +10,7 @@ extension RegistrationField: ExpressibleByArgument {
         switch self {
         case .regNo: "reg-no"
         case .regDate: "date"
+        case .amount: "amount"
         case .ipType: "ip-type"
         case .ipNumbers: "ip"
         case .firstLoan: "first-loan"

@@ -86,7 +86,7 @@ struct RegistrationValidatorTests {
             Issue.record("accepted")
             return
         }
-        #expect(e.errors.map(\.field) == ["--uscc", "--bank", "--amount"])
+        #expect(e.errors.map(\.field) == ["uscc", "bank", "amountFen"])
         #expect(e.description.split(separator: "\n").count == 3)
     }
 
@@ -180,13 +180,15 @@ struct RegistrationValidatorTests {
         #expect(shortcuts > 1_000, "the generated texts include canonical rates")
     }
 
-    @Test("fields hash by case: a dictionary of every field finds each one")
-    func fieldHashing() {
+    @Test("every field has its own journal key and CSV header, and an input holds each one")
+    func fieldNames() {
         var input = RegistrationInput()
         for f in RegistrationField.allCases { input[f] = f.journalKey }
         #expect(input.values.count == RegistrationField.allCases.count)
         for f in RegistrationField.allCases { #expect(input[f] == f.journalKey) }
-        #expect(Set(RegistrationField.allCases.map(\.ordinal)).count == RegistrationField.allCases.count)
+        #expect(Set(RegistrationField.allCases.map(\.journalKey)).count == RegistrationField.allCases.count)
+        #expect(Set(RegistrationField.allCases.map(\.csvHeader)).count == RegistrationField.allCases.count)
+        for f in RegistrationField.allCases { #expect(RegistrationField(journalKey: f.journalKey) == f) }
     }
 
     @Test("canonical texts round-trip through setCanonical", arguments: RegistrationField.allCases)

@@ -80,7 +80,8 @@ struct BulkStatementTests {
         struct Undo: Error {}
         let before = try t.entryCount()
         do { try t.ledger.write { tx in
-            let insert = try ImportSession.registerEntries(tx.db, rowsPerStatement: 4)
+            let insert = try BatchedInsert(tx.db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
+                                           row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: 4)
             let start = try head(tx.db)
             // 4 + 4 in two statements, then 2 pending until flush (one statement each).
             let end = try addEntries(insert, after: start, count: 10)
