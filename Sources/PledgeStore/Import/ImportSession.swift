@@ -23,7 +23,7 @@ final class ImportSession {
     var progress: ((LoadStep) -> Void)?
 
     /// `flushEvery`: registrations whose projection deltas are held in memory before they are written.
-    init(_ tx: LedgerTransaction, flushEvery: Int = 100_000) throws {
+    init(_ tx: LedgerTransaction, flushEvery: Int = 50_000) throws {
         self.tx = tx
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).

@@ -13,7 +13,7 @@ final class ProjectionWriter {
     var flushEvery: Int
     private var pending = 0
 
-    init(_ db: Database, flushEvery: Int = 100_000) throws {
+    init(_ db: Database, flushEvery: Int = 50_000) throws {
         self.db = db
         self.flushEvery = flushEvery
         delta = ProjectionDelta(targets: try Self.targets(db))
