@@ -1,5 +1,6 @@
 import Foundation
 import PledgeCore
+import PledgeStore
 
 /// The CLI's only output paths: results to stdout, errors to stderr with CONTRACT's exit codes.
 enum Console {
@@ -23,7 +24,8 @@ enum Console {
     /// Prints every line of the failure as `pledge: error: …` and exits with its code.
     static func fail(_ failure: any PledgeFailure) -> Never {
         let prefix = failure.linesAreLocated ? "" : "pledge: error: "
-        for line in failure.description.split(separator: "\n") { err(prefix + line) }
+        let text = (failure as? StoreError)?.cliMessage ?? failure.description
+        for line in text.split(separator: "\n") { err(prefix + line) }
         exit(exitCode(failure.category))
     }
 }
