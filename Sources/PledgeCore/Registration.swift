@@ -227,7 +227,7 @@ public struct LedgerDataError: PledgeFailure {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var category: FailureCategory { .internal }
-    public var description: String { "the ledger's journal is inconsistent: \(message); run `pledge audit verify`" }
+    public var description: String { "the ledger's journal is inconsistent: \(message); verify the ledger (audit verify)" }
 }
 
 extension Registration {

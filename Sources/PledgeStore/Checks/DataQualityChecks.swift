@@ -33,7 +33,7 @@ extension DataQualityFinding {
     static func likelyDuplicate(regNos: [String], uscc: String, bank: String, date: String, amount: Fen) -> Self {
         Self(rule: .likelyDuplicate, regNos: regNos,
              detail: "same enterprise \(uscc), bank \(bank), date \(date) and amount \(amount.wanDisplay) 万元",
-             action: "if one was entered twice, void it (`pledge void REG --reason …`)")
+             action: "if one was entered twice, void it")
     }
 }
 
@@ -108,7 +108,7 @@ enum DataQualityChecks {
             """).map { row in
             DataQualityFinding(rule: .maturityBeforeRegistration, regNos: [row["reg_no"]],
                                detail: "maturity \(row["maturity"] as String) is before the registration date \(row["reg_date"] as String)",
-                               action: "correct the maturity or the date (`pledge correct`)")
+                               action: "correct the maturity or the date")
         }
     }
 
