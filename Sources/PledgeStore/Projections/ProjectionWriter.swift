@@ -158,8 +158,10 @@ final class ProjectionWriter {
               to_date = excluded.to_date, ip_type = excluded.ip_type, seq = excluded.seq, enterprises = 0
             """, arguments: [t.name, t.amount.value, t.from.description, t.to.description, t.ipType?.rawValue, seq])
         try db.execute(sql: "DELETE FROM target_enterprises WHERE target = ?", arguments: [t.name])
-        var recount = ProjectionDelta(targets: [])
-        recount.setTarget(t, states: try Row.fetchAll(db, sql: "SELECT \(RegistrationState.columns) FROM registrations").map(RegistrationState.init(row:)))
+        // Streamed: a throwaway delta of this one target counts every registration (its cells are not written).
+        var recount = ProjectionDelta(targets: [t], keepsRights: false)
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations")
+        while let row = try rows.next() { recount.count(try RegistrationState(row: row), sign: 1) }
         try writeServed(recount.served.sorted(by: { ProjectionDelta.ServedKey.keyOrder($0.key, $1.key) }))
         delta = ProjectionDelta(targets: try Self.targets(db))
     }
