@@ -54,15 +54,7 @@ extension Ledger {
     }
 
     public func targets() throws -> [Target] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, amount_fen, from_date, to_date, ip_type FROM targets ORDER BY seq").map { row in
-                guard let from = try? CivilDate.parse(row["from_date"]), let to = try? CivilDate.parse(row["to_date"]) else {
-                    throw LedgerDataError("target \(row["name"] as String) has unreadable dates")
-                }
-                return Target(name: row["name"], amount: Fen(row["amount_fen"]), from: from, to: to,
-                              ipType: (row["ip_type"] as String?).flatMap(IPType.init(rawValue:)))
-            }
-        }
+        try read { db in try ProjectionWriter.targets(db) }
     }
 
     /// The named target, or the ledger's default: the first one set (by `init`, 50 亿元 patents 2021–2025).
