@@ -91,8 +91,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
             }
         }
         let s = text.trimmingSpaces
-        let fail = FieldError(field: field, value: text,
-                              rule: "expected a real date written 2024-03-05, 2024/3/5 or 2024年3月5日")
+        let fail = FieldError(field: field, value: text, rule: .notADate)
         var numbers: [Int] = []
         var current: Int? = nil
         var digitsInCurrent = 0
@@ -129,7 +128,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func parsePast(_ text: String, field: String = "date", today: CivilDate) throws -> CivilDate {
         let date = try parse(text, field: field)
         guard date <= today else {
-            throw FieldError(field: field, value: text, rule: "the date is after today (\(today)); future dates are refused")
+            throw FieldError(field: field, value: text, rule: .futureDate(today: today))
         }
         return date
     }
@@ -161,7 +160,7 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses `2024-03`, `2024/3` or `2024年3月`.
     public static func parse(_ text: String, field: String = "month") throws -> YearMonth {
         let s = text.trimmingSpaces
-        let fail = FieldError(field: field, value: text, rule: "expected a month written 2024-03")
+        let fail = FieldError(field: field, value: text, rule: .notAMonth)
         var parts: [String] = []
         var cur = ""
         for ch in s {

@@ -57,21 +57,49 @@ public enum MoneyUnit: String, CaseIterable, Sendable, Codable {
     }
 }
 
+extension MoneyUnit {
+    /// An amount with its unit written inside it, as clerks write them (`2,000万`, `2000万元`, `5亿`, `1,234.56元`): the
+    /// number and the unit; the unit is nil when none is written.
+    public static func split(_ text: String) -> (number: String, unit: MoneyUnit?) {
+        let s = text.trimmingSpaces
+        for (suffix, unit) in [("万元", MoneyUnit.wan), ("亿元", .yi), ("万", .wan), ("亿", .yi), ("元", .yuan)] where s.hasSuffix(suffix) {
+            return (String(s.dropLast(suffix.count)).trimmingSpaces, unit)
+        }
+        return (s, nil)
+    }
+}
+
+extension Fen {
+    /// An amount as a clerk types it: the number in the unit written inside it (`2,000万`) or else in `unit`. A unit
+    /// written inside that differs from `unit` is refused: one of the two is a slip.
+    public static func parse(amount text: String, unit given: MoneyUnit?, field: String) throws -> Fen {
+        let (number, written) = MoneyUnit.split(text)
+        if let written, let given, written != given {
+            throw FieldError(field: field, value: text, rule: .unitConflict(written: written, given: given))
+        }
+        guard let unit = written ?? given else { throw FieldError(field: field, value: text, rule: .unitMissing) }
+        do { return try parse(number, unit: unit, field: field) } catch var e as FieldError {
+            e.value = text
+            throw e
+        }
+    }
+}
+
 extension Fen {
     /// Parses a non-negative decimal amount in `unit`: digits, optional thousands separators
     /// (`1,234,567.89`, groups of three), at most `unit.maxDecimals` decimals.
     /// Zero is allowed here; registrations require more than zero.
     public static func parse(_ text: String, unit: MoneyUnit, field: String = "amount") throws -> Fen {
-        func fail(_ rule: String) -> FieldError { FieldError(field: field, value: text, rule: rule) }
+        func fail(_ rule: FieldRule) -> FieldError { FieldError(field: field, value: text, rule: rule) }
         let s = text.trimmingSpaces
-        guard !s.isEmpty else { throw fail("an amount is required") }
+        guard !s.isEmpty else { throw fail(.required) }
         var bytes = Array(s.utf8)
-        if bytes.first == UInt8(ascii: "-") { throw fail("the amount must not be negative") }
+        if bytes.first == UInt8(ascii: "-") { throw fail(.negativeAmount) }
         if bytes.first == UInt8(ascii: "+") { bytes.removeFirst() }
         let dot = bytes.firstIndex(of: UInt8(ascii: "."))
         let intPart = Array(bytes[..<(dot ?? bytes.endIndex)])
         let fracPart = dot.map { Array(bytes[($0 + 1)...]) } ?? []
-        guard !intPart.isEmpty || !fracPart.isEmpty else { throw fail("expected a decimal number such as 1,234.56") }
+        guard !intPart.isEmpty || !fracPart.isEmpty else { throw fail(.notADecimal) }
 
         // Integer digits, with commas allowed only as thousands separators.
         var digits: [UInt8] = []
@@ -79,20 +107,20 @@ extension Fen {
             let groups = intPart.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
             for (i, g) in groups.enumerated() {
                 let ok = i == 0 ? (1...3).contains(g.count) : g.count == 3
-                guard ok else { throw fail("thousands separators must split the digits in groups of three, e.g. 1,234,567.89") }
+                guard ok else { throw fail(.thousandsSeparators) }
                 digits += g
             }
         } else {
             digits = intPart
         }
         guard digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), fracPart.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw fail("expected a decimal number such as 1,234.56")
+            throw fail(.notADecimal)
         }
-        if dot != nil && fracPart.isEmpty && digits.isEmpty { throw fail("expected a decimal number such as 1,234.56") }
+        if dot != nil && fracPart.isEmpty && digits.isEmpty { throw fail(.notADecimal) }
         guard fracPart.count <= unit.maxDecimals else {
-            throw fail("at most \(unit.maxDecimals) decimals are allowed in \(unit.chineseName) (amounts are whole fen)")
+            throw fail(.tooManyDecimals(max: unit.maxDecimals, unit: unit))
         }
-        let overflow = fail("the amount is too large")
+        let overflow = fail(.amountTooLarge)
         var whole: Int64 = 0
         for d in digits {
             let (m, o1) = whole.multipliedReportingOverflow(by: 10)

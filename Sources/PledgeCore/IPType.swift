@@ -26,7 +26,7 @@ public enum IPType: String, CaseIterable, Sendable, Codable {
 
     public static func parse(_ text: String, field: String) throws -> IPType {
         guard let t = IPType(text: text) else {
-            throw FieldError(field: field, value: text, rule: "expected patent/专利, trademark/商标, copyright/著作权 or other/其他")
+            throw FieldError(field: field, value: text, rule: .ipType)
         }
         return t
     }
@@ -40,12 +40,12 @@ public enum IPType: String, CaseIterable, Sendable, Codable {
         case .trademark:
             let digits = s.hasPrefix("第") && s.hasSuffix("号") ? String(s.dropFirst().dropLast()) : s
             guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw FieldError(field: field, value: raw, rule: "a trademark registration number is digits, e.g. 12345678")
+                throw FieldError(field: field, value: raw, rule: .trademarkNumber)
             }
             return digits
         case .copyright, .other:
             guard !s.isEmpty, s.count <= 60, !s.hasControlCharacters else {
-                throw FieldError(field: field, value: raw, rule: "a right's number is 1 to 60 characters without control characters")
+                throw FieldError(field: field, value: raw, rule: .rightNumber)
             }
             return s
         }
@@ -57,6 +57,6 @@ public func parseFlag(_ text: String, field: String) throws -> Bool {
     switch text.trimmingSpaces.lowercased() {
     case "", "否", "no", "n", "false", "0", "f", "×": return false
     case "是", "yes", "y", "true", "1", "t", "√", "✓": return true
-    default: throw FieldError(field: field, value: text, rule: "expected 是/否, yes/no, true/false or 1/0")
+    default: throw FieldError(field: field, value: text, rule: .flag)
     }
 }

@@ -7,7 +7,7 @@ public enum OperatorName {
     public static func validated(_ text: String, field: String) throws -> String {
         let name = text.trimmingSpaces
         guard !name.isEmpty, name.unicodeScalars.count <= maximumLength, !name.hasControlCharacters else {
-            throw FieldError(field: field, value: text, rule: "an operator name is 1 to \(maximumLength) characters without control characters")
+            throw FieldError(field: field, value: text, rule: .operatorName(max: maximumLength))
         }
         return name
     }

@@ -73,28 +73,28 @@ public struct PatentNumber: Hashable, Sendable, CustomStringConvertible {
                 }
             }
         }
-        func fail(_ rule: String) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
+        func fail(_ rule: FieldRule) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
         var s = raw.uppercased().filter { $0 != " " && $0 != "\u{3000}" && $0 != "." && $0 != "．" }
         for prefix in ["CN", "ZL"] where s.hasPrefix(prefix) { s.removeFirst(2) }
         if s.hasPrefix("ZL") { s.removeFirst(2) }
         guard s.count == 13 || s.count == 9 else {
-            throw fail("a patent application number has 12 digits + check (201710601862.3) or 8 + check (97101765.4)")
+            throw fail(.patentLength)
         }
         let body = String(s.dropLast())
         let given = s.last!
         guard body.allSatisfy({ $0.isASCII && $0.isNumber }), given.isASCII, given.isNumber || given == "X" else {
-            throw fail("a patent application number is digits with a final check digit or X")
+            throw fail(.patentDigits)
         }
         let typeDigit = body.count == 12 ? Array(body)[4] : Array(body)[2]
         guard "12389".contains(typeDigit) else {
-            throw fail("type digit '\(typeDigit)' is not 1 (发明), 2 (实用新型), 3 (外观), 8 or 9 (PCT)")
+            throw fail(.patentType(String(typeDigit)))
         }
         if body.count == 12 {
             let year = Int(body.prefix(4))!
-            guard (1985...2999).contains(year) else { throw fail("filing year \(year) is not a patent year") }
+            guard (1985...2999).contains(year) else { throw fail(.patentYear(year)) }
         }
         let expected = PatentNumber.checkCharacter(for: body)
-        guard expected == given else { throw fail("check digit should be '\(expected)'") }
+        guard expected == given else { throw fail(.patentCheck(expected: String(expected))) }
         digits = body
         check = given
     }

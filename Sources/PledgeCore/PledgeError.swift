@@ -28,20 +28,21 @@ extension PledgeFailure {
 }
 
 /// A field value that broke a validation rule. `field` is the name the user typed
-/// (a flag such as `--uscc` or a CSV header), `value` the offending text.
+/// (a flag such as `--uscc` or a CSV header), `value` the offending text, `rule` what it broke.
 public struct FieldError: PledgeFailure, Equatable {
     public var field: String
     public var value: String
-    public var rule: String
+    public var rule: FieldRule
 
-    public init(field: String, value: String, rule: String) {
+    public init(field: String, value: String, rule: FieldRule) {
         self.field = field
         self.value = value
         self.rule = rule
     }
 
     public var category: FailureCategory { .badInput }
-    public var description: String { "\(field): value \"\(value.printableExcerpt)\" — \(rule)" }
+    /// Not for users: PledgeIO's catalog words the rule.
+    public var description: String { "\(field): value \"\(value.printableExcerpt)\" breaks \(rule)" }
 
     /// The same error reported under another field name (a flag vs. a CSV column).
     public func renamed(_ field: String) -> FieldError {

@@ -129,3 +129,48 @@ extension ReferenceData {
         }
     }
 }
+
+extension ReferenceData {
+    /// A bank written with its branch (`兰州银行城关支行`): the bank whose name or alias begins the text, longest first,
+    /// and the rest as the branch, when the rest names a branch office.
+    public func bankAndBranch(_ text: String) -> (bank: Bank, branch: String)? {
+        let t = text.trimmingSpaces
+        var best: (Bank, Int)?
+        for b in banks {
+            for n in [b.name] + b.aliases where t.hasPrefix(n) && t.count > n.count && n.count > (best?.1 ?? 0) { best = (b, n.count) }
+        }
+        guard let (bank, length) = best else { return nil }
+        let rest = String(t.dropFirst(length)).trimmingSpaces
+        let offices = ["支行", "分行", "营业部", "分理处", "营业室", "储蓄所", "网点"]
+        guard offices.contains(where: { rest.hasSuffix($0) }) else { return nil }
+        return (bank, rest)
+    }
+
+    public func closestBanks(to text: String) -> [String] { Self.closest(text, among: banks.map { [$0.name] + $0.aliases }) }
+    public func closestParks(to text: String) -> [String] { Self.closest(text, among: parks.map { [$0.name] + $0.aliases }) }
+    public func closestPrefectures(to text: String) -> [String] {
+        Self.closest(text, among: prefectures.map { [$0.name, $0.short, $0.code] })
+    }
+
+    /// The (at most three) entries most like `text`, best first: by the share of character pairs they have in common
+    /// (Dice's coefficient over bigrams, which suits Chinese names), the best of each entry's names; nothing below 0.4.
+    static func closest(_ text: String, among entries: [[String]], limit: Int = 3) -> [String] {
+        func bigrams(_ s: String) -> [String] {
+            let c = Array(key(s))
+            return c.count < 2 ? c.map(String.init) : (0..<(c.count - 1)).map { String(c[$0...$0 + 1]) }
+        }
+        func dice(_ a: [String], _ b: [String]) -> Double {
+            guard !a.isEmpty, !b.isEmpty else { return 0 }
+            var pool = b
+            var common = 0
+            for x in a { if let i = pool.firstIndex(of: x) { common += 1; pool.remove(at: i) } }
+            return 2 * Double(common) / Double(a.count + b.count)
+        }
+        let wanted = bigrams(text)
+        let scored = entries.enumerated().compactMap { i, names -> (String, Double, Int)? in
+            let best = names.map { dice(wanted, bigrams($0)) }.max() ?? 0
+            return best >= 0.4 ? (names[0], best, i) : nil
+        }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.prefix(limit).map(\.0)
+    }
+}

@@ -1,12 +1,12 @@
 /// A registration as typed by a clerk or read from a CSV row: raw text, not yet validated.
 public struct RegistrationInput: Sendable, Equatable {
     public var values: [RegistrationField: String] = [:]
-    /// The unit the `amount` text is in.
-    public var amountUnit: MoneyUnit = .yuan
+    /// The unit the `amount` text is in, unless the text writes its own (`2,000万`).
+    public var amountUnit: MoneyUnit?
     /// Accept a USCC whose only fault is its check character (recorded in the entry).
     public var allowBadUSCC = false
 
-    public init(values: [RegistrationField: String] = [:], amountUnit: MoneyUnit = .yuan, allowBadUSCC: Bool = false) {
+    public init(values: [RegistrationField: String] = [:], amountUnit: MoneyUnit? = .yuan, allowBadUSCC: Bool = false) {
         self.values = values
         // Room for every field at once (an import fills one input per row; growing it took four reallocations).
         self.values.reserveCapacity(RegistrationField.allCases.count)
@@ -57,14 +57,14 @@ public struct RegistrationValidator: Sendable {
         }
         func required(_ f: RegistrationField) -> String? {
             guard let v = raw(f) else {
-                errors.append(FieldError(field: name(f), value: input[f] ?? "", rule: "is required"))
+                errors.append(FieldError(field: name(f), value: input[f] ?? "", rule: .required))
                 return nil
             }
             return v
         }
         func attempt<T>(_ body: () throws -> T) -> T? {
             do { return try body() } catch let e as FieldError { errors.append(e); return nil } catch {
-                errors.append(FieldError(field: "?", value: "", rule: "\(error)"))
+                errors.append(FieldError(field: "?", value: "", rule: .other("\(error)")))
                 return nil
             }
         }
@@ -72,14 +72,13 @@ public struct RegistrationValidator: Sendable {
             guard let v = raw(f)?.trimmingSpaces else { return nil }
             let checked = multiline ? v.filter { $0 != "\n" && $0 != "\r\n" && $0 != "\r" && $0 != "\t" } : v
             if checked.hasControlCharacters {
-                errors.append(FieldError(field: name(f), value: v, rule: multiline ? "control characters other than line breaks and tabs are not allowed"
-                                                                                 : "control characters (tab, newline, NUL, …) are not allowed"))
+                errors.append(FieldError(field: name(f), value: v, rule: multiline ? .controlCharactersExceptLineBreaks : .controlCharacters))
                 return nil
             }
             // Counted in Unicode scalars, as SQLite's length() counts the column (its CHECK on 登记号): by Characters,
             // 30 letters with combining accents passed here and failed there as an internal error.
             if v.unicodeScalars.count > max {
-                errors.append(FieldError(field: name(f), value: v, rule: "at most \(max) characters"))
+                errors.append(FieldError(field: name(f), value: v, rule: .tooLong(max: max)))
                 return nil
             }
             return v
@@ -97,21 +96,27 @@ public struct RegistrationValidator: Sendable {
         let enterprise = required(.enterprise) != nil ? text(.enterprise) : nil
 
         var bank: String?
+        var branch = text(.branch)
         if let b = required(.bank), let t = text(.bank) {
-            if let known = reference.bank(t) { bank = known.name } else {
-                errors.append(FieldError(field: name(.bank), value: b,
-                                         rule: "unknown bank; use a name from the reference list of banks (e.g. 兰州银行, 工行)"))
+            if let known = reference.bank(t) { bank = known.name } else if let (known, office) = reference.bankAndBranch(t), branch == nil {
+                // `兰州银行城关支行`: the bank and its branch in one field.
+                bank = known.name
+                branch = office
+            } else if case .found(let known) = reference.resolveBank(t) {
+                bank = known.name
+            } else if case .ambiguous(let names) = reference.resolveBank(t) {
+                errors.append(FieldError(field: name(.bank), value: b, rule: .ambiguousName(matches: names)))
+            } else {
+                errors.append(FieldError(field: name(.bank), value: b, rule: .unknownBank(suggestions: reference.closestBanks(to: t))))
             }
         }
-        let branch = text(.branch)
 
         var amount: Fen?
-        if let a = required(.amount), let fen = attempt({ try Fen.parse(a, unit: input.amountUnit, field: name(.amount)) }) {
+        if let a = required(.amount), let fen = attempt({ try Fen.parse(amount: a, unit: input.amountUnit, field: name(.amount)) }) {
             if fen.value <= 0 {
-                errors.append(FieldError(field: name(.amount), value: a, rule: "the amount must be greater than zero"))
+                errors.append(FieldError(field: name(.amount), value: a, rule: .amountNotPositive))
             } else if fen > Registration.maximumAmount {
-                errors.append(FieldError(field: name(.amount), value: a,
-                                         rule: "the amount is over the maximum of one registration, 1,000 亿元 (check the unit: 元, 万元 or 亿元)"))
+                errors.append(FieldError(field: name(.amount), value: a, rule: .amountOverRegistrationMaximum))
             } else {
                 amount = fen
             }
@@ -123,12 +128,12 @@ public struct RegistrationValidator: Sendable {
         if let list = required(.ipNumbers), let ipType {
             let parts = Self.rightsListPieces(list)
             if parts.isEmpty {
-                errors.append(FieldError(field: name(.ipNumbers), value: list, rule: "is required"))
+                errors.append(FieldError(field: name(.ipNumbers), value: list, rule: .required))
             }
             for p in parts {
                 if let c = attempt({ try ipType.canonicalNumber(p, field: name(.ipNumbers)) }) {
                     if ipNumbers.contains(c) {
-                        errors.append(FieldError(field: name(.ipNumbers), value: p, rule: "the same right is listed twice"))
+                        errors.append(FieldError(field: name(.ipNumbers), value: p, rule: .rightListedTwice))
                     } else { ipNumbers.append(c) }
                 }
             }
@@ -136,9 +141,10 @@ public struct RegistrationValidator: Sendable {
 
         var park: Park?
         if let p = raw(.park) {
-            park = reference.park(p)
-            if park == nil {
-                errors.append(FieldError(field: name(.park), value: p, rule: "unknown park; use a name from the reference list of parks (e.g. 兰州新区, 兰州高新区)"))
+            switch reference.resolvePark(p) {
+            case .found(let known): park = known
+            case .ambiguous(let names): errors.append(FieldError(field: name(.park), value: p, rule: .ambiguousName(matches: names)))
+            case .unknown: errors.append(FieldError(field: name(.park), value: p, rule: .unknownPark(suggestions: reference.closestParks(to: p))))
             }
         }
         var prefectureCode = park?.prefectureCode
@@ -146,20 +152,17 @@ public struct RegistrationValidator: Sendable {
             if let pref = reference.prefecture(p) {
                 if let park, park.prefectureCode != pref.code {
                     let parkPref = reference.prefecture(code: park.prefectureCode)?.name ?? park.prefectureCode
-                    errors.append(FieldError(field: name(.prefecture), value: p,
-                                             rule: "park \(park.name) counts under \(parkPref); leave the prefecture empty or fix one of them"))
+                    errors.append(FieldError(field: name(.prefecture), value: p, rule: .parkInOtherPrefecture(park: park.name, prefecture: parkPref)))
                 }
                 prefectureCode = pref.code
             } else {
-                errors.append(FieldError(field: name(.prefecture), value: p,
-                                         rule: "unknown prefecture; use a Gansu name or GB/T 2260 code (兰州市, 620100)"))
+                errors.append(FieldError(field: name(.prefecture), value: p, rule: .unknownPrefecture(suggestions: reference.closestPrefectures(to: p))))
             }
         }
 
         let maturity = raw(.maturity).flatMap { v in attempt { try CivilDate.parse(v, field: name(.maturity)) } }
         if let maturity, let regDate, maturity < regDate {
-            errors.append(FieldError(field: name(.maturity), value: input[.maturity] ?? "",
-                                     rule: "maturity is before the registration date \(regDate)"))
+            errors.append(FieldError(field: name(.maturity), value: input[.maturity] ?? "", rule: .beforeRegistrationDate(regDate)))
         }
 
         let rate = raw(.rate).flatMap { v in attempt { try Self.canonicalRate(v, field: name(.rate)) } }
@@ -245,7 +248,7 @@ public struct RegistrationValidator: Sendable {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         guard let fen, parts.count <= 2, (parts.count < 2 || parts[1].count <= 4), !s.contains(","),
               fen.value > 0, fen.value < 100 * MoneyUnit.wan.fenPerUnit else {
-            throw FieldError(field: field, value: text, rule: "expected an annual rate in percent above 0 and below 100, e.g. 3.85")
+            throw FieldError(field: field, value: text, rule: .rate)
         }
         var out = fen.formatted(.wan, decimals: 4)
         while out.hasSuffix("0") { out.removeLast() }

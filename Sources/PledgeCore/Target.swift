@@ -31,13 +31,13 @@ public struct Target: Sendable, Equatable, Codable {
     public static func validated(name: String, amount: Fen, from: CivilDate, to: CivilDate, ipType: IPType?) throws -> Target {
         let n = name.trimmingSpaces
         guard !n.isEmpty, n.count <= 60, !n.hasControlCharacters else {
-            throw FieldError(field: Field.name.rawValue, value: name, rule: "a target name is 1 to 60 characters without control characters")
+            throw FieldError(field: Field.name.rawValue, value: name, rule: .targetName)
         }
         guard amount.value > 0 else {
-            throw FieldError(field: Field.amount.rawValue, value: amount.formatted(.yuan), rule: "the target must be greater than zero")
+            throw FieldError(field: Field.amount.rawValue, value: amount.formatted(.yuan), rule: .targetNotPositive)
         }
         guard from <= to else {
-            throw FieldError(field: Field.to.rawValue, value: to.description, rule: "the window ends before it starts (\(from))")
+            throw FieldError(field: Field.to.rawValue, value: to.description, rule: .windowEndsBeforeStart(from: from))
         }
         return Target(name: n, amount: amount, from: from, to: to, ipType: ipType)
     }

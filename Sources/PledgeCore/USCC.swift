@@ -44,15 +44,15 @@ public struct USCC: Hashable, Sendable, CustomStringConvertible {
             return
         }
         let s = raw.trimmingSpaces.uppercased()
-        func fail(_ rule: String) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
-        guard s.count == 18 else { throw fail("a 统一社会信用代码 has 18 characters, this has \(s.count)") }
+        func fail(_ rule: FieldRule) -> FieldError { FieldError(field: field, value: raw, rule: rule) }
+        guard s.count == 18 else { throw fail(.usccLength(s.count)) }
         let chars = Array(s)
         if let bad = chars.first(where: { !USCC.charset.contains($0) }) {
-            throw fail("character '\(bad)' is not allowed (letters I, O, S, V, Z never appear)")
+            throw fail(.usccCharacter(String(bad)))
         }
         let expected = USCC.checkCharacter(for: chars.prefix(17))!
         if expected != chars[17] && !allowBadCheck {
-            throw fail("check character should be '\(expected)'; retype it, or pass --allow-bad-uscc if the code is real")
+            throw fail(.usccCheck(expected: String(expected)))
         }
         text = s
     }

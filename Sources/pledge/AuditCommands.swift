@@ -141,20 +141,22 @@ struct QueryCommand: ParsableCommand {
     private func list(_ ledger: any LedgerStore, to sink: OutputSink) throws {
         let reference = try ledger.reference()
         var q = RegistrationQuery()
-        func resolved<T>(_ r: NameResolution<T>, _ flag: String, _ value: String, _ list: String) throws -> T {
+        func resolved<T>(_ r: NameResolution<T>, _ flag: String, _ value: String, unknown: FieldRule) throws -> T {
             switch r {
             case .found(let v): return v
-            case .ambiguous(let names):
-                throw FieldError(field: flag, value: value, rule: "matches several: \(names.joined(separator: ", ")); type more of the name")
-            case .unknown:
-                throw FieldError(field: flag, value: value, rule: "no such name; see `pledge reference \(list)`")
+            case .ambiguous(let names): throw FieldError(field: flag, value: value, rule: .ambiguousName(matches: names))
+            case .unknown: throw FieldError(field: flag, value: value, rule: unknown)
             }
         }
-        if let park { q.park = try resolved(reference.resolvePark(park), "--park", park, "parks").name }
-        if let bank { q.bank = try resolved(reference.resolveBank(bank), "--bank", bank, "banks").name }
+        if let park {
+            q.park = try resolved(reference.resolvePark(park), "--park", park, unknown: .unknownPark(suggestions: reference.closestParks(to: park))).name
+        }
+        if let bank {
+            q.bank = try resolved(reference.resolveBank(bank), "--bank", bank, unknown: .unknownBank(suggestions: reference.closestBanks(to: bank))).name
+        }
         if let prefecture {
             guard let p = reference.prefecture(prefecture) else {
-                throw FieldError(field: "--prefecture", value: prefecture, rule: "unknown prefecture; see `pledge reference prefectures`")
+                throw FieldError(field: "--prefecture", value: prefecture, rule: .unknownPrefecture(suggestions: reference.closestPrefectures(to: prefecture)))
             }
             q.prefectureCode = p.code
         }

@@ -1,5 +1,6 @@
 import Foundation
 import PledgeCore
+import PledgeIO
 import PledgeStore
 
 /// The CLI's only output paths: results to stdout, errors to stderr with CONTRACT's exit codes.
@@ -21,11 +22,24 @@ enum Console {
         }
     }
 
-    /// Prints every line of the failure as `pledge: error: …` and exits with its code.
+    /// The language of this run: `--lang` wherever it stands on the command line, else `$LANG` (CONTRACT). Known
+    /// before the arguments are parsed, so that help texts and parsing errors speak it too.
+    static let language: Language = {
+        let args = CommandLine.arguments
+        for (i, a) in args.enumerated() {
+            if a == "--" { break }
+            if a.hasPrefix("--lang="), let l = Language(rawValue: String(a.dropFirst(7))) { return l }
+            if a == "--lang", i + 1 < args.count, let l = Language(rawValue: args[i + 1]) { return l }
+        }
+        return Language.fromEnvironment(ProcessInfo.processInfo.environment["LANG"])
+    }()
+
+    static let messages = Messages(language)
+
+    /// Prints every line of the failure as `pledge: error: …` (`pledge: 错误：…`) and exits with its code.
     static func fail(_ failure: any PledgeFailure) -> Never {
-        let prefix = failure.linesAreLocated ? "" : "pledge: error: "
-        let text = (failure as? StoreError)?.cliMessage ?? failure.description
-        for line in text.split(separator: "\n") { err(prefix + line) }
+        let prefix = failure.linesAreLocated ? "" : language.pick("pledge: 错误：", "pledge: error: ")
+        for line in messages.describe(failure).split(separator: "\n") { err(prefix + line) }
         exit(exitCode(failure.category))
     }
 }

@@ -8,8 +8,21 @@ extension Language: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
 extension ViewFormat: ExpressibleByArgument {}
 extension MonthlyGrouping: ExpressibleByArgument {}
-extension MoneyUnit: ExpressibleByArgument {}
-extension ReleaseReason: ExpressibleByArgument {}
+extension MoneyUnit: ExpressibleByArgument {
+    /// `yuan`/`元`, `wan`/`万`/`万元`, `yi`/`亿`/`亿元`.
+    public init?(argument: String) { self.init(text: argument) }
+}
+
+extension ReleaseReason: ExpressibleByArgument {
+    /// `repaid`/`已还款`/`还款`/`结清`, `other`/`其他`.
+    public init?(argument: String) {
+        switch argument.trimmingSpaces.lowercased() {
+        case "repaid", "已还款", "还款", "结清", "已结清": self = .repaid
+        case "other", "其他", "其它": self = .other
+        default: return nil
+        }
+    }
+}
 
 /// Options every command accepts, before or after the command name.
 struct GlobalOptions: ParsableArguments {
@@ -28,7 +41,8 @@ struct GlobalOptions: ParsableArguments {
     static let environment = ProcessInfo.processInfo.environment
 
     var ledgerPath: String { db ?? Self.environment["PLEDGE_DB"] ?? "./pledge.sqlite" }
-    var language: Language { lang ?? Language.fromEnvironment(Self.environment["LANG"]) }
+    /// Decided once for the process (`Console.language`), so that help and parsing errors speak it too.
+    var language: Language { Console.language }
     var isReadOnly: Bool { readOnly || Self.environment["PLEDGE_READ_ONLY"] == "1" }
 
     /// --operator, else $PLEDGE_OPERATOR (when set and not empty), else the OS user: each validated by the same rule
@@ -46,7 +60,7 @@ struct GlobalOptions: ParsableArguments {
             if let o = operatorName { _ = try OperatorName.validated(o, field: "--operator") }
             if let o = Self.environment["PLEDGE_OPERATOR"], !o.isEmpty { _ = try OperatorName.validated(o, field: "PLEDGE_OPERATOR") }
         } catch let e as FieldError {
-            throw ValidationError(e.description)
+            throw ValidationError(Console.messages.describe(e))
         }
     }
 

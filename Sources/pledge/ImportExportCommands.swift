@@ -47,6 +47,7 @@ struct ImportCommand: ParsableCommand {
         options.ignoreUnknownColumns = ignoreUnknownColumns
         options.allowBadUSCC = allowBadUSCC
         options.late = late
+        options.language = global.language
         let bar = ProgressBar(language: global.language)
         let importer = Importer(ledger: ledger, options: options, today: CivilDate.today(), progress: bar.map { b in b.update })
         defer { bar?.finish() }
@@ -58,7 +59,7 @@ struct ImportCommand: ParsableCommand {
             throw error
         }
         bar?.finish()
-        Console.out(summary.line + (dryRun ? global.language.pick("（试运行，未写入）", " (dry run: nothing written)") : ""))
+        Console.out(summary.line(Console.messages) + (dryRun ? Console.messages.text(.dryRunNote) : ""))
         if !dryRun, summary.new > 0, let head = try ledger.head() { Console.out("head \(head.seq):\(head.hash)") }
     }
 }

@@ -105,10 +105,10 @@ struct ReportCommand: ParsableCommand {
             let fromMonth = try from.map { try YearMonth.parse($0, field: "--from") } ?? t.from.yearMonth
             let toMonth = try to.map { try YearMonth.parse($0, field: "--to") } ?? t.to.yearMonth
             guard fromMonth <= toMonth else {
-                throw FieldError(field: "--to", value: toMonth.description, rule: "is before --from \(fromMonth)")
+                throw FieldError(field: "--to", value: toMonth.description, rule: .monthBeforeFrom(fromMonth.description))
             }
             guard fromMonth.distance(to: toMonth) < 1200 else {
-                throw FieldError(field: "--to", value: toMonth.description, rule: "a report covers at most 100 years")
+                throw FieldError(field: "--to", value: toMonth.description, rule: .reportTooLong(years: 100))
             }
             let ipType = by == .ipType ? nil : t.ipType
             let source: MonthlySource = asClosed ? .asClosed : .live

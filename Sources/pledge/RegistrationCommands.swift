@@ -18,9 +18,14 @@ extension RegistrationField: ExpressibleByArgument {
         }
     }
 
+    /// The flag's name (`amount`), the field as clerks call it (`金额`) or an import column's header (`登记金额(万元)`).
     public init?(argument: String) {
-        guard let f = Self.allCases.first(where: { $0.argument == argument }) else { return nil }
-        self = f
+        let zh = Messages(.zh)
+        if let f = Self.allCases.first(where: { $0.argument == argument || zh.label($0) == argument }) { self = f; return }
+        let synonyms: [String: RegistrationField] = ["日期": .regDate, "登记金额": .amount, "贷款金额": .amount, "利率": .rate, "专利号": .ipNumbers,
+                                                     "企业": .enterprise, "质权人": .bank, "贷款银行": .bank, "代码": .uscc, "信用代码": .uscc]
+        if let f = synonyms[argument] ?? ImportColumn(header: argument)?.field { self = f; return }
+        return nil
     }
 
     public static var allValueStrings: [String] { allCases.map(\.argument) }
@@ -47,7 +52,7 @@ struct RegisterCommand: ParsableCommand {
     @Option(help: "Lender bank (name or short name, see `pledge reference banks`).") var bank: String
     @Option(help: "Branch (支行).") var branch: String?
     @Option(help: "Registered secured amount (被担保债权数额) in --unit; thousands separators allowed.") var amount: String
-    @Option(help: "yuan (≤ 2 decimals), wan (≤ 6) or yi (≤ 10).") var unit: MoneyUnit
+    @Option(help: "元/yuan (≤ 2 decimals), 万/wan (≤ 6) or 亿/yi (≤ 10); not needed when the amount says it (2,000万).") var unit: MoneyUnit?
     @Option(name: .customLong("ip-type"), help: "patent/专利, trademark/商标, copyright/著作权 or other/其他.") var ipType = "patent"
     @Option(name: .customLong("ip"), parsing: .upToNextOption, help: "Pledged right numbers (patents check-digit validated).") var ip: [String] = []
     @Option(help: "Park (see `pledge reference parks`); sets the prefecture.") var park: String?
@@ -114,7 +119,6 @@ struct CorrectCommand: ParsableCommand {
 
     func validate() throws {
         if field == .regNo { throw ValidationError("the 登记号 cannot be corrected; void the registration and register it again") }
-        if field == .amount && unit == nil { throw ValidationError("--field amount needs --unit yuan|wan|yi") }
         if reason.trimmingSpaces.isEmpty || reason.hasControlCharacters { throw ValidationError("--reason must be non-empty text") }
     }
 
@@ -125,7 +129,7 @@ struct CorrectCommand: ParsableCommand {
         let (entry, changes) = try ledger.correct(regNo, reason: reason.trimmingSpaces, late: late) { current in
             var input = RegistrationInput(current.registration)
             input[field] = value
-            if field == .amount, let unit { input.amountUnit = unit }
+            if field == .amount { input.amountUnit = unit }
             if field == .uscc { input.allowBadUSCC = allowBadUSCC }
             // A new park decides the prefecture.
             if field == .park { input[.prefecture] = nil }
@@ -134,7 +138,7 @@ struct CorrectCommand: ParsableCommand {
             }.get()
         }
         Console.out(global.language.pick("已更正 \(regNo)：", "corrected \(regNo):"))
-        for c in changes { Console.out("  \(c.field): \(c.from ?? "—") → \(c.to ?? "—")") }
+        for c in changes { Console.out("  " + Console.messages.change(c)) }
         Console.out("seq \(entry.seq)  hash \(entry.hash)")
     }
 }

@@ -223,7 +223,9 @@ struct AuditCommandTests {
 
     @Test("query: ambiguous or unknown names are bad input listing the candidates", arguments: [
         (["--bank", "中国"], "matches several: 中国工商银行甘肃省分行"),
-        (["--park", "火星"], "no such name"),
+        (["--park", "火星"], "unknown park"),
+        (["--park", "兰州新"], "matches several: 兰州新区"),
+        (["--bank", "兰州银汗"], "Did you mean: 兰州银行?"),
         (["--prefecture", "上海"], "unknown prefecture"),
         (["--enterprise", "123"], "18 characters"),
         (["--from", "2024-02-30"], "--from"),

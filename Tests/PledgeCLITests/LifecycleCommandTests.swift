@@ -15,7 +15,7 @@ struct LifecycleCommandTests {
         let s = try registered()
         let out = try s.run(["correct", "Y2024620000001", "--field", "amount", "--value", "2,100", "--unit", "wan", "--reason", "银行更正"])
         #expect(out.code == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("amountFen: 2000000000 → 2100000000"))
+        #expect(out.stdout.contains("amountFen: 2,000.00 万元 → 2,100.00 万元"), "\(out.stdout)")
         #expect(try s.sqlite("SELECT amount_fen FROM registrations") == "2100000000")
         #expect(try s.sqlite("SELECT json_extract(payload, '$.data.amountFen') FROM entries WHERE seq = 3") == "2000000000")
         #expect(try s.sqlite("SELECT registrations, amount_fen FROM monthly_totals") == "1|2100000000")
@@ -34,7 +34,8 @@ struct LifecycleCommandTests {
         (["--field", "amount", "--value", "abc", "--unit", "wan"], Int32(65), "--value (amount): value \"abc\""),
         (["--field", "date", "--value", "2099-01-01"], 65, "after today"),
         (["--field", "uscc", "--value", "914403001922038215"], 65, "check character"),
-        (["--field", "amount", "--value", "5"], 64, "--unit"),
+        (["--field", "amount", "--value", "5"], 65, "no unit"),
+        (["--field", "amount", "--value", "5万", "--unit", "yuan"], 65, "written in wan (万元) but the unit given is yuan (元)"),
         (["--field", "reg-no", "--value", "X"], 64, "cannot be corrected"),
         (["--field", "colour", "--value", "red"], 64, "colour"),
         (["--field", "bank", "--value", "兰州银行"], 73, "changes nothing"),
@@ -126,7 +127,7 @@ struct LifecycleCommandTests {
         #expect(out.code == 0)
         let lines = out.stdout.split(separator: "\n")
         #expect(lines.count == 5)
-        #expect(lines[3].contains("correct") && lines[3].contains("2000000000 → 2100000000") && lines[3].contains("银行更正"))
+        #expect(lines[3].contains("correct") && lines[3].contains("2,000.00 万元 → 2,100.00 万元") && lines[3].contains("银行更正"))
         #expect(lines[4].contains("clerk2") && lines[4].contains("void") && lines[4].contains("重复"))
         let json = try s.run(["history", "Y2024620000001", "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: [[String: Any]]]

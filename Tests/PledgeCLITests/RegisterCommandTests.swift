@@ -79,7 +79,7 @@ struct RegisterCommandTests {
         #expect(out.stderr.split(separator: "\n").count == 2)
     }
 
-    @Test("missing required options are usage errors: exit 64, nothing written", arguments: ["--reg-no", "--uscc", "--amount", "--unit", "--bank"])
+    @Test("missing required options are usage errors: exit 64, nothing written", arguments: ["--reg-no", "--uscc", "--amount", "--bank"])
     func usage(option: String) throws {
         let s = try CLISandbox()
         let before = try s.snapshot()

@@ -32,7 +32,7 @@ struct CivilDateTests {
         #expect(try CivilDate.parsePast("2025-06-30", today: today) == today)
         #expect {
             try CivilDate.parsePast("2025-07-01", field: "--date", today: today)
-        } throws: { ($0 as? FieldError)?.rule.contains("after today") == true }
+        } throws: { ($0 as? FieldError)?.rule == .futureDate(today: today) }
     }
 
     @Test("day numbers round-trip and order")

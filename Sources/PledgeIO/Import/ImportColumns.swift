@@ -97,26 +97,26 @@ struct ImportLayout {
         for (i, h) in written.enumerated() {
             guard let column = ImportColumn(header: h) else {
                 if h.isEmpty {
-                    problems.append(.header(column: "column \(i + 1)", message: "the header cell is empty; name the column or delete it"))
+                    problems.append(.header(column: "", problem: .empty(index: i + 1)))
                 } else if !ignoreUnknown {
-                    problems.append(.header(column: h.printableExcerpt, message: "unknown column; known columns are \(ImportColumn.allCases.map { $0.headers.joined(separator: "/") }.joined(separator: ", ")); or pass --ignore-unknown-columns"))
+                    problems.append(.header(column: h.printableExcerpt, problem: .unknown))
                 }
                 continue
             }
             if let first = index[column] {
-                problems.append(.header(column: h.printableExcerpt, message: "duplicate column: \"\(headers[first])\" (column \(first + 1)) already holds \(column.headers[0])"))
+                problems.append(.header(column: h.printableExcerpt, problem: .duplicate(first: headers[first], index: first + 1, column: column.headers[0])))
                 continue
             }
             index[column] = i
         }
         for column in ImportColumn.required where index[column] == nil {
-            problems.append(.header(column: column.headers[0], message: "missing required column \(column.headers.joined(separator: " or "))"))
+            problems.append(.header(column: column.headers[0], problem: .missing(names: column.headers)))
         }
         switch (index[.amountYuan], index[.amountWan]) {
         case (nil, nil):
-            problems.append(.header(column: "amount_yuan", message: "missing the amount column: amount_yuan / 登记金额(元) or amount_wan / 登记金额(万元)"))
+            problems.append(.header(column: "amount_yuan", problem: .noAmount))
         case (.some, .some):
-            problems.append(.header(column: headers[index[.amountWan]!], message: "two amount columns; keep either 登记金额(元) or 登记金额(万元)"))
+            problems.append(.header(column: headers[index[.amountWan]!], problem: .twoAmounts))
         default: break
         }
         if problems.count > 0 { throw problems }

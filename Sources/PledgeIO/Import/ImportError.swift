@@ -1,16 +1,28 @@
 import PledgeCore
 
-/// A problem with an import file that stops it before any row is read: missing file, encoding, header.
+/// A problem with an import file that stops it before any row is read: missing file, encoding, header. Worded by
+/// `Messages` in the user's language.
 public enum ImportError: PledgeFailure, Equatable {
     case fileMissing(path: String)
     /// A FIFO, socket, device or folder: only a regular file is read.
     case notRegular
     case io(detail: String)
-    case badEncoding(line: Int, detail: String)
+    case badEncoding(line: Int, problem: EncodingProblem)
     case empty
     case noDataRows
-    /// A header problem at row 1; `column` is the header as written (or the missing column's names).
-    case header(column: String, message: String)
+    /// A header problem at row 1; `column` is the header as written (or the missing column's name).
+    case header(column: String, problem: HeaderProblem)
+
+    public enum EncodingProblem: Sendable, Equatable { case truncatedCharacter, neitherEncoding }
+
+    public enum HeaderProblem: Sendable, Equatable {
+        case empty(index: Int)
+        case unknown
+        case duplicate(first: String, index: Int, column: String)
+        case missing(names: [String])
+        case noAmount
+        case twoAmounts
+    }
 
     public var category: FailureCategory {
         switch self {
@@ -20,21 +32,7 @@ public enum ImportError: PledgeFailure, Equatable {
         }
     }
 
-    public var description: String { message(file: "FILE") }
-
-    /// The message with the file named as the user typed it.
-    public func message(file: String) -> String {
-        switch self {
-        case .fileMissing(let p): "\(p): no such file; check the path"
-        case .io(let d): "\(file): cannot read: \(d)"
-        case .notRegular: "\(file): not a regular file (a pipe, socket, device or folder); save the list as a file and import that"
-        case .badEncoding(let line, let d):
-            "\(file):\(line): \(d); save the file as UTF-8 or GB18030 (Excel: CSV UTF-8), or pass --encoding"
-        case .empty: "\(file):1: the file is empty; a header row is required (see `pledge import --help`)"
-        case .noDataRows: "\(file):2: the file has a header but no data rows; nothing to import"
-        case .header(let column, let m): "\(file):1:\(column): \(m)"
-        }
-    }
+    public var description: String { Messages(.en).describe(self, file: "FILE") }
 }
 
 /// The outcome of an import: the summary counts and every reported problem, one line each.
@@ -52,7 +50,10 @@ public struct ImportSummary: Sendable, Equatable {
 
     public init() {}
 
-    public var line: String { "\(new) new, \(unchanged) unchanged, \(conflicting) conflicting, \(invalid) invalid" }
+    /// `N new, M unchanged, K conflicting, E invalid` (CONTRACT), or its Chinese.
+    public func line(_ m: Messages) -> String {
+        m.text(.importSummary, ["new": String(new), "unchanged": String(unchanged), "conflicting": String(conflicting), "invalid": String(invalid)])
+    }
 }
 
 /// An import that was refused: nothing was written.
@@ -63,14 +64,7 @@ public struct ImportRefused: PledgeFailure {
     /// Invalid rows win over conflicts (65 before 73).
     public var category: FailureCategory { summary.invalid > 0 ? .badInput : .conflict }
 
-    public var description: String {
-        var lines = summary.problems
-        if summary.unlisted > 0 { lines.append("… \(summary.unlisted) more problems not listed (raise --max-errors to see them)") }
-        lines.append(summary.line)
-        lines.append("\(file): import refused, nothing was written" + (summary.invalid > 0 ? "; fix the rows above and import the file again"
-                     : "; the file disagrees with the ledger: correct the ledger (`pledge correct`) or the file"))
-        return lines.joined(separator: "\n")
-    }
+    public var description: String { Messages(.en).describe(self) }
 }
 
 /// A file-level import failure with the file named as the user typed it; nothing was written.

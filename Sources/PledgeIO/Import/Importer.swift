@@ -9,6 +9,8 @@ public struct ImportOptions: Sendable {
     public var ignoreUnknownColumns = false
     public var allowBadUSCC = false
     public var late = false
+    /// The language of the problem lines and the summary.
+    public var language: Language = .en
     public init() {}
 }
 
@@ -35,8 +37,9 @@ public struct Importer {
     /// Returns the summary when rows were written (or would be, with `dryRun`); throws `ImportRefused`
     /// when any row is invalid or conflicting, `ImportFileError` for file-level problems.
     public func run(path: String, name: String) throws -> ImportSummary {
+        let messages = Messages(options.language)
         func fileError(_ e: ImportError) -> ImportFileError {
-            ImportFileError(lines: [e.message(file: name)], category: e.category)
+            ImportFileError(lines: [messages.describe(e, file: name)], category: e.category)
         }
         // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever; it is refused below.
         let raw = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -73,22 +76,7 @@ public struct Importer {
         let reader = CSVReader(fileDescriptor: fd)
         let forcedUTF8 = options.encoding == .utf8
         @Sendable func readError(_ e: CSVReadError, _ headers: [String]) -> String {
-            func column(_ i: Int) -> String { i < headers.count ? headers[i] : "column \(i + 1)" }
-            switch e {
-            case .unterminatedQuote(let row, let c):
-                return "\(name):\(row):\(column(c)): a quoted field opens here and never closes; add the closing \" (nothing after this row could be read)"
-            case .characterAfterQuote(let row, let c):
-                return "\(name):\(row):\(column(c)): text after a closing quote; inside a quoted field write a quote as \"\""
-            case .invalidUTF8(let row, let c):
-                return "\(name):\(row):\(column(c)): not valid UTF-8" + (forcedUTF8 ? "; the file may be GB18030 (try --encoding gb18030)"
-                    : "; the file starts with a UTF-8 BOM but this row is in another encoding: save the whole file as UTF-8 or GB18030")
-            case .fieldTooLarge(let row, let c):
-                return "\(name):\(row):\(column(c)): the cell is longer than \(CSVReader.maxFieldBytes / 1024) KiB, the most a cell may hold; check that the file is a registrations list"
-            case .recordTooLarge(let row, let c):
-                return "\(name):\(row):\(column(c)): the row is longer than \(CSVReader.maxRecordBytes >> 20) MiB, the most a row may hold; check that the file is a registrations list"
-            case .read(let err):
-                return "\(name): cannot read: \(String(cString: strerror(err)))"
-            }
+            messages.describe(e, file: name, headers: headers, forcedUTF8: forcedUTF8)
         }
 
         // Row 1: the header.
@@ -105,8 +93,8 @@ public struct Importer {
         do {
             layout = try ImportLayout(headers: headerRecord.fields, ignoreUnknown: options.ignoreUnknownColumns, maxProblems: options.maxErrors)
         } catch let h as HeaderProblems {
-            let more = h.unlisted > 0 ? ["… \(h.unlisted) more problems not listed (raise --max-errors to see them)"] : []
-            throw ImportFileError(lines: h.listed.map { $0.message(file: name) } + more + ["\(name): import refused, nothing was written; fix the header row"],
+            let more = h.unlisted > 0 ? [messages.text(.moreProblems, ["count": String(h.unlisted)])] : []
+            throw ImportFileError(lines: h.listed.map { messages.describe($0, file: name) } + more + [messages.text(.headerRefused, ["file": name])],
                                   category: .badInput)
         }
 
@@ -115,7 +103,7 @@ public struct Importer {
         let tally = Tally(maxErrors: options.maxErrors)
         tally.summary.dryRun = options.dryRun
 
-        let prepare = RowPreparer(importer: self, name: name, layout: layout, validator: validator)
+        let prepare = RowPreparer(importer: self, name: name, layout: layout, validator: validator, messages: messages)
         let reader_ = UncheckedBox(reader)
         let pipeline = ImportPipeline {
             while true {
@@ -212,11 +200,14 @@ public struct Importer {
         var name: String
         var layout: ImportLayout
         var validator: RegistrationValidator
+        var messages: Messages
 
         func prepare(_ record: CSVRecord) -> PreparedRow {
             if record.fields.count != layout.width {
-                let where_ = record.fields.count > layout.width ? "column \(layout.width + 1)" : layout.headers[record.fields.count]
-                return .invalid(["\(name):\(record.row):\(where_): the row has \(record.fields.count) fields, the header has \(layout.width); check for an unquoted comma or a missing cell"])
+                let where_ = record.fields.count > layout.width ? messages.text(.column, ["index": String(layout.width + 1)])
+                    : layout.headers[record.fields.count]
+                return .invalid([messages.text(.fieldCount, ["place": "\(name):\(record.row):\(where_)", "count": String(record.fields.count),
+                                                             "width": String(layout.width)])])
             }
             var input = RegistrationInput(amountUnit: layout.amountUnit, allowBadUSCC: importer.options.allowBadUSCC)
             for (column, i) in layout.index {
@@ -230,7 +221,7 @@ public struct Importer {
             }
             let lifecycle = importer.statusEvent(record, layout: layout, registration: registration, errors: &errors)
             guard let registration, errors.isEmpty else {
-                return .invalid(errors.map { "\(name):\(record.row):\($0.description)" })
+                return .invalid(errors.map { "\(name):\(record.row):" + messages.describe($0) })
             }
             return .valid(registration, lifecycle: lifecycle, row: record.row, regDateText: record.fields[layout.index[.regDate]!])
         }
@@ -239,16 +230,17 @@ public struct Importer {
     /// The message, if any, for what became of one valid row.
     private func record(_ outcome: RowOutcome, registration: Registration, row: Int, name: String, layout: ImportLayout, tally: Tally) {
         let dateText = tally.regDateText.removeValue(forKey: row) ?? registration.regDate.description
+        let m = Messages(options.language)
         switch outcome {
         case .new, .unchanged: break
         case .conflict(let changes):
-            tally.conflict("\(name):\(row):\(layout.header(.regNo)): 登记号 \(registration.regNo) is in the ledger with other content: "
-                           + Self.describe(changes) + " (ledger → file)")
+            tally.conflict(m.text(.importConflict, ["place": "\(name):\(row):\(layout.header(.regNo))", "regNo": registration.regNo,
+                                                    "changes": m.describe(changes)]))
         case .inClosedPeriod(let month):
-            tally.conflict("\(name):\(row):\(layout.header(.regDate)): value \"\(dateText)\" — dated in the closed period \(month); pass --late to record it as a late adjustment")
+            tally.conflict(m.text(.importChangesClosed, ["place": "\(name):\(row):\(layout.header(.regDate))", "value": dateText, "month": month]))
         case .differsFromEarlierRow(let earlier, let changes):
-            tally.invalid("\(name):\(row):\(layout.header(.regNo)): value \"\(registration.regNo)\" — the same 登记号 is on row \(earlier) with other content: "
-                          + Self.describe(changes))
+            tally.invalid(m.text(.importDuplicateInFile, ["place": "\(name):\(row):\(layout.header(.regNo))", "regNo": registration.regNo,
+                                                          "row": String(earlier), "changes": m.describe(changes)]))
         }
     }
 
@@ -260,9 +252,7 @@ public struct Importer {
         return String(decoding: cell.utf8.dropFirst(), as: UTF8.self)
     }
 
-    static func describe(_ changes: [FieldChange]) -> String {
-        changes.map { "\($0.field) \($0.from ?? "—") → \($0.to ?? "—")" }.joined(separator: "; ")
-    }
+
 
     /// The optional status/status_date columns (what `export` writes) as a lifecycle event.
     fileprivate func statusEvent(_ record: CSVRecord, layout: ImportLayout, registration: Registration?, errors: inout [FieldError]) -> LedgerEvent? {
@@ -270,19 +260,18 @@ public struct Importer {
         let text = record.fields[si].trimmingSpaces
         if text.isEmpty { return nil }
         guard let status = RegistrationStatus(text: text) else {
-            errors.append(FieldError(field: layout.header(.status), value: text, rule: "expected active, released, defaulted or void"))
+            errors.append(FieldError(field: layout.header(.status), value: text, rule: .status))
             return nil
         }
         if status == .active { return nil }
         if status == .void { return .void(reason: "imported as void") }
         let dateText = layout.index[.statusDate].map { record.fields[$0] } ?? ""
         guard let date = try? CivilDate.parsePast(dateText, field: layout.header(.statusDate), today: today) else {
-            errors.append(FieldError(field: layout.header(.statusDate), value: dateText,
-                                     rule: "a \(text) registration needs its date, not after today"))
+            errors.append(FieldError(field: layout.header(.statusDate), value: dateText, rule: .statusDateRequired(status)))
             return nil
         }
         if let registration, date < registration.regDate {
-            errors.append(FieldError(field: layout.header(.statusDate), value: dateText, rule: "is before the registration date \(registration.regDate)"))
+            errors.append(FieldError(field: layout.header(.statusDate), value: dateText, rule: .beforeRegistrationDate(registration.regDate)))
             return nil
         }
         return status == .released ? .release(date: date, reason: .other) : .default(date: date)

@@ -82,7 +82,7 @@ enum TextEncoding {
             let available = carry + n
             if n == 0 && carry > 0 {
                 close(out)
-                throw ImportError.badEncoding(line: line, detail: "the file ends inside a GB18030 character")
+                throw ImportError.badEncoding(line: line, problem: .truncatedCharacter)
             }
             if available == 0 { break }
             var consumed = 0
@@ -110,7 +110,7 @@ enum TextEncoding {
                             switch errno {
                             case E2BIG: continue
                             case EINVAL: inLeft = 0   // incomplete sequence at the chunk's end: carry it over
-                            default: throw ImportError.badEncoding(line: line, detail: "bytes that are neither UTF-8 nor GB18030")
+                            default: throw ImportError.badEncoding(line: line, problem: .neitherEncoding)
                             }
                         }
                     }

@@ -96,12 +96,14 @@ public struct HistoryView: Sendable {
         switch format {
         case .json: return try JSONOutput.render(["entries": items])
         case .table:
-            var t = TextTable(headers: ["seq", l.pick("时间(UTC)", "Time (UTC)"), l.pick("操作员", "Operator"), l.pick("类型", "Kind"),
+            let m = Messages(l), time = LocalTime()
+            var t = TextTable(headers: ["seq", l.pick("时间", "Time") + " (\(time.name))", l.pick("操作员", "Operator"), l.pick("类型", "Kind"),
                                         l.pick("变更", "Changes"), l.pick("原因", "Reason")],
                               alignments: [.right, .left, .left, .left, .left, .left])
-            for i in items {
-                let changes = i.changes.map { "\($0.field): \($0.from ?? "—") → \($0.to ?? "—")" }.joined(separator: "; ")
-                t.rows.append(["\(i.seq)", i.at, i.operator, i.kind + (i.late ? " (late)" : ""), changes, i.reason ?? ""])
+            for (i, e) in zip(items, entries) {
+                let changes = i.changes.map(m.change).joined(separator: "; ")
+                let reason = i.reason.map { e.kind == .release ? (ReleaseReason(rawValue: $0).map(m.releaseReason) ?? $0) : $0 }
+                t.rows.append(["\(i.seq)", time.show(i.at), i.operator, m.kind(e.kind) + (i.late ? m.text(.late) : ""), changes, reason ?? ""])
             }
             return t.render()
         }

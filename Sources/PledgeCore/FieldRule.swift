@@ -1,0 +1,70 @@
+/// The rule a field value broke, as a value: the CLI, the CSV reader and the server word it in the user's language
+/// (PledgeIO's message catalog); the library names no flag, column or language.
+public enum FieldRule: Sendable, Equatable {
+    case required
+    case controlCharacters
+    /// Notes may hold line breaks and tabs, nothing else below U+0020.
+    case controlCharactersExceptLineBreaks
+    case tooLong(max: Int)
+
+    // Amounts.
+    case negativeAmount
+    case notADecimal
+    case thousandsSeparators
+    case tooManyDecimals(max: Int, unit: MoneyUnit)
+    case amountTooLarge
+    case amountNotPositive
+    case amountOverRegistrationMaximum
+    /// An amount whose unit is written inside it (`2,000万`) disagrees with the unit given apart (`--unit yuan`).
+    case unitConflict(written: MoneyUnit, given: MoneyUnit)
+    /// No unit: neither inside the amount nor given apart.
+    case unitMissing
+    case unknownUnit
+
+    // Identifiers.
+    case usccLength(Int)
+    case usccCharacter(String)
+    case usccCheck(expected: String)
+    case patentLength
+    case patentDigits
+    case patentType(String)
+    case patentYear(Int)
+    case patentCheck(expected: String)
+    case trademarkNumber
+    case rightNumber
+    case rightListedTwice
+    case ipType
+    case flag
+    case rate
+    case operatorName(max: Int)
+
+    // Dates.
+    case notADate
+    case notAMonth
+    case futureDate(today: CivilDate)
+    case beforeRegistrationDate(CivilDate)
+    case statusDateRequired(RegistrationStatus)
+    case status
+
+    // Reference lists: `suggestions` are the closest names, best first.
+    case unknownBank(suggestions: [String])
+    case unknownPark(suggestions: [String])
+    case unknownPrefecture(suggestions: [String])
+    case parkInOtherPrefecture(park: String, prefecture: String)
+    /// A prefix or alias that names several entries.
+    case ambiguousName(matches: [String])
+
+    // Targets and reports.
+    case targetName
+    case targetNotPositive
+    case windowEndsBeforeStart(from: CivilDate)
+    case monthBeforeFrom(String)
+    case reportTooLong(years: Int)
+
+    /// A correction field the ledger does not know; `names` are the ones it does.
+    case unknownField(names: [String])
+    case reasonRequired
+    case headPrefix
+    /// Anything else (an unexpected error's own words).
+    case other(String)
+}

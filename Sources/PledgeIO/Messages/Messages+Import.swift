@@ -1,0 +1,56 @@
+import Foundation
+import PledgeCore
+
+extension Messages {
+    public func describe(_ e: ImportError, file: String) -> String {
+        switch e {
+        case .fileMissing(let p): text(.fileMissing, ["file": p])
+        case .io(let d): text(.fileUnreadable, ["file": file, "detail": d])
+        case .notRegular: text(.notRegular, ["file": file])
+        case .badEncoding(let line, let p):
+            text(.badEncoding, ["file": file, "line": String(line), "detail": text(p == .truncatedCharacter ? .truncatedGB18030 : .neitherEncoding)])
+        case .empty: text(.emptyFile, ["file": file])
+        case .noDataRows: text(.noDataRows, ["file": file])
+        case .header(let column, let p): "\(file):1:\(column.isEmpty ? headerPlace(p) : column): " + header(p)
+        }
+    }
+
+    private func headerPlace(_ p: ImportError.HeaderProblem) -> String {
+        if case .empty(let i) = p { return text(.column, ["index": String(i)]) }
+        return ""
+    }
+
+    private func header(_ p: ImportError.HeaderProblem) -> String {
+        switch p {
+        case .empty: text(.headerEmpty)
+        case .unknown: text(.headerUnknown, ["names": ImportColumn.allCases.map { $0.headers.joined(separator: "/") }.joined(separator: ", ")])
+        case .duplicate(let first, let i, let column): text(.headerDuplicate, ["other": first, "index": String(i), "column": column])
+        case .missing(let names): text(.headerMissing, ["names": names.joined(separator: language == .zh ? " 或 " : " or ")])
+        case .noAmount: text(.headerNoAmount)
+        case .twoAmounts: text(.headerTwoAmounts)
+        }
+    }
+
+    public func describe(_ e: ImportRefused) -> String {
+        var lines = e.summary.problems
+        if e.summary.unlisted > 0 { lines.append(text(.moreProblems, ["count": String(e.summary.unlisted)])) }
+        lines.append(e.summary.line(self))
+        lines.append(text(e.summary.invalid > 0 ? .importRefusedInvalid : .importRefusedConflict, ["file": e.file]))
+        return lines.joined(separator: "\n")
+    }
+
+    /// A row of the CSV reader's that cannot be read (`place` is `FILE:ROW:COLUMN`).
+    func describe(_ e: CSVReadError, file: String, headers: [String], forcedUTF8: Bool) -> String {
+        func place(_ row: Int, _ c: Int) -> String {
+            "\(file):\(row):\(c < headers.count ? headers[c] : text(.column, ["index": String(c + 1)]))"
+        }
+        switch e {
+        case .unterminatedQuote(let row, let c): return text(.unterminatedQuote, ["place": place(row, c)])
+        case .characterAfterQuote(let row, let c): return text(.characterAfterQuote, ["place": place(row, c)])
+        case .invalidUTF8(let row, let c): return text(forcedUTF8 ? .invalidUTF8Forced : .invalidUTF8AfterBOM, ["place": place(row, c)])
+        case .fieldTooLarge(let row, let c): return text(.fieldTooLarge, ["place": place(row, c), "size": String(CSVReader.maxFieldBytes / 1024)])
+        case .recordTooLarge(let row, let c): return text(.recordTooLarge, ["place": place(row, c), "size": String(CSVReader.maxRecordBytes >> 20)])
+        case .read(let err): return text(.fileUnreadable, ["file": file, "detail": String(cString: strerror(err))])
+        }
+    }
+}

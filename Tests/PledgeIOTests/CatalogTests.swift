@@ -1,0 +1,21 @@
+import Testing
+@testable import PledgeIO
+
+@Suite("The message catalog")
+struct CatalogTests {
+    @Test("every key has Chinese and English text with the same placeholders", arguments: MessageKey.allCases)
+    func bothLanguages(_ key: MessageKey) throws {
+        let entry = try #require(Catalog.entries[key], "\(key) has no text")
+        #expect(!entry.zh.isEmpty && !entry.en.isEmpty)
+        #expect(Catalog.placeholders(entry.zh) == Catalog.placeholders(entry.en), "\(key)")
+        // Chinese text is Chinese beyond its placeholders; English text is not the Chinese one.
+        let han = entry.zh.unicodeScalars.filter { (0x4E00...0x9FFF).contains($0.value) }
+        #expect(!han.isEmpty, "\(key): \(entry.zh)")
+        #expect(entry.zh != entry.en)
+    }
+
+    @Test("no key is left without an entry, and no entry without a key")
+    func complete() {
+        #expect(Set(Catalog.entries.keys) == Set(MessageKey.allCases))
+    }
+}
