@@ -22,22 +22,23 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-hash the journal from entry 1, rebuild every projection from it and compare. Exit 1 on any finding.",
             discussion: """
-                --expect-head SEQ:HASH (e.g. the head a closed period or an earlier `audit head` printed) also proves the \
-                journal still holds that entry unchanged. Works on a --read-only ledger.
+                --expect-head SEQ:HASH (e.g. the head a closed period or an earlier `audit head` printed; the hash's first \
+                8 or more hex digits are enough) also proves the journal still holds that entry unchanged, and says \
+                `head matches`. Works on a --read-only ledger.
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("expect-head"), help: ArgumentHelp("A head the journal must still contain.", valueName: "SEQ:HASH")) var expectHead: String?
 
         func validate() throws {
             if let e = expectHead, Self.parseHead(e) == nil {
-                throw ValidationError("--expect-head must be SEQ:HASH, e.g. 1066:1175d4f1… (64 hex digits)")
+                throw ValidationError(Console.messages.describe(FieldError(field: "--expect-head", value: e, rule: .headPrefix)))
             }
         }
 
         static func parseHead(_ s: String) -> (Int64, String)? {
             let parts = s.split(separator: ":")
-            guard parts.count == 2, let seq = Int64(parts[0]), seq > 0, parts[1].count == 64,
-                  parts[1].allSatisfy({ $0.isHexDigit }) else { return nil }
+            guard parts.count == 2, let seq = Int64(parts[0]), seq > 0, (8...64).contains(parts[1].count),
+                  parts[1].allSatisfy({ $0.isHexDigit && $0.isASCII }) else { return nil }
             return (seq, parts[1].lowercased())
         }
 
@@ -50,6 +51,9 @@ struct AuditCommand: ParsableCommand {
                 Console.out(l.pick("校验通过：\(report.entries) 条日志，哈希链完整，所有投影与日志重建结果一致",
                                    "verified: \(report.entries) entries, the hash chain holds, every projection equals its rebuild from the journal"))
                 Console.out("head \(head)")
+                if let expectHead, let (seq, _) = Self.parseHead(expectHead) {
+                    Console.out(l.pick("head matches：日志仍包含 \(expectHead)（seq \(seq)），未被改动", "head matches: the journal still holds \(expectHead) (seq \(seq)) unchanged"))
+                }
                 return
             }
             for f in report.findings { Console.out(f) }
@@ -115,6 +119,9 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Bank name, alias or unique prefix.") var bank: String?
     @Option(help: "Prefecture name or GB/T 2260 code.") var prefecture: String?
     @Option(help: ArgumentHelp("Enterprise USCC.", valueName: "uscc")) var enterprise: String?
+    @Option(name: .customLong("enterprise-name"), help: "Enterprise names containing this text.") var enterpriseName: String?
+    @Option(help: "Branches (支行) containing this text.") var branch: String?
+    @Option(name: .customLong("min-amount"), help: "At least this amount: 500万, 1亿, 300000元 (a plain number is 万元).") var minAmount: String?
     @Option(help: "Registered on or after this date.") var from: String?
     @Option(help: "Registered on or before this date.") var to: String?
     @Option(help: "active, released, defaulted or void.") var status: RegistrationStatus?
@@ -161,6 +168,14 @@ struct QueryCommand: ParsableCommand {
             q.prefectureCode = p.code
         }
         if let enterprise { q.uscc = try USCC(enterprise, field: "--enterprise", allowBadCheck: true).text }
+        for (flag, text) in [("--enterprise-name", enterpriseName), ("--branch", branch)] {
+            if let text, text.trimmingSpaces.isEmpty || text.hasControlCharacters {
+                throw FieldError(field: flag, value: text, rule: text.hasControlCharacters ? .controlCharacters : .required)
+            }
+        }
+        q.enterpriseNameContains = enterpriseName?.trimmingSpaces
+        q.branchContains = branch?.trimmingSpaces
+        q.minAmount = try minAmount.map { try Fen.parse(amount: $0, unit: MoneyUnit.split($0).unit ?? .wan, field: "--min-amount") }
         q.from = try from.map { try CivilDate.parse($0, field: "--from") }
         q.to = try to.map { try CivilDate.parse($0, field: "--to") }
         q.status = status

@@ -26,7 +26,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The CSV file.") var file: String
     @Option(help: "auto, utf8 or gb18030.") var encoding: ImportEncoding = .auto
-    @Flag(name: .customLong("dry-run"), help: "Validate, check conflicts and print the summary; write nothing (needs a writable ledger).") var dryRun = false
+    @Flag(name: .customLong("dry-run"), help: "Validate, check conflicts and print the summary; write nothing (works with --read-only).") var dryRun = false
     @Option(name: .customLong("max-errors"), help: "List at most this many problems.") var maxErrors = 100
     @Flag(name: .customLong("ignore-unknown-columns"), help: "Skip columns pledge does not know instead of refusing the file.") var ignoreUnknownColumns = false
     @Flag(name: .customLong("allow-bad-uscc"), help: "Accept USCCs whose only fault is the check character; recorded per entry.") var allowBadUSCC = false
@@ -37,8 +37,8 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Even a dry run checks conflicts inside a transaction it rolls back: it needs a writable ledger.
-        try global.requireWritable()
+        // A dry run writes nothing and works on a ledger opened read-only (an auditor checking a bank's file).
+        if !dryRun { try global.requireWritable() }
         let ledger = try global.openLedger()
         var options = ImportOptions()
         options.encoding = encoding

@@ -35,7 +35,24 @@ struct AuditCommandTests {
         #expect(wrong.stdout.contains("entry 100: hash"))
         let gone = try s.run(["audit", "verify", "--expect-head", "999999:" + String(repeating: "a", count: 64)])
         #expect(gone.code == 1)
-        #expect(try s.run(["audit", "verify", "--expect-head", "12:xyz"]).code == 64)
+        #expect(out.stdout.contains("head matches: the journal still holds \(earlier) (seq 100) unchanged"), "\(out.stdout)")
+
+        // The short form an auditor copies: 8 or more hex digits, either case.
+        let short = String(earlier.prefix(while: { $0 != ":" })) + ":" + earlier.split(separator: ":")[1].prefix(8).uppercased()
+        let matched = try s.run(["--lang", "zh", "--read-only", "audit", "verify", "--expect-head", short])
+        #expect(matched.code == 0, "\(matched.stdout)")
+        #expect(matched.stdout.contains("head matches：日志仍包含 \(short)（seq 100），未被改动"), "\(matched.stdout)")
+        let otherPrefix = String(earlier.prefix(while: { $0 != ":" })) + ":" + (earlier.split(separator: ":")[1].hasPrefix("0") ? "11111111" : "00000000")
+        let mismatch = try s.run(["audit", "verify", "--expect-head", otherPrefix])
+        #expect(mismatch.code == 1)
+        #expect(!mismatch.stdout.contains("head matches"))
+        for bad in ["12:xyz", "12:abcdef1", "12:" + String(repeating: "a", count: 65), "0:abcdef12", "abc"] {
+            let refused = try s.run(["audit", "verify", "--expect-head", bad])
+            #expect(refused.code == 64, "\(bad)")
+            #expect(refused.stderr.contains("at least 8 hex digits"), "\(refused.stderr)")
+            let zh = try s.run(["--lang", "zh", "audit", "verify", "--expect-head", bad])
+            #expect(zh.stderr.contains("HASH 至少 8 位十六进制数字"), "\(zh.stderr)")
+        }
     }
 
     @Test("the triggers refuse UPDATE and DELETE on the journal from plain sqlite3")

@@ -298,21 +298,35 @@ struct ImportExportTests {
         #expect(out.stdout.hasPrefix("3 new, 1 unchanged, 0 conflicting, 0 invalid"))
     }
 
-    @Test("--dry-run validates and writes nothing; a read-only ledger refuses imports, dry or not")
+    @Test("--dry-run validates and writes nothing, also on a ledger opened read-only (an auditor); a read-only import that writes is refused")
     func dryRun() throws {
         let s = try CLISandbox()
         let before = try s.snapshot()
-        let out = try s.run(["import", fixture("valid-zh-bom.csv"), "--dry-run"])
-        #expect(out.code == 0, "\(out.stderr)")
-        #expect(out.stdout == "3 new, 0 unchanged, 0 conflicting, 0 invalid (dry run: nothing written)\n")
-        #expect(try s.snapshot() == before)
-        let bad = try s.run(["import", fixture("bad-date-month.csv"), "--dry-run"])
-        #expect(bad.code == 65)
-        for dry in [[], ["--dry-run"]] {
-            let ro = try s.run(["--read-only", "import", fixture("valid-zh-bom.csv")] + dry)
-            #expect(ro.code == 74)
+        for readOnly in [[], ["--read-only"]] {
+            let out = try s.run(readOnly + ["import", fixture("valid-zh-bom.csv"), "--dry-run"])
+            #expect(out.code == 0, "\(out.stderr)")
+            #expect(out.stdout == "3 new, 0 unchanged, 0 conflicting, 0 invalid (dry run: nothing written)\n")
+            let zh = try s.run(readOnly + ["--lang", "zh", "import", fixture("valid-zh-bom.csv"), "--dry-run"])
+            #expect(zh.stdout == "新增 3，未变 0，冲突 0，无效 0（试运行，未写入）\n")
+            let bad = try s.run(readOnly + ["import", fixture("bad-date-month.csv"), "--dry-run"])
+            #expect(bad.code == 65)
+            let twice = try s.run(readOnly + ["import", fixture("duplicate-regno-different.csv"), "--dry-run"])
+            #expect(twice.code == 65)
+            #expect(twice.stderr.contains("the same 登记号 is on row 2 with other content"), "\(twice.stderr)")
+            #expect(try s.snapshot() == before)
         }
+        #expect(try s.run(["--read-only", "import", fixture("valid-zh-bom.csv")]).code == 74)
         #expect(try s.snapshot() == before)
+
+        // Against what the ledger holds: unchanged rows and conflicts, read-only.
+        #expect(try s.run(["import", fixture("valid-zh-bom.csv")]).code == 0)
+        let loaded = try s.snapshot()
+        let same = try s.run(["--read-only", "import", fixture("valid-zh-bom.csv"), "--dry-run"])
+        #expect(same.stdout.hasPrefix("0 new, 3 unchanged"), "\(same.stdout)")
+        let conflict = try s.run(["--read-only", "import", fixture("conflict-amount.csv"), "--dry-run"])
+        #expect(conflict.code == 73)
+        #expect(conflict.stderr.contains("登记号 Y2024620000002 is in the ledger with other content"), "\(conflict.stderr)")
+        #expect(try s.snapshot() == loaded)
     }
 
     @Test("--ignore-unknown-columns skips them")

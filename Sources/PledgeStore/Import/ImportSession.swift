@@ -18,18 +18,22 @@ final class ImportSession {
     private let firstLoad: Bool
     /// Every registration's amount in the ledger and this session so far (`Ledger.requireTotalsInRange`).
     private var grandTotal: Int64
+    /// A dry run writes nothing (it may run on a read-only ledger): its new rows are kept here by 登记号, with their row.
+    private let dryRun: Bool
+    private var pending: [String: (registration: Registration, row: Int)] = [:]
 
     /// Told each step of `finish` as it starts (for a terminal's progress line; the library never prints).
     var progress: ((LoadStep) -> Void)?
 
     /// `flushEvery`: registrations whose projection deltas are held in memory before they are written.
-    init(_ tx: LedgerTransaction, flushEvery: Int = 50_000) throws {
+    init(_ tx: LedgerTransaction, dryRun: Bool = false, flushEvery: Int = 50_000) throws {
         self.tx = tx
+        self.dryRun = dryRun
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
         try tx.db.execute(sql: "PRAGMA cache_size = -65536")
         // A first load builds the secondary indexes once at the end (a sort), inside this transaction.
-        firstLoad = try !Ledger.hasRegistrations(tx.db)
+        firstLoad = try !dryRun && !Ledger.hasRegistrations(tx.db)
         grandTotal = try Ledger.grandTotal(tx.db)
         if firstLoad {
             deferredIndexes = try Row.fetchAll(tx.db, sql: """
@@ -50,6 +54,10 @@ final class ImportSession {
         if closed.isEmpty || late || !closed.contains(r.regDate.yearMonth.description) {
             if let seq = try insertNew(r, row: row, late: late) { return .new(seq: seq) }
         }
+        if let earlier = pending[r.regNo] {
+            let changes = Self.differences(earlier.registration, r)
+            return changes.isEmpty ? .unchanged : .differsFromEarlierRow(row: earlier.row, changes: changes)
+        }
         if let existing = try tx.registration(r.regNo) {
             let changes = Self.differences(existing.registration, r)
             if existing.createdSeq >= firstSeq {
@@ -69,11 +77,20 @@ final class ImportSession {
     /// Inserts a new registration and its entry; nil (nothing written) when the 登记号 exists.
     private func insertNew(_ r: Registration, row: Int, late: Bool) throws -> Int64? {
         let seq = tx.headSeq + 1
-        guard try projections.insert(.registered(r, seq: seq, late: late)) else { return nil }
+        if dryRun {
+            guard pending[r.regNo] == nil, try tx.registration(r.regNo) == nil else { return nil }
+            pending[r.regNo] = (r, row)
+        } else {
+            guard try projections.insert(.registered(r, seq: seq, late: late)) else { return nil }
+        }
         // The totals kept in memory are parts of this sum: while it fits, none of them has overflowed.
         let (total, overflow) = grandTotal.addingReportingOverflow(r.amount.value)
         guard !overflow else { throw StoreError.totalsOutOfRange }
         grandTotal = total
+        if dryRun {
+            tx.advance(seq: seq, hash: tx.headHash)
+            return seq
+        }
         let bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, registration: r)
         let hash = CanonicalEntry.hash(prevHash: tx.headHash, payload: bytes)
         entries.add(seq); entries.add(tx.at); entries.add(tx.operatorName); entries.add(r.regNo); entries.add(bytes: bytes)
@@ -88,6 +105,10 @@ final class ImportSession {
     /// lifecycle allows it.
     @discardableResult
     func append(_ event: LedgerEvent, regNo: String, late: Bool = false, row: Int) throws -> AppendedEntry {
+        if dryRun, let (r, _) = pending[regNo] {
+            try Lifecycle.check(event, on: .registered(r, seq: tx.headSeq, late: late))
+            return AppendedEntry(seq: tx.headSeq, hash: tx.headHash)
+        }
         // The entry continues the journal: write the pending entries first.
         try entries.flush()
         guard let state = try tx.registration(regNo) else { throw StoreError.registrationMissing(regNo: regNo) }

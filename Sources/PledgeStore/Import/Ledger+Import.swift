@@ -47,27 +47,33 @@ extension Ledger {
                            outcome: (Registration, Int, RowOutcome) -> Void) throws -> LoadResult {
         struct Rollback: Error {}
         var result = LoadResult()
-        do {
-            try bulkWrite(rollbackJournalIfEmpty: options.large && !options.dryRun, progress: progress) { tx in
-                let session = try ImportSession(tx)
-                session.progress = progress
-                while let batch = try next() {
-                    for case .valid(let r, let lifecycle, let row) in batch {
-                        let o = try session.add(r, row: row, late: options.late)
-                        switch o {
-                        case .new:
-                            result.new += 1
-                            if let lifecycle { try session.append(lifecycle, regNo: r.regNo, late: options.late, row: row) }
-                        case .unchanged: result.unchanged += 1
-                        case .conflict, .inClosedPeriod: result.conflicting += 1
-                        case .differsFromEarlierRow: result.invalid += 1
-                        }
-                        outcome(r, row, o)
+        func load(_ tx: LedgerTransaction) throws {
+            let session = try ImportSession(tx, dryRun: options.dryRun)
+            session.progress = progress
+            while let batch = try next() {
+                for case .valid(let r, let lifecycle, let row) in batch {
+                    let o = try session.add(r, row: row, late: options.late)
+                    switch o {
+                    case .new:
+                        result.new += 1
+                        if let lifecycle { try session.append(lifecycle, regNo: r.regNo, late: options.late, row: row) }
+                    case .unchanged: result.unchanged += 1
+                    case .conflict, .inClosedPeriod: result.conflicting += 1
+                    case .differsFromEarlierRow: result.invalid += 1
                     }
-                    result.invalid += batch.count { if case .invalid = $0 { true } else { false } }
+                    outcome(r, row, o)
                 }
-                if result.invalid > 0 || result.conflicting > 0 || options.dryRun || result.rows == 0 { throw Rollback() }
-                try session.finish()
+                result.invalid += batch.count { if case .invalid = $0 { true } else { false } }
+            }
+            if result.invalid > 0 || result.conflicting > 0 || options.dryRun || result.rows == 0 { throw Rollback() }
+            try session.finish()
+        }
+        do {
+            if options.dryRun && readOnly {
+                // An auditor's dry run on a ledger it may only read: the same session, writing nothing.
+                try read { db in try load(LedgerTransaction(db: db, operatorName: operatorName)) }
+            } else {
+                try bulkWrite(rollbackJournalIfEmpty: options.large && !options.dryRun, progress: progress) { tx in try load(tx) }
             }
             result.committed = true
         } catch is Rollback {}

@@ -12,6 +12,11 @@ public struct RegistrationQuery: Sendable, Equatable {
     public var status: RegistrationStatus?
     public var rywq: Bool?
     public var ipType: IPType?
+    /// Text the branch or the enterprise name contains.
+    public var branchContains: String?
+    public var enterpriseNameContains: String?
+    /// Registrations of at least this amount.
+    public var minAmount: Fen?
     public var limit: Int?
     public init() {}
 
@@ -19,7 +24,7 @@ public struct RegistrationQuery: Sendable, Equatable {
     /// at most one of park, bank, prefecture and 入园惠企, and no enterprise (dates, status and type are
     /// columns of every group).
     var aggregateGroup: (GroupDimension, String)? {
-        guard uscc == nil else { return nil }
+        guard uscc == nil, branchContains == nil, enterpriseNameContains == nil, minAmount == nil else { return nil }
         let groups: [(GroupDimension, String)] = [
             park.map { (.park, $0) }, bank.map { (.bank, $0) }, prefectureCode.map { (.prefecture, $0) },
             rywq.map { (.rywq, GroupDimension.group(of: $0)) },
@@ -75,6 +80,9 @@ extension Ledger {
         add("status = ?", q.status?.rawValue)
         add("rywq = ?", q.rywq)
         add("ip_type = ?", q.ipType?.rawValue)
+        add("instr(branch, ?) > 0", q.branchContains)
+        add("instr(enterprise, ?) > 0", q.enterpriseNameContains)
+        add("amount_fen >= ?", q.minAmount?.value)
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try read { db in
             var totals = QueryTotals()

@@ -64,7 +64,8 @@ struct Verifier {
             if !typed { note("entry \(seq): a column is stored as another type than the journal writes (text); it was altered", seq: seq) }
             if let expectHead, expectHead.seq == seq {
                 expectedFound = true
-                if !expectHead.hash.sameBytes(hash) {
+                // The hash or its first digits (at least 8, as an auditor copies it).
+                if !(hash.count >= expectHead.hash.utf8.count && expectHead.hash.sameBytes(UnsafeRawBufferPointer(rebasing: hash.prefix(expectHead.hash.utf8.count)))) {
                     note("entry \(seq): hash \(String(decoding: hash, as: UTF8.self)) is not the expected head \(expectHead.hash)", seq: seq)
                 }
             }
