@@ -29,6 +29,8 @@ let package = Package(
                 .embedInCode("sqlite/001_initial.sql"),
                 .embedInCode("sqlite/002_group_totals.sql"),
                 .embedInCode("sqlite/003_check_lists.sql"),
+                .embedInCode("sqlite/004_entry_kinds.sql"),
+                .embedInCode("sqlite/005_settings_reviews.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

@@ -7,5 +7,7 @@ public enum SchemaMigrations {
         ("001_initial", String(decoding: PackageResources._01_initial_sql, as: UTF8.self), false),
         ("002_group_totals", String(decoding: PackageResources._02_group_totals_sql, as: UTF8.self), false),
         ("003_check_lists", String(decoding: PackageResources._03_check_lists_sql, as: UTF8.self), true),
+        ("004_entry_kinds", String(decoding: PackageResources._04_entry_kinds_sql, as: UTF8.self), true),
+        ("005_settings_reviews", String(decoding: PackageResources._05_settings_reviews_sql, as: UTF8.self), false),
     ]
 }

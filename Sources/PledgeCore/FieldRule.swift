@@ -56,6 +56,8 @@ public enum FieldRule: Sendable, Equatable {
 
     // Targets and reports.
     case targetName
+    /// The default target cannot be removed while it is the default.
+    case defaultTargetRemoved
     case targetNotPositive
     case windowEndsBeforeStart(from: CivilDate)
     case monthBeforeFrom(String)

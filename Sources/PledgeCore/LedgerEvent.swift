@@ -14,6 +14,14 @@ public enum LedgerEvent: Sendable, Equatable {
     case extend(from: CivilDate?, to: CivilDate)
     /// A month closed: its totals and the journal head frozen.
     case periodClose(PeriodClose)
+    /// A closed month opened again, and why (an administrator's act).
+    case periodReopen(month: String, reason: String)
+    /// A target no longer reported on, and why; its entries stay in the journal.
+    case targetRemove(name: String, reason: String)
+    /// The target reports use when none is named.
+    case targetDefault(name: String)
+    /// A data-quality finding reviewed: shown as reviewed from then on, never hidden.
+    case checkAck(finding: String, reason: String)
 
     public var kind: EntryKind {
         switch self {
@@ -26,12 +34,17 @@ public enum LedgerEvent: Sendable, Equatable {
         case .default: .default
         case .extend: .extend
         case .periodClose: .periodClose
+        case .periodReopen: .periodReopen
+        case .targetRemove: .targetRemove
+        case .targetDefault: .targetDefault
+        case .checkAck: .checkAck
         }
     }
 }
 
 public enum EntryKind: String, CaseIterable, Sendable, Codable {
     case reference, target, register, correct, void, release, `default`, extend, periodClose = "period-close"
+    case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack"
 }
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
@@ -69,6 +82,10 @@ extension LedgerEvent {
     private struct ReleaseData: Codable { var date: CivilDate; var reason: ReleaseReason }
     private struct DateData: Codable { var date: CivilDate }
     private struct ExtendData: Codable { var from: CivilDate?; var maturity: CivilDate }
+    private struct MonthReasonData: Codable { var month: String; var reason: String }
+    private struct NameReasonData: Codable { var name: String; var reason: String }
+    private struct NameData: Codable { var name: String }
+    private struct FindingReasonData: Codable { var finding: String; var reason: String }
 
     /// Encodes the event's data with `encode` (the canonical JSON encoder).
     public func encodeData<R>(_ encode: (any Encodable) throws -> R) throws -> R {
@@ -82,6 +99,10 @@ extension LedgerEvent {
         case .default(let date): try encode(DateData(date: date))
         case .extend(let from, let to): try encode(ExtendData(from: from, maturity: to))
         case .periodClose(let p): try encode(p)
+        case .periodReopen(let m, let reason): try encode(MonthReasonData(month: m, reason: reason))
+        case .targetRemove(let name, let reason): try encode(NameReasonData(name: name, reason: reason))
+        case .targetDefault(let name): try encode(NameData(name: name))
+        case .checkAck(let finding, let reason): try encode(FindingReasonData(finding: finding, reason: reason))
         }
     }
 
@@ -101,6 +122,10 @@ extension LedgerEvent {
         case .default: return .default(date: try d(DateData.self).date)
         case .extend: let e = try d(ExtendData.self); return .extend(from: e.from, to: e.maturity)
         case .periodClose: return .periodClose(try d(PeriodClose.self))
+        case .periodReopen: let m = try d(MonthReasonData.self); return .periodReopen(month: m.month, reason: m.reason)
+        case .targetRemove: let t = try d(NameReasonData.self); return .targetRemove(name: t.name, reason: t.reason)
+        case .targetDefault: return .targetDefault(name: try d(NameData.self).name)
+        case .checkAck: let a = try d(FindingReasonData.self); return .checkAck(finding: a.finding, reason: a.reason)
         }
     }
 }

@@ -12,11 +12,12 @@ extension Ledger {
         }
     }
 
-    public func register(_ r: Registration, late: Bool) throws -> AppendedEntry {
+    /// `reason`: why a late registration is recorded in a closed month (kept in the entry).
+    public func register(_ r: Registration, late: Bool, reason: String?) throws -> AppendedEntry {
         try write { tx in
             guard try tx.registration(r.regNo) == nil else { throw StoreError.registrationExists(regNo: r.regNo) }
             try tx.requireOpen(r.regDate, regNo: r.regNo, late: late)
-            return try tx.append(.register(r), regNo: r.regNo, late: late)
+            return try tx.append(.register(r), regNo: r.regNo, late: late, reason: reason)
         }
     }
 
@@ -73,30 +74,69 @@ extension Ledger {
                     return try tx.append(event, regNo: r.regNo)
                 case .correct, .void, .release, .default, .extend:
                     return try change(try existing(regNo ?? "", tx), event, late: false, tx)
-                case .reference, .target, .periodClose:
+                case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck:
                     return try tx.append(event, regNo: regNo)
                 }
             }
         }
     }
 
-    /// Closes `month`: records its totals (every group, every IP type) and the journal head as one entry.
-    public func closePeriod(_ month: YearMonth, today: CivilDate) throws -> (AppendedEntry, PeriodClose) {
+    /// Closes `month` and every earlier open month with registrations (a month is never closed while an earlier one is
+    /// open), oldest first, each as one entry that records its totals (every group, every IP type) and the journal head.
+    public func closePeriod(_ month: YearMonth, today: CivilDate) throws -> [(entry: AppendedEntry, close: PeriodClose)] {
         guard month.lastDay <= today else { throw StoreError.periodNotOver(month: month.description) }
         return try write { tx in
-            guard try !tx.closedMonths().contains(month.description) else {
-                throw StoreError.periodAlreadyClosed(month: month.description)
+            let closed = try tx.closedMonths()
+            guard !closed.contains(month.description) else { throw StoreError.periodAlreadyClosed(month: month.description) }
+            let first = try String.fetchOne(tx.db, sql: "SELECT min(month) FROM monthly_totals").flatMap { try? YearMonth.parse($0) }
+            let months = (min(first ?? month, month)...month).filter { !closed.contains($0.description) }
+            return try months.map { m in
+                let totals = try Row.fetchAll(tx.db, sql: """
+                    SELECT ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen FROM monthly_totals
+                    WHERE month = ? ORDER BY ip_type, prefecture_code, park, bank, rywq, first_loan
+                    """, arguments: [m.description]).map {
+                    PeriodClose.Total(ipType: $0["ip_type"], prefectureCode: $0["prefecture_code"], park: $0["park"], bank: $0["bank"],
+                                      rywq: $0["rywq"], firstLoan: $0["first_loan"], registrations: $0["registrations"], amountFen: $0["amount_fen"])
+                }
+                let close = PeriodClose(month: m, headSeq: tx.headSeq, headHash: tx.headHash, totals: totals)
+                return (try tx.append(.periodClose(close)), close)
             }
-            let totals = try Row.fetchAll(tx.db, sql: """
-                SELECT ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen FROM monthly_totals
-                WHERE month = ? ORDER BY ip_type, prefecture_code, park, bank, rywq, first_loan
-                """, arguments: [month.description]).map {
-                PeriodClose.Total(ipType: $0["ip_type"], prefectureCode: $0["prefecture_code"], park: $0["park"], bank: $0["bank"],
-                                  rywq: $0["rywq"], firstLoan: $0["first_loan"], registrations: $0["registrations"], amountFen: $0["amount_fen"])
-            }
-            let close = PeriodClose(month: month, headSeq: tx.headSeq, headHash: tx.headHash, totals: totals)
-            return (try tx.append(.periodClose(close)), close)
         }
+    }
+
+    /// Opens `month` again, and every later closed month (a month is never closed while an earlier one is open), latest
+    /// first, each as one entry with the reason.
+    public func reopenPeriod(_ month: YearMonth, reason: String) throws -> [(entry: AppendedEntry, month: String)] {
+        try write { tx in
+            let closed = try tx.closedMonths()
+            guard closed.contains(month.description) else { throw StoreError.periodNotClosed(month: month.description) }
+            return try closed.filter { $0 >= month.description }.sorted(by: >).map { m in
+                (try tx.append(.periodReopen(month: m, reason: reason)), m)
+            }
+        }
+    }
+
+    public func removeTarget(_ name: String, reason: String) throws -> AppendedEntry {
+        try write { tx in
+            guard try Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM targets WHERE name = ?)", arguments: [name]) == true else {
+                throw StoreError.targetMissing(name: name)
+            }
+            return try tx.append(.targetRemove(name: name, reason: reason))
+        }
+    }
+
+    public func setDefaultTarget(_ name: String) throws -> AppendedEntry {
+        try write { tx in
+            guard try Bool.fetchOne(tx.db, sql: "SELECT EXISTS (SELECT 1 FROM targets WHERE name = ?)", arguments: [name]) == true else {
+                throw StoreError.targetMissing(name: name)
+            }
+            return try tx.append(.targetDefault(name: name))
+        }
+    }
+
+    /// Records that finding `finding` (its id as `check` prints it) was reviewed, and why.
+    public func acknowledge(finding: String, reason: String) throws -> AppendedEntry {
+        try write { tx in try tx.append(.checkAck(finding: finding, reason: reason)) }
     }
 
     public func setTarget(_ target: Target) throws -> AppendedEntry {

@@ -10,15 +10,19 @@ public protocol LedgerStore: AnyObject, Sendable {
 
     // Writes: each checks the registration's state inside its transaction, then appends.
     func initialize(reference: ReferenceData, target: Target) throws -> [AppendedEntry]
-    func register(_ r: Registration, late: Bool) throws -> AppendedEntry
+    func register(_ r: Registration, late: Bool, reason: String?) throws -> AppendedEntry
     func correct(_ regNo: String, reason: String, late: Bool,
                  _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange])
     func void(_ regNo: String, reason: String, late: Bool) throws -> AppendedEntry
     func release(_ regNo: String, date: CivilDate, reason: ReleaseReason) throws -> AppendedEntry
     func markDefault(_ regNo: String, date: CivilDate) throws -> AppendedEntry
     func extend(_ regNo: String, maturity: CivilDate) throws -> AppendedEntry
-    func closePeriod(_ month: YearMonth, today: CivilDate) throws -> (AppendedEntry, PeriodClose)
+    func closePeriod(_ month: YearMonth, today: CivilDate) throws -> [(entry: AppendedEntry, close: PeriodClose)]
+    func reopenPeriod(_ month: YearMonth, reason: String) throws -> [(entry: AppendedEntry, month: String)]
     func setTarget(_ target: Target) throws -> AppendedEntry
+    func removeTarget(_ name: String, reason: String) throws -> AppendedEntry
+    func setDefaultTarget(_ name: String) throws -> AppendedEntry
+    func acknowledge(finding: String, reason: String) throws -> AppendedEntry
     func record(_ events: [(event: LedgerEvent, regNo: String?)]) throws -> [AppendedEntry]
     func importRows(options: LoadOptions, progress: ((LoadStep) -> Void)?, next: () throws -> [LoadRow]?,
                     outcome: (Registration, Int, RowOutcome) -> Void) throws -> LoadResult
@@ -38,6 +42,8 @@ public protocol LedgerStore: AnyObject, Sendable {
     func query(_ q: RegistrationQuery, _ body: (RegistrationState) throws -> Void) throws -> QueryTotals
     func forEachRegistration(_ body: (RegistrationState) throws -> Void) throws
     func dataQualityFindings() throws -> [DataQualityFinding]
+    /// Reviewed findings: id → (reason, seq, operator, at).
+    func findingReviews() throws -> [String: FindingReview]
 
     // Verification and copies.
     func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport
@@ -46,7 +52,8 @@ public protocol LedgerStore: AnyObject, Sendable {
 
 extension LedgerStore {
     public func initialize(reference: ReferenceData) throws -> [AppendedEntry] { try initialize(reference: reference, target: .gansu2025) }
-    public func register(_ r: Registration) throws -> AppendedEntry { try register(r, late: false) }
+    public func register(_ r: Registration) throws -> AppendedEntry { try register(r, late: false, reason: nil) }
+    public func register(_ r: Registration, late: Bool) throws -> AppendedEntry { try register(r, late: late, reason: nil) }
     public func void(_ regNo: String, reason: String) throws -> AppendedEntry { try void(regNo, reason: reason, late: false) }
     public func correct(_ regNo: String, reason: String,
                         _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {

@@ -17,6 +17,7 @@ public enum StoreError: PledgeFailure, Equatable {
     case closedPeriod(regNo: String, date: String, month: String)
     case periodAlreadyClosed(month: String)
     case periodNotOver(month: String)
+    case periodNotClosed(month: String)
     case internalError(String)
     /// The write would take the ledger's totals beyond what an `Int64` of fen holds.
     case totalsOutOfRange
@@ -28,7 +29,7 @@ public enum StoreError: PledgeFailure, Equatable {
     public var category: FailureCategory {
         switch self {
         case .ledgerMissing: .missing
-        case .ledgerExists, .registrationExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver: .conflict
+        case .ledgerExists, .registrationExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed: .conflict
         case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
         case .registrationMissing, .targetMissing, .totalsOutOfRange: .badInput
@@ -56,6 +57,7 @@ public enum StoreError: PledgeFailure, Equatable {
         case .closedPeriod(let r, let d, let m): "登记号 \(r) is dated \(d), in the closed period \(m); nothing was written"
         case .periodAlreadyClosed(let m): "the period \(m) is already closed"
         case .periodNotOver(let m): "the month \(m) has not ended yet"
+        case .periodNotClosed(let m): "the period \(m) is not closed"
         case .totalsOutOfRange: "the ledger's totals would pass the largest amount it can hold; nothing was written"
         case .damagedSchema(let p, let d): "\(p) is damaged: \(d); nothing was written"
         case .damagedData(let d): "the ledger was altered outside pledge: \(d)"

@@ -30,10 +30,12 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("max-errors"), help: "List at most this many problems.") var maxErrors = 100
     @Flag(name: .customLong("ignore-unknown-columns"), help: "Skip columns pledge does not know instead of refusing the file.") var ignoreUnknownColumns = false
     @Flag(name: .customLong("allow-bad-uscc"), help: "Accept USCCs whose only fault is the check character; recorded per entry.") var allowBadUSCC = false
-    @Flag(help: "Rows dated in a closed period are accepted and marked late.") var late = false
+    @Flag(help: "Rows dated in a closed period are accepted and marked late (needs --reason).") var late = false
+    @Option(help: "Why --late rows are recorded in closed months (required with --late; kept in each entry).") var reason: String?
 
     func validate() throws {
         guard maxErrors >= 1 else { throw ValidationError("--max-errors must be at least 1") }
+        if late || reason != nil { try requireReason(reason) }
     }
 
     func run() throws {
@@ -47,6 +49,7 @@ struct ImportCommand: ParsableCommand {
         options.ignoreUnknownColumns = ignoreUnknownColumns
         options.allowBadUSCC = allowBadUSCC
         options.late = late
+        options.reason = reason?.trimmingSpaces
         options.language = global.language
         let bar = ProgressBar(language: global.language)
         let importer = Importer(ledger: ledger, options: options, today: CivilDate.today(), progress: bar.map { b in b.update })

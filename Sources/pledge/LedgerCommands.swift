@@ -54,7 +54,8 @@ struct DemoCommand: ParsableCommand {
 
 struct TargetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "target", abstract: "Set or list financing targets.", subcommands: [Set.self, List.self])
+        commandName: "target", abstract: "Set, list, remove financing targets, or choose the default one.",
+        subcommands: [Set.self, List.self, Remove.self, Default.self])
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -62,15 +63,15 @@ struct TargetCommand: ParsableCommand {
             discussion: "Example: pledge target set lanzhou-2026 --amount 8 --unit yi --from 2026-01-01 --to 2026-12-31 --ip-type patent")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Target name.") var name: String
-        @Option(help: "Target amount in --unit.") var amount: String
-        @Option(help: "yuan, wan or yi.") var unit: MoneyUnit
+        @Option(help: "Target amount: 50亿, 8,000万, or a number in --unit.") var amount: String
+        @Option(help: "元/yuan, 万/wan or 亿/yi (not needed when the amount says it).") var unit: MoneyUnit?
         @Option(help: "First day of the window.") var from: String
         @Option(help: "Last day of the window.") var to: String
         @Option(name: .customLong("ip-type"), help: "patent, trademark, copyright, other or all (default all).") var ipType = "all"
 
         func run() throws {
             try global.requireWritable()
-            let fen = try Fen.parse(amount, unit: unit, field: "--amount")
+            let fen = try Fen.parse(amount: amount, unit: unit, field: "--amount")
             let fromDate = try CivilDate.parse(from, field: "--from")
             let toDate = try CivilDate.parse(to, field: "--to")
             let type = ipType.lowercased() == "all" || ipType == "全部" ? nil : try IPType.parse(ipType, field: "--ip-type")
@@ -89,13 +90,46 @@ struct TargetCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the targets; the first is the default for reports.")
+        static let configuration = CommandConfiguration(abstract: "List the targets and which one reports use by default.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "table or json.") var format: ViewFormat = .table
 
         func run() throws {
-            let targets = try global.openLedger().targets()
-            Console.out(try TargetListing(targets: targets).render(format: format, language: global.language))
+            let ledger = try global.openLedger()
+            let targets = try ledger.targets()
+            let chosen = targets.isEmpty ? nil : try ledger.target(named: nil).name
+            Console.out(try TargetListing(targets: targets, defaultName: chosen).render(format: format, language: global.language))
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop reporting on a target; the journal keeps it and why.",
+            discussion: "The default target cannot be removed: choose another default first (`target default NAME`).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Target name.") var name: String
+        @Option(help: "Why (recorded in the journal); required.") var reason: String?
+
+        func validate() throws { try requireReason(reason) }
+
+        func run() throws {
+            try global.requireWritable()
+            let ledger = try global.openLedger()
+            if try ledger.target(named: nil).name == name && ledger.targets().contains(where: { $0.name == name }) {
+                throw FieldError(field: "NAME", value: name, rule: .defaultTargetRemoved)
+            }
+            receipt(global.language.pick("已删除目标 \(name)", "removed target \(name)"), try ledger.removeTarget(name, reason: (reason ?? "").trimmingSpaces))
+        }
+    }
+
+    struct Default: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Choose the target reports use when --target is not given.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Target name.") var name: String
+
+        func run() throws {
+            try global.requireWritable()
+            receipt(global.language.pick("默认目标为 \(name)", "default target: \(name)"), try global.openLedger().setDefaultTarget(name))
         }
     }
 }

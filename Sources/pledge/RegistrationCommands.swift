@@ -63,8 +63,13 @@ struct RegisterCommand: ParsableCommand {
     @Flag(help: "入园惠企 action.") var rywq = false
     @Flag(name: .customLong("first-loan"), help: "首贷: the enterprise's first loan.") var firstLoan = false
     @Flag(help: "Covered by pledge-loan insurance (保险).") var insured = false
-    @Flag(help: "Registration dated in a closed period; recorded in the entry.") var late = false
+    @Flag(help: "Registration dated in a closed period; recorded in the entry with --reason.") var late = false
+    @Option(help: "Why a --late registration is recorded in a closed month (required with --late; kept in the entry).") var reason: String?
     @Flag(name: .customLong("allow-bad-uscc"), help: "Accept a USCC whose check character is wrong; recorded in the entry.") var allowBadUSCC = false
+
+    func validate() throws {
+        if late || reason != nil { try requireReason(reason) }
+    }
 
     func run() throws {
         try global.requireWritable()
@@ -89,7 +94,7 @@ struct RegisterCommand: ParsableCommand {
         input[.insured] = String(insured)
         let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
         let registration = try validator.validate(input).get()
-        let entry = try ledger.register(registration, late: late)
+        let entry = try ledger.register(registration, late: late, reason: reason?.trimmingSpaces)
         Console.out(global.language.pick(
             "已登记 \(registration.regNo)：\(registration.amount.wanDisplay) 万元，\(registration.bank)，\(registration.regDate)",
             "registered \(registration.regNo): \(registration.amount.wanDisplay) 万元, \(registration.bank), \(registration.regDate)"))
@@ -113,20 +118,20 @@ struct CorrectCommand: ParsableCommand {
     @Option(help: "The field to correct.") var field: RegistrationField
     @Option(help: "The corrected value.") var value: String
     @Option(help: "Unit of an amount: yuan, wan or yi.") var unit: MoneyUnit?
-    @Option(help: "Why (recorded in the journal).") var reason: String
+    @Option(help: "Why (recorded in the journal); required.") var reason: String?
     @Flag(help: "Correction of a registration in a closed period; recorded in the entry.") var late = false
     @Flag(name: .customLong("allow-bad-uscc"), help: "Accept a USCC whose check character is wrong.") var allowBadUSCC = false
 
     func validate() throws {
-        if field == .regNo { throw ValidationError("the 登记号 cannot be corrected; void the registration and register it again") }
-        if reason.trimmingSpaces.isEmpty || reason.hasControlCharacters { throw ValidationError("--reason must be non-empty text") }
+        if field == .regNo { throw ValidationError(Console.messages.text(.regNoIsPermanent)) }
+        try requireReason(reason)
     }
 
     func run() throws {
         try global.requireWritable()
         let ledger = try global.openLedger()
         let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
-        let (entry, changes) = try ledger.correct(regNo, reason: reason.trimmingSpaces, late: late) { current in
+        let (entry, changes) = try ledger.correct(regNo, reason: (reason ?? "").trimmingSpaces, late: late) { current in
             var input = RegistrationInput(current.registration)
             input[field] = value
             if field == .amount { input.amountUnit = unit }
@@ -149,16 +154,14 @@ struct VoidCommand: ParsableCommand {
         commandName: "void", abstract: "Void a registration entered in error; it leaves the statistic, the journal keeps it.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "登记号.") var regNo: String
-    @Option(help: "Why (recorded in the journal).") var reason: String
+    @Option(help: "Why (recorded in the journal); required.") var reason: String?
     @Flag(help: "Voiding a registration in a closed period; recorded in the entry.") var late = false
 
-    func validate() throws {
-        if reason.trimmingSpaces.isEmpty || reason.hasControlCharacters { throw ValidationError("--reason must be non-empty text") }
-    }
+    func validate() throws { try requireReason(reason) }
 
     func run() throws {
         try global.requireWritable()
-        let entry = try global.openLedger().void(regNo, reason: reason.trimmingSpaces, late: late)
+        let entry = try global.openLedger().void(regNo, reason: (reason ?? "").trimmingSpaces, late: late)
         receipt(global.language.pick("已作废 \(regNo)", "voided \(regNo)"), entry)
     }
 }
@@ -206,6 +209,15 @@ struct ExtendCommand: ParsableCommand {
         let d = try CivilDate.parse(maturity, field: "--maturity")
         let entry = try global.openLedger().extend(regNo, maturity: d)
         receipt(global.language.pick("已展期 \(regNo) 至 \(d)", "extended \(regNo) to \(d)"), entry)
+    }
+}
+
+/// A reason recorded in the journal: non-empty text without control characters.
+func requireReason(_ reason: String?, flag: String = "--reason") throws {
+    guard let reason else { throw ValidationError(Console.messages.describe(FieldError(field: flag, value: "", rule: .reasonRequired))) }
+    if reason.trimmingSpaces.isEmpty || reason.hasControlCharacters {
+        throw ValidationError(Console.messages.describe(FieldError(field: flag, value: reason,
+                                                                   rule: reason.hasControlCharacters ? .controlCharacters : .reasonRequired)))
     }
 }
 

@@ -116,10 +116,20 @@ struct RegisterCommandTests {
         #expect(try s.sqlite("SELECT json_extract(payload, '$.data.usccOverride') FROM entries WHERE seq = 3") == "1")
     }
 
-    @Test("--late is recorded in the entry")
+    @Test("--late is recorded in the entry with its reason; --late without a reason is a usage error in both languages")
     func late() throws {
         let s = try CLISandbox()
-        #expect(try s.run(s.registerArgs + ["--late"]).code == 0)
-        #expect(try s.sqlite("SELECT json_extract(payload, '$.late'), (SELECT late FROM registrations) FROM entries WHERE seq = 3") == "1|1")
+        let before = try s.snapshot()
+        for (lang, message) in [("en", "a reason is required"), ("zh", "必须填写原因")] {
+            let out = try s.run(["--lang", lang] + s.registerArgs + ["--late"])
+            #expect(out.code == 64)
+            #expect(out.stderr.contains(message), "\(out.stderr)")
+            #expect(try s.run(["--lang", lang] + s.registerArgs + ["--late", "--reason", " "]).code == 64)
+        }
+        #expect(try s.snapshot() == before)
+        #expect(try s.run(s.registerArgs + ["--late", "--reason", "银行补报"]).code == 0)
+        #expect(try s.sqlite("SELECT json_extract(payload, '$.late'), json_extract(payload, '$.reason'), (SELECT late FROM registrations) FROM entries WHERE seq = 3") == "1|银行补报|1")
+        #expect(try s.run(["history", "Y2024620000001"]).stdout.contains("银行补报"))
+        #expect(try s.run(["audit", "verify"]).code == 0)
     }
 }

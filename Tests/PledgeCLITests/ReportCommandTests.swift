@@ -271,7 +271,7 @@ struct PeriodTests {
         #expect(try s.snapshot() == before)
         // Lifecycle events do not touch the statistic: allowed.
         #expect(try s.run(["extend", "Y2024620000001", "--maturity", "2027-01-01"]).code == 0)
-        #expect(try s.run(second + ["--late"]).code == 0)
+        #expect(try s.run(second + ["--late", "--reason", "补录"]).code == 0)
         #expect(try s.run(["correct", "Y2024620000001", "--field", "amount", "--value", "2100", "--unit", "wan", "--reason", "r", "--late"]).code == 0)
         #expect(try s.sqlite("SELECT count(*) FROM entries WHERE json_extract(payload, '$.late') = 1") == "2")
     }
@@ -282,7 +282,7 @@ struct PeriodTests {
         let args = ["report", "monthly", "--from", "2024-02", "--to", "2024-04", "--format", "json"]
         let asSent = try s.run(args + ["--as-closed"]).stdout
         let second = s.registerArgs.map { $0 == "Y2024620000001" ? "Y2024620000009" : $0 }
-        #expect(try s.run(second.map { $0 == "2,000" ? "500" : $0 } + ["--late"]).code == 0)
+        #expect(try s.run(second.map { $0 == "2,000" ? "500" : $0 } + ["--late", "--reason", "补录"]).code == 0)
         #expect(try s.run(["void", "Y2024620000001", "--reason", "重复", "--late"]).code == 0)
         #expect(try s.run(args + ["--as-closed"]).stdout == asSent)
         let live = try JSONSerialization.jsonObject(with: Data(try s.run(args).stdout.utf8)) as! [String: Any]
@@ -294,8 +294,11 @@ struct PeriodTests {
         #expect(table.stdout.contains("Late since close"))
         #expect(table.stdout.contains("-1,500.00"))
         // Import with --late records the rows as late.
-        let imported = try s.run(["import", try lateCSV(s), "--late"])
+        #expect(try s.run(["import", try lateCSV(s), "--late"]).code == 64)
+        let imported = try s.run(["import", try lateCSV(s), "--late", "--reason", "银行 4 月补报"])
         #expect(imported.code == 0, "\(imported.stderr)")
         #expect(try s.sqlite("SELECT late FROM registrations WHERE reg_no = 'LATE-1'") == "1")
+        #expect(try s.sqlite("SELECT json_extract(payload, '$.reason') FROM entries WHERE reg_no = 'LATE-1'") == "银行 4 月补报")
+        #expect(try s.run(["audit", "verify"]).code == 0)
     }
 }

@@ -10,7 +10,7 @@ struct VerifyAttackTests {
         let s = try CLISandbox()
         #expect(try s.run(s.registerArgs).code == 0)
         #expect(try s.run(["period", "close", "2024-03"]).code == 0)
-        #expect(try s.run(s.registerArgs(replacing: "--reg-no", with: "LATE-1") + ["--late"]).code == 0)
+        #expect(try s.run(s.registerArgs(replacing: "--reg-no", with: "LATE-1") + ["--late", "--reason", "补录"]).code == 0)
         #expect(try s.run(["release", "Y2024620000001", "--date", "2024-06-01"]).code == 0)
         #expect(try s.run(["audit", "verify"]).code == 0)
         return s

@@ -22,11 +22,13 @@ struct ImportHotPathTests {
 
     @Test("the hand-built register payload is byte-identical to JSONEncoder's canonical form", arguments: payloadSamples)
     func payloadMatchesEncoder(r: Registration) {
-        for (late, seq) in [(false, 1), (true, 42), (false, 1_000_000_007), (true, Int64.max)] as [(Bool, Int64)] {
+        for (late, seq, reason) in [(false, 1, nil), (true, 42, "银行补报/\"3月\"\n"), (false, 1_000_000_007, nil), (true, Int64.max, nil)]
+            as [(Bool, Int64, String?)] {
             var builder = CanonicalRegisterPayload()
-            let fast = String(decoding: builder.build(seq: seq, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", late: late, registration: r), as: UTF8.self)
+            let fast = String(decoding: builder.build(seq: seq, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", late: late, reason: reason,
+                                                      registration: r), as: UTF8.self)
             let slow = try? CanonicalEntry.payload(seq: seq, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"", regNo: r.regNo, late: late,
-                                                    event: .register(r))
+                                                    reason: reason, event: .register(r))
             #expect(fast == slow)
         }
     }
@@ -34,13 +36,13 @@ struct ImportHotPathTests {
     @Test("the fast payload reader reads what JSONDecoder reads from every canonical register payload", arguments: payloadSamples)
     func readerMatchesDecoder(r: Registration) throws {
         var builder = CanonicalRegisterPayload()
-        for (late, seq) in [(false, 1), (true, 42), (false, Int64.max)] as [(Bool, Int64)] {
-            let payload = builder.build(seq: seq, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"\u{1}", late: late, registration: r)
+        for (late, seq, reason) in [(false, 1, nil), (true, 42, "补录\u{1}"), (false, Int64.max, nil)] as [(Bool, Int64, String?)] {
+            let payload = builder.build(seq: seq, at: "2026-01-02T03:04:05.678Z", operator: "王/会计\"\u{1}", late: late, reason: reason, registration: r)
             let fast = try #require(payload.withUnsafeBytes { RegisterPayloadReader.read($0) })
             let slow = try CanonicalEntry.decode(payload: String(decoding: payload, as: UTF8.self))
             #expect(slow.event == .register(fast.registration))
             #expect(slow.header.seq == fast.seq && slow.header.at == fast.at && slow.header.operator == fast.operator)
-            #expect(slow.header.late == fast.late && slow.header.regNo == fast.regNo)
+            #expect(slow.header.late == fast.late && slow.header.regNo == fast.regNo && slow.header.reason == fast.reason)
         }
     }
 

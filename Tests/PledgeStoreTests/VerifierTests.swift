@@ -33,6 +33,14 @@ struct VerifierTests {
                                           to: CivilDate(year: 2023, month: 12, day: 31)!, ipType: nil))
         _ = try t.ledger.closePeriod(YearMonth(year: 2023, month: 8)!, today: CivilDate(year: 2026, month: 1, day: 1)!)
         _ = try t.ledger.register(sampleRegistration("Q-late", date: "2023-08-20", amountWan: 7), late: true)
+        _ = try t.ledger.register(sampleRegistration("Q-late2", date: "2023-07-20", amountWan: 5), late: true, reason: "银行补报")
+        _ = try t.ledger.reopenPeriod(YearMonth(year: 2023, month: 7)!, reason: "重新核对")
+        _ = try t.ledger.closePeriod(YearMonth(year: 2023, month: 8)!, today: CivilDate(year: 2026, month: 1, day: 1)!)
+        _ = try t.ledger.setTarget(Target(name: "gone", amount: Fen(100), from: CivilDate(year: 2023, month: 1, day: 1)!,
+                                          to: CivilDate(year: 2023, month: 12, day: 31)!, ipType: .patent))
+        _ = try t.ledger.setDefaultTarget("all-2023")
+        _ = try t.ledger.removeTarget("gone", reason: "不再统计")
+        _ = try t.ledger.acknowledge(finding: "double-pledge:ZL201710601862.3", reason: "已核实：前一笔已注销")
         return t
     }
 

@@ -71,6 +71,12 @@ public struct ProjectionDelta: Sendable {
         for s in states where t.counts(s) { served[ServedKey(target: t.name, uscc: s.registration.uscc), default: 0] &+= 1 }
     }
 
+    /// Removes target `name` and its served enterprises.
+    public mutating func removeTarget(_ name: String) {
+        targets.removeAll { $0.name.sameBytes(name) }
+        served = served.filter { !$0.key.target.sameBytes(name) }
+    }
+
     /// Forgets what was applied, keeping the targets.
     public mutating func removeAll() {
         cells.removeAll(keepingCapacity: true)

@@ -9,6 +9,8 @@ public struct ImportOptions: Sendable {
     public var ignoreUnknownColumns = false
     public var allowBadUSCC = false
     public var late = false
+    /// Why late rows are recorded in closed months.
+    public var reason: String?
     /// The language of the problem lines and the summary.
     public var language: Language = .en
     public init() {}
@@ -123,7 +125,8 @@ public struct Importer {
         // transaction: written only when every row is valid and none conflicts).
         var unreadable = false
         let finishing = progress.map { report in { (step: LoadStep) in report(.finishing(step)) } }
-        let loadOptions = LoadOptions(dryRun: options.dryRun, late: options.late, large: total >= Self.bulkWriteBytes)
+        var loadOptions = LoadOptions(dryRun: options.dryRun, late: options.late, large: total >= Self.bulkWriteBytes)
+        loadOptions.reason = options.reason
         let result = try ledger.importRows(options: loadOptions, progress: finishing, next: {
             guard !unreadable, let batch = try pipeline.take() else { return nil }
             var rows: [LoadRow] = []

@@ -14,12 +14,12 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case ipType, flag, rate, operatorName
     case notADate, notAMonth, futureDate, beforeRegistrationDate, statusDateRequired, status
     case unknownBank, unknownPark, unknownPrefecture, didYouMean, parkInOtherPrefecture, ambiguousName
-    case targetName, targetNotPositive, windowEndsBeforeStart, monthBeforeFrom, reportTooLong
+    case targetName, defaultTargetRemoved, targetNotPositive, windowEndsBeforeStart, monthBeforeFrom, reportTooLong
     case unknownField, reasonRequired, headPrefix
 
     // The ledger.
     case ledgerMissing, ledgerExists, notALedger, newerSchema, olderSchema, readOnly, busy, interruptedWrite, io
-    case registrationExists, registrationMissing, targetMissing, closedPeriod, periodAlreadyClosed, periodNotOver
+    case registrationExists, registrationMissing, targetMissing, closedPeriod, periodAlreadyClosed, periodNotOver, periodNotClosed
     case totalsOutOfRange, damagedSchema, damagedData, internalError
 
     // The lifecycle.
@@ -38,6 +38,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
+    case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck
 
     // Status names.
     case statusActive, statusReleased, statusDefaulted, statusVoid
@@ -93,6 +94,8 @@ enum Catalog {
         .parkInOtherPrefecture: ("园区 {park} 属于 {prefecture}；请不填市州，或改正其中一项", "park {park} counts under {prefecture}; leave the prefecture empty or fix one of them"),
         .ambiguousName: ("对应多个：{names}；请多输入几个字", "matches several: {names}; type more of the name"),
         .targetName: ("目标名称为 1 到 60 个字符，不能含控制字符", "a target name is 1 to 60 characters without control characters"),
+        .defaultTargetRemoved: ("这是默认目标，不能删除；请先用 `pledge target default` 选择另一个默认目标",
+                                "it is the default target; choose another default first with `pledge target default`"),
         .targetNotPositive: ("目标金额必须大于零", "the target must be greater than zero"),
         .windowEndsBeforeStart: ("目标期末早于期初（{from}）", "the window ends before it starts ({from})"),
         .monthBeforeFrom: ("早于 --from {from}", "is before --from {from}"),
@@ -123,6 +126,7 @@ enum Catalog {
                         "登记号 {regNo} is dated {date}, in the closed period {month}; nothing was written (pass --late with --reason to record it as a late adjustment)"),
         .periodAlreadyClosed: ("{month} 已关账；见 `pledge period list`", "the period {month} is already closed; see `pledge period list`"),
         .periodNotOver: ("{month} 尚未结束；月份从最后一天起才能关账", "the month {month} has not ended yet; a period can be closed from its last day on"),
+        .periodNotClosed: ("{month} 未关账；见 `pledge period list`", "the period {month} is not closed; see `pledge period list`"),
         .totalsOutOfRange: ("台账合计将超过可容纳的最大金额（92,233,720,368,547,758.07 元）；未写入任何内容（请检查金额和单位）",
                             "the ledger's totals would pass the largest amount it can hold (92,233,720,368,547,758.07 元); nothing was written (check the amounts and their unit)"),
         .damagedSchema: ("{path} 已损坏：{detail}；未写入任何内容。请从最近的备份（`pledge backup`）恢复台账并运行 `pledge audit verify`",
@@ -200,6 +204,10 @@ enum Catalog {
         .kindExtend: ("展期", "extend"),
         .kindPeriodClose: ("关账", "period-close"),
         .late: ("（补录）", " (late)"),
+        .kindPeriodReopen: ("重新开账", "period-reopen"),
+        .kindTargetRemove: ("删除目标", "target-remove"),
+        .kindTargetDefault: ("设为默认目标", "target-default"),
+        .kindCheckAck: ("复核问题", "check-ack"),
 
         .statusActive: ("有效", "active"),
         .statusReleased: ("已注销", "released"),

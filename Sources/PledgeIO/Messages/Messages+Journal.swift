@@ -13,6 +13,10 @@ extension Messages {
         case .default: text(.kindDefault)
         case .extend: text(.kindExtend)
         case .periodClose: text(.kindPeriodClose)
+        case .periodReopen: text(.kindPeriodReopen)
+        case .targetRemove: text(.kindTargetRemove)
+        case .targetDefault: text(.kindTargetDefault)
+        case .checkAck: text(.kindCheckAck)
         }
     }
 

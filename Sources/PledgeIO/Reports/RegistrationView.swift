@@ -83,7 +83,8 @@ public struct HistoryView: Sendable {
         case .default(let date): ([FieldChange(field: "status", from: nil, to: "defaulted"),
                                    FieldChange(field: "statusDate", from: nil, to: date.description)], nil)
         case .extend(let from, let to): ([FieldChange(field: "maturity", from: from?.description, to: to.description)], nil)
-        case .reference, .target, .periodClose: ([], nil)
+        case .reference, .target, .periodClose, .targetDefault: ([], nil)
+        case .periodReopen(_, let reason), .targetRemove(_, let reason), .checkAck(_, let reason): ([], reason)
         }
     }
 
@@ -91,7 +92,7 @@ public struct HistoryView: Sendable {
         let items = entries.map { e in
             let (changes, reason) = Self.describe(e.event)
             return Item(seq: e.seq, at: e.at, operator: e.operator, kind: e.kind.rawValue, late: e.late, changes: changes,
-                        reason: reason, hash: e.hash)
+                        reason: reason ?? e.reason, hash: e.hash)
         }
         switch format {
         case .json: return try JSONOutput.render(["entries": items])

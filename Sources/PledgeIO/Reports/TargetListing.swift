@@ -3,16 +3,21 @@ import PledgeCore
 /// `target list`.
 public struct TargetListing: Sendable {
     public var targets: [Target]
-    public init(targets: [Target]) { self.targets = targets }
+    /// The target reports use when none is named.
+    public var defaultName: String?
+    public init(targets: [Target], defaultName: String?) {
+        self.targets = targets
+        self.defaultName = defaultName
+    }
 
     struct Item: Encodable {
         var name: String, amountFen: Int64, amountWan: String, fromDate: String, toDate: String, ipType: String, isDefault: Bool
     }
 
     public func render(format: ViewFormat, language l: Language) throws -> String {
-        let items = targets.enumerated().map { i, t in
+        let items = targets.map { t in
             Item(name: t.name, amountFen: t.amount.value, amountWan: t.amount.wanString, fromDate: t.from.description,
-                 toDate: t.to.description, ipType: t.ipType?.rawValue ?? "all", isDefault: i == 0)
+                 toDate: t.to.description, ipType: t.ipType?.rawValue ?? "all", isDefault: t.name == defaultName)
         }
         switch format {
         case .json: return try JSONOutput.render(["targets": items])
@@ -20,10 +25,10 @@ public struct TargetListing: Sendable {
             var table = TextTable(headers: [l.pick("名称", "Name"), l.pick("金额(万元)", "Amount (万元)"), l.pick("起", "From"),
                                             l.pick("止", "To"), l.pick("类型", "IP type"), ""],
                                   alignments: [.left, .right, .left, .left, .left, .left])
-            for (i, t) in targets.enumerated() {
+            for t in targets {
                 table.rows.append([t.name, t.amount.wanDisplay, t.from.description, t.to.description,
                                    t.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部", "all"),
-                                   i == 0 ? l.pick("默认", "default") : ""])
+                                   t.name == defaultName ? l.pick("默认", "default") : ""])
             }
             return table.render()
         }

@@ -160,3 +160,11 @@ extension Ledger {
         try read { db in try DataQualityChecks.run(db) }
     }
 }
+
+/// A finding's review (`check ack`): why, and the entry that recorded it.
+public struct FindingReview: Sendable, Equatable {
+    public var reason: String
+    public var seq: Int64
+    public var `operator`: String
+    public var at: String
+}

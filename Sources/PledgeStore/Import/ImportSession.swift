@@ -49,10 +49,10 @@ final class ImportSession {
                                     row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: 64)
     }
 
-    func add(_ r: Registration, row: Int, late: Bool = false) throws -> RowOutcome {
+    func add(_ r: Registration, row: Int, late: Bool = false, reason: String? = nil) throws -> RowOutcome {
         let closed = try tx.closedMonths()
         if closed.isEmpty || late || !closed.contains(r.regDate.yearMonth.description) {
-            if let seq = try insertNew(r, row: row, late: late) { return .new(seq: seq) }
+            if let seq = try insertNew(r, row: row, late: late, reason: late ? reason : nil) { return .new(seq: seq) }
         }
         if let earlier = pending[r.regNo] {
             let changes = Self.differences(earlier.registration, r)
@@ -75,7 +75,7 @@ final class ImportSession {
     }
 
     /// Inserts a new registration and its entry; nil (nothing written) when the 登记号 exists.
-    private func insertNew(_ r: Registration, row: Int, late: Bool) throws -> Int64? {
+    private func insertNew(_ r: Registration, row: Int, late: Bool, reason: String?) throws -> Int64? {
         let seq = tx.headSeq + 1
         if dryRun {
             guard pending[r.regNo] == nil, try tx.registration(r.regNo) == nil else { return nil }
@@ -91,7 +91,7 @@ final class ImportSession {
             tx.advance(seq: seq, hash: tx.headHash)
             return seq
         }
-        let bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, registration: r)
+        let bytes = payload.build(seq: seq, at: tx.at, operator: tx.operatorName, late: late, reason: reason, registration: r)
         let hash = CanonicalEntry.hash(prevHash: tx.headHash, payload: bytes)
         entries.add(seq); entries.add(tx.at); entries.add(tx.operatorName); entries.add(r.regNo); entries.add(bytes: bytes)
         entries.add(tx.headHash); entries.add(hash)

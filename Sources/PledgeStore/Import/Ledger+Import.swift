@@ -27,6 +27,8 @@ public struct LoadOptions: Sendable {
     public var late = false
     /// A large first load may write through a rollback journal (`Ledger.bulkWrite`).
     public var large = false
+    /// Why late rows are recorded in closed months (kept in each late entry).
+    public var reason: String?
     public init(dryRun: Bool = false, late: Bool = false, large: Bool = false) {
         (self.dryRun, self.late, self.large) = (dryRun, late, large)
     }
@@ -52,7 +54,7 @@ extension Ledger {
             session.progress = progress
             while let batch = try next() {
                 for case .valid(let r, let lifecycle, let row) in batch {
-                    let o = try session.add(r, row: row, late: options.late)
+                    let o = try session.add(r, row: row, late: options.late, reason: options.reason)
                     switch o {
                     case .new:
                         result.new += 1

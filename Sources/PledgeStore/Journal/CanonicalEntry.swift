@@ -10,6 +10,8 @@ public struct JournalEntry: Sendable, Equatable {
     public var kind: EntryKind
     public var regNo: String?
     public var late: Bool
+    /// Why an exception was recorded (a late registration), when one was given.
+    public var reason: String?
     public var event: LedgerEvent
     public var payload: String
     public var prevHash: String
@@ -18,7 +20,7 @@ public struct JournalEntry: Sendable, Equatable {
 
 /// The canonical byte form of an entry, specified in Schema/README.md and never changed once shipped:
 /// compact JSON with keys sorted by code point, no escaped slashes, UTF-8:
-/// `{"at":…,"data":{…},"kind":…,"late":true?,"operator":…,"regNo":…?,"seq":n}`;
+/// `{"at":…,"data":{…},"kind":…,"late":true?,"operator":…,"reason":…?,"regNo":…?,"seq":n}`;
 /// `hash = hex(SHA-256(ASCII(prev_hash) ‖ payload))`, prev_hash of seq 1 = 64 zeros.
 public enum CanonicalEntry {
     public static let genesisHash = String(repeating: "0", count: 64)
@@ -34,6 +36,7 @@ public enum CanonicalEntry {
         var kind: String
         var late: Bool?
         var `operator`: String
+        var reason: String?
         var regNo: String?
         var seq: Int64
     }
@@ -45,6 +48,7 @@ public enum CanonicalEntry {
         var kind: String
         var late: Bool?
         var `operator`: String
+        var reason: String?
         var regNo: String?
         var seq: Int64
     }
@@ -59,11 +63,11 @@ public enum CanonicalEntry {
     }
 
     /// The payload text of an entry.
-    public static func payload(seq: Int64, at: String, operator op: String, regNo: String?, late: Bool,
+    public static func payload(seq: Int64, at: String, operator op: String, regNo: String?, late: Bool, reason: String? = nil,
                                event: LedgerEvent) throws -> String {
         let data = try event.encodeData { AnyEncodable(value: $0) }
         let env = Envelope(at: at, data: data, kind: event.kind.rawValue, late: late ? true : nil, operator: op,
-                           regNo: regNo, seq: seq)
+                           reason: reason, regNo: regNo, seq: seq)
         return String(decoding: try encoder().encode(env), as: UTF8.self)
     }
 
@@ -86,7 +90,9 @@ public enum CanonicalEntry {
     }
 
     /// Decodes a payload back into its envelope and event.
-    public static func decode(payload: String) throws -> (header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool), event: LedgerEvent) {
+    public typealias Header = (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool, reason: String?)
+
+    public static func decode(payload: String) throws -> (header: Header, event: LedgerEvent) {
         let bytes = Data(payload.utf8)
         let decoder = JSONDecoder()
         do {
@@ -94,10 +100,10 @@ public enum CanonicalEntry {
             guard let kind = EntryKind(rawValue: try decoder.decode(Kind.self, from: bytes).kind) else {
                 throw LedgerDataError("payload has no known entry kind")
             }
-            var header: (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool)?
+            var header: Header?
             func full<T: Decodable>(_ t: T.Type) throws -> Any {
                 let f = try decoder.decode(Full<T>.self, from: bytes)
-                header = (f.seq, f.at, f.operator, kind, f.regNo, f.late ?? false)
+                header = (f.seq, f.at, f.operator, kind, f.regNo, f.late ?? false, f.reason)
                 return f.data
             }
             let event = try LedgerEvent.decode(kind: kind) { try full($0) }

@@ -12,11 +12,11 @@ struct CanonicalRegisterPayload {
 
     init() { bytes.reserveCapacity(1024) }
 
-    mutating func build(seq: Int64, at: String, operator op: String, late: Bool, registration r: Registration) -> [UInt8] {
+    mutating func build(seq: Int64, at: String, operator op: String, late: Bool, reason: String? = nil, registration r: Registration) -> [UInt8] {
         bytes.removeAll(keepingCapacity: true)
         var w = PayloadWriter(bytes: bytes)
         bytes = []
-        w.register(seq: seq, at: at, operator: op, late: late, r)
+        w.register(seq: seq, at: at, operator: op, late: late, reason: reason, r)
         bytes = w.bytes
         return bytes
     }
@@ -26,7 +26,7 @@ struct CanonicalRegisterPayload {
 struct PayloadWriter {
     var bytes: [UInt8]
 
-    mutating func register(seq: Int64, at: String, operator op: String, late: Bool, _ r: Registration) {
+    mutating func register(seq: Int64, at: String, operator op: String, late: Bool, reason: String?, _ r: Registration) {
         raw("{\"at\":"); string(at)
         raw(",\"data\":{\"amountFen\":"); int(r.amount.value)
         raw(",\"bank\":"); string(r.bank)
@@ -53,6 +53,7 @@ struct PayloadWriter {
         raw("},\"kind\":\"register\"")
         if late { raw(",\"late\":true") }
         raw(",\"operator\":"); string(op)
+        if let reason { raw(",\"reason\":"); string(reason) }
         raw(",\"regNo\":"); string(r.regNo)
         raw(",\"seq\":"); int(seq)
         raw("}")

@@ -26,9 +26,9 @@ public final class LedgerTransaction {
     }
 
     @discardableResult
-    public func append(_ event: LedgerEvent, regNo: String? = nil, late: Bool = false) throws -> AppendedEntry {
+    public func append(_ event: LedgerEvent, regNo: String? = nil, late: Bool = false, reason: String? = nil) throws -> AppendedEntry {
         let seq = headSeq + 1
-        let payload = try CanonicalEntry.payload(seq: seq, at: at, operator: operatorName, regNo: regNo, late: late,
+        let payload = try CanonicalEntry.payload(seq: seq, at: at, operator: operatorName, regNo: regNo, late: late, reason: reason,
                                                  event: event)
         let hash = CanonicalEntry.hash(prevHash: headHash, payload: payload)
         try db.cachedStatement(sql: """

@@ -45,6 +45,16 @@ final class ProjectionWriter {
         case .reference(let p): try ReferenceTables.replace(p, db: db)
         case .target(let t): try setTarget(t, seq: seq)
         case .periodClose(let p): try PeriodTables.insert(p, seq: seq, db: db)
+        case .periodReopen(let month, _): try PeriodTables.remove(month: month, db: db)
+        case .targetRemove(let name, _):
+            try db.execute(sql: "DELETE FROM target_enterprises WHERE target = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM targets WHERE name = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM ledger_settings WHERE key = 'default_target' AND value = ?", arguments: [name])
+            delta = ProjectionDelta(targets: try Self.targets(db))
+        case .targetDefault(let name):
+            try db.execute(sql: "INSERT OR REPLACE INTO ledger_settings(key, value, seq) VALUES ('default_target', ?, ?)", arguments: [name, seq])
+        case .checkAck(let finding, let reason):
+            try db.execute(sql: "INSERT OR REPLACE INTO finding_reviews(finding, reason, seq) VALUES (?, ?, ?)", arguments: [finding, reason, seq])
         case .correct, .void, .release, .default, .extend:
             guard let regNo, let old = try RegistrationState.fetch(db, regNo: regNo) else {
                 throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")

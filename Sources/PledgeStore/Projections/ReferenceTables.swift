@@ -34,4 +34,10 @@ enum PeriodTables {
             try insert.execute(arguments: [p.month, t.ipType, t.prefectureCode, t.park, t.bank, t.rywq, t.firstLoan, t.registrations, t.amountFen])
         }
     }
+
+    /// A month opened again: its frozen figures are no longer the ledger's (the journal keeps them).
+    static func remove(month: String, db: Database) throws {
+        try db.execute(sql: "DELETE FROM period_totals WHERE month = ?", arguments: [month])
+        try db.execute(sql: "DELETE FROM periods WHERE month = ?", arguments: [month])
+    }
 }

@@ -41,7 +41,7 @@ extension Ledger {
         let payload: String = row["payload"]
         let (header, event) = try CanonicalEntry.decode(payload: payload)
         return JournalEntry(seq: row["seq"], at: row["at"], operator: row["operator"], kind: header.kind,
-                            regNo: row["reg_no"], late: header.late, event: event, payload: payload,
+                            regNo: row["reg_no"], late: header.late, reason: header.reason, event: event, payload: payload,
                             prevHash: row["prev_hash"], hash: row["hash"])
     }
 
@@ -64,8 +64,22 @@ extension Ledger {
             guard let t = all.first(where: { $0.name == name }) else { throw StoreError.targetMissing(name: name) }
             return t
         }
-        guard let t = all.first else { throw StoreError.targetMissing(name: "(default)") }
+        let chosen = try read { db in try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = 'default_target'") }
+        guard let t = all.first(where: { $0.name == chosen }) ?? all.first else { throw StoreError.targetMissing(name: "(default)") }
         return t
+    }
+
+    /// The name of the target reports use when none is named.
+    public func defaultTargetName() throws -> String? { try target(named: nil).name }
+
+    public func findingReviews() throws -> [String: FindingReview] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.finding, r.reason, r.seq, e.operator, e.at FROM finding_reviews r JOIN entries e ON e.seq = r.seq
+                """)
+            return Dictionary(rows.map { ($0["finding"], FindingReview(reason: $0["reason"], seq: $0["seq"], operator: $0["operator"], at: $0["at"])) },
+                              uniquingKeysWith: { a, _ in a })
+        }
     }
 
     /// Count and amount of non-void registrations dated `from`…`to` (inclusive), of `ipType` (nil: all types).

@@ -17,6 +17,9 @@ struct JournalReplay {
     var targets: [String: (target: Target, seq: Int64)] = [:]
     var reference: ReferencePayload?
     var periods: [(close: PeriodClose, seq: Int64)] = []
+    /// `ledger_settings` and `finding_reviews` as the journal sets them.
+    var defaultTarget: (name: String, seq: Int64)?
+    var reviews: [String: (reason: String, seq: Int64)] = [:]
     private var closedMonths: Set<String> = []
     private var lastAt = ""
     private(set) var findings: [(seq: Int64, text: String)] = []
@@ -76,6 +79,18 @@ struct JournalReplay {
             }
             closedMonths.insert(p.month)
             periods.append((p, seq))
+        case .periodReopen(let month, _):
+            guard closedMonths.remove(month) != nil else { return note(seq, "reopens \(month), which is not closed") }
+            periods.removeAll { $0.close.month == month }
+        case .targetRemove(let name, _):
+            guard targets.removeValue(forKey: name) != nil else { return note(seq, "removes target \(name), which is not set") }
+            delta.removeTarget(name)
+            if defaultTarget?.name == name { defaultTarget = nil }
+        case .targetDefault(let name):
+            guard targets[name] != nil else { return note(seq, "makes \(name) the default target, which is not set") }
+            defaultTarget = (name, seq)
+        case .checkAck(let finding, let reason):
+            reviews[finding] = (reason, seq)
         }
     }
 

@@ -7,7 +7,7 @@ import PledgeCore
 /// for byte (`audit verify`), so a payload it misread is refused, never accepted; a test holds it equal to JSONDecoder.
 struct RegisterPayloadReader {
     struct Entry {
-        var seq: Int64, at: String, `operator`: String, regNo: String?, late: Bool
+        var seq: Int64, at: String, `operator`: String, regNo: String?, late: Bool, reason: String?
         var registration: Registration
     }
 
@@ -36,13 +36,14 @@ struct RegisterPayloadReader {
               literal(",\"rywq\":"), let rywq = bool(), literal(",\"uscc\":"), let uscc = string(),
               literal(",\"usccOverride\":"), let usccOverride = bool(), literal("},\"kind\":\"register\"") else { return nil }
         let late = literal(",\"late\":true")
-        guard literal(",\"operator\":"), let op = string(), literal(",\"regNo\":"), let entryRegNo = string(), literal(",\"seq\":"),
+        guard literal(",\"operator\":"), let op = string(), let reason = optional(",\"reason\":"),
+              literal(",\"regNo\":"), let entryRegNo = string(), literal(",\"seq\":"),
               let seq = integer(), literal("}"), i == p.count,
               let day = Self.date(regDate), let due = maturity.map({ Self.date($0) }) ?? .some(nil) else { return nil }
         let r = Registration(regNo: regNo, regDate: day, uscc: uscc, usccOverride: usccOverride, enterprise: enterprise, bank: bank,
                              branch: branch, amount: Fen(amount), ipType: type, ipNumbers: numbers, park: park, prefectureCode: prefecture,
                              maturity: due, rate: rate, rywq: rywq, firstLoan: firstLoan, insured: insured, notes: notes)
-        return Entry(seq: seq, at: at, operator: op, regNo: entryRegNo, late: late, registration: r)
+        return Entry(seq: seq, at: at, operator: op, regNo: entryRegNo, late: late, reason: reason, registration: r)
     }
 
     /// A date as the journal writes it (CivilDate's JSON form).

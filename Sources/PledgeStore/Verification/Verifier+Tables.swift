@@ -86,6 +86,9 @@ extension Verifier {
         }
         try compare("period_totals", "month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen", keys: 7,
                     periodTotals)
+        try compare("ledger_settings", "key, value, seq", keys: 1,
+                    replay.defaultTarget.map { [[t("default_target"), t($0.name), i($0.seq)]] } ?? [])
+        try compare("finding_reviews", "finding, reason, seq", keys: 1, replay.reviews.map { [t($0.key), t($0.value.reason), i($0.value.seq)] })
         let ref = replay.reference ?? ReferencePayload(prefectures: [], parks: [], banks: [])
         try compare("prefectures", "code, name, short", keys: 1, ref.prefectures.map { [t($0.code), t($0.name), t($0.short)] })
         try compare("parks", "name, prefecture_code, level", keys: 1, ref.parks.map { [t($0.name), t($0.prefectureCode), t($0.level)] })

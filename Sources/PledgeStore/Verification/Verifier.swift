@@ -96,17 +96,17 @@ struct Verifier {
         return a.sameBytes(b)
     }
 
-    private typealias Header = (seq: Int64, at: String, operator: String, kind: EntryKind, regNo: String?, late: Bool)
+    private typealias Header = CanonicalEntry.Header
 
     /// The event and whether the payload is in canonical form: `register` entries by the strict reader (which reads
     /// only the canonical form); the others, and whatever it declines, by JSONDecoder, the form checked by encoding the
     /// event again as the schema specifies (JSONEncoder, sorted keys) and comparing bytes.
     private func decode(_ payload: UnsafeRawBufferPointer) -> (Header, LedgerEvent, canonical: Bool)? {
         if let e = RegisterPayloadReader.read(payload) {
-            return ((e.seq, e.at, e.operator, .register, e.regNo, e.late), .register(e.registration), true)
+            return ((e.seq, e.at, e.operator, .register, e.regNo, e.late, e.reason), .register(e.registration), true)
         }
         guard let text = String(validating: payload, as: UTF8.self), let (h, event) = try? CanonicalEntry.decode(payload: text) else { return nil }
-        let again = try? CanonicalEntry.payload(seq: h.seq, at: h.at, operator: h.operator, regNo: h.regNo, late: h.late, event: event)
+        let again = try? CanonicalEntry.payload(seq: h.seq, at: h.at, operator: h.operator, regNo: h.regNo, late: h.late, reason: h.reason, event: event)
         return (h, event, event.kind != .register && again.map { $0.sameBytes(payload) } == true)
     }
 }

@@ -1,0 +1,16 @@
+-- 005_settings_reviews.sql — projections of the entries 004 allows. Never edit once shipped: add 006_….sql.
+
+-- Settings chosen by journal entries: `default_target` (the target reports use when none is named).
+CREATE TABLE ledger_settings (
+    key   TEXT PRIMARY KEY CHECK (key = 'default_target'),
+    value TEXT NOT NULL,
+    seq   INTEGER NOT NULL                       -- the entry that chose it
+);
+
+-- Data-quality findings an auditor reviewed (`check ack`): the last review of each finding; who and when are
+-- the entry's (`entries.operator`, `entries.at` of `seq`).
+CREATE TABLE finding_reviews (
+    finding  TEXT PRIMARY KEY,                   -- the finding's id as `check` prints it, e.g. double-pledge:ZL201710601862.3
+    reason   TEXT NOT NULL,
+    seq      INTEGER NOT NULL                    -- the entry that recorded the review
+);
