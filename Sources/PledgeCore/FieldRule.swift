@@ -15,6 +15,8 @@ public enum FieldRule: Sendable, Equatable {
     case amountTooLarge
     case amountNotPositive
     case amountOverRegistrationMaximum
+    /// Far outside the ledger's range: taken only with a confirmation (`RegistrationWarning`).
+    case unusualAmount(RegistrationWarning)
     /// An amount whose unit is written inside it (`2,000万`) disagrees with the unit given apart (`--unit yuan`).
     case unitConflict(written: MoneyUnit, given: MoneyUnit)
     /// No unit: neither inside the amount nor given apart.
@@ -66,6 +68,8 @@ public enum FieldRule: Sendable, Equatable {
     /// A correction field the ledger does not know; `names` are the ones it does.
     case unknownField(names: [String])
     case reasonRequired
+    /// `check ack` of an id `check` does not list.
+    case unknownFinding
     case headPrefix
     /// Anything else (an unexpected error's own words).
     case other(String)

@@ -12,11 +12,15 @@ extension Ledger {
         }
     }
 
-    /// `reason`: why a late registration is recorded in a closed month (kept in the entry).
-    public func register(_ r: Registration, late: Bool, reason: String?) throws -> AppendedEntry {
+    /// `reason`: why an exception is recorded (a late registration in a closed month, a right pledged twice), kept in
+    /// the entry. A right another registration still holds is refused unless `allowDoublePledge`.
+    public func register(_ r: Registration, late: Bool, reason: String?, allowDoublePledge: Bool) throws -> AppendedEntry {
         try write { tx in
             guard try tx.registration(r.regNo) == nil else { throw StoreError.registrationExists(regNo: r.regNo) }
             try tx.requireOpen(r.regDate, regNo: r.regNo, late: late)
+            if !allowDoublePledge, let (right, holder) = try tx.heldRight(r) {
+                throw StoreError.rightPledged(regNo: r.regNo, right: right, holder: holder)
+            }
             return try tx.append(.register(r), regNo: r.regNo, late: late, reason: reason)
         }
     }

@@ -10,7 +10,7 @@ public protocol LedgerStore: AnyObject, Sendable {
 
     // Writes: each checks the registration's state inside its transaction, then appends.
     func initialize(reference: ReferenceData, target: Target) throws -> [AppendedEntry]
-    func register(_ r: Registration, late: Bool, reason: String?) throws -> AppendedEntry
+    func register(_ r: Registration, late: Bool, reason: String?, allowDoublePledge: Bool) throws -> AppendedEntry
     func correct(_ regNo: String, reason: String, late: Bool,
                  _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange])
     func void(_ regNo: String, reason: String, late: Bool) throws -> AppendedEntry
@@ -41,9 +41,10 @@ public protocol LedgerStore: AnyObject, Sendable {
     func closedPeriods() throws -> [ClosedPeriod]
     func query(_ q: RegistrationQuery, _ body: (RegistrationState) throws -> Void) throws -> QueryTotals
     func forEachRegistration(_ body: (RegistrationState) throws -> Void) throws
-    func dataQualityFindings() throws -> [DataQualityFinding]
+    func dataQualityFindings(asOf: CivilDate) throws -> [DataQualityFinding]
     /// Reviewed findings: id → (reason, seq, operator, at).
     func findingReviews() throws -> [String: FindingReview]
+    func warnings(for r: Registration) throws -> [RegistrationWarning]
 
     // Verification and copies.
     func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport
@@ -52,8 +53,13 @@ public protocol LedgerStore: AnyObject, Sendable {
 
 extension LedgerStore {
     public func initialize(reference: ReferenceData) throws -> [AppendedEntry] { try initialize(reference: reference, target: .gansu2025) }
-    public func register(_ r: Registration) throws -> AppendedEntry { try register(r, late: false, reason: nil) }
-    public func register(_ r: Registration, late: Bool) throws -> AppendedEntry { try register(r, late: late, reason: nil) }
+    public func register(_ r: Registration) throws -> AppendedEntry { try register(r, late: false, reason: nil, allowDoublePledge: false) }
+    public func register(_ r: Registration, late: Bool) throws -> AppendedEntry {
+        try register(r, late: late, reason: nil, allowDoublePledge: false)
+    }
+    public func register(_ r: Registration, late: Bool, reason: String?) throws -> AppendedEntry {
+        try register(r, late: late, reason: reason, allowDoublePledge: false)
+    }
     public func void(_ regNo: String, reason: String) throws -> AppendedEntry { try void(regNo, reason: reason, late: false) }
     public func correct(_ regNo: String, reason: String,
                         _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {

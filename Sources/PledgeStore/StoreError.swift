@@ -18,6 +18,8 @@ public enum StoreError: PledgeFailure, Equatable {
     case periodAlreadyClosed(month: String)
     case periodNotOver(month: String)
     case periodNotClosed(month: String)
+    /// A right of the registration is pledged by another that is neither released nor void.
+    case rightPledged(regNo: String, right: String, holder: String)
     case internalError(String)
     /// The write would take the ledger's totals beyond what an `Int64` of fen holds.
     case totalsOutOfRange
@@ -29,7 +31,7 @@ public enum StoreError: PledgeFailure, Equatable {
     public var category: FailureCategory {
         switch self {
         case .ledgerMissing: .missing
-        case .ledgerExists, .registrationExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed: .conflict
+        case .ledgerExists, .registrationExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
         case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
         case .registrationMissing, .targetMissing, .totalsOutOfRange: .badInput
@@ -58,6 +60,7 @@ public enum StoreError: PledgeFailure, Equatable {
         case .periodAlreadyClosed(let m): "the period \(m) is already closed"
         case .periodNotOver(let m): "the month \(m) has not ended yet"
         case .periodNotClosed(let m): "the period \(m) is not closed"
+        case .rightPledged(let r, let right, let holder): "登记号 \(r): \(right) is already pledged by 登记号 \(holder); nothing was written"
         case .totalsOutOfRange: "the ledger's totals would pass the largest amount it can hold; nothing was written"
         case .damagedSchema(let p, let d): "\(p) is damaged: \(d); nothing was written"
         case .damagedData(let d): "the ledger was altered outside pledge: \(d)"

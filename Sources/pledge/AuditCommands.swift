@@ -64,18 +64,68 @@ struct AuditCommand: ParsableCommand {
     }
 }
 
+extension DataQualityFinding.Rule: ExpressibleByArgument {}
+extension FindingsListing.Format: ExpressibleByArgument {}
+
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Data-quality findings: double pledges, maturity past the patent term or before registration, likely duplicates, USCC overrides.",
-        discussion: "Exit 0 when nothing is found, 1 when anything is.")
-    @OptionGroup var global: GlobalOptions
-    @Option(help: "table or json.") var format: ViewFormat = .table
+        abstract: "Data-quality findings: double pledges, maturity past the patent term or before registration, matured loans not released, likely duplicates, USCC overrides.",
+        discussion: """
+            Each finding has an id (e.g. double-pledge:ZL201710601862.3); `pledge check ack ID --reason R` journals that it \
+            was reviewed, and it is shown as reviewed from then on. Exit 0 when every finding is reviewed (or none is \
+            found), 1 when any is not.
+            Examples: pledge check --rule double-pledge --format csv --output 重复质押.csv
+                      pledge check ack double-pledge:ZL201710601862.3 --reason "已核实：前一笔已于 2024-05 注销"
+            """,
+        subcommands: [List.self, Ack.self], defaultSubcommand: List.self)
 
-    func run() throws {
-        let findings = try global.openLedger().dataQualityFindings()
-        Console.out(try FindingsListing(findings: findings).render(format: format, language: global.language))
-        if !findings.isEmpty { throw ExitCode(1) }
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the findings (the default).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("Only this rule (repeatable): \(DataQualityFinding.Rule.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                   valueName: "rule")) var rule: [DataQualityFinding.Rule] = []
+        @Option(help: "table, csv or json.") var format: FindingsListing.Format = .table
+        @Option(name: .customLong("as-of"), help: "The day loans are matured by (default today).") var asOf: String?
+        @Option(help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var output: String?
+        @Flag(help: "Start CSV with a UTF-8 BOM for Excel.") var bom = false
+
+        func run() throws {
+            let day = try asOf.map { try CivilDate.parse($0, field: "--as-of") } ?? CivilDate.today()
+            let sink = try OutputSink(path: output, ledger: global.ledgerPath)
+            let unreviewed: Int
+            do {
+                let ledger = try global.openLedger()
+                let findings = try ledger.dataQualityFindings(asOf: day).filter { rule.isEmpty || rule.contains($0.rule) }
+                let reviews = try ledger.findingReviews()
+                let text = try FindingsListing(findings: findings, reviews: reviews).render(format: format, language: global.language)
+                if bom && format == .csv { try sink.write("\u{FEFF}") }
+                try sink.write(text)
+                unreviewed = findings.count { reviews[$0.id] == nil }
+            } catch { sink.abandon(); throw error }
+            try sink.finish()
+            if unreviewed > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Journal that a finding was reviewed, and why: it is shown as reviewed, never hidden.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The finding's id, as `pledge check` prints it.") var finding: String
+        @Option(help: "What the review found (recorded in the journal); required.") var reason: String?
+
+        func validate() throws { try requireReason(reason) }
+
+        func run() throws {
+            try global.requireWritable()
+            let ledger = try global.openLedger()
+            guard try ledger.dataQualityFindings(asOf: CivilDate.today()).contains(where: { $0.id == finding }) else {
+                throw FieldError(field: "FINDING", value: finding, rule: .unknownFinding)
+            }
+            let entry = try ledger.acknowledge(finding: finding, reason: (reason ?? "").trimmingSpaces)
+            receipt(global.language.pick("已记录复核 \(finding)", "review recorded for \(finding)"), entry)
+        }
     }
 }
 

@@ -31,11 +31,15 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .customLong("ignore-unknown-columns"), help: "Skip columns pledge does not know instead of refusing the file.") var ignoreUnknownColumns = false
     @Flag(name: .customLong("allow-bad-uscc"), help: "Accept USCCs whose only fault is the check character; recorded per entry.") var allowBadUSCC = false
     @Flag(help: "Rows dated in a closed period are accepted and marked late (needs --reason).") var late = false
-    @Option(help: "Why --late rows are recorded in closed months (required with --late; kept in each entry).") var reason: String?
+    @Option(help: "Why --late rows are recorded in closed months, or rights pledged twice (required with --late or --allow-double-pledge).")
+    var reason: String?
+    @Flag(name: .customLong("allow-double-pledge"), help: "Accept rows pledging a right another registration still holds (needs --reason).")
+    var allowDoublePledge = false
+    @Flag(help: "Refuse rows with warnings (an amount far outside the ledger's range, a USCC known under another name).") var strict = false
 
     func validate() throws {
         guard maxErrors >= 1 else { throw ValidationError("--max-errors must be at least 1") }
-        if late || reason != nil { try requireReason(reason) }
+        if late || allowDoublePledge || reason != nil { try requireReason(reason) }
     }
 
     func run() throws {
@@ -50,6 +54,8 @@ struct ImportCommand: ParsableCommand {
         options.allowBadUSCC = allowBadUSCC
         options.late = late
         options.reason = reason?.trimmingSpaces
+        options.allowDoublePledge = allowDoublePledge
+        options.strict = strict
         options.language = global.language
         let bar = ProgressBar(language: global.language)
         let importer = Importer(ledger: ledger, options: options, today: CivilDate.today(), progress: bar.map { b in b.update })
@@ -62,6 +68,8 @@ struct ImportCommand: ParsableCommand {
             throw error
         }
         bar?.finish()
+        for line in summary.warnings { Console.err(line) }
+        if summary.warned > 0 { Console.err(Console.messages.text(.warningsCount, ["count": String(summary.warned)])) }
         Console.out(summary.line(Console.messages) + (dryRun ? Console.messages.text(.dryRunNote) : ""))
         if !dryRun, summary.new > 0, let head = try ledger.head() { Console.out("head \(head.seq):\(head.hash)") }
     }

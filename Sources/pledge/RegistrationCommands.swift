@@ -66,9 +66,13 @@ struct RegisterCommand: ParsableCommand {
     @Flag(help: "Registration dated in a closed period; recorded in the entry with --reason.") var late = false
     @Option(help: "Why a --late registration is recorded in a closed month (required with --late; kept in the entry).") var reason: String?
     @Flag(name: .customLong("allow-bad-uscc"), help: "Accept a USCC whose check character is wrong; recorded in the entry.") var allowBadUSCC = false
+    @Flag(name: .customLong("confirm-amount"), help: "Take an amount above 5 亿元 or 100 times the ledger's recent median (a 万 typed as 亿 is refused without it).")
+    var confirmAmount = false
+    @Flag(name: .customLong("allow-double-pledge"), help: "Pledge a right another registration still holds (the registry refuses it); needs --reason.")
+    var allowDoublePledge = false
 
     func validate() throws {
-        if late || reason != nil { try requireReason(reason) }
+        if late || allowDoublePledge || reason != nil { try requireReason(reason) }
     }
 
     func run() throws {
@@ -94,7 +98,14 @@ struct RegisterCommand: ParsableCommand {
         input[.insured] = String(insured)
         let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
         let registration = try validator.validate(input).get()
-        let entry = try ledger.register(registration, late: late, reason: reason?.trimmingSpaces)
+        let warnings = try ledger.warnings(for: registration)
+        if !confirmAmount, let unusual = warnings.first(where: \.isAmount) {
+            throw FieldError(field: "--amount", value: amount, rule: .unusualAmount(unusual))
+        }
+        let entry = try ledger.register(registration, late: late, reason: reason?.trimmingSpaces, allowDoublePledge: allowDoublePledge)
+        for w in warnings where !w.isAmount {
+            Console.err(global.language.pick("pledge: 警告：", "pledge: warning: ") + Console.messages.warning(w, enterprise: registration.enterprise))
+        }
         Console.out(global.language.pick(
             "已登记 \(registration.regNo)：\(registration.amount.wanDisplay) 万元，\(registration.bank)，\(registration.regDate)",
             "registered \(registration.regNo): \(registration.amount.wanDisplay) 万元, \(registration.bank), \(registration.regDate)"))

@@ -7,9 +7,12 @@ struct AttackDefectTests {
     static let loan = ["--date", "2024-03-05", "--uscc", CLISandbox.validUSCC, "--enterprise", "企业", "--bank", "兰州银行",
                        "--ip-type", "patent", "--ip", "97101765.4"]
 
+    /// One loan of its own (a right no other holds), its amount confirmed: these tests attack the totals, not the unit.
     func register(_ s: CLISandbox, _ regNo: String, amount: String, unit: String) throws -> CLISandbox.Output {
-        try s.run(["register", "--reg-no", regNo, "--amount", amount, "--unit", unit] + Self.loan)
+        try s.run(["register", "--reg-no", regNo, "--amount", amount, "--unit", unit, "--confirm-amount"] + Self.loan(regNo))
     }
+
+    static func loan(_ regNo: String) -> [String] { loan.map { $0 == "97101765.4" ? CLISandbox.patent(regNo) : $0 } }
 
     // MARK: 1. --output never overwrites the ledger; report files are 0600 and replaced atomically
 
@@ -237,7 +240,7 @@ struct ReadOnlySharingTests {
     func files(_ folder: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: folder).sorted() }
 
     func register(_ s: CLISandbox, _ ledger: String, _ regNo: String) throws -> CLISandbox.Output {
-        try pledge(s, Self.clerk, ledger, ["register", "--reg-no", regNo, "--amount", "5", "--unit", "wan"] + AttackDefectTests.loan)
+        try pledge(s, Self.clerk, ledger, ["register", "--reg-no", regNo, "--amount", "5", "--unit", "wan"] + AttackDefectTests.loan(regNo))
     }
 
     @Test("An auditor who may write the folder leaves no file behind that stops the clerk's next write", .enabled(if: geteuid() == 0))

@@ -136,35 +136,100 @@ struct AuditCommandTests {
         #expect(out.stdout.split(separator: "\n").contains { $0.hasPrefix(table + " ") }, "\(out.stdout)")
     }
 
-    @Test("check: every rule found, with 登记号s and an action; exit 1; clean ledger exit 0")
-    func check() throws {
+    /// A ledger with one finding of every rule; D-3 holds D-1's patent too (three holders, one finding).
+    func findings() throws -> CLISandbox {
         let s = try CLISandbox()
         #expect(try s.run(["check"]).code == 0)
         let base = ["--uscc", CLISandbox.validUSCC, "--enterprise", "甲公司", "--bank", "兰州银行", "--unit", "wan", "--ip-type", "patent"]
+        let double = ["--allow-double-pledge", "--reason", "银行确认为续贷"]
         let registrations: [[String]] = [
             ["--reg-no", "D-1", "--date", "2023-01-10", "--amount", "100", "--ip", "201710601862.3"],
-            ["--reg-no", "D-2", "--date", "2023-06-10", "--amount", "200", "--ip", "CN201710601862.3"],          // same patent, both active
+            ["--reg-no", "D-2", "--date", "2023-06-10", "--amount", "200", "--ip", "CN201710601862.3"] + double,   // same patent, both active
+            ["--reg-no", "D-3", "--date", "2023-07-10", "--amount", "300", "--ip", "201710601862.3"] + double,     // and a third
             ["--reg-no", "T-1", "--date", "2023-02-01", "--amount", "50", "--ip", "2014203620779", "--maturity", "2030-01-01"],
             ["--reg-no", "U-1", "--date", "2023-03-03", "--amount", "70", "--ip", "97101765.4"],
             ["--reg-no", "U-2", "--date", "2023-03-03", "--amount", "70", "--ip", "95115608.X"],                 // likely duplicate of U-1
+            ["--reg-no", "M-1", "--date", "2023-04-04", "--amount", "30", "--ip", "201080063196.9", "--maturity", "2024-04-04"],
         ]
         for r in registrations {
             let out = try s.run(["register"] + r + base)
             #expect(out.code == 0, "\(r): \(out.stderr)")
         }
-        #expect(try s.run(["register", "--reg-no", "O-1", "--date", "2022-01-01", "--amount", "1", "--ip", "201080063196.9", "--allow-bad-uscc"]
+        #expect(try s.run(["register", "--reg-no", "O-1", "--date", "2022-01-01", "--amount", "1", "--ip", "2014103620773", "--allow-bad-uscc"]
                           + base.map { $0 == CLISandbox.validUSCC ? "914403001922038215" : $0 }).code == 0)
+        return s
+    }
+
+    @Test("check: every rule found, with its id, 登记号s and an action, in both languages; exit 1; clean ledger exit 0")
+    func check() throws {
+        let s = try findings()
         let out = try s.run(["check"])
         #expect(out.code == 1)
-        #expect(out.stdout.contains("double-pledge: D-1, D-2 — ZL201710601862.3 is pledged by both while both are active"))
-        #expect(out.stdout.contains("maturity-past-patent-term: T-1 — maturity 2030-01-01 is after the legal term of ZL201420362077.9"))
-        #expect(out.stdout.contains("likely-duplicate: U-1, U-2"))
-        #expect(out.stdout.contains("uscc-check-overridden: O-1"))
+        #expect(out.stdout.contains("[double-pledge:ZL201710601862.3] D-1, D-2, D-3 — ZL201710601862.3 is pledged by several registrations while each is active: D-1 (2023-01-10), D-2 (2023-06-10), D-3 (2023-07-10)"), "\(out.stdout)")
+        #expect(out.stdout.components(separatedBy: "double-pledge:").count == 2, "one finding for the right held three times")
+        #expect(out.stdout.contains("[maturity-past-patent-term:T-1:ZL201420362077.9] T-1 — maturity 2030-01-01 is after the legal term of ZL201420362077.9"))
+        #expect(out.stdout.contains("[likely-duplicate:U-1+U-2] U-1, U-2"))
+        #expect(out.stdout.contains("[matured-not-released:M-1] M-1 — matured on 2024-04-04 and is still active"))
+        #expect(out.stdout.contains("[uscc-check-overridden:O-1] O-1"))
+        let zh = try s.run(["--lang", "zh", "check"]).stdout
+        #expect(zh.contains("ZL201710601862.3 同时被多笔有效登记质押：D-1 (2023-01-10)、D-2 (2023-06-10)、D-3 (2023-07-10)；建议：向登记机关核实"), "\(zh)")
+        #expect(zh.contains("已于 2024-04-04 到期，仍为有效状态") && zh.contains("共 5 项（已复核 0 项）"), "\(zh)")
         let json = try JSONSerialization.jsonObject(with: Data(try s.run(["check", "--format", "json"]).stdout.utf8)) as! [String: [[String: Any]]]
-        #expect(Set(json["findings"]!.map { $0["rule"] as! String }) == ["double-pledge", "maturity-past-patent-term", "likely-duplicate", "uscc-check-overridden"])
-        // Releasing the first pledge before the second began clears the double pledge.
+        #expect(Set(json["findings"]!.map { $0["rule"] as! String })
+                == ["double-pledge", "maturity-past-patent-term", "likely-duplicate", "matured-not-released", "uscc-check-overridden"])
+        // As of a day before M-1 matured, it is no finding; releasing the first pledge before the others began leaves two holders.
+        #expect(!(try s.run(["check", "--as-of", "2024-04-01"]).stdout.contains("matured-not-released")))
         #expect(try s.run(["release", "D-1", "--date", "2023-05-01"]).code == 0)
-        #expect(!(try s.run(["check"]).stdout.contains("double-pledge")))
+        #expect(try s.run(["check"]).stdout.contains("[double-pledge:ZL201710601862.3] D-2, D-3 —"))
+    }
+
+    @Test("check --rule filters, --format csv has headers in the label language and one row per finding")
+    func checkFormats() throws {
+        let s = try findings()
+        let only = try s.run(["check", "--rule", "likely-duplicate", "--rule", "matured-not-released"])
+        #expect(only.code == 1)
+        #expect(only.stdout.contains("likely-duplicate:U-1+U-2") && only.stdout.contains("matured-not-released:M-1"))
+        #expect(!only.stdout.contains("double-pledge") && !only.stdout.contains("uscc-check"))
+        let csv = try s.run(["--lang", "zh", "check", "--format", "csv"]).stdout
+        let lines = csv.split(separator: "\r\n")
+        #expect(lines.first == "问题编号,规则,登记号,问题,建议,复核原因,复核人,复核时间")
+        #expect(lines.count == 6, "\(csv)")
+        let en = try s.run(["check", "--format", "csv", "--rule", "double-pledge"]).stdout
+        #expect(en.hasPrefix("id,rule,reg_nos,detail,action,review_reason,reviewed_by,reviewed_at\r\ndouble-pledge:ZL201710601862.3,double-pledge,D-1;D-2;D-3,"))
+        #expect(try s.run(["check", "--rule", "colour"]).code == 64)
+    }
+
+    @Test("check ack journals a review: the finding stays listed, marked reviewed; all reviewed exits 0; bad acks change nothing")
+    func checkAck() throws {
+        let s = try findings()
+        let before = try s.snapshot()
+        for (args, code, en, zh) in [
+            (["check", "ack", "double-pledge:ZL201710601862.3"], Int32(64), "a reason is required", "必须填写原因"),
+            (["check", "ack", "double-pledge:ZL000", "--reason", "x"], 65, "no such finding now", "当前没有这项问题"),
+        ] {
+            for (lang, message) in [("en", en), ("zh", zh)] {
+                let out = try s.run(["--lang", lang] + args)
+                #expect(out.code == code, "\(args)")
+                #expect(out.stderr.contains(message), "\(out.stderr)")
+            }
+        }
+        #expect(try s.snapshot() == before)
+        let ack = try s.run(["--operator", "审计员王", "check", "ack", "double-pledge:ZL201710601862.3", "--reason", "已核实：续贷，旧笔待注销"])
+        #expect(ack.code == 0, "\(ack.stderr)")
+        let zh = try s.run(["--lang", "zh", "check"]).stdout
+        #expect(zh.contains("[double-pledge:ZL201710601862.3]"), "a reviewed finding is still listed")
+        #expect(zh.contains("已复核：已核实：续贷，旧笔待注销（审计员王，"), "\(zh)")
+        #expect(zh.contains("已复核 1 项"))
+        let json = try JSONSerialization.jsonObject(with: Data(try s.run(["check", "--format", "json"]).stdout.utf8)) as! [String: [[String: Any]]]
+        let reviewed = json["findings"]!.first { $0["id"] as? String == "double-pledge:ZL201710601862.3" }!["review"] as! [String: Any]
+        #expect(reviewed["operator"] as? String == "审计员王")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+        // Reviewing every other finding too: exit 0, and the history of reviews is in the journal.
+        for id in ["maturity-past-patent-term:T-1:ZL201420362077.9", "likely-duplicate:U-1+U-2", "matured-not-released:M-1", "uscc-check-overridden:O-1"] {
+            #expect(try s.run(["check", "ack", id, "--reason", "已复核"]).code == 0)
+        }
+        #expect(try s.run(["check"]).code == 0)
+        #expect(try s.sqlite("SELECT count(*) FROM entries WHERE kind = 'check-ack'") == "5")
     }
 
     @Test("backup: a 0600 copy that verifies and has the same head; never overwrites; works read-only")

@@ -110,7 +110,7 @@ final class CLISandbox {
         var text = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers,notes\n"
         let note = String(repeating: "备注", count: noteRepeats)
         for i in 0..<rows {
-            text += "\(prefix)-\(i),2024-0\(1 + i % 9)-15,\(Self.validUSCC),企业\(i % enterprises),兰州银行,\(10 + i % 50),97101765.4,\(note)\n"
+            text += "\(prefix)-\(i),2024-0\(1 + i % 9)-15,\(Self.validUSCC),企业\(i % enterprises),兰州银行,\(10 + i % 50),\(Self.patent(prefix, row: i)),\(note)\n"
         }
         let path = directory.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -123,9 +123,28 @@ final class CLISandbox {
          "--ip-type", "patent", "--ip", "CN201710601862.3", "97101765.4", "--park", "兰州高新区", "--rywq"]
     }
 
-    /// `registerArgs` with one option's value replaced (or the option removed when `value` is nil).
+    /// A valid invention patent number of its own for each `key` (a 登记号, a row), so that registrations of a test do not
+    /// pledge the same right twice (which the ledger refuses) unless a test means them to.
+    static func patent(_ key: String) -> String { patent(key, row: nil) }
+
+    /// Row `row` (< 100,000) of a file named by `key`: distinct rows of one file never share a number, two files rarely.
+    static func patent(_ key: String, row: Int?) -> String {
+        var h: UInt64 = 1469598103934665603
+        for b in key.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+        let serial = row.map { Int(h / 24 % 100) * 100_000 + $0 } ?? Int(h / 24 % 10_000_000)
+        let digits = String(2000 + Int(h % 24)) + "1" + String(format: "%07d", serial)
+        let weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]
+        let r = zip(digits, weights).reduce(0) { $0 + $1.0.wholeNumberValue! * $1.1 } % 11
+        return digits + "." + (r == 10 ? "X" : String(r))
+    }
+
+    /// `registerArgs` with one option's value replaced (or the option removed when `value` is nil). A new 登记号 gets
+    /// a right of its own.
     func registerArgs(replacing option: String, with value: String?) -> [String] {
         var args = registerArgs
+        if option == "--reg-no", let value, let i = args.firstIndex(of: "--ip") {
+            args.replaceSubrange((i + 1)...(i + 2), with: [Self.patent(value)])
+        }
         guard let i = args.firstIndex(of: option) else { return args + (value.map { [option, $0] } ?? []) }
         if let value { args[i + 1] = value } else { args.removeSubrange(i...(i + 1)) }
         return args

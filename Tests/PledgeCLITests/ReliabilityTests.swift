@@ -19,7 +19,7 @@ struct ReliabilityTests {
 
     func importFile(_ s: CLISandbox, prefix: String, rows: Int) throws -> String {
         var text = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers\n"
-        for i in 0..<rows { text += "\(prefix)-\(i),2024-0\(1 + i % 9)-15,\(CLISandbox.validUSCC),并发企业\(i),兰州银行,\(10 + i),97101765.4\n" }
+        for i in 0..<rows { text += "\(prefix)-\(i),2024-0\(1 + i % 9)-15,\(CLISandbox.validUSCC),并发企业\(i),兰州银行,\(10 + i),\(CLISandbox.patent(prefix, row: i))\n" }
         let path = s.directory.appendingPathComponent("\(prefix).csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -36,7 +36,7 @@ struct ReliabilityTests {
             }
             // Registering writers: a shell loop of separate `pledge register` processes.
             let script = (0..<perWriter).map { i in
-                "'\(CLISandbox.binary.path)' --db '\(s.db)' --operator w\(w) register --reg-no REG\(w)-\(i) --date 2024-05-0\(1 + i) --uscc \(CLISandbox.validUSCC) --enterprise 企业 --bank 甘肃银行 --amount 1 --unit wan --ip 97101765.4 || exit 1"
+                "'\(CLISandbox.binary.path)' --db '\(s.db)' --operator w\(w) register --reg-no REG\(w)-\(i) --date 2024-05-0\(1 + i) --uscc \(CLISandbox.validUSCC) --enterprise 企业 --bank 甘肃银行 --amount 1 --unit wan --ip \(CLISandbox.patent("REG\(w)-\(i)")) || exit 1"
             }.joined(separator: "\n")
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -218,7 +218,8 @@ struct ReliabilityTests {
         #expect(try s.run(s.registerArgs).code == 0)
         _ = try s.sqlite("""
             DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
-            DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists')
+            DROP TABLE ledger_settings; DROP TABLE finding_reviews;
+            DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews')
             """)
         let bytes = FileManager.default.contents(atPath: s.db)
         let refused = try s.run(["--read-only", "report", "progress"])

@@ -256,7 +256,7 @@ struct PeriodTests {
     func closedMonthWrites() throws {
         let s = try closedLedger()
         let before = try s.snapshot()
-        let second = s.registerArgs.map { $0 == "Y2024620000001" ? "Y2024620000009" : $0 }
+        let second = s.registerArgs(replacing: "--reg-no", with: "Y2024620000009")
         let attempts: [[String]] = [
             second,
             ["correct", "Y2024620000001", "--field", "amount", "--value", "2100", "--unit", "wan", "--reason", "r"],
@@ -281,7 +281,7 @@ struct PeriodTests {
         let s = try closedLedger()
         let args = ["report", "monthly", "--from", "2024-02", "--to", "2024-04", "--format", "json"]
         let asSent = try s.run(args + ["--as-closed"]).stdout
-        let second = s.registerArgs.map { $0 == "Y2024620000001" ? "Y2024620000009" : $0 }
+        let second = s.registerArgs(replacing: "--reg-no", with: "Y2024620000009")
         #expect(try s.run(second.map { $0 == "2,000" ? "500" : $0 } + ["--late", "--reason", "补录"]).code == 0)
         #expect(try s.run(["void", "Y2024620000001", "--reason", "重复", "--late"]).code == 0)
         #expect(try s.run(args + ["--as-closed"]).stdout == asSent)

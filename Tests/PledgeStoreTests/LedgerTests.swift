@@ -222,7 +222,7 @@ struct StoreAuditTests {
         var r = sampleRegistration("OLD-1")
         r.maturity = CivilDate(year: 2024, month: 1, day: 1)
         _ = try t.ledger.register(r)
-        let findings = try t.ledger.dataQualityFindings()
+        let findings = try t.ledger.dataQualityFindings(asOf: CivilDate(year: 2023, month: 6, day: 1)!)
         #expect(findings.map(\.rule) == [.maturityBeforeRegistration])
         #expect(findings.first?.regNos == ["OLD-1"])
     }

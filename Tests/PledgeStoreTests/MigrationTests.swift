@@ -20,7 +20,8 @@ struct MigrationTests {
         try t.raw().write { db in
             try db.execute(sql: """
                 DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
-                DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists');
+                DROP TABLE ledger_settings; DROP TABLE finding_reviews;
+                DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews');
                 """)
         }
         #expect(throws: StoreError.olderSchema(path: t.path)) {
@@ -86,7 +87,10 @@ struct MigrationTests {
             try db.execute(sql: "PRAGMA writable_schema = ON")
             for row in old { try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", arguments: [row["sql"], row["name"]]) }
             try db.execute(sql: "PRAGMA schema_version = \(version + 1); PRAGMA writable_schema = OFF")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '003_check_lists'")
+            try db.execute(sql: """
+                DROP TABLE ledger_settings; DROP TABLE finding_reviews;
+                DELETE FROM grdb_migrations WHERE identifier IN ('003_check_lists', '004_entry_kinds', '005_settings_reviews')
+                """)
         }
         let before = try t.raw().read { try Self.schemaText($0) }
         #expect(before.contains { $0.contains(" IN ('") }, "the test starts from the old text")

@@ -31,8 +31,23 @@ func sampleRegistration(_ regNo: String = "Y2024620000001", date: String = "2024
                         park: String? = "兰州高新技术产业开发区", type: IPType = .patent) -> Registration {
     Registration(regNo: regNo, regDate: try! CivilDate.parse(date), uscc: "914403001922038216", enterprise: "甘肃示例科技有限公司",
                  bank: "兰州银行", amount: Fen(amountWan * MoneyUnit.wan.fenPerUnit), ipType: type,
-                 ipNumbers: type == .patent ? ["ZL201710601862.3"] : ["12345678"], park: park,
+                 ipNumbers: [sampleRight(regNo, type: type)], park: park,
                  prefectureCode: park == nil ? nil : "620100", rywq: true)
+}
+
+/// A right of its own for each 登记号 (the ledger refuses a right pledged twice): ZL201710601862.3 or 12345678 for the
+/// default one, a number derived from the 登记号 for the others.
+func sampleRight(_ regNo: String, type: IPType) -> String {
+    guard regNo != "Y2024620000001" else { return type == .patent ? "ZL201710601862.3" : "12345678" }
+    var h: UInt64 = 1469598103934665603
+    for b in regNo.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+    switch type {
+    case .patent:
+        let digits = String(2000 + Int(h % 24)) + "1" + String(format: "%07d", Int(h / 24 % 10_000_000))
+        return "ZL" + digits + "." + String(PatentNumber.checkCharacter(for: digits))
+    case .trademark: return String(10_000_000 + Int(h % 59_999_999))
+    default: return "R-" + regNo
+    }
 }
 
 /// A valid USCC for every number (distinct numbers, distinct codes).

@@ -3,7 +3,8 @@ import PledgeCore
 
 /// Realistic, deterministic sample registrations for `pledge demo` and the tests: valid USCCs and patent
 /// numbers, amounts skewed from tens of 万元 to tens of 百万元 (a few above 1 亿), dates 2021–2025 with
-/// growth, about a third 入园惠企, and lifecycle events (releases at maturity, a few defaults, corrections, voids).
+/// growth, about a third 入园惠企, and lifecycle events up to today (releases at maturity, extensions, a few defaults,
+/// corrections, voids; one loan in two hundred left active past its maturity).
 public struct DemoData {
     public struct Item: Sendable {
         public var event: LedgerEvent
@@ -28,8 +29,8 @@ public struct DemoData {
         var g = SeededGenerator(seed: seed)
         let enterprises = makeEnterprises(max(1, count / 3), &g)
         let start = CivilDate(year: 2021, month: 1, day: 1)!.dayNumber
-        // Dates and lifecycle events stop at the end of 2025 (or today, if earlier), so a seed gives the
-        // same ledger whatever day it runs.
+        // Registrations are dated 2021–2025 (the plan's window; today, if earlier), the same for a seed whatever day it
+        // runs; lifecycle events run up to today, as banks report loans repaid.
         let horizon = min(CivilDate(year: 2025, month: 12, day: 31)!, today)
         let end = horizon.dayNumber
         var regs: [Registration] = []
@@ -62,17 +63,25 @@ public struct DemoData {
             let roll = g.int(0...999)
             if roll < 15 {
                 later.append((r.regDate, Item(event: .void(reason: "录入重复，作废"), regNo: r.regNo)))
-            } else if roll < 30 {
+                continue
+            }
+            if roll < 30 {
                 let corrected = r.amount + Fen(Int64(g.int(1...50)) * MoneyUnit.wan.fenPerUnit)
                 later.append((r.regDate, Item(event: .correct(changes: [FieldChange(field: "amountFen", from: String(r.amount.value),
                                                                                       to: String(corrected.value))],
                                                               reason: "银行更正登记金额"), regNo: r.regNo)))
-            } else if let m = r.maturity, m <= horizon {
-                if roll < 40 {
+            }
+            // Most loans are repaid and released at maturity; some are extended a year (and released then, when that has
+            // come); a few default; one in two hundred is left active past maturity (`check`'s matured-not-released).
+            let fate = g.int(0...999)
+            if let m = r.maturity, m <= today {
+                if fate < 12 {
                     later.append((m, Item(event: .default(date: m), regNo: r.regNo)))
-                } else if roll < 120 {
-                    later.append((m, Item(event: .extend(from: m, to: m.adding(years: 1)!), regNo: r.regNo)))
-                } else if roll < 800 {
+                } else if fate < 100 {
+                    let extended = m.adding(years: 1)!
+                    later.append((m, Item(event: .extend(from: m, to: extended), regNo: r.regNo)))
+                    if extended <= today { later.append((extended, Item(event: .release(date: extended, reason: .repaid), regNo: r.regNo))) }
+                } else if fate < 995 {
                     later.append((m, Item(event: .release(date: m, reason: .repaid), regNo: r.regNo)))
                 }
             }
@@ -102,7 +111,7 @@ public struct DemoData {
             return "ZL\(digits).\(PatentNumber.checkCharacter(for: digits))"
         case .trademark: return String(g.int(10_000_000...69_999_999))
         case .copyright: return "\(g.int(2015...date.year))SR\(padded(g.int(0...1_999_999), 7))"
-        case .other: return "GI-\(g.int(100...999))"
+        case .other: return "GI-\(g.int(10_000...99_999))"
         }
     }
 }

@@ -45,6 +45,9 @@ public struct ImportSummary: Sendable, Equatable {
     public var problems: [String] = []
     /// Problems found beyond `maxErrors` and not listed.
     public var unlisted = 0
+    /// Rows written with warnings, and their lines (at most `maxErrors`).
+    public var warned = 0
+    public var warnings: [String] = []
     public var rows = 0
     public var dryRun = false
 

@@ -9,8 +9,11 @@ public struct ImportOptions: Sendable {
     public var ignoreUnknownColumns = false
     public var allowBadUSCC = false
     public var late = false
-    /// Why late rows are recorded in closed months.
+    /// Why late rows are recorded in closed months, or rights pledged twice.
     public var reason: String?
+    public var allowDoublePledge = false
+    /// Rows with warnings (an unusual amount, a USCC under another name) are invalid.
+    public var strict = false
     /// The language of the problem lines and the summary.
     public var language: Language = .en
     public init() {}
@@ -127,6 +130,8 @@ public struct Importer {
         let finishing = progress.map { report in { (step: LoadStep) in report(.finishing(step)) } }
         var loadOptions = LoadOptions(dryRun: options.dryRun, late: options.late, large: total >= Self.bulkWriteBytes)
         loadOptions.reason = options.reason
+        loadOptions.allowDoublePledge = options.allowDoublePledge
+        loadOptions.strict = options.strict
         let result = try ledger.importRows(options: loadOptions, progress: finishing, next: {
             guard !unreadable, let batch = try pipeline.take() else { return nil }
             var rows: [LoadRow] = []
@@ -158,6 +163,7 @@ public struct Importer {
         tally.summary.unchanged = result.unchanged
         tally.summary.invalid = result.invalid
         tally.summary.conflicting = result.conflicting
+        tally.summary.warned = result.warned
         if tally.summary.rows == 0 && tally.summary.invalid == 0 { throw fileError(.noDataRows) }
         let summary = tally.finished()
         if summary.invalid > 0 || summary.conflicting > 0 { throw ImportRefused(summary: summary, file: name) }
@@ -182,6 +188,10 @@ public struct Importer {
 
         func listInvalid(_ line: String) {
             if summary.problems.count < maxErrors { summary.problems.append(line) } else { summary.unlisted += 1 }
+        }
+
+        func warning(_ line: String) {
+            if summary.warnings.count < maxErrors { summary.warnings.append(line) }
         }
 
         func conflict(_ line: String) {
@@ -235,7 +245,16 @@ public struct Importer {
         let dateText = tally.regDateText.removeValue(forKey: row) ?? registration.regDate.description
         let m = Messages(options.language)
         switch outcome {
-        case .new, .unchanged: break
+        case .unchanged, .new(_, []): break
+        case .new(_, let warnings):
+            for w in warnings {
+                let column = layout.header(w.isAmount ? (layout.amountUnit == .wan ? .amountWan : .amountYuan) : .uscc)
+                let line = m.text(.warningLine, ["place": "\(name):\(row):\(column)", "warning": m.warning(w, enterprise: registration.enterprise)])
+                if options.strict { tally.invalid(line) } else { tally.warning(line) }
+            }
+        case .rightPledged(let right, let holder):
+            tally.conflict("\(name):\(row):\(layout.header(.ipNumbers)): "
+                           + m.describe(StoreError.rightPledged(regNo: registration.regNo, right: right, holder: holder)))
         case .conflict(let changes):
             tally.conflict(m.text(.importConflict, ["place": "\(name):\(row):\(layout.header(.regNo))", "regNo": registration.regNo,
                                                     "changes": m.describe(changes)]))

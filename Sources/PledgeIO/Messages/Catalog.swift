@@ -8,7 +8,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case fieldError
     case required, controlCharacters, controlCharactersExceptLineBreaks, tooLong
     case negativeAmount, notADecimal, thousandsSeparators, tooManyDecimals, amountTooLarge, amountNotPositive
-    case amountOverRegistrationMaximum, unitConflict, unitMissing, unknownUnit
+    case amountOverRegistrationMaximum, unitConflict, unitMissing, unknownUnit, confirmAmount
+    case warningAmountAboveLimit, warningAmountFarAboveMedian, warningOtherEnterpriseName, warningLine, warningsCount
     case usccLength, usccCharacter, usccCheck
     case patentLength, patentDigits, patentType, patentYear, patentCheck, trademarkNumber, rightNumber, rightListedTwice
     case ipType, flag, rate, operatorName
@@ -20,7 +21,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // The ledger.
     case ledgerMissing, ledgerExists, notALedger, newerSchema, olderSchema, readOnly, busy, interruptedWrite, io
     case registrationExists, registrationMissing, targetMissing, closedPeriod, periodAlreadyClosed, periodNotOver, periodNotClosed
-    case totalsOutOfRange, damagedSchema, damagedData, internalError
+    case totalsOutOfRange, damagedSchema, damagedData, internalError, rightPledged
 
     // The lifecycle.
     case lifecycle
@@ -39,6 +40,12 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
     case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck
+
+    // Data-quality findings: what is wrong, and what to do.
+    case findingDoublePledge, actionDoublePledge, findingPastPatentTerm, actionPastPatentTerm
+    case findingMaturityBeforeRegistration, actionMaturityBeforeRegistration, findingMaturedNotReleased, actionMaturedNotReleased
+    case findingLikelyDuplicate, actionLikelyDuplicate, findingUSCCOverride, actionUSCCOverride
+    case noFindings, findingsCount, reviewed, unknownFinding
 
     // Status names.
     case statusActive, statusReleased, statusDefaulted, statusVoid
@@ -60,6 +67,12 @@ enum Catalog {
         .amountNotPositive: ("金额必须大于零", "the amount must be greater than zero"),
         .amountOverRegistrationMaximum: ("超过单笔登记上限 1,000 亿元（请检查单位：元、万元还是亿元）",
                                          "the amount is over the maximum of one registration, 1,000 亿元 (check the unit: 元, 万元 or 亿元)"),
+        .confirmAmount: ("{warning}；请核对单位（万元还是亿元），确属无误请加 --confirm-amount", "{warning}; check the unit (万元 or 亿元), and pass --confirm-amount if it is right"),
+        .warningAmountAboveLimit: ("金额超过 {limit} 亿元，单笔登记从未达到这一规模", "the amount is above {limit} 亿元, more than any single registration has come near"),
+        .warningAmountFarAboveMedian: ("金额是本台账近期登记中位数（{median} 万元）的 {factor} 倍以上", "the amount is at least {factor} times the median of the ledger's recent registrations ({median} 万元)"),
+        .warningOtherEnterpriseName: ("统一社会信用代码 {uscc} 在台账中的企业名称是“{known}”，此处写的是“{name}”", "USCC {uscc} is recorded as \"{known}\", here it is \"{name}\""),
+        .warningLine: ("{place}：警告：{warning}", "{place}: warning: {warning}"),
+        .warningsCount: ("{count} 行有警告（见上）；加 --strict 则拒绝导入这些行", "{count} rows with warnings (listed above); --strict refuses them"),
         .unitConflict: ("金额写的是{written}，但单位给的是{given}；请只写一个单位", "the amount is written in {written} but the unit given is {given}; give one unit"),
         .unitMissing: ("缺少单位：写成 2,000万 或加 --unit 元|万|亿", "no unit: write it in the amount (2,000万) or pass --unit yuan|wan|yi"),
         .unknownUnit: ("单位应为 元、万（万元）或 亿（亿元）", "the unit is 元/yuan, 万/万元/wan or 亿/亿元/yi"),
@@ -126,6 +139,8 @@ enum Catalog {
                         "登记号 {regNo} is dated {date}, in the closed period {month}; nothing was written (pass --late with --reason to record it as a late adjustment)"),
         .periodAlreadyClosed: ("{month} 已关账；见 `pledge period list`", "the period {month} is already closed; see `pledge period list`"),
         .periodNotOver: ("{month} 尚未结束；月份从最后一天起才能关账", "the month {month} has not ended yet; a period can be closed from its last day on"),
+        .rightPledged: ("登记号 {regNo}：{right} 已由登记号 {holder} 质押且未注销；登记机关不接受重复质押，未写入任何内容（先注销 {holder}，或加 --allow-double-pledge 和 --reason）",
+                        "登记号 {regNo}: {right} is already pledged by 登记号 {holder}, which is not released; the registry refuses a second pledge and nothing was written (release {holder} first, or pass --allow-double-pledge with --reason)"),
         .periodNotClosed: ("{month} 未关账；见 `pledge period list`", "the period {month} is not closed; see `pledge period list`"),
         .totalsOutOfRange: ("台账合计将超过可容纳的最大金额（92,233,720,368,547,758.07 元）；未写入任何内容（请检查金额和单位）",
                             "the ledger's totals would pass the largest amount it can hold (92,233,720,368,547,758.07 元); nothing was written (check the amounts and their unit)"),
@@ -208,6 +223,25 @@ enum Catalog {
         .kindTargetRemove: ("删除目标", "target-remove"),
         .kindTargetDefault: ("设为默认目标", "target-default"),
         .kindCheckAck: ("复核问题", "check-ack"),
+
+        .findingDoublePledge: ("{right} 同时被多笔有效登记质押：{holders}", "{right} is pledged by several registrations while each is active: {holders}"),
+        .actionDoublePledge: ("向登记机关核实哪一笔有效，注销或作废其余的", "check with the registry which pledge is valid; release or void the others"),
+        .findingPastPatentTerm: ("到期日 {maturity} 晚于专利 {patent} 的法定期限（{filed} 年申请，{years} 年：最迟 {expiry} 届满）",
+                                 "maturity {maturity} is after the legal term of {patent} (filed {filed}, {years} years: expires by {expiry})"),
+        .actionPastPatentTerm: ("向银行核实到期日，或更换已届满的权利", "confirm the maturity with the bank, or replace the expired right"),
+        .findingMaturityBeforeRegistration: ("到期日 {maturity} 早于登记日期 {date}", "maturity {maturity} is before the registration date {date}"),
+        .actionMaturityBeforeRegistration: ("更正到期日或登记日期", "correct the maturity or the date"),
+        .findingMaturedNotReleased: ("已于 {maturity} 到期，仍为有效状态", "matured on {maturity} and is still active"),
+        .actionMaturedNotReleased: ("已还款则注销（pledge release），已展期则记录展期（pledge extend），违约则记录违约",
+                                    "release it if repaid (pledge release), record the extension (pledge extend) or the default"),
+        .findingLikelyDuplicate: ("同一企业 {uscc}、银行 {bank}、日期 {date}、金额 {amount} 万元", "same enterprise {uscc}, bank {bank}, date {date} and amount {amount} 万元"),
+        .actionLikelyDuplicate: ("如有重复录入，作废其一", "if one was entered twice, void it"),
+        .findingUSCCOverride: ("统一社会信用代码 {uscc}（{enterprise}）校验位错误但已被接受", "USCC {uscc} ({enterprise}) was accepted with a wrong check character"),
+        .actionUSCCOverride: ("对照营业执照核实代码，录错则更正", "confirm the code on the business licence; correct it if it was mistyped"),
+        .noFindings: ("未发现问题", "no findings"),
+        .findingsCount: ("共 {count} 项（已复核 {reviewed} 项）：{rules}", "{count} findings ({reviewed} reviewed): {rules}"),
+        .reviewed: ("已复核：{reason}（{operator}，{at}）", "reviewed: {reason} ({operator}, {at})"),
+        .unknownFinding: ("当前没有这项问题；问题编号见 `pledge check`", "no such finding now; `pledge check` lists the findings with their ids"),
 
         .statusActive: ("有效", "active"),
         .statusReleased: ("已注销", "released"),

@@ -34,6 +34,7 @@ extension Messages {
     public func describe(_ e: ImportRefused) -> String {
         var lines = e.summary.problems
         if e.summary.unlisted > 0 { lines.append(text(.moreProblems, ["count": String(e.summary.unlisted)])) }
+        lines += e.summary.warnings
         lines.append(e.summary.line(self))
         lines.append(text(e.summary.invalid > 0 ? .importRefusedInvalid : .importRefusedConflict, ["file": e.file]))
         return lines.joined(separator: "\n")

@@ -75,6 +75,7 @@ public struct Messages: Sendable {
         case .amountTooLarge: text(.amountTooLarge)
         case .amountNotPositive: text(.amountNotPositive)
         case .amountOverRegistrationMaximum: text(.amountOverRegistrationMaximum)
+        case .unusualAmount(let w): text(.confirmAmount, ["warning": warning(w, enterprise: "")])
         case .unitConflict(let w, let g): text(.unitConflict, ["written": unit(w), "given": unit(g)])
         case .unitMissing: text(.unitMissing)
         case .unknownUnit: text(.unknownUnit)
@@ -112,8 +113,18 @@ public struct Messages: Sendable {
         case .reportTooLong(let years): text(.reportTooLong, ["years": String(years)])
         case .unknownField(let names): text(.unknownField, ["names": list(names)])
         case .reasonRequired: text(.reasonRequired)
+        case .unknownFinding: text(.unknownFinding)
         case .headPrefix: text(.headPrefix)
         case .other(let s): s
+        }
+    }
+
+    /// A registration's warning; `enterprise` is the name it was given (for the USCC warning).
+    public func warning(_ w: RegistrationWarning, enterprise: String) -> String {
+        switch w {
+        case .amountAboveLimit(let limit): text(.warningAmountAboveLimit, ["limit": limit.formatted(.yi, decimals: 0)])
+        case .amountFarAboveMedian(let median, let factor): text(.warningAmountFarAboveMedian, ["median": median.wanDisplay, "factor": String(factor)])
+        case .otherEnterpriseName(let uscc, let known): text(.warningOtherEnterpriseName, ["uscc": uscc, "known": known, "name": enterprise])
         }
     }
 
@@ -139,6 +150,7 @@ public struct Messages: Sendable {
         case .periodAlreadyClosed(let m): text(.periodAlreadyClosed, ["month": m])
         case .periodNotOver(let m): text(.periodNotOver, ["month": m])
         case .periodNotClosed(let m): text(.periodNotClosed, ["month": m])
+        case .rightPledged(let r, let right, let holder): text(.rightPledged, ["regNo": r, "right": right, "holder": holder])
         case .totalsOutOfRange: text(.totalsOutOfRange)
         case .damagedSchema(let p, let d): text(.damagedSchema, ["path": p, "detail": d])
         case .damagedData(let d): text(.damagedData, ["detail": d])

@@ -72,29 +72,3 @@ public struct QueryListing {
                 r.maturity?.description ?? "", r.rywq ? "yes" : "no", r.firstLoan ? "yes" : "no", s.status.rawValue, s.statusDate?.description ?? ""]
     }
 }
-
-/// `check`: data-quality findings.
-public struct FindingsListing: Sendable {
-    public var findings: [DataQualityFinding]
-    public init(findings: [DataQualityFinding]) { self.findings = findings }
-
-    struct Item: Encodable { var rule: String, regNos: [String], detail: String, action: String }
-
-    public func render(format: ViewFormat, language l: Language) throws -> String {
-        switch format {
-        case .json:
-            return try JSONOutput.render(["findings": findings.map { Item(rule: $0.rule.rawValue, regNos: $0.regNos, detail: $0.detail, action: $0.action) }])
-        case .table:
-            guard !findings.isEmpty else { return l.pick("未发现问题\n", "no findings\n") }
-            var out = ""
-            for f in findings {
-                out += "\(f.rule.rawValue): \(f.regNos.joined(separator: ", ")) — \(f.detail); \(l.pick("建议", "action")): \(f.action)\n"
-            }
-            let counts = DataQualityFinding.Rule.allCases.compactMap { rule -> String? in
-                let n = findings.filter { $0.rule == rule }.count
-                return n > 0 ? "\(rule.rawValue) \(n)" : nil
-            }
-            return out + l.pick("共 \(findings.count) 项：", "\(findings.count) findings: ") + counts.joined(separator: ", ") + "\n"
-        }
-    }
-}

@@ -1,59 +1,82 @@
 import GRDB
 import PledgeCore
 
-/// One data-quality finding of `pledge check`: the rule, the 登记号s, what is wrong and what to do.
+/// One data-quality finding of `pledge check`: the rule, the 登记号s, and the facts that make it a finding (worded by
+/// the CLI's catalog). `id` names it for `check ack`: the rule and what it is about.
 public struct DataQualityFinding: Sendable, Equatable {
     public enum Rule: String, CaseIterable, Sendable {
         case doublePledge = "double-pledge"
         case maturityPastPatentTerm = "maturity-past-patent-term"
         case maturityBeforeRegistration = "maturity-before-registration"
+        case maturedNotReleased = "matured-not-released"
         case likelyDuplicate = "likely-duplicate"
         case usccOverride = "uscc-check-overridden"
     }
 
+    public enum Facts: Sendable, Equatable {
+        /// The right and every registration holding it while another does, with their dates.
+        case doublePledge(right: String, dates: [String])
+        case pastPatentTerm(maturity: CivilDate, patent: String, filed: Int, years: Int, expiry: CivilDate)
+        case maturityBeforeRegistration(maturity: String, regDate: String)
+        case maturedNotReleased(maturity: String)
+        case likelyDuplicate(uscc: String, bank: String, date: String, amount: Fen)
+        case usccOverride(uscc: String, enterprise: String)
+    }
+
     public var rule: Rule
     public var regNos: [String]
-    public var detail: String
-    public var action: String
-}
+    public var facts: Facts
 
-extension DataQualityFinding {
-    static func doublePledge(ip: String, first: String, second: String, firstDate: String, secondDate: String) -> Self {
-        Self(rule: .doublePledge, regNos: [first, second],
-             detail: "\(ip) is pledged by both while both are active (registered \(firstDate) and \(secondDate))",
-             action: "check with the registry which pledge is valid; release or void the other")
-    }
-
-    static func pastPatentTerm(regNo: String, maturity: CivilDate, patent: PatentNumber, filed: Int, years: Int, expiry: CivilDate) -> Self {
-        Self(rule: .maturityPastPatentTerm, regNos: [regNo],
-             detail: "maturity \(maturity) is after the legal term of \(patent) (filed \(filed), \(years) years: expires by \(expiry))",
-             action: "confirm the maturity with the bank, or replace the expired right")
-    }
-
-    static func likelyDuplicate(regNos: [String], uscc: String, bank: String, date: String, amount: Fen) -> Self {
-        Self(rule: .likelyDuplicate, regNos: regNos,
-             detail: "same enterprise \(uscc), bank \(bank), date \(date) and amount \(amount.wanDisplay) 万元",
-             action: "if one was entered twice, void it")
+    /// `double-pledge:ZL201710601862.3`, `matured-not-released:Y2024…`, `likely-duplicate:Y1+Y2`.
+    public var id: String {
+        switch facts {
+        case .doublePledge(let right, _): "\(rule.rawValue):\(right)"
+        case .pastPatentTerm(_, let patent, _, _, _): "\(rule.rawValue):\(regNos[0]):\(patent)"
+        default: "\(rule.rawValue):\(regNos.joined(separator: "+"))"
+        }
     }
 }
 
 /// The checks an auditor runs over the whole ledger (DESIGN.md "Data-quality checks").
 /// Void registrations are ignored by every rule.
 enum DataQualityChecks {
-    static func run(_ db: Database) throws -> [DataQualityFinding] {
-        try doublePledges(db) + patentTerms(db) + maturityBeforeRegistration(db) + likelyDuplicates(db) + usccOverrides(db)
+    static func run(_ db: Database, asOf: CivilDate) throws -> [DataQualityFinding] {
+        try doublePledges(db) + patentTerms(db) + maturityBeforeRegistration(db) + maturedNotReleased(db, asOf: asOf)
+            + likelyDuplicates(db) + usccOverrides(db)
+    }
+
+    /// Active registrations whose maturity has passed: repaid and not released, extended and not recorded, or in default.
+    static func maturedNotReleased(_ db: Database, asOf: CivilDate) throws -> [DataQualityFinding] {
+        try Row.fetchAll(db, sql: """
+            SELECT reg_no, maturity FROM registrations WHERE status = 'active' AND maturity < ? ORDER BY maturity, reg_no
+            """, arguments: [asOf.description]).map { row in
+            DataQualityFinding(rule: .maturedNotReleased, regNos: [row["reg_no"]], facts: .maturedNotReleased(maturity: row["maturity"]))
+        }
     }
 
     /// The same right in two registrations whose active periods overlap (active from its date until its release; a
     /// default still binds the right). Only rights held twice are joined to their registrations (at 2M rights 1.2 s,
     /// against 22.6 s for joining every right).
     static func doublePledges(_ db: Database) throws -> [DataQualityFinding] {
-        try Row.fetchAll(db, sql: doublePledgeSQL(rights: """
+        let pairs = try Row.fetchAll(db, sql: doublePledgeSQL(rights: """
             (SELECT ip_number FROM registration_rights GROUP BY ip_number HAVING count(*) > 1) shared
             JOIN registration_rights r1 ON r1.ip_number = shared.ip_number
-            """)).map { row in
-            .doublePledge(ip: row["ip"], first: row["first"], second: row["second"], firstDate: row["d1"], secondDate: row["d2"])
+            """))
+        // One finding per right, listing every registration that holds it while another does (pairs come by right).
+        var findings: [DataQualityFinding] = []
+        var i = 0
+        while i < pairs.count {
+            let right: String = pairs[i]["ip"]
+            var holders: [String: String] = [:]
+            while i < pairs.count, (pairs[i]["ip"] as String).utf8.elementsEqual(right.utf8) {
+                holders[pairs[i]["first"]] = pairs[i]["d1"]
+                holders[pairs[i]["second"]] = pairs[i]["d2"]
+                i += 1
+            }
+            let regNos = holders.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            findings.append(DataQualityFinding(rule: .doublePledge, regNos: regNos, facts: .doublePledge(right: right, dates: regNos.map { holders[$0]! })))
         }
+        return findings
     }
 
     /// The double-pledge rule over the rights `r1` that `rights` (a FROM clause) yields: each pair of non-void
@@ -91,8 +114,9 @@ enum DataQualityChecks {
                 let filedLatest = CivilDate(year: year, month: 12, day: 31)!
                 let term = patent.kind.termYears(filed: filedLatest)
                 guard let expiry = filedLatest.adding(years: term), maturity > expiry else { continue }
-                findings.append((regNo, number, .pastPatentTerm(regNo: regNo, maturity: maturity, patent: patent, filed: year, years: term,
-                                                                 expiry: expiry)))
+                findings.append((regNo, number, DataQualityFinding(rule: .maturityPastPatentTerm, regNos: [regNo],
+                                                                    facts: .pastPatentTerm(maturity: maturity, patent: patent.canonical, filed: year,
+                                                                                           years: term, expiry: expiry))))
             }
         }
         // By 登记号, then right, in byte order as SQLite's ORDER BY gave them.
@@ -107,8 +131,7 @@ enum DataQualityChecks {
             SELECT reg_no, reg_date, maturity FROM registrations WHERE status <> 'void' AND maturity < reg_date ORDER BY reg_no
             """).map { row in
             DataQualityFinding(rule: .maturityBeforeRegistration, regNos: [row["reg_no"]],
-                               detail: "maturity \(row["maturity"] as String) is before the registration date \(row["reg_date"] as String)",
-                               action: "correct the maturity or the date")
+                               facts: .maturityBeforeRegistration(maturity: row["maturity"], regDate: row["reg_date"]))
         }
     }
 
@@ -137,8 +160,9 @@ enum DataQualityChecks {
             let first = rows[start]
             var end = start + 1
             while end < rows.count, groups[end] == groups[start] { end += 1 }
-            findings.append(.likelyDuplicate(regNos: rows[start..<end].map { $0["reg_no"] }, uscc: first["uscc"], bank: first["bank"],
-                                             date: first["reg_date"], amount: Fen(first["amount_fen"])))
+            findings.append(DataQualityFinding(rule: .likelyDuplicate, regNos: rows[start..<end].map { $0["reg_no"] },
+                                               facts: .likelyDuplicate(uscc: first["uscc"], bank: first["bank"], date: first["reg_date"],
+                                                                       amount: Fen(first["amount_fen"]))))
             start = end
         }
         return findings
@@ -149,15 +173,15 @@ enum DataQualityChecks {
             SELECT reg_no, uscc, enterprise FROM registrations WHERE status <> 'void' AND uscc_override = 1 ORDER BY reg_no
             """).map { row in
             DataQualityFinding(rule: .usccOverride, regNos: [row["reg_no"]],
-                               detail: "USCC \(row["uscc"] as String) (\(row["enterprise"] as String)) was accepted with a wrong check character",
-                               action: "confirm the code on the business licence; correct it if it was mistyped")
+                               facts: .usccOverride(uscc: row["uscc"], enterprise: row["enterprise"]))
         }
     }
 }
 
 extension Ledger {
-    public func dataQualityFindings() throws -> [DataQualityFinding] {
-        try read { db in try DataQualityChecks.run(db) }
+    /// Every finding; `asOf` is the day loans are matured by.
+    public func dataQualityFindings(asOf: CivilDate) throws -> [DataQualityFinding] {
+        try read { db in try DataQualityChecks.run(db, asOf: asOf) }
     }
 }
 

@@ -21,6 +21,10 @@ final class ImportSession {
     /// A dry run writes nothing (it may run on a read-only ledger): its new rows are kept here by 登记号, with their row.
     private let dryRun: Bool
     private var pending: [String: (registration: Registration, row: Int)] = [:]
+    /// Rights of a dry run's new rows, with their 登记号 (a real load finds them in `finish`, once written).
+    private var pendingRights: [String: String] = [:]
+    /// Rights held by another registration are pledged again.
+    var allowDoublePledge = false
 
     /// Told each step of `finish` as it starts (for a terminal's progress line; the library never prints).
     var progress: ((LoadStep) -> Void)?
@@ -52,7 +56,18 @@ final class ImportSession {
     func add(_ r: Registration, row: Int, late: Bool = false, reason: String? = nil) throws -> RowOutcome {
         let closed = try tx.closedMonths()
         if closed.isEmpty || late || !closed.contains(r.regDate.yearMonth.description) {
-            if let seq = try insertNew(r, row: row, late: late, reason: late ? reason : nil) { return .new(seq: seq) }
+            if !allowDoublePledge, try tx.registration(r.regNo) == nil, pending[r.regNo] == nil {
+                if let (right, holder) = try tx.heldRight(r) { return .rightPledged(right: right, holder: holder) }
+                if dryRun, let right = r.ipNumbers.first(where: { pendingRights[$0] != nil }) {
+                    return .rightPledged(right: right, holder: pendingRights[right]!)
+                }
+            }
+            let warnings = try tx.warnings(r)
+            let exception = late || allowDoublePledge
+            if let seq = try insertNew(r, row: row, late: late, reason: exception ? reason : nil) {
+                if dryRun { for right in r.ipNumbers where pendingRights[right] == nil { pendingRights[right] = r.regNo } }
+                return .new(seq: seq, warnings: warnings)
+            }
         }
         if let earlier = pending[r.regNo] {
             let changes = Self.differences(earlier.registration, r)
@@ -133,6 +148,27 @@ final class ImportSession {
             try tx.db.execute(sql: sql)
         }
         deferredIndexes = []
+    }
+
+    /// New registrations of this load that pledge a right an earlier one of the load (or of the ledger) still holds,
+    /// with their file rows: found once everything is written (rows still in memory when a later row was checked).
+    func rightsPledgedInLoad() throws -> [(Registration, Int, String, String)] {
+        guard !dryRun, !rowOfEntry.isEmpty else { return [] }
+        let rows = try Row.fetchAll(tx.db, sql: """
+            SELECT a.reg_no AS reg_no, a.created_seq AS seq, r1.ip_number AS ip, min(b.reg_no) AS holder
+            FROM registrations a NOT INDEXED
+            JOIN registration_rights r1 ON r1.reg_no = a.reg_no
+            JOIN registration_rights r2 ON r2.ip_number = r1.ip_number AND r2.reg_no <> r1.reg_no
+            JOIN registrations b ON b.reg_no = r2.reg_no
+            WHERE a.created_seq >= ? AND b.created_seq < a.created_seq
+              AND (a.status = 'active' OR a.status = 'defaulted') AND (b.status = 'active' OR b.status = 'defaulted')
+            GROUP BY a.reg_no ORDER BY a.created_seq
+            """, arguments: [firstSeq])
+        return try rows.compactMap { row in
+            let seq: Int64 = row["seq"]
+            guard let state = try RegistrationState.fetch(tx.db, regNo: row["reg_no"]) else { return nil }
+            return (state.registration, Int(rowOfEntry[Int(seq - firstSeq)]), row["ip"], row["holder"])
+        }
     }
 
     func originalRegistration(_ regNo: String) throws -> Registration? {

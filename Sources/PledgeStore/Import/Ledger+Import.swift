@@ -9,7 +9,8 @@ public enum LoadRow: Sendable {
 
 /// What became of one valid row.
 public enum RowOutcome: Sendable, Equatable {
-    case new(seq: Int64)
+    /// Written (or, in a dry run, would be), with what deserves a second look.
+    case new(seq: Int64, warnings: [RegistrationWarning] = [])
     /// Already in the ledger (or earlier in this load) with the same content.
     case unchanged
     /// In the ledger with other content: the fields that differ (ledger → file).
@@ -18,6 +19,8 @@ public enum RowOutcome: Sendable, Equatable {
     case differsFromEarlierRow(row: Int, changes: [FieldChange])
     /// New, but dated in a closed month and not declared late.
     case inClosedPeriod(month: String)
+    /// New, but one of its rights is held by another registration (in the ledger or earlier in this load).
+    case rightPledged(right: String, holder: String)
 }
 
 public struct LoadOptions: Sendable {
@@ -27,8 +30,12 @@ public struct LoadOptions: Sendable {
     public var late = false
     /// A large first load may write through a rollback journal (`Ledger.bulkWrite`).
     public var large = false
-    /// Why late rows are recorded in closed months (kept in each late entry).
+    /// Why late rows are recorded in closed months, or rights pledged twice (kept in each such entry).
     public var reason: String?
+    /// Rights already held by another registration are pledged again (with `reason`).
+    public var allowDoublePledge = false
+    /// A row with a warning is invalid.
+    public var strict = false
     public init(dryRun: Bool = false, late: Bool = false, large: Bool = false) {
         (self.dryRun, self.late, self.large) = (dryRun, late, large)
     }
@@ -36,6 +43,8 @@ public struct LoadOptions: Sendable {
 
 public struct LoadResult: Sendable, Equatable {
     public var new = 0, unchanged = 0, conflicting = 0, invalid = 0
+    /// Rows with warnings (counted among new, or among invalid when strict).
+    public var warned = 0
     /// The rows were written (every row valid, none conflicting, not a dry run).
     public var committed = false
     public var rows: Int { new + unchanged + conflicting + invalid }
@@ -52,23 +61,35 @@ extension Ledger {
         func load(_ tx: LedgerTransaction) throws {
             let session = try ImportSession(tx, dryRun: options.dryRun)
             session.progress = progress
+            session.allowDoublePledge = options.allowDoublePledge
             while let batch = try next() {
                 for case .valid(let r, let lifecycle, let row) in batch {
                     let o = try session.add(r, row: row, late: options.late, reason: options.reason)
                     switch o {
-                    case .new:
-                        result.new += 1
+                    case .new(_, let warnings):
+                        if warnings.isEmpty || !options.strict { result.new += 1 } else { result.invalid += 1 }
+                        if !warnings.isEmpty { result.warned += 1 }
                         if let lifecycle { try session.append(lifecycle, regNo: r.regNo, late: options.late, row: row) }
                     case .unchanged: result.unchanged += 1
-                    case .conflict, .inClosedPeriod: result.conflicting += 1
+                    case .conflict, .inClosedPeriod, .rightPledged: result.conflicting += 1
                     case .differsFromEarlierRow: result.invalid += 1
                     }
                     outcome(r, row, o)
                 }
                 result.invalid += batch.count { if case .invalid = $0 { true } else { false } }
             }
-            if result.invalid > 0 || result.conflicting > 0 || options.dryRun || result.rows == 0 { throw Rollback() }
+            // A dry run writes nothing: it found double pledges row by row.
+            if result.invalid > 0 || result.rows == 0 || options.dryRun { throw Rollback() }
             try session.finish()
+            // Rights pledged twice within the load (by rows still in memory when the later one was added).
+            if !options.allowDoublePledge {
+                for (r, row, right, holder) in try session.rightsPledgedInLoad() {
+                    result.new -= 1
+                    result.conflicting += 1
+                    outcome(r, row, .rightPledged(right: right, holder: holder))
+                }
+            }
+            if result.conflicting > 0 { throw Rollback() }
         }
         do {
             if options.dryRun && readOnly {

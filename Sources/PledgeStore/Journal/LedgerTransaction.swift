@@ -78,6 +78,28 @@ public final class LedgerTransaction {
         headHash = hash
     }
 
+    /// The first right of `r` that another registration still holds (neither released nor void: a default still binds
+    /// the right), with that registration: the national registry refuses a second pledge of it.
+    public func heldRight(_ r: Registration) throws -> (right: String, holder: String)? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT r.reg_no FROM registration_rights rr JOIN registrations r ON r.reg_no = rr.reg_no
+            WHERE rr.ip_number = ? AND rr.reg_no <> ? AND (r.status = 'active' OR r.status = 'defaulted') ORDER BY r.created_seq LIMIT 1
+            """)
+        for right in r.ipNumbers {
+            if let holder = try String.fetchOne(statement, arguments: [right, r.regNo]) { return (right, holder) }
+        }
+        return nil
+    }
+
+    /// The warnings a new registration deserves against what the ledger holds (`RegistrationWarning`).
+    public func warnings(_ r: Registration) throws -> [RegistrationWarning] {
+        if medianCache == nil { medianCache = .some(try Ledger.recentMedianAmount(db)) }
+        let known = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM enterprises WHERE uscc = ?"), arguments: [r.uscc])
+        return RegistrationWarning.check(r, median: medianCache!, knownName: known)
+    }
+
+    private var medianCache: Fen??
+
     public func registration(_ regNo: String) throws -> RegistrationState? {
         try RegistrationState.fetch(db, regNo: regNo)
     }

@@ -230,3 +230,19 @@ extension Ledger {
         while let row = try rows.next() { try body(try RegistrationState(row: row)) }
     }
 }
+
+extension Ledger {
+    /// The median amount of the latest 1,000 registrations that are not void (the ledger's usual range, cheap at any
+    /// size); nil for an empty ledger.
+    static func recentMedianAmount(_ db: Database) throws -> Fen? {
+        let amounts = try Int64.fetchAll(db, sql: """
+            SELECT amount_fen FROM (SELECT amount_fen FROM registrations WHERE status <> 'void' ORDER BY rowid DESC LIMIT 1000) ORDER BY amount_fen
+            """)
+        return amounts.isEmpty ? nil : Fen(amounts[amounts.count / 2])
+    }
+
+    /// The warnings `r` would get if it were registered now.
+    public func warnings(for r: Registration) throws -> [RegistrationWarning] {
+        try read { db in try LedgerTransaction(db: db, operatorName: operatorName).warnings(r) }
+    }
+}
