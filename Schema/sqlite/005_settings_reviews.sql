@@ -14,3 +14,7 @@ CREATE TABLE finding_reviews (
     reason   TEXT NOT NULL,
     seq      INTEGER NOT NULL                    -- the entry that recorded the review
 );
+
+-- Active registrations by maturity: `report progress` shows those past maturity apart from the outstanding balance
+-- (few rows, read without touching the others).
+CREATE INDEX registrations_active_by_maturity ON registrations(maturity, ip_type, amount_fen) WHERE status = 'active';

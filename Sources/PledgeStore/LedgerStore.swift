@@ -38,6 +38,7 @@ public protocol LedgerStore: AnyObject, Sendable {
     func progressDetails(target: Target, asOf: CivilDate, top: Int) throws -> ProgressDetails
     func monthlyTotals(from: YearMonth, to: YearMonth, by grouping: MonthlyGrouping?, ipType: IPType?,
                        source: MonthlySource) throws -> [MonthlyTotal]
+    func annualTotals(by dimension: GroupDimension, ipType: IPType?) throws -> [AnnualTotal]
     func closedPeriods() throws -> [ClosedPeriod]
     func query(_ q: RegistrationQuery, _ body: (RegistrationState) throws -> Void) throws -> QueryTotals
     func forEachRegistration(_ body: (RegistrationState) throws -> Void) throws

@@ -57,7 +57,44 @@ struct ReportOutputOptions: ParsableArguments {
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports against the financing target.", subcommands: [Progress.self, Monthly.self])
+        commandName: "report", abstract: "Reports against the financing target.", subcommands: [Progress.self, Monthly.self, Annual.self])
+
+    enum AnnualGrouping: String, ExpressibleByArgument, CaseIterable {
+        case park, prefecture, bank, rywq
+        var dimension: GroupDimension {
+            switch self {
+            case .park: .park
+            case .prefecture: .prefecture
+            case .bank: .bank
+            case .rywq: .rywq
+            }
+        }
+    }
+
+    struct Annual: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One row per year (and group) with its growth against the previous year; ✓ marks 20 % growth or more.",
+            discussion: """
+                Counts non-void registrations of the target's IP type (--ip-type all: every type), by calendar year.
+                Example: pledge --lang zh report annual --by park --format csv --bom --output 园区年度增长.csv
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "park, prefecture, bank or rywq.") var by: AnnualGrouping?
+        @Option(help: "Target whose IP type is counted (default: the default target).") var target: String?
+        @Option(name: .customLong("ip-type"), help: "patent, trademark, copyright, other or all (default: the target's).") var ipType: String?
+        @OptionGroup var output: ReportOutputOptions
+
+        func run() throws {
+            try output.check(global)
+            let ledger = try global.openLedger()
+            let type: IPType? = try ipType.map { $0.lowercased() == "all" || $0 == "全部" ? nil : try IPType.parse($0, field: "--ip-type") }
+                ?? ledger.target(named: target).ipType
+            let dimension = by?.dimension ?? .all
+            let report = AnnualReport(totals: try ledger.annualTotals(by: dimension, ipType: type), grouping: dimension, ipType: type,
+                                      reference: try ledger.reference())
+            try output.emit(try report.render(try output.options(global, ledger, asOf: CivilDate.today()), bom: output.bom), global)
+        }
+    }
 
     struct Progress: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -28,6 +28,8 @@ public struct HTMLPage: Sendable {
     public var chartSVG: String?
     public var tables: [Table]
     public var footer: String
+    /// The one number the page is about (a progress report's percentage), shown large above the summary.
+    public var headline: String?
 
     public init(language: Language, title: String, subtitle: String, summary: [(String, String)], chartSVG: String?,
                 tables: [Table], footer: String) {
@@ -62,6 +64,10 @@ public struct HTMLPage: Sendable {
         .chart .grid { stroke: #e4e7eb; } .chart .axis { font-size: 11px; fill: #52606d; }
         .chart .bar { fill: #9fb3c8; } .chart .cumulative { fill: none; stroke: #b3261e; stroke-width: 2.5; }
         .chart .target { stroke: #1f2933; stroke-dasharray: 6 4; stroke-width: 1.5; }
+        .chart .projection { stroke: #b3261e; stroke-dasharray: 3 3; stroke-width: 2; } .chart .projection-label { fill: #b3261e; }
+        .chart .needed { stroke: #2f6f3e; stroke-dasharray: 1 3; stroke-width: 2; } .chart .needed-label { fill: #2f6f3e; }
+        .chart .bars { fill: #627d98; }
+        p.headline { font-size: 2.4em; font-weight: 700; margin: 0.2em 0; }
         footer { color: #7b8794; font-size: 0.85em; margin-top: 2em; border-top: 1px solid #d9e2ec; padding-top: 0.5em; }
         @media print { body { margin: 0; } }
         </style>
@@ -69,6 +75,7 @@ public struct HTMLPage: Sendable {
         <body>
         <h1>{{title}}</h1>
         <p class="subtitle">{{subtitle}}</p>
+        {{#headline}}<p class="headline">{{headline}}</p>{{/headline}}
         <dl class="summary">
         {{#summary}}<dt>{{label}}</dt><dd>{{value}}</dd>
         {{/summary}}
@@ -99,6 +106,7 @@ public struct HTMLPage: Sendable {
             "lang": language == .zh ? "zh-CN" : "en",
             "title": title,
             "subtitle": subtitle,
+            "headline": headline ?? false,
             "summary": summary.map { ["label": $0.0, "value": $0.1] },
             "chart": chartSVG ?? false,
             "tables": tables.map { t -> [String: Any] in

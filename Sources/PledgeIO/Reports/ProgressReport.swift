@@ -44,6 +44,12 @@ public struct ProgressReport: Sendable {
         public var outstandingFen: Int64?
         public var outstandingWan: String?
         public var outstandingRegistrations: Int?
+        /// Active on the as-of date but past maturity (not in `outstanding`).
+        public var overdueFen: Int64?
+        public var overdueRegistrations: Int?
+        /// Once the window has ended: `reached` or `notReached`, and by how much (fen above or below the target).
+        public var outcome: String?
+        public var outcomeDifferenceFen: Int64?
         public var enterprisesServed: Int?
         public var firstLoanRegistrations: Int?
         public var firstLoanFen: Int64?
@@ -83,7 +89,11 @@ public struct ProgressReport: Sendable {
             trailingPacePerMonthFen: p.trailingPacePerMonth.value, trailingPacePerMonthWan: p.trailingPacePerMonth.wanString,
             projection: projection, projectedMonth: month,
             outstandingFen: details?.outstanding.value, outstandingWan: details?.outstanding.wanString,
-            outstandingRegistrations: details?.outstandingRegistrations, enterprisesServed: details?.enterprisesServed,
+            outstandingRegistrations: details?.outstandingRegistrations,
+            overdueFen: details?.overdue.value, overdueRegistrations: details?.overdueRegistrations,
+            outcome: p.asOf >= p.target.to ? (p.remaining == .zero ? "reached" : "notReached") : nil,
+            outcomeDifferenceFen: p.asOf >= p.target.to ? abs(p.achieved.value - p.target.amount.value) : nil,
+            enterprisesServed: details?.enterprisesServed,
             firstLoanRegistrations: details?.firstLoans.registrations, firstLoanFen: details?.firstLoans.amount.value,
             rywqRegistrations: details?.rywq.registrations, rywqFen: details?.rywq.amount.value,
             rywqSharePercent: details.map { Decimal(TargetProgress.ratioHundredths($0.rywq.amount.value, of: p.achieved.value)) / 100 },
@@ -145,6 +155,7 @@ public struct ProgressReport: Sendable {
         case .windowClosed: l.pick("窗口已于 \(p.target.to) 结束，目标未达成", "the window ended on \(p.target.to) short of the target")
         }
         b.add(l.pick("预测", "Projection"), projection)
+        if let verdict = verdict(l) { b.add(l.pick("结论", "Outcome"), verdict) }
         guard let d = details else { return b.render() }
         for (label, value) in detailPairs(d, l) { b.add(label, value) }
         var out = b.render()
@@ -156,11 +167,27 @@ public struct ProgressReport: Sendable {
         return out
     }
 
+    /// Once the window has ended: whether the target was reached, and by how much, in a sentence.
+    func verdict(_ l: Language) -> String? {
+        let p = progress
+        guard p.asOf >= p.target.to else { return nil }
+        let percent = percentText(p.percentHundredths) + " %"
+        if p.remaining == .zero {
+            let over = p.achieved - p.target.amount
+            return l.pick("目标已达成：完成 \(p.achieved.wanDisplay) 万元（\(percent)），超出目标 \(over.wanDisplay) 万元",
+                          "target reached: \(p.achieved.wanDisplay) 万元 (\(percent)), \(over.wanDisplay) 万元 above the target")
+        }
+        return l.pick("目标未达成：完成 \(p.achieved.wanDisplay) 万元（\(percent)），差 \(p.remaining.wanDisplay) 万元",
+                      "target not reached: \(p.achieved.wanDisplay) 万元 (\(percent)), \(p.remaining.wanDisplay) 万元 short")
+    }
+
     func detailPairs(_ d: ProgressDetails, _ l: Language) -> [(String, String)] {
         let p = progress
         return [
-            (l.pick("在贷余额（有效登记）", "Outstanding (active)"),
-             "\(d.outstanding.wanDisplay) 万元  (\(d.outstandingRegistrations) \(l.pick("笔，当前状态", "registrations, current state")))"),
+            (l.pick("在贷余额（截至 \(p.asOf)，未到期）", "Outstanding on \(p.asOf) (not past maturity)"),
+             "\(d.outstanding.wanDisplay) 万元  (\(d.outstandingRegistrations) \(l.pick("笔", "registrations")))"),
+            (l.pick("已到期未注销", "Past maturity, not released"),
+             "\(d.overdue.wanDisplay) 万元  (\(d.overdueRegistrations) \(l.pick("笔；见 pledge check --rule matured-not-released", "registrations; see pledge check --rule matured-not-released")))"),
             (l.pick("服务企业", "Enterprises served"), "\(d.enterprisesServed)"),
             (l.pick("首贷", "First loans"), "\(d.firstLoans.registrations) \(l.pick("笔", "registrations")), \(d.firstLoans.amount.wanDisplay) 万元"),
             (l.pick("入园惠企", "RYWQ (入园惠企)"), "\(d.rywq.registrations) \(l.pick("笔", "registrations")), \(d.rywq.amount.wanDisplay) 万元 ("
@@ -211,10 +238,17 @@ public struct ProgressReport: Sendable {
             }
         } ?? []
         let type = progress.target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
-        return HTMLPage(language: l, title: l.pick("甘肃省知识产权质押融资进度报告", "Gansu IP pledge financing: progress report"),
-                        subtitle: l.pick("目标 \(progress.target.name)（\(type)），截至 \(progress.asOf)",
-                                         "Target \(progress.target.name) (\(type)), as of \(progress.asOf)"),
-                        summary: htmlSummary(l), chartSVG: points.isEmpty ? nil : SVGChart(points: points, target: progress.target.amount, language: l).render(),
-                        tables: tables, footer: options.footer(l.pick("pledge 生成", "generated by pledge"))).render()
+        var chart = SVGChart(points: points, target: progress.target.amount, language: l)
+        chart.futureMonths = max(0, progress.countedTo.yearMonth.distance(to: progress.target.to.yearMonth))
+        if progress.remaining > .zero, progress.trailingPacePerMonth > .zero { chart.projectionPerMonth = progress.trailingPacePerMonth }
+        chart.neededPerMonth = progress.paceNeededPerMonth
+        var page = HTMLPage(language: l, title: l.pick("甘肃省知识产权质押融资进度报告", "Gansu IP pledge financing: progress report"),
+                            subtitle: l.pick("目标 \(progress.target.name)（\(type)），截至 \(progress.asOf)",
+                                             "Target \(progress.target.name) (\(type)), as of \(progress.asOf)"),
+                            summary: htmlSummary(l), chartSVG: points.isEmpty ? nil : chart.render(),
+                            tables: tables, footer: options.footer(l.pick("pledge 生成", "generated by pledge")))
+        page.headline = verdict(l) ?? l.pick("已完成 \(percentText(progress.percentHundredths)) %：\(progress.achieved.wanDisplay) / \(progress.target.amount.wanDisplay) 万元",
+                                             "\(percentText(progress.percentHundredths)) % achieved: \(progress.achieved.wanDisplay) of \(progress.target.amount.wanDisplay) 万元")
+        return page.render()
     }
 }

@@ -111,3 +111,30 @@ extension Ledger {
         }
     }
 }
+
+/// One year of the statistic for one group (`report annual`).
+public struct AnnualTotal: Sendable, Equatable {
+    public var year: Int
+    /// The group's name ('' when not recorded, or without a grouping).
+    public var group: String
+    public var registrations: Int
+    public var amount: Fen
+}
+
+extension Ledger {
+    /// The statistic (non-void registrations) per calendar year, split along `dimension` (`.all`: one group), of
+    /// `ipType` (nil: every type): `group_totals` summed by year, what a plain GROUP BY over `registrations` gives.
+    public func annualTotals(by dimension: GroupDimension, ipType: IPType?) throws -> [AnnualTotal] {
+        try read { db in
+            var sql = """
+                SELECT CAST(substr(month, 1, 4) AS INTEGER) AS year, grp, sum(registrations) AS n, sum(amount_fen) AS fen FROM group_totals
+                WHERE dimension = ? AND status <> 'void'
+                """
+            var args: StatementArguments = [dimension.rawValue]
+            if let ipType { sql += " AND ip_type = ?"; args += [ipType.rawValue] }
+            return try Row.fetchAll(db, sql: sql + " GROUP BY year, grp HAVING sum(registrations) <> 0 ORDER BY grp, year", arguments: args).map {
+                AnnualTotal(year: $0["year"], group: $0["grp"], registrations: try $0.totalCount("n"), amount: try $0.totalFen("fen"))
+            }
+        }
+    }
+}

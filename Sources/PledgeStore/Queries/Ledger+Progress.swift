@@ -134,8 +134,11 @@ extension Ledger {
         try read { db in
             let countedTo = min(target.to, asOf)
             let achieved = try Ledger.statistic(db, from: target.from, to: countedTo, ipType: target.ipType)
-            let trailingFrom = asOf.adding(years: -1)!.adding(days: 1)!
-            let trailing = try Ledger.statistic(db, from: trailingFrom, to: asOf, ipType: target.ipType)
+            // The 12 months up to the last day counted: after the window ends, its own last 12 months (not the months since,
+            // which the target does not count).
+            let trailingTo = min(asOf, target.to)
+            let trailingFrom = trailingTo.adding(years: -1)!.adding(days: 1)!
+            let trailing = try Ledger.statistic(db, from: trailingFrom, to: trailingTo, ipType: target.ipType)
             var reachedIn: YearMonth?
             if achieved.amount >= target.amount {
                 // The first month whose cumulative amount reaches the target.
@@ -162,9 +165,13 @@ public struct ProgressDetails: Sendable, Equatable {
         public var amount: Fen
     }
 
-    /// Current amount and count of active registrations of the target's type (not limited to the window).
+    /// Amount and count of the target type's registrations active on the as-of date (registered by then, not released,
+    /// defaulted or void by then) and not past their maturity (not limited to the window).
     public var outstanding: Fen
     public var outstandingRegistrations: Int
+    /// Active on the as-of date but past their maturity: repaid and not released, or overdue.
+    public var overdue: Fen
+    public var overdueRegistrations: Int
     /// Distinct USCCs among the counted registrations.
     public var enterprisesServed: Int
     public var firstLoans: Share
@@ -181,10 +188,7 @@ extension Ledger {
             let from = target.from, to = min(target.to, asOf)
             let typeClause = target.ipType == nil ? "" : " AND ip_type = ?"
             let typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
-            let outstanding = try Row.fetchOne(db, sql: """
-                SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM status_totals
-                WHERE status = 'active'\(typeClause)
-                """, arguments: typeArg)!
+            let (outstanding, overdue) = try Ledger.outstanding(db, asOf: asOf, today: CivilDate.today(), typeClause: typeClause, typeArg: typeArg)
             let served = try Ledger.enterprisesServed(db, target: target, to: to)
             func grouped(_ dimension: GroupDimension) throws -> [String: (registrations: Int, amount: Fen)] {
                 try Ledger.groupedStatistic(db, from: from, to: to, ipType: target.ipType, by: dimension)
@@ -200,7 +204,8 @@ extension Ledger {
             let prefectureNames = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, name FROM prefectures")
                 .map { ($0["code"] as String, $0["name"] as String) })
             return ProgressDetails(
-                outstanding: try outstanding.totalFen("fen"), outstandingRegistrations: try outstanding.totalCount("n"), enterprisesServed: served,
+                outstanding: outstanding.amount, outstandingRegistrations: outstanding.registrations,
+                overdue: overdue.amount, overdueRegistrations: overdue.registrations, enterprisesServed: served,
                 firstLoans: share(try grouped(.firstLoan), "1", "首贷"), rywq: share(try grouped(.rywq), "1", "入园惠企"),
                 topPrefectures: try topList(.prefecture) { prefectureNames[$0] ?? $0 },
                 topParks: try topList(.park) { $0 }, topBanks: try topList(.bank) { $0 })
@@ -244,5 +249,35 @@ extension Ledger {
     /// The warnings `r` would get if it were registered now.
     public func warnings(for r: Registration) throws -> [RegistrationWarning] {
         try read { db in try LedgerTransaction(db: db, operatorName: operatorName).warnings(r) }
+    }
+}
+
+extension Ledger {
+    typealias Figure = (registrations: Int, amount: Fen)
+
+    /// Registrations active on `asOf` (registered by then; not released, defaulted or void by then) and not past their
+    /// maturity, and those past it. As of today or later: the maintained active total less the few past maturity (read
+    /// through `registrations_active_by_maturity`); as of an earlier day: one scan of the registrations.
+    static func outstanding(_ db: Database, asOf: CivilDate, today: CivilDate, typeClause: String,
+                            typeArg: StatementArguments) throws -> (outstanding: Figure, overdue: Figure) {
+        let d = asOf.description
+        if asOf >= today {
+            let active = try Row.fetchOne(db, sql: """
+                SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM status_totals WHERE status = 'active'\(typeClause)
+                """, arguments: typeArg)!
+            let over = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations WHERE status = 'active' AND maturity < ?\(typeClause)
+                """, arguments: [d] + typeArg)!
+            let (n, fen, on, ofen) = (try active.totalCount("n"), try active.totalFen("fen"), try over.totalCount("n"), try over.totalFen("fen"))
+            return ((n - on, fen - ofen), (on, ofen))
+        }
+        let row = try Row.fetchOne(db, sql: """
+            SELECT count(CASE WHEN maturity IS NULL OR maturity >= ? THEN 1 END) AS n,
+                   coalesce(sum(CASE WHEN maturity IS NULL OR maturity >= ? THEN amount_fen END), 0) AS fen,
+                   count(CASE WHEN maturity < ? THEN 1 END) AS overdue_n, coalesce(sum(CASE WHEN maturity < ? THEN amount_fen END), 0) AS overdue_fen
+            FROM registrations NOT INDEXED
+            WHERE reg_date <= ? AND status <> 'void' AND NOT ((status = 'released' OR status = 'defaulted') AND status_date <= ?)\(typeClause)
+            """, arguments: [d, d, d, d, d, d] + typeArg)!
+        return ((try row.totalCount("n"), try row.totalFen("fen")), (try row.totalCount("overdue_n"), try row.totalFen("overdue_fen")))
     }
 }
