@@ -440,7 +440,7 @@ struct ImportExportTests {
         #expect(text.contains("rows/s") && text.contains("reading: ~") && text.contains("█"), "\(text)")
         // Then the steps after the rows, each on the same line: a first load's index builds and checks take as long as
         // the rows at a million, and the bar alone would stand at 100 % meanwhile.
-        let steps = ["rows loaded; writing projections…", "building index 1 of 7…", "building index 7 of 7…",
+        let steps = ["rows loaded; writing projections…", "building index 1 of 8…", "building index 8 of 8…",
                      "checking foreign keys…", "checking the journal's chain…", "committing…"]
         let positions = steps.map { text.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil }, "\(text)")

@@ -218,7 +218,7 @@ struct ReliabilityTests {
         #expect(try s.run(s.registerArgs).code == 0)
         _ = try s.sqlite("""
             DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
-            DROP TABLE ledger_settings; DROP TABLE finding_reviews;
+            DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
             DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews')
             """)
         let bytes = FileManager.default.contents(atPath: s.db)

@@ -66,8 +66,11 @@ struct ReportCommandTests {
         let countedTo = min(asOf, "2025-12-31")
         let window = "ip_type = 'patent' AND status <> 'void' AND reg_date BETWEEN '2021-01-01' AND '\(countedTo)'"
         #expect("\(j["achievedFen"]!)|\(j["registrations"]!)" == (try s.sqlite("SELECT sum(amount_fen), count(*) FROM registrations WHERE \(window)")))
-        #expect("\(j["outstandingFen"]!)|\(j["outstandingRegistrations"]!)"
-                == (try s.sqlite("SELECT sum(amount_fen), count(*) FROM registrations WHERE ip_type = 'patent' AND status = 'active'")))
+        // Outstanding on the as-of day: registered by then, not released, defaulted or void by then, not past maturity.
+        let active = "ip_type = 'patent' AND reg_date <= '\(asOf)' AND status <> 'void' AND NOT (status IN ('released', 'defaulted') AND status_date <= '\(asOf)')"
+        #expect("\(j["outstandingFen"]!)|\(j["outstandingRegistrations"]!)" == (try s.sqlite("""
+            SELECT coalesce(sum(amount_fen), 0), count(*) FROM registrations WHERE \(active) AND (maturity IS NULL OR maturity >= '\(asOf)')
+            """)))
         #expect("\(j["enterprisesServed"]!)" == (try s.sqlite("SELECT count(DISTINCT uscc) FROM registrations WHERE \(window)")))
         #expect("\(j["firstLoanFen"]!)|\(j["firstLoanRegistrations"]!)"
                 == (try s.sqlite("SELECT sum(amount_fen), count(*) FROM registrations WHERE \(window) AND first_loan = 1")))
@@ -78,7 +81,7 @@ struct ReportCommandTests {
         #expect(banks.joined(separator: "\n") == sqlBanks)
         let trailing = try s.sqlite("""
             SELECT coalesce(sum(amount_fen), 0) FROM registrations WHERE ip_type = 'patent' AND status <> 'void'
-            AND reg_date BETWEEN date('\(asOf)', '-1 year', '+1 day') AND '\(asOf)'
+            AND reg_date BETWEEN date('\(countedTo)', '-1 year', '+1 day') AND '\(countedTo)'
             """)
         #expect("\(j["trailing12MonthsFen"]!)" == trailing)
     }

@@ -20,7 +20,7 @@ struct MigrationTests {
         try t.raw().write { db in
             try db.execute(sql: """
                 DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
-                DROP TABLE ledger_settings; DROP TABLE finding_reviews;
+                DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
                 DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews');
                 """)
         }
@@ -88,7 +88,7 @@ struct MigrationTests {
             for row in old { try db.execute(sql: "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", arguments: [row["sql"], row["name"]]) }
             try db.execute(sql: "PRAGMA schema_version = \(version + 1); PRAGMA writable_schema = OFF")
             try db.execute(sql: """
-                DROP TABLE ledger_settings; DROP TABLE finding_reviews;
+                DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
                 DELETE FROM grdb_migrations WHERE identifier IN ('003_check_lists', '004_entry_kinds', '005_settings_reviews')
                 """)
         }

@@ -96,12 +96,14 @@ struct StatisticTests {
         }
         #expect(p.achieved.value == row["fen"] as Int64)
         #expect(p.registrations == row["n"] as Int)
-        let trailingFrom = asOfDate.adding(years: -1)!.adding(days: 1)!.description
+        // The 12 months up to the last day counted (the window's own, once it has ended).
+        let last = min(target.to, asOfDate)
+        let trailingFrom = last.adding(years: -1)!.adding(days: 1)!.description
         let trailing: Int64 = try t.raw().read { db in
             try Int64.fetchOne(db, sql: """
                 SELECT coalesce(sum(amount_fen), 0) FROM registrations
                 WHERE ip_type = 'patent' AND status <> 'void' AND reg_date BETWEEN ? AND ?
-                """, arguments: [trailingFrom, asOf])!
+                """, arguments: [trailingFrom, last.description])!
         }
         #expect(p.trailing12Months.value == trailing)
     }

@@ -154,15 +154,17 @@ final class ImportSession {
     /// with their file rows: found once everything is written (rows still in memory when a later row was checked).
     func rightsPledgedInLoad() throws -> [(Registration, Int, String, String)] {
         guard !dryRun, !rowOfEntry.isEmpty else { return [] }
+        // Per right of each new registration, the first earlier holder still bound (a subquery that stops at it: a right
+        // held by many registrations costs one scan of its holders, not every pair).
         let rows = try Row.fetchAll(tx.db, sql: """
-            SELECT a.reg_no AS reg_no, a.created_seq AS seq, r1.ip_number AS ip, min(b.reg_no) AS holder
-            FROM registrations a NOT INDEXED
-            JOIN registration_rights r1 ON r1.reg_no = a.reg_no
-            JOIN registration_rights r2 ON r2.ip_number = r1.ip_number AND r2.reg_no <> r1.reg_no
-            JOIN registrations b ON b.reg_no = r2.reg_no
-            WHERE a.created_seq >= ? AND b.created_seq < a.created_seq
-              AND (a.status = 'active' OR a.status = 'defaulted') AND (b.status = 'active' OR b.status = 'defaulted')
-            GROUP BY a.reg_no ORDER BY a.created_seq
+            SELECT reg_no, seq, ip, holder FROM (
+              SELECT a.reg_no AS reg_no, a.created_seq AS seq, r1.ip_number AS ip,
+                     (SELECT b.reg_no FROM registration_rights r2 JOIN registrations b ON b.reg_no = r2.reg_no
+                      WHERE r2.ip_number = r1.ip_number AND r2.reg_no <> a.reg_no AND b.created_seq < a.created_seq
+                        AND (b.status = 'active' OR b.status = 'defaulted') LIMIT 1) AS holder
+              FROM registrations a NOT INDEXED JOIN registration_rights r1 ON r1.reg_no = a.reg_no
+              WHERE a.created_seq >= ? AND (a.status = 'active' OR a.status = 'defaulted'))
+            WHERE holder IS NOT NULL GROUP BY reg_no ORDER BY seq
             """, arguments: [firstSeq])
         return try rows.compactMap { row in
             let seq: Int64 = row["seq"]
