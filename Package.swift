@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "PledgeReference",
             path: "SampleData",
-            exclude: ["README.md", "registrations.csv", "registrations-gb18030.csv", "registrations-en.csv"],
+            exclude: ["README.md", "registrations.csv", "registrations-gb18030.csv", "registrations-en.csv", "make-sample.py"],
             resources: [
                 .embedInCode("prefectures.csv"),
                 .embedInCode("parks.csv"),
