@@ -43,3 +43,6 @@ enum Console {
         exit(exitCode(failure.category))
     }
 }
+
+/// Help text in the language of this run (`Console.language`): Chinese first, English beside it.
+func L(_ zh: String, _ en: String) -> String { Console.language == .zh ? zh : en }

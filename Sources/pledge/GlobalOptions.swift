@@ -26,16 +26,16 @@ extension ReleaseReason: ExpressibleByArgument {
 
 /// Options every command accepts, before or after the command name.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Ledger file (default: $PLEDGE_DB, else ./pledge.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(L("台账文件（默认 $PLEDGE_DB，否则 ./pledge.sqlite）", "Ledger file (default: $PLEDGE_DB, else ./pledge.sqlite)."), valueName: "path"))
     var db: String?
 
-    @Option(name: .long, help: "Label language, zh or en (default: zh when $LANG starts with zh). Never changes data or JSON keys.")
+    @Option(name: .long, help: ArgumentHelp(L("显示语言 zh 或 en（默认：$LANG 以 zh 开头时为 zh）；不改变数据和 JSON 键", "Label language, zh or en (default: zh when $LANG starts with zh). Never changes data or JSON keys.")))
     var lang: Language?
 
-    @Flag(name: .long, help: "Open the ledger read-only (also PLEDGE_READ_ONLY=1): every write is refused with exit 74.")
+    @Flag(name: .long, help: ArgumentHelp(L("只读打开台账（或 PLEDGE_READ_ONLY=1）：任何写入均被拒绝（退出码 74）", "Open the ledger read-only (also PLEDGE_READ_ONLY=1): every write is refused with exit 74.")))
     var readOnly = false
 
-    @Option(name: .customLong("operator"), help: ArgumentHelp("Who is making the change (default: $PLEDGE_OPERATOR, else the OS user).", valueName: "name"))
+    @Option(name: .customLong("operator"), help: ArgumentHelp(L("操作人（默认 $PLEDGE_OPERATOR，否则为系统用户）", "Who is making the change (default: $PLEDGE_OPERATOR, else the OS user)."), valueName: "name"))
     var operatorName: String?
 
     static let environment = ProcessInfo.processInfo.environment

@@ -11,8 +11,12 @@ extension RegistrationExport.Headers: ExpressibleByArgument {}
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Load a bank's CSV file of registrations: all rows or none.",
-        discussion: """
+        abstract: L("导入银行报送的登记 CSV 文件：全部导入或全部不导入", "Load a bank's CSV file of registrations: all rows or none."),
+        discussion: L("""
+            UTF-8（有无 BOM 均可）或 GB18030，自动识别。须有表头行；列按名称识别，顺序不限，中英文均可（登记号、登记日期、统一社会信用代码、企业名称、质权人/贷款银行、支行、登记金额(元) 或 登记金额(万元)、质押物类型、知识产权号/专利号、市州、园区、到期日、年利率(%)、入园惠企、首贷、保险、备注、状态、状态日期）。
+            登记号已在台账中且内容相同的行跳过；内容不同即为冲突（退出码 73）。有任何无效行（65）或冲突：不写入任何内容。
+            示例：pledge import SampleData/registrations.csv --dry-run
+            """, """
             UTF-8 (with or without BOM) or GB18030, detected automatically. Header row required; columns by name in \
             any order, English or Chinese (reg_no/登记号, reg_date/登记日期, uscc/统一社会信用代码, enterprise/企业名称, \
             bank/质权人/贷款银行, branch/支行, amount_yuan/登记金额(元) or amount_wan/登记金额(万元), ip_type/质押物类型, \
@@ -21,21 +25,21 @@ struct ImportCommand: ParsableCommand {
             A row whose 登记号 is already in the ledger with the same content is skipped; with other content it is a \
             conflict (exit 73). Any invalid row (exit 65) or conflict: nothing is written.
             Example: pledge import SampleData/registrations.csv --dry-run
-            """)
+            """))
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The CSV file.") var file: String
-    @Option(help: "auto, utf8 or gb18030.") var encoding: ImportEncoding = .auto
-    @Flag(name: .customLong("dry-run"), help: "Validate, check conflicts and print the summary; write nothing (works with --read-only).") var dryRun = false
-    @Option(name: .customLong("max-errors"), help: "List at most this many problems.") var maxErrors = 100
-    @Flag(name: .customLong("ignore-unknown-columns"), help: "Skip columns pledge does not know instead of refusing the file.") var ignoreUnknownColumns = false
-    @Flag(name: .customLong("allow-bad-uscc"), help: "Accept USCCs whose only fault is the check character; recorded per entry.") var allowBadUSCC = false
-    @Flag(help: "Rows dated in a closed period are accepted and marked late (needs --reason).") var late = false
-    @Option(help: "Why --late rows are recorded in closed months, or rights pledged twice (required with --late or --allow-double-pledge).")
+    @Argument(help: ArgumentHelp(L("CSV 文件", "The CSV file."))) var file: String
+    @Option(help: ArgumentHelp(L("auto（自动）、utf8 或 gb18030", "auto, utf8 or gb18030."))) var encoding: ImportEncoding = .auto
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(L("校验并检查冲突、打印汇总，不写入任何内容（可与 --read-only 同用）", "Validate, check conflicts and print the summary; write nothing (works with --read-only)."))) var dryRun = false
+    @Option(name: .customLong("max-errors"), help: ArgumentHelp(L("最多列出这么多个问题", "List at most this many problems."))) var maxErrors = 100
+    @Flag(name: .customLong("ignore-unknown-columns"), help: ArgumentHelp(L("跳过未知列，而不是拒绝整个文件", "Skip columns pledge does not know instead of refusing the file."))) var ignoreUnknownColumns = false
+    @Flag(name: .customLong("allow-bad-uscc"), help: ArgumentHelp(L("接受仅校验位错误的统一社会信用代码；逐条记入日志", "Accept USCCs whose only fault is the check character; recorded per entry."))) var allowBadUSCC = false
+    @Flag(help: ArgumentHelp(L("接受日期属于已关账月份的行并标为补录（需 --reason）", "Rows dated in a closed period are accepted and marked late (needs --reason)."))) var late = false
+    @Option(help: ArgumentHelp(L("补录或重复质押的原因（用 --late 或 --allow-double-pledge 时必填）", "Why --late rows are recorded in closed months, or rights pledged twice (required with --late or --allow-double-pledge).")))
     var reason: String?
-    @Flag(name: .customLong("allow-double-pledge"), help: "Accept rows pledging a right another registration still holds (needs --reason).")
+    @Flag(name: .customLong("allow-double-pledge"), help: ArgumentHelp(L("接受质押仍被其他登记占用之权利的行（需 --reason）", "Accept rows pledging a right another registration still holds (needs --reason).")))
     var allowDoublePledge = false
-    @Flag(help: "Refuse rows with warnings (an amount far outside the ledger's range, a USCC known under another name).") var strict = false
+    @Flag(help: ArgumentHelp(L("拒绝有警告的行（金额远超台账常见范围、同一信用代码另有企业名称）", "Refuse rows with warnings (an amount far outside the ledger's range, a USCC known under another name)."))) var strict = false
 
     func validate() throws {
         guard maxErrors >= 1 else { throw ValidationError("--max-errors must be at least 1") }
@@ -78,15 +82,15 @@ struct ImportCommand: ParsableCommand {
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write every registration with its current state, as CSV that `import` reads back, or JSON.",
-        discussion: "Examples: pledge export --output all.csv\n          pledge export --headers zh --unit wan --bom --output 台账.csv   (for Excel)")
+        abstract: L("导出全部登记及当前状态：可再导入的 CSV，或 JSON", "Write every registration with its current state, as CSV that `import` reads back, or JSON."),
+        discussion: L("示例：pledge export --headers zh --unit wan --bom --output 台账.csv（供 Excel 使用）", "Examples: pledge export --output all.csv\n          pledge export --headers zh --unit wan --bom --output 台账.csv   (for Excel)"))
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "csv or json.") var format: RegistrationExport.Format = .csv
-    @Option(help: ArgumentHelp("Write to this file (replaced atomically) instead of stdout.", valueName: "file")) var output: String?
-    @Flag(help: "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly.") var bom = false
-    @Option(help: "CSV header language: en (reg_no, …) or zh (登记号, …; names, 是/否).") var headers: RegistrationExport.Headers = .en
-    @Option(help: "CSV amount column: yuan (amount_yuan) or wan (amount_wan / 登记金额(万元)).") var unit: MoneyUnit = .yuan
+    @Option(help: ArgumentHelp(L("csv 或 json", "csv or json."))) var format: RegistrationExport.Format = .csv
+    @Option(help: ArgumentHelp(L("写入此文件（原子替换），而不是标准输出", "Write to this file (replaced atomically) instead of stdout."), valueName: "file")) var output: String?
+    @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头，Excel 才能正确显示中文", "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly."))) var bom = false
+    @Option(help: ArgumentHelp(L("CSV 表头语言：en（reg_no…）或 zh（登记号…；名称、是/否）", "CSV header language: en (reg_no, …) or zh (登记号, …; names, 是/否)."))) var headers: RegistrationExport.Headers = .en
+    @Option(help: ArgumentHelp(L("CSV 金额列：yuan（元）或 wan（万元）", "CSV amount column: yuan (amount_yuan) or wan (amount_wan / 登记金额(万元))."))) var unit: MoneyUnit = .yuan
 
     func validate() throws {
         if unit == .yi { throw ValidationError("--unit must be yuan or wan for export") }

@@ -6,8 +6,8 @@ import PledgeStore
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a new ledger (mode 0600) with Gansu's prefectures, parks, banks and the default target.",
-        discussion: "Refuses to overwrite an existing file (exit 73). Default target: gansu-2025, 50 亿元 of patent pledges, 2021-01-01 … 2025-12-31.")
+        abstract: L("新建台账（0600），含甘肃市州、园区、银行和默认目标", "Create a new ledger (mode 0600) with Gansu's prefectures, parks, banks and the default target."),
+        discussion: L("不覆盖已有文件（退出码 73）。默认目标：gansu-2025，专利质押 50 亿元，2021-01-01 … 2025-12-31。", "Refuses to overwrite an existing file (exit 73). Default target: gansu-2025, 50 亿元 of patent pledges, 2021-01-01 … 2025-12-31."))
 
     @OptionGroup var global: GlobalOptions
 
@@ -28,11 +28,11 @@ struct InitCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create a new ledger filled with realistic sample data (the same for the same seed).")
+        abstract: L("新建并填入逼真示例数据的台账（同一种子结果相同）", "Create a new ledger filled with realistic sample data (the same for the same seed)."))
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Number of registrations to generate.") var loans = 800
-    @Option(help: "Seed of the generator: the same seed gives the same ledger.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp(L("生成的登记笔数", "Number of registrations to generate."))) var loans = 800
+    @Option(help: ArgumentHelp(L("随机种子：同一种子生成相同台账", "Seed of the generator: the same seed gives the same ledger."))) var seed: UInt64 = 1
 
     func validate() throws {
         guard (1...5_000_000).contains(loans) else { throw ValidationError("--loans must be between 1 and 5,000,000") }
@@ -54,20 +54,20 @@ struct DemoCommand: ParsableCommand {
 
 struct TargetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "target", abstract: "Set, list, remove financing targets, or choose the default one.",
+        commandName: "target", abstract: L("设置、列出、删除融资目标，或选择默认目标", "Set, list, remove financing targets, or choose the default one."),
         subcommands: [Set.self, List.self, Remove.self, Default.self])
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set (or replace) a target: amount, window and IP type.",
-            discussion: "Example: pledge target set lanzhou-2026 --amount 8 --unit yi --from 2026-01-01 --to 2026-12-31 --ip-type patent")
+            abstract: L("设置（或替换）目标：金额、统计窗口和质押物类型", "Set (or replace) a target: amount, window and IP type."),
+            discussion: L("示例：pledge target set lanzhou-2026 --amount 8亿 --from 2026-01-01 --to 2026-12-31 --ip-type patent", "Example: pledge target set lanzhou-2026 --amount 8 --unit yi --from 2026-01-01 --to 2026-12-31 --ip-type patent"))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Target name.") var name: String
-        @Option(help: "Target amount: 50亿, 8,000万, or a number in --unit.") var amount: String
-        @Option(help: "元/yuan, 万/wan or 亿/yi (not needed when the amount says it).") var unit: MoneyUnit?
-        @Option(help: "First day of the window.") var from: String
-        @Option(help: "Last day of the window.") var to: String
-        @Option(name: .customLong("ip-type"), help: "patent, trademark, copyright, other or all (default all).") var ipType = "all"
+        @Argument(help: ArgumentHelp(L("目标名称", "Target name."))) var name: String
+        @Option(help: ArgumentHelp(L("目标金额：50亿、8,000万，或按 --unit 的数字", "Target amount: 50亿, 8,000万, or a number in --unit."))) var amount: String
+        @Option(help: ArgumentHelp(L("元/yuan、万/wan 或 亿/yi（金额自带单位时不需要）", "元/yuan, 万/wan or 亿/yi (not needed when the amount says it)."))) var unit: MoneyUnit?
+        @Option(help: ArgumentHelp(L("统计窗口首日", "First day of the window."))) var from: String
+        @Option(help: ArgumentHelp(L("统计窗口末日", "Last day of the window."))) var to: String
+        @Option(name: .customLong("ip-type"), help: ArgumentHelp(L("patent、trademark、copyright、other 或 all（默认 all）", "patent, trademark, copyright, other or all (default all)."))) var ipType = "all"
 
         func run() throws {
             try global.requireWritable()
@@ -90,9 +90,9 @@ struct TargetCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the targets and which one reports use by default.")
+        static let configuration = CommandConfiguration(abstract: L("列出目标及报表默认使用的目标", "List the targets and which one reports use by default."))
         @OptionGroup var global: GlobalOptions
-        @Option(help: "table or json.") var format: ViewFormat = .table
+        @Option(help: ArgumentHelp(L("table（表格）或 json", "table or json."))) var format: ViewFormat = .table
 
         func run() throws {
             let ledger = try global.openLedger()
@@ -104,11 +104,11 @@ struct TargetCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stop reporting on a target; the journal keeps it and why.",
-            discussion: "The default target cannot be removed: choose another default first (`target default NAME`).")
+            abstract: L("不再统计某个目标；日志保留它及删除原因", "Stop reporting on a target; the journal keeps it and why."),
+            discussion: L("默认目标不能删除：先用 `target default 名称` 选择另一个默认目标。", "The default target cannot be removed: choose another default first (`target default NAME`)."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Target name.") var name: String
-        @Option(help: "Why (recorded in the journal); required.") var reason: String?
+        @Argument(help: ArgumentHelp(L("目标名称", "Target name."))) var name: String
+        @Option(help: ArgumentHelp(L("原因（记入日志）；必填", "Why (recorded in the journal); required."))) var reason: String?
 
         func validate() throws { try requireReason(reason) }
 
@@ -123,9 +123,9 @@ struct TargetCommand: ParsableCommand {
     }
 
     struct Default: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Choose the target reports use when --target is not given.")
+        static let configuration = CommandConfiguration(abstract: L("选择未指定 --target 时报表使用的目标", "Choose the target reports use when --target is not given."))
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Target name.") var name: String
+        @Argument(help: ArgumentHelp(L("目标名称", "Target name."))) var name: String
 
         func run() throws {
             try global.requireWritable()
@@ -136,12 +136,12 @@ struct TargetCommand: ParsableCommand {
 
 struct ReferenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reference", abstract: "List the names the ledger accepts: prefectures, parks, banks (with aliases).")
+        commandName: "reference", abstract: L("列出台账接受的名称：市州、园区、银行（含别名）", "List the names the ledger accepts: prefectures, parks, banks (with aliases)."))
 
     enum List: String, ExpressibleByArgument, CaseIterable { case prefectures, parks, banks }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "prefectures, parks or banks.") var list: List
+    @Argument(help: ArgumentHelp(L("prefectures（市州）、parks（园区）或 banks（银行）", "prefectures, parks or banks."))) var list: List
 
     func run() throws {
         let reference = try global.openLedger().reference()

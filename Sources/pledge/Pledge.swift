@@ -8,13 +8,16 @@ struct Pledge: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "pledge",
-        abstract: "甘肃省知识产权质押融资台账 — the Gansu IP pledge financing ledger.",
-        discussion: """
+        abstract: L("甘肃省知识产权质押融资台账", "甘肃省知识产权质押融资台账 — the Gansu IP pledge financing ledger."),
+        discussion: L("""
+            记录知识产权质押登记（只追加、哈希链接的 SQLite 台账），报告融资目标进度（默认：专利质押登记融资 50 亿元，2021–2025）。
+            退出码：0 正常，1 发现问题，64 用法错误，65 输入数据错误，66 文件或台账不存在，70 内部错误，73 冲突，74 读写错误或只读，75 台账忙。
+            """, """
             Records pledge registrations in an append-only, hash-chained SQLite ledger and reports progress \
             against the financing target (default: 专利质押登记融资 50 亿元, 2021–2025).
             Exit codes: 0 ok, 1 findings, 64 usage, 65 bad input, 66 missing file/ledger, 70 internal, \
             73 conflict, 74 I/O or read-only, 75 ledger busy.
-            """,
+            """),
         version: "pledge \(version)",
         subcommands: [
             InitCommand.self, DemoCommand.self, RegisterCommand.self, CorrectCommand.self, VoidCommand.self,

@@ -133,3 +133,36 @@ struct ChineseClerkTests {
         #expect(conflict.stderr.contains("拒绝导入，未写入任何内容"))
     }
 }
+
+@Suite("help in both languages")
+struct HelpLanguageTests {
+    static let commands: [[String]] = [
+        [], ["init"], ["demo"], ["register"], ["correct"], ["void"], ["release"], ["default"], ["extend"], ["import"], ["export"],
+        ["show"], ["history"], ["target"], ["target", "set"], ["target", "list"], ["target", "remove"], ["target", "default"],
+        ["report"], ["report", "progress"], ["report", "monthly"], ["report", "annual"], ["period"], ["period", "close"],
+        ["period", "reopen"], ["period", "list"], ["query"], ["audit"], ["audit", "head"], ["audit", "verify"], ["check"],
+        ["check", "ack"], ["backup"], ["reference"],
+    ]
+
+    @Test("every command's help is Chinese under zh (overview and every option) and English under en", arguments: commands)
+    func help(_ command: [String]) throws {
+        let s = try CLISandbox(initialize: false)
+        let zh = try s.run(command + ["--help"], withDB: false, env: ["LANG": "zh_CN.UTF-8"]).stdout
+        let en = try s.run(["--lang", "en"] + command + ["--help"], withDB: false).stdout
+        func han(_ t: Substring) -> Bool { t.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } }
+        let overview = try #require(zh.split(separator: "\n").first { $0.hasPrefix("OVERVIEW:") })
+        #expect(han(overview), "\(command): \(overview)")
+        // Each option's description (after the name and two spaces or more; a long name puts it on the next line) is
+        // Chinese, but ArgumentParser's own --help and --version.
+        let lines = zh.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (i, line) in lines.enumerated() where line.hasPrefix("  --") && !line.contains("--help") && !line.contains("--version") {
+            let parts = line.split(separator: "  ", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+            let description = parts.count > 1 ? parts[1] : (i + 1 < lines.count ? lines[i + 1].trimmingCharacters(in: .whitespaces) : "")
+            #expect(han(Substring(description)), "\(command): \(line)")
+        }
+        #expect(zh != en)
+        let enOverview = en.split(separator: "\n").first { $0.hasPrefix("OVERVIEW:") }!
+        // The English overview is English (the ledger's own name and a term like 注销 may stand in it).
+        #expect(command.isEmpty || enOverview.unicodeScalars.filter { (0x4E00...0x9FFF).contains($0.value) }.count <= 2, "\(command): \(enOverview)")
+    }
+}
