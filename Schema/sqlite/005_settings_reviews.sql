@@ -18,3 +18,7 @@ CREATE TABLE finding_reviews (
 -- Active registrations by maturity: `report progress` shows those past maturity apart from the outstanding balance
 -- (few rows, read without touching the others).
 CREATE INDEX registrations_active_by_maturity ON registrations(maturity, ip_type, amount_fen) WHERE status = 'active';
+
+-- A target may count one park's or one prefecture's registrations only (NULL: the whole province).
+ALTER TABLE targets ADD COLUMN park TEXT;
+ALTER TABLE targets ADD COLUMN prefecture_code TEXT;

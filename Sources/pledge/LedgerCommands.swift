@@ -68,6 +68,14 @@ struct TargetCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("统计窗口首日", "First day of the window."))) var from: String
         @Option(help: ArgumentHelp(L("统计窗口末日", "Last day of the window."))) var to: String
         @Option(name: .customLong("ip-type"), help: ArgumentHelp(L("patent、trademark、copyright、other 或 all（默认 all）", "patent, trademark, copyright, other or all (default all)."))) var ipType = "all"
+        @Option(help: ArgumentHelp(L("只统计该园区的登记（名称、别名或唯一前缀）", "Count one park's registrations only (name, alias or unique prefix)."))) var park: String?
+        @Option(help: ArgumentHelp(L("只统计该市州的登记（名称或代码）", "Count one prefecture's registrations only (name or code)."))) var prefecture: String?
+
+        func validate() throws {
+            if park != nil && prefecture != nil {
+                throw ValidationError(L("--park 与 --prefecture 只能选一个", "give --park or --prefecture, not both"))
+            }
+        }
 
         func run() throws {
             try global.requireWritable()
@@ -75,16 +83,33 @@ struct TargetCommand: ParsableCommand {
             let fromDate = try CivilDate.parse(from, field: "--from")
             let toDate = try CivilDate.parse(to, field: "--to")
             let type = ipType.lowercased() == "all" || ipType == "全部" ? nil : try IPType.parse(ipType, field: "--ip-type")
+            let ledger = try global.openLedger()
+            let reference = try ledger.reference()
+            var parkName: String?, prefectureCode: String?
+            if let park {
+                switch reference.resolvePark(park) {
+                case .found(let p): parkName = p.name
+                case .ambiguous(let names): throw FieldError(field: "--park", value: park, rule: .ambiguousName(matches: names))
+                case .unknown: throw FieldError(field: "--park", value: park, rule: .unknownPark(suggestions: reference.closestParks(to: park)))
+                }
+            }
+            if let prefecture {
+                guard let p = reference.prefecture(prefecture) else {
+                    throw FieldError(field: "--prefecture", value: prefecture, rule: .unknownPrefecture(suggestions: reference.closestPrefectures(to: prefecture)))
+                }
+                prefectureCode = p.code
+            }
             let target: Target
             do {
-                target = try Target.validated(name: name, amount: fen, from: fromDate, to: toDate, ipType: type)
+                target = try Target.validated(name: name, amount: fen, from: fromDate, to: toDate, ipType: type, park: parkName, prefectureCode: prefectureCode)
             } catch let e as FieldError {
                 let flags = [Target.Field.name.rawValue: "NAME", Target.Field.amount.rawValue: "--amount", Target.Field.to.rawValue: "--to"]
                 throw e.renamed(flags[e.field] ?? e.field)
             }
-            let ledger = try global.openLedger()
             let entry = try ledger.setTarget(target)
-            Console.out(global.language.pick("目标 \(target.name) 已设置", "target \(target.name) set") + ": \(target.amount.wanDisplay) 万元, \(target.from) … \(target.to), \(target.ipType?.rawValue ?? "all")")
+            let scope: String = parkName ?? prefectureCode.flatMap { reference.prefecture(code: $0)?.name } ?? ""
+            let summary = "\(target.amount.wanDisplay) 万元, \(target.from) … \(target.to), \(target.ipType?.rawValue ?? "all")"
+            Console.out(global.language.pick("目标 \(target.name) 已设置", "target \(target.name) set") + ": " + summary + (scope.isEmpty ? "" : ", " + scope))
             Console.out("seq \(entry.seq)  hash \(entry.hash)")
         }
     }

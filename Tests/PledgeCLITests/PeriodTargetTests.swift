@@ -107,4 +107,30 @@ struct PeriodTargetTests {
             #expect(out.code == 1, "\(sql): \(out.stdout)")
         }
     }
+
+    @Test("a park's or a prefecture's target counts its own registrations: progress and enterprises served equal plain SQL; verify proves it")
+    func scopedTargets() throws {
+        let s = try CLISandbox(initialize: false)
+        #expect(try s.run(["demo", "--loans", "500", "--seed", "9"]).code == 0)
+        let park = try s.sqlite("SELECT park FROM registrations WHERE park IS NOT NULL GROUP BY park ORDER BY count(*) DESC LIMIT 1")
+        #expect(try s.run(["target", "set", "park-2024", "--amount", "2亿", "--from", "2024-01-01", "--to", "2024-12-31", "--park", park]).code == 0)
+        #expect(try s.run(["--lang", "zh", "target", "set", "pref-2024", "--amount", "3亿", "--from", "2024-01-01", "--to", "2025-06-30",
+                           "--prefecture", "兰州市", "--ip-type", "patent"]).code == 0)
+        for (name, condition) in [("park-2024", "park = '\(park)' AND reg_date BETWEEN '2024-01-01' AND '2024-12-31'"),
+                                  ("pref-2024", "prefecture_code = '620100' AND ip_type = 'patent' AND reg_date BETWEEN '2024-01-01' AND '2025-06-30'")] {
+            let out = try s.run(["report", "progress", "--target", name, "--as-of", "2026-01-31", "--format", "json"])
+            let doc = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
+            let sql = try s.sqlite("SELECT coalesce(sum(amount_fen), 0) || '|' || count(*) || '|' || count(DISTINCT uscc) FROM registrations WHERE status <> 'void' AND \(condition)")
+            #expect("\(doc["achievedFen"]!)|\(doc["registrations"]!)|\(doc["enterprisesServed"]!)" == sql, "\(name)")
+            #expect(try s.sqlite("SELECT count(*) FROM target_enterprises WHERE target = '\(name)'") == sql.split(separator: "|")[2])
+        }
+        #expect(try s.run(["target", "list"]).stdout.contains(park))
+        #expect(try s.run(["audit", "verify"]).code == 0)
+        let refused = try s.run(["--lang", "zh", "target", "set", "x", "--amount", "1亿", "--from", "2024-01-01", "--to", "2024-12-31", "--park", "火星园"])
+        #expect(refused.code == 65 && refused.stderr.contains("未知园区"), "\(refused.stderr)")
+        #expect(try s.run(["target", "set", "x", "--amount", "1亿", "--from", "2024-01-01", "--to", "2024-12-31", "--park", park, "--prefecture", "兰州市"]).code == 64)
+        // The scope is proved like every other column.
+        _ = try s.sqlite("UPDATE targets SET park = NULL WHERE name = 'park-2024'")
+        #expect(try s.run(["audit", "verify"]).code == 1)
+    }
 }

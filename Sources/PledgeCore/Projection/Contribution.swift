@@ -131,10 +131,12 @@ public struct PledgedRight: Hashable, Sendable {
 
 extension Target {
     /// Whether a registration counts toward this target: not void, of the target's type (any when it has none), dated
-    /// in its window. The only statement of this rule.
+    /// in its window, in its park or prefecture when it has one. The only statement of this rule.
     public func counts(_ s: RegistrationState) -> Bool {
-        s.status != .void && s.registration.regDate >= from && s.registration.regDate <= to
-            && (ipType == nil || ipType == s.registration.ipType)
+        guard s.status != .void && s.registration.regDate >= from && s.registration.regDate <= to
+            && (ipType == nil || ipType == s.registration.ipType) else { return false }
+        guard let scope else { return true }
+        return Cell(s).group(scope.dimension).sameBytes(scope.group)
     }
 }
 

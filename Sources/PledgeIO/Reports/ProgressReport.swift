@@ -132,7 +132,8 @@ public struct ProgressReport: Sendable {
     func table(_ l: Language) -> String {
         let p = progress
         let wan = "万元"
-        let type = p.target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
+        let type = (p.target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types"))
+            + (p.target.park ?? p.target.prefectureCode).map { ", \($0)" }.orEmpty
         var b = KeyValueBlock()
         b.add(l.pick("目标", "Target"), "\(p.target.name) — \(p.target.amount.wanDisplay) \(wan), \(type)")
         b.add(l.pick("统计窗口", "Window"), "\(p.target.from) … \(p.target.to)")
@@ -237,7 +238,8 @@ public struct ProgressReport: Sendable {
                                rows: list.map { [$0.name, "\($0.registrations)", $0.amount.wanDisplay] }, numeric: [1, 2])
             }
         } ?? []
-        let type = progress.target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
+        let type = (progress.target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types"))
+            + (progress.target.park ?? progress.target.prefectureCode).map { l.pick("，", ", ") + $0 }.orEmpty
         var chart = SVGChart(points: points, target: progress.target.amount, language: l)
         chart.futureMonths = max(0, progress.countedTo.yearMonth.distance(to: progress.target.to.yearMonth))
         if progress.remaining > .zero, progress.trailingPacePerMonth > .zero { chart.projectionPerMonth = progress.trailingPacePerMonth }
@@ -251,4 +253,8 @@ public struct ProgressReport: Sendable {
                                              "\(percentText(progress.percentHundredths)) % achieved: \(progress.achieved.wanDisplay) of \(progress.target.amount.wanDisplay) 万元")
         return page.render()
     }
+}
+
+private extension Optional where Wrapped == String {
+    var orEmpty: String { self ?? "" }
 }

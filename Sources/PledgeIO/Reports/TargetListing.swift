@@ -12,22 +12,25 @@ public struct TargetListing: Sendable {
 
     struct Item: Encodable {
         var name: String, amountFen: Int64, amountWan: String, fromDate: String, toDate: String, ipType: String, isDefault: Bool
+        var park: String?, prefectureCode: String?
     }
 
     public func render(format: ViewFormat, language l: Language) throws -> String {
         let items = targets.map { t in
             Item(name: t.name, amountFen: t.amount.value, amountWan: t.amount.wanString, fromDate: t.from.description,
-                 toDate: t.to.description, ipType: t.ipType?.rawValue ?? "all", isDefault: t.name == defaultName)
+                 toDate: t.to.description, ipType: t.ipType?.rawValue ?? "all", isDefault: t.name == defaultName,
+                 park: t.park, prefectureCode: t.prefectureCode)
         }
         switch format {
         case .json: return try JSONOutput.render(["targets": items])
         case .table:
             var table = TextTable(headers: [l.pick("名称", "Name"), l.pick("金额(万元)", "Amount (万元)"), l.pick("起", "From"),
-                                            l.pick("止", "To"), l.pick("类型", "IP type"), ""],
-                                  alignments: [.left, .right, .left, .left, .left, .left])
+                                            l.pick("止", "To"), l.pick("类型", "IP type"), l.pick("范围", "Scope"), ""],
+                                  alignments: [.left, .right, .left, .left, .left, .left, .left])
             for t in targets {
                 table.rows.append([t.name, t.amount.wanDisplay, t.from.description, t.to.description,
                                    t.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部", "all"),
+                                   t.park ?? t.prefectureCode ?? l.pick("全省", "province"),
                                    t.name == defaultName ? l.pick("默认", "default") : ""])
             }
             return table.render()

@@ -25,11 +25,12 @@ final class ProjectionWriter {
     static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
 
     static func targets(_ db: Database) throws -> [Target] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT name, amount_fen, from_date, to_date, ip_type FROM targets ORDER BY seq")).map { row in
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT name, amount_fen, from_date, to_date, ip_type, park, prefecture_code FROM targets ORDER BY seq")).map { row in
             guard let from = try? CivilDate.parse(row[2]), let to = try? CivilDate.parse(row[3]) else {
                 throw StoreError.damagedData(detail: "targets: \(row[0] as String) has unreadable dates")
             }
-            return Target(name: row[0], amount: Fen(row[1]), from: from, to: to, ipType: (row[4] as String?).flatMap(IPType.init(rawValue:)))
+            return Target(name: row[0], amount: Fen(row[1]), from: from, to: to, ipType: (row[4] as String?).flatMap(IPType.init(rawValue:)),
+                          park: row[5], prefectureCode: row[6])
         }
     }
 
@@ -163,10 +164,11 @@ final class ProjectionWriter {
     /// Records a target and counts its served enterprises from every registration, by the projection's own rule.
     private func setTarget(_ t: Target, seq: Int64) throws {
         try db.execute(sql: """
-            INSERT INTO targets(name, amount_fen, from_date, to_date, ip_type, seq, enterprises) VALUES (?, ?, ?, ?, ?, ?, 0)
+            INSERT INTO targets(name, amount_fen, from_date, to_date, ip_type, seq, enterprises, park, prefecture_code) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
             ON CONFLICT(name) DO UPDATE SET amount_fen = excluded.amount_fen, from_date = excluded.from_date,
-              to_date = excluded.to_date, ip_type = excluded.ip_type, seq = excluded.seq, enterprises = 0
-            """, arguments: [t.name, t.amount.value, t.from.description, t.to.description, t.ipType?.rawValue, seq])
+              to_date = excluded.to_date, ip_type = excluded.ip_type, seq = excluded.seq, enterprises = 0,
+              park = excluded.park, prefecture_code = excluded.prefecture_code
+            """, arguments: [t.name, t.amount.value, t.from.description, t.to.description, t.ipType?.rawValue, seq, t.park, t.prefectureCode])
         try db.execute(sql: "DELETE FROM target_enterprises WHERE target = ?", arguments: [t.name])
         // Streamed: a throwaway delta of this one target counts every registration (its cells are not written).
         var recount = ProjectionDelta(targets: [t], keepsRights: false)

@@ -89,8 +89,10 @@ extension Ledger {
         return try read { db in try Ledger.statistic(db, from: from, to: to, ipType: ipType) }
     }
 
-    static func statistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?) throws -> (registrations: Int, amount: Fen) {
-        let total = try groupedStatistic(db, from: from, to: to, ipType: ipType, by: .all)[""]
+    /// `scope`: the one park or prefecture counted (a scoped target's), nil for all.
+    static func statistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?,
+                          scope: (dimension: GroupDimension, group: String)? = nil) throws -> (registrations: Int, amount: Fen) {
+        let total = try groupedStatistic(db, from: from, to: to, ipType: ipType, by: scope?.dimension ?? .all)[scope?.group ?? ""]
         return (total?.registrations ?? 0, total?.amount ?? .zero)
     }
 
@@ -133,12 +135,12 @@ extension Ledger {
     public func progress(target: Target, asOf: CivilDate) throws -> TargetProgress {
         try read { db in
             let countedTo = min(target.to, asOf)
-            let achieved = try Ledger.statistic(db, from: target.from, to: countedTo, ipType: target.ipType)
+            let achieved = try Ledger.statistic(db, from: target.from, to: countedTo, ipType: target.ipType, scope: target.scope)
             // The 12 months up to the last day counted: after the window ends, its own last 12 months (not the months since,
             // which the target does not count).
             let trailingTo = min(asOf, target.to)
             let trailingFrom = trailingTo.adding(years: -1)!.adding(days: 1)!
-            let trailing = try Ledger.statistic(db, from: trailingFrom, to: trailingTo, ipType: target.ipType)
+            let trailing = try Ledger.statistic(db, from: trailingFrom, to: trailingTo, ipType: target.ipType, scope: target.scope)
             var reachedIn: YearMonth?
             if achieved.amount >= target.amount {
                 // The first month whose cumulative amount reaches the target.
@@ -146,7 +148,7 @@ extension Ledger {
                 var month = target.from.yearMonth
                 while month <= countedTo.yearMonth {
                     let a = max(target.from, month.firstDay), b = min(countedTo, month.lastDay)
-                    cumulative += try Ledger.statistic(db, from: a, to: b, ipType: target.ipType).amount.value
+                    cumulative += try Ledger.statistic(db, from: a, to: b, ipType: target.ipType, scope: target.scope).amount.value
                     if cumulative >= target.amount.value { reachedIn = month; break }
                     month = month.advanced(by: 1)
                 }
@@ -186,12 +188,23 @@ extension Ledger {
     public func progressDetails(target: Target, asOf: CivilDate, top: Int) throws -> ProgressDetails {
         try read { db in
             let from = target.from, to = min(target.to, asOf)
-            let typeClause = target.ipType == nil ? "" : " AND ip_type = ?"
-            let typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
-            let (outstanding, overdue) = try Ledger.outstanding(db, asOf: asOf, today: CivilDate.today(), typeClause: typeClause, typeArg: typeArg)
+            var typeClause = target.ipType == nil ? "" : " AND ip_type = ?"
+            var typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
+            if let park = target.park { typeClause += " AND park = ?"; typeArg += [park] }
+            if let code = target.prefectureCode { typeClause += " AND prefecture_code = ?"; typeArg += [code] }
+            let (outstanding, overdue) = try Ledger.outstanding(db, asOf: asOf, fromTotals: target.scope == nil && asOf >= CivilDate.today(),
+                                                                typeClause: typeClause, typeArg: typeArg)
             let served = try Ledger.enterprisesServed(db, target: target, to: to)
+            // A park's or a prefecture's target: its own registrations (through their index), grouped by PledgeCore's cells.
+            let scoped = try target.scope.map { _ in try Ledger.scopedStates(db, target: target, to: to) }
             func grouped(_ dimension: GroupDimension) throws -> [String: (registrations: Int, amount: Fen)] {
-                try Ledger.groupedStatistic(db, from: from, to: to, ipType: target.ipType, by: dimension)
+                guard let scoped else { return try Ledger.groupedStatistic(db, from: from, to: to, ipType: target.ipType, by: dimension) }
+                var out: [String: (registrations: Int, amount: Fen)] = [:]
+                for s in scoped {
+                    let key = Cell(s).group(dimension), old = out[key] ?? (0, .zero)
+                    out[key] = (old.registrations + 1, Fen(old.amount.value &+ s.registration.amount.value))
+                }
+                return out
             }
             func share(_ g: [String: (registrations: Int, amount: Fen)], _ key: String, _ name: String) -> ProgressDetails.Share {
                 ProgressDetails.Share(name: name, registrations: g[key]?.registrations ?? 0, amount: g[key]?.amount ?? .zero)
@@ -210,6 +223,22 @@ extension Ledger {
                 topPrefectures: try topList(.prefecture) { prefectureNames[$0] ?? $0 },
                 topParks: try topList(.park) { $0 }, topBanks: try topList(.bank) { $0 })
         }
+    }
+
+    /// The registrations counting toward a park's or a prefecture's target dated up to `to`, read through the park or
+    /// prefecture index.
+    static func scopedStates(_ db: Database, target: Target, to: CivilDate) throws -> [RegistrationState] {
+        guard target.from <= to else { return [] }
+        let column = target.park != nil ? "park" : "prefecture_code"
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(RegistrationState.columns) FROM registrations WHERE \(column) = ? AND reg_date BETWEEN ? AND ?
+            """, arguments: [target.park ?? target.prefectureCode, target.from.description, to.description])
+        var out: [RegistrationState] = []
+        while let row = try rows.next() {
+            let s = try RegistrationState(row: row)
+            if s.registration.regDate <= to, target.counts(s) { out.append(s) }
+        }
+        return out
     }
 
     /// Distinct USCCs among the registrations that count toward `target` dated up to `to`. Read from the maintained
@@ -257,11 +286,12 @@ extension Ledger {
 
     /// Registrations active on `asOf` (registered by then; not released, defaulted or void by then) and not past their
     /// maturity, and those past it. As of today or later: the maintained active total less the few past maturity (read
-    /// through `registrations_active_by_maturity`); as of an earlier day: one scan of the registrations.
-    static func outstanding(_ db: Database, asOf: CivilDate, today: CivilDate, typeClause: String,
+    /// through `registrations_active_by_maturity`; `fromTotals`); as of an earlier day, or for one park or prefecture
+    /// (`typeClause` naming it): one scan of the registrations.
+    static func outstanding(_ db: Database, asOf: CivilDate, fromTotals: Bool, typeClause: String,
                             typeArg: StatementArguments) throws -> (outstanding: Figure, overdue: Figure) {
         let d = asOf.description
-        if asOf >= today {
+        if fromTotals {
             let active = try Row.fetchOne(db, sql: """
                 SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM status_totals WHERE status = 'active'\(typeClause)
                 """, arguments: typeArg)!

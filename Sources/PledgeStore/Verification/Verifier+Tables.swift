@@ -72,9 +72,9 @@ extension Verifier {
         for k in served.keys { servedRows[k.target, default: 0] += 1 }
         let targets = replay.targets.values.map { x in
             [t(x.target.name), i(x.target.amount.value), t(x.target.from.description), t(x.target.to.description), t(x.target.ipType?.rawValue),
-             i(x.seq), i(servedRows[x.target.name] ?? 0)]
+             i(x.seq), i(servedRows[x.target.name] ?? 0), t(x.target.park), t(x.target.prefectureCode)]
         }
-        try compare("targets", "name, amount_fen, from_date, to_date, ip_type, seq, enterprises", keys: 1, targets)
+        try compare("targets", "name, amount_fen, from_date, to_date, ip_type, seq, enterprises, park, prefecture_code", keys: 1, targets)
         let periods = replay.periods.map { p, seq in
             [t(p.month), i(seq), i(p.headSeq), t(p.headHash), i(p.totals.reduce(0) { $0 &+ Int64($1.registrations) }),
              i(p.totals.reduce(0) { $0 &+ $1.amountFen })]
