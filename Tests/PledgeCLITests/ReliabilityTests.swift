@@ -217,7 +217,7 @@ struct ReliabilityTests {
         let s = try CLISandbox()
         #expect(try s.run(s.registerArgs).code == 0)
         _ = try s.sqlite("""
-            DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
+            DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises; ALTER TABLE targets DROP COLUMN park; ALTER TABLE targets DROP COLUMN prefecture_code;
             DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
             DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews')
             """)

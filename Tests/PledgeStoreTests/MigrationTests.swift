@@ -19,7 +19,7 @@ struct MigrationTests {
         // Back to the schema of 001 as shipped: what an older pledge left on disk.
         try t.raw().write { db in
             try db.execute(sql: """
-                DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises;
+                DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises; ALTER TABLE targets DROP COLUMN park; ALTER TABLE targets DROP COLUMN prefecture_code;
                 DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
                 DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews');
                 """)
