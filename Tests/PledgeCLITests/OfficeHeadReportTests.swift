@@ -80,6 +80,21 @@ struct OfficeHeadReportTests {
         #expect(try s.run(["report", "annual", "--by", "colour"]).code == 64)
     }
 
+    @Test("report and query CSV headers in the label language; English keys unchanged under en")
+    func csvHeaders() throws {
+        let s = try demo()
+        let cases: [([String], String, String)] = [
+            (["report", "monthly", "--from", "2025-01", "--to", "2025-02"], "月份,笔数,金额(分),金额(万元),累计(分)", "month,registrations,amount_fen,amount_wan,cumulative_fen"),
+            (["report", "annual", "--by", "bank"], "分组,年度,笔数,金额(分),金额(万元),同比增长(%)", "group,year,registrations,amountFen,amountWan,growthPercent"),
+            (["report", "progress"], "目标,质押物类型,目标金额(分)", "targetName,ipType,targetFen"),
+            (["query", "--limit", "1"], "登记号,登记日期,质押物类型,统一社会信用代码,企业名称,银行", "reg_no,reg_date,ip_type,uscc,enterprise,bank"),
+        ]
+        for (args, zh, en) in cases {
+            #expect(try s.run(["--lang", "zh"] + args + ["--format", "csv"]).stdout.hasPrefix(zh), "\(args)")
+            #expect(try s.run(args + ["--format", "csv"]).stdout.hasPrefix(en), "\(args)")
+        }
+    }
+
     @Test("the HTML progress page: a one-number headline, both axes labelled, target, projection and needed-pace lines")
     func html() throws {
         let s = try demo()

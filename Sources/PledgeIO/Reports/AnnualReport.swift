@@ -75,7 +75,7 @@ public struct AnnualReport: Sendable {
         case .json: return try JSONOutput.render(["rows": rows])
         case .csv:
             let keys = (grouping == .all ? [] : ["group"]) + ["year", "registrations", "amountFen", "amountWan", "growthPercent"]
-            return CSVOutput.render(header: keys, rows: rows.map { r in
+            return CSVOutput.render(header: Messages(l).csvHeaders(keys), rows: rows.map { r in
                 (r.group.map { [$0] } ?? []) + ["\(r.year)", "\(r.registrations)", "\(r.amountFen)", r.amountWan, r.growthPercent.map { "\($0)" } ?? ""]
             }, bom: bom)
         case .table:

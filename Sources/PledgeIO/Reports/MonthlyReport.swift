@@ -153,7 +153,7 @@ public struct MonthlyReport: Sendable {
                             line.cumulative.wanString, percentText(percent(line.cumulative)), line.closed ? "yes" : "no",
                             line.lateAdjustment.map { "\($0.value)" } ?? ""]
             }
-            return CSVOutput.render(header: header, rows: rows, bom: bom)
+            return CSVOutput.render(header: Messages(l).csvHeaders(header), rows: rows, bom: bom)
         case .table:
             return table(l)
         case .html:

@@ -108,14 +108,14 @@ public struct ProgressReport: Sendable {
     public func render(_ options: ReportOptions, bom: Bool = false) throws -> String {
         switch options.format {
         case .json: return try JSONOutput.render(document)
-        case .csv: return try csv(bom: bom)
+        case .csv: return try csv(bom: bom, Messages(options.language))
         case .table: return table(options.language)
         case .html: return html(options)
         }
     }
 
     /// One header row of the JSON keys and one row of values, for a spreadsheet.
-    func csv(bom: Bool) throws -> String {
+    func csv(bom: Bool, _ m: Messages) throws -> String {
         let d = document
         let pairs: [(String, String)] = [
             ("targetName", d.targetName), ("ipType", d.ipType), ("targetFen", "\(d.targetFen)"), ("fromDate", d.fromDate),
@@ -126,7 +126,7 @@ public struct ProgressReport: Sendable {
             ("trailing12MonthsFen", "\(d.trailing12MonthsFen)"), ("trailingPacePerMonthFen", "\(d.trailingPacePerMonthFen)"),
             ("projection", d.projection), ("projectedMonth", d.projectedMonth ?? ""),
         ]
-        return CSVOutput.render(header: pairs.map(\.0), rows: [pairs.map(\.1)], bom: bom)
+        return CSVOutput.render(header: m.csvHeaders(pairs.map(\.0)), rows: [pairs.map(\.1)], bom: bom)
     }
 
     func table(_ l: Language) -> String {

@@ -20,7 +20,7 @@ public struct QueryListing {
     public func write(format: ReportFormat, language l: Language, bom: Bool, to sink: OutputSink) throws {
         switch format {
         case .csv:
-            try sink.write(CSVOutput.render(header: Self.csvHeader, rows: [], bom: bom))
+            try sink.write(CSVOutput.render(header: Messages(l).csvHeaders(Self.csvHeader), rows: [], bom: bom))
             try ledger.query(query) { s in
                 let row = csvRow(s)
                 try sink.write { CSVOutput.appendLine(row, to: &$0) }
