@@ -58,7 +58,7 @@ struct AuditCommand: ParsableCommand {
                 }
                 return
             }
-            for f in report.findings { Console.out(f) }
+            for f in report.findings { Console.out(Console.messages.describe(f)) }
             Console.out(l.pick("校验失败：\(report.findings.count) 项问题", "verification failed: \(report.findings.count) findings")
                         + (report.firstBadSeq.map { l.pick("；首个异常日志 seq \($0)", "; first bad entry: seq \($0)") } ?? ""))
             throw ExitCode(1)
@@ -150,7 +150,7 @@ struct BackupCommand: ParsableCommand {
         let report = try copy.verify()
         let head = report.head.map { "\($0.seq):\($0.hash)" } ?? "0"
         guard report.isClean else {
-            for f in report.findings { Console.err(f) }
+            for f in report.findings { Console.err(Console.messages.describe(f)) }
             Console.err(global.language.pick("备份已写入 \(file)，但校验未通过", "the backup \(file) was written but does not verify"))
             throw ExitCode(1)
         }

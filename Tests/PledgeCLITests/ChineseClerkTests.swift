@@ -114,6 +114,20 @@ struct ChineseClerkTests {
         #expect(lifecycle.stderr.contains("登记号 D-1：日期 2024-03-01 早于登记日期 2024-03-05；未写入任何内容"), "\(lifecycle.stderr)")
     }
 
+    @Test("audit verify's findings in Chinese: an edited row and an added index, each named")
+    func auditInChinese() throws {
+        let s = try CLISandbox()
+        #expect(try register(s, "V-1", ["--bank", "兰州银行", "--amount", "1万"]).code == 0)
+        _ = try s.sqlite("UPDATE registrations SET amount_fen = amount_fen + 1; CREATE INDEX spy ON registrations(uscc, bank)")
+        let out = try s.run(["--lang", "zh", "audit", "verify"])
+        #expect(out.code == 1)
+        #expect(out.stdout.contains("registrations V-1：与日志记录不符（amount_fen：台账为 1000001，日志为 1000000）"), "\(out.stdout)")
+        #expect(out.stdout.contains("台账有结构之外的 index：spy；请查明是谁添加的"), "\(out.stdout)")
+        #expect(out.stdout.contains("校验失败：") , "\(out.stdout)")
+        let en = try s.run(["audit", "verify"])
+        #expect(en.stdout.contains("registrations V-1: differs from what the journal records (amount_fen: 1000001 in the ledger, 1000000 from the journal)"), "\(en.stdout)")
+    }
+
     @Test("the import summary and refusal in Chinese")
     func importSummary() throws {
         let s = try CLISandbox()

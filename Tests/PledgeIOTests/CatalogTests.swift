@@ -19,3 +19,12 @@ struct CatalogTests {
         #expect(Set(Catalog.entries.keys) == Set(MessageKey.allCases))
     }
 }
+
+@Suite("The message catalog's substitution")
+struct CatalogSubstitutionTests {
+    @Test("an argument that looks like a placeholder is kept as written")
+    func onePass() {
+        let text = Catalog.text(.importConflict, .en, ["place": "f.csv:2:{regNo}", "regNo": "R-1", "changes": "{place}"])
+        #expect(text == "f.csv:2:{regNo}: 登记号 R-1 is in the ledger with other content: {place} (ledger → file)")
+    }
+}

@@ -47,6 +47,15 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case findingLikelyDuplicate, actionLikelyDuplicate, findingUSCCOverride, actionUSCCOverride
     case noFindings, findingsCount, reviewed, unknownFinding
 
+    // audit verify.
+    case auditEntry, auditSeqGap, auditBrokenLink, auditHashMismatch, auditColumnType, auditNotExpectedHead, auditUnreadable
+    case auditNotCanonical, auditColumnsDiffer, auditTimeBackwards, auditRegNoColumn, auditAmountOutOfRange, auditRegisteredTwice
+    case auditNotRegistered, auditForbidden, auditClosedTwice, auditWrongAnchor, auditWrongTotals, auditReopensOpenMonth
+    case auditRemovesMissingTarget, auditDefaultsMissingTarget, auditClosedMonthWithoutLate
+    case auditRowMissing, auditRowExtra, auditRowDiffers, auditDifference
+    case auditTriggerMissing, auditObjectMissing, auditTriggerChanged, auditObjectChanged, auditTriggerExtra, auditObjectExtra
+    case auditMigrations, auditNoMigration, auditTotalsBeyondInt64, auditExpectedHeadGone
+
     // Status names.
     case statusActive, statusReleased, statusDefaulted, statusVoid
 }
@@ -243,18 +252,66 @@ enum Catalog {
         .reviewed: ("已复核：{reason}（{operator}，{at}）", "reviewed: {reason} ({operator}, {at})"),
         .unknownFinding: ("当前没有这项问题；问题编号见 `pledge check`", "no such finding now; `pledge check` lists the findings with their ids"),
 
+        .auditEntry: ("日志 {seq}：{problem}", "entry {seq}: {problem}"),
+        .auditSeqGap: ("序号应为 {expected}；日志缺失或被重新编号", "expected seq {expected}; entries are missing or renumbered"),
+        .auditBrokenLink: ("prev_hash 与日志 {previous} 的哈希不符；哈希链在此断开", "prev_hash does not match the hash of entry {previous}; the chain is broken here"),
+        .auditHashMismatch: ("哈希与内容不符；该日志写入后被改动", "the hash does not match its payload; the entry was altered after it was written"),
+        .auditColumnType: ("某列的存储类型不是日志写入的类型（文本）；已被改动", "a column is stored as another type than the journal writes (text); it was altered"),
+        .auditNotExpectedHead: ("哈希 {hash} 不是预期的头部 {expected}", "hash {hash} is not the expected head {expected}"),
+        .auditUnreadable: ("内容不是可读的日志；无法重放", "the payload is not a readable entry; it cannot be replayed"),
+        .auditNotCanonical: ("内容不是规范格式（键、顺序、空白或转义不同）", "the payload is not in canonical form (keys, order, spacing or escapes differ)"),
+        .auditColumnsDiffer: ("seq/at/operator/kind/reg_no 列与内容不符", "the columns seq/at/operator/kind/reg_no differ from its payload"),
+        .auditTimeBackwards: ("时间 {at} 早于上一条日志的 {previous}；日志被重排或重写", "its time {at} is before the previous entry's {previous}; the journal was reordered or rewritten"),
+        .auditRegNoColumn: ("登记号列与登记内容中的 {regNo} 不符", "its 登记号 column is not the registration's {regNo}"),
+        .auditAmountOutOfRange: ("金额 {fen} 分超出单笔登记的范围（1 分至 1,000 亿元）；未重放", "amount {fen} fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed"),
+        .auditRegisteredTwice: ("第二次登记登记号 {regNo}", "registers 登记号 {regNo} a second time"),
+        .auditNotRegistered: ("变更的登记号 {regNo} 未登记", "changes 登记号 {regNo}, which is not registered"),
+        .auditForbidden: ("台账规则不允许此{kind}（{reason}）；未重放", "the ledger's rules forbid this {kind} ({reason}); it was not replayed"),
+        .auditClosedTwice: ("第二次关账 {month}", "closes {month} a second time"),
+        .auditWrongAnchor: ("{month} 的关账记录的头部是 {headSeq}:{headHash}，而不是它之前的日志（{previousSeq}:{previousHash}）",
+                            "the close of {month} records head {headSeq}:{headHash}, not the entry before it ({previousSeq}:{previousHash})"),
+        .auditWrongTotals: ("{month} 记录的汇总不是日志中该时点的当月汇总", "the totals recorded for {month} are not the month's totals at that point in the journal"),
+        .auditReopensOpenMonth: ("重新开账的 {month} 并未关账", "reopens {month}, which is not closed"),
+        .auditRemovesMissingTarget: ("删除的目标 {name} 并不存在", "removes target {name}, which is not set"),
+        .auditDefaultsMissingTarget: ("设为默认的目标 {name} 并不存在", "makes {name} the default target, which is not set"),
+        .auditClosedMonthWithoutLate: ("日期 {date} 属于已关账的 {month}，却没有补录标记", "dated {date} in the closed month {month} without the late flag"),
+        .auditRowMissing: ("{table} {key}：日志中有，台账中缺失", "{table} {key}: in the journal but missing from the ledger"),
+        .auditRowExtra: ("{table} {key}：台账中有，日志中没有", "{table} {key}: present in the ledger but not in the journal"),
+        .auditRowDiffers: ("{table} {key}：与日志记录不符（{differences}）", "{table} {key}: differs from what the journal records ({differences})"),
+        .auditDifference: ("{column}：台账为 {ledger}，日志为 {journal}", "{column}: {ledger} in the ledger, {journal} from the journal"),
+        .auditTriggerMissing: ("日志的触发器 {name} 缺失：SQLite 不再拒绝它所防范的改动；请从备份恢复台账，或查明是谁删除了它",
+                               "the journal's trigger {name} is missing: SQLite no longer refuses what it guards against; restore the ledger from a backup, or find out who removed it"),
+        .auditObjectMissing: ("结构中的 {type} {name} 缺失；请从备份恢复台账", "the schema's {type} {name} is missing; restore the ledger from a backup"),
+        .auditTriggerChanged: ("日志的触发器 {name} 与结构定义不符：已被替换；请从备份恢复台账", "the journal's trigger {name} is not the schema's: it was replaced; restore the ledger from a backup"),
+        .auditObjectChanged: ("结构中的 {type} {name} 与迁移创建的不同（{sql}）；请从备份恢复台账", "the schema's {type} {name} is not what the migrations create ({sql}); restore the ledger from a backup"),
+        .auditTriggerExtra: ("日志上有结构之外的触发器：{name}；请查明是谁添加的", "the journal has a trigger the schema does not create: {name}; find out who added it"),
+        .auditObjectExtra: ("台账有结构之外的 {type}：{name}；请查明是谁添加的", "the ledger has an extra {type} the schema does not create: {name}; find out who added it"),
+        .auditMigrations: ("grdb_migrations 记录了 {recorded}；本台账的结构是 {known}：迁移记录被改动；请恢复最近的备份",
+                           "grdb_migrations: records {recorded}; this ledger's schema is {known}: the migration record was altered; restore the last backup"),
+        .auditNoMigration: ("没有迁移", "no migration"),
+        .auditTotalsBeyondInt64: ("日志中的金额合计超过台账可容纳的最大值（Int64 分）", "the journal's amounts add up beyond the largest total a ledger can hold (an Int64 of fen)"),
+        .auditExpectedHeadGone: ("日志中没有第 {seq} 条（只到 {last}）；预期的头部 {seq}:{hash} 已不存在", "the journal has no entry {seq} (it ends at {last}); the expected head {seq}:{hash} is gone"),
+
         .statusActive: ("有效", "active"),
         .statusReleased: ("已注销", "released"),
         .statusDefaulted: ("违约", "defaulted"),
         .statusVoid: ("作废", "void"),
     ]
 
-    /// The template with each `{name}` replaced by its argument.
+    /// The template with each `{name}` replaced by its argument, in one pass over the template (an argument's own
+    /// text, a value from a file or the ledger, is never read as a placeholder).
     static func text(_ key: MessageKey, _ language: Language, _ args: [String: String]) -> String {
         guard let entry = entries[key] else { return key.rawValue }
-        var out = language == .zh ? entry.zh : entry.en
-        for (name, value) in args { out = out.replacingOccurrences(of: "{\(name)}", with: value) }
-        return out
+        let template = language == .zh ? entry.zh : entry.en
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            out += args[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// The `{name}` placeholders of a template.

@@ -181,12 +181,11 @@ public final class Ledger: Sendable {
     }
 
     /// `audit verify`'s finding when the migration record is not exactly the known list.
-    static func migrationFindings(_ db: Database) throws -> [String] {
+    static func migrationFindings(_ db: Database) throws -> [AuditFinding] {
         let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         let known = SchemaMigrations.all.map(\.id)
         guard applied != known else { return [] }
-        return ["grdb_migrations: records \(applied.isEmpty ? "no migration" : applied.joined(separator: ", ")); "
-                + "this ledger's schema is \(known.joined(separator: ", ")): the migration record was altered; restore the last backup"]
+        return [.migrations(recorded: applied, known: known)]
     }
 
     /// Runs a read on a consistent snapshot.

@@ -22,17 +22,17 @@ struct JournalReplay {
     var reviews: [String: (reason: String, seq: Int64)] = [:]
     private var closedMonths: Set<String> = []
     private var lastAt = ""
-    private(set) var findings: [(seq: Int64, text: String)] = []
+    private(set) var findings: [AuditFinding] = []
 
     /// `entries`: about how many the journal holds (room for the registrations at once).
     init(entries: Int) { states.reserveCapacity(min(max(entries, 0), 1 << 24)) }
 
-    private mutating func note(_ seq: Int64, _ text: String) { findings.append((seq, "entry \(seq): \(text)")) }
+    private mutating func note(_ seq: Int64, _ problem: AuditFinding.EntryProblem) { findings.append(.entry(seq, problem)) }
 
     /// Replays entry `seq` (its chain and bytes already checked by the caller); `previous` is the entry before it in the
     /// chain, as stored (asked for by period closes only).
     mutating func apply(seq: Int64, previous: () -> (seq: Int64, hash: String), at: String, regNo: String?, late: Bool, event: LedgerEvent) {
-        if at < lastAt { note(seq, "its time \(at) is before the previous entry's \(lastAt); the journal was reordered or rewritten") }
+        if at < lastAt { note(seq, .timeBackwards(at: at, previous: lastAt)) }
         lastAt = max(lastAt, at)
         switch event {
         case .reference(let p): reference = p
@@ -40,34 +40,34 @@ struct JournalReplay {
             targets[t.name] = (t, seq)
             delta.setTarget(t, states: states.values)
         case .register(let r):
-            guard regNo == r.regNo else { return note(seq, "its 登记号 column is not the registration's \(r.regNo)") }
+            guard regNo == r.regNo else { return note(seq, .regNoColumn(regNo: r.regNo)) }
             guard (1...Registration.maximumAmount.value).contains(r.amount.value) else {
-                return note(seq, "amount \(r.amount.value) fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed")
+                return note(seq, .amountOutOfRange(fen: r.amount.value))
             }
-            guard states[RegNo(r.regNo)] == nil else { return note(seq, "registers 登记号 \(r.regNo) a second time") }
+            guard states[RegNo(r.regNo)] == nil else { return note(seq, .registeredTwice(regNo: r.regNo)) }
             requireOpen(seq, [r.regDate], late: late)
             let s = RegistrationState.registered(r, seq: seq, late: late)
             states[RegNo(r.regNo)] = s
             delta.register(s)
         case .correct, .void, .release, .default, .extend:
-            guard let regNo, let old = states[RegNo(regNo)] else { return note(seq, "changes 登记号 \(regNo ?? "(none)"), which is not registered") }
+            guard let regNo, let old = states[RegNo(regNo)] else { return note(seq, .notRegistered(regNo: regNo)) }
             do {
                 try Lifecycle.check(event, on: old)
                 requireOpen(seq, Lifecycle.statisticDates(event, on: old), late: late)
                 let new = try Lifecycle.apply(event, to: old, seq: seq, late: late)
                 guard (1...Registration.maximumAmount.value).contains(new.registration.amount.value) else {
-                    return note(seq, "amount \(new.registration.amount.value) fen is outside what one registration may hold (1 fen to 1,000 亿元); it was not replayed")
+                    return note(seq, .amountOutOfRange(fen: new.registration.amount.value))
                 }
                 states[RegNo(regNo)] = new
                 delta.change(from: old, to: new)
             } catch {
-                note(seq, "the ledger's rules forbid this \(event.kind.rawValue) (\(error)); it was not replayed")
+                note(seq, .forbidden(kind: event.kind, error as? LifecycleError ?? LifecycleError(regNo: regNo, rule: .notAChange(event.kind))))
             }
         case .periodClose(let p):
-            if closedMonths.contains(p.month) { note(seq, "closes \(p.month) a second time") }
+            if closedMonths.contains(p.month) { note(seq, .closedTwice(month: p.month)) }
             let last = previous()
             if p.headSeq != last.seq || !p.headHash.sameBytes(last.hash) {
-                note(seq, "the close of \(p.month) records head \(p.headSeq):\(p.headHash), not the entry before it (\(last.seq):\(last.hash))")
+                note(seq, .wrongAnchor(month: p.month, headSeq: p.headSeq, headHash: p.headHash, previousSeq: last.seq, previousHash: last.hash))
             }
             let month = delta.monthly.filter { $0.key.month == p.month }
             let recorded = Dictionary(p.totals.map { (MonthlyKey(month: p.month, ipType: $0.ipType, prefecture: $0.prefectureCode, park: $0.park,
@@ -75,19 +75,19 @@ struct JournalReplay {
                                                        Totals(registrations: Int64($0.registrations), amountFen: $0.amountFen)) },
                                       uniquingKeysWith: { a, _ in a })
             if recorded.count != p.totals.count || recorded != month.filter({ $0.value.registrations != 0 }) {
-                note(seq, "the totals recorded for \(p.month) are not the month's totals at that point in the journal")
+                note(seq, .wrongTotals(month: p.month))
             }
             closedMonths.insert(p.month)
             periods.append((p, seq))
         case .periodReopen(let month, _):
-            guard closedMonths.remove(month) != nil else { return note(seq, "reopens \(month), which is not closed") }
+            guard closedMonths.remove(month) != nil else { return note(seq, .reopensOpenMonth(month: month)) }
             periods.removeAll { $0.close.month == month }
         case .targetRemove(let name, _):
-            guard targets.removeValue(forKey: name) != nil else { return note(seq, "removes target \(name), which is not set") }
+            guard targets.removeValue(forKey: name) != nil else { return note(seq, .removesMissingTarget(name: name)) }
             delta.removeTarget(name)
             if defaultTarget?.name == name { defaultTarget = nil }
         case .targetDefault(let name):
-            guard targets[name] != nil else { return note(seq, "makes \(name) the default target, which is not set") }
+            guard targets[name] != nil else { return note(seq, .defaultsMissingTarget(name: name)) }
             defaultTarget = (name, seq)
         case .checkAck(let finding, let reason):
             reviews[finding] = (reason, seq)
@@ -98,7 +98,7 @@ struct JournalReplay {
     private mutating func requireOpen(_ seq: Int64, _ dates: [CivilDate], late: Bool) {
         guard !late else { return }
         for d in dates where closedMonths.contains(d.yearMonth.description) {
-            note(seq, "dated \(d) in the closed month \(d.yearMonth) without the late flag")
+            note(seq, .closedMonthWithoutLate(date: d, month: d.yearMonth.description))
             return
         }
     }

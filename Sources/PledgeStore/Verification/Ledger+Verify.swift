@@ -7,7 +7,7 @@ import PledgeCore
 public struct AuditReport: Sendable {
     public var entries: Int64
     public var head: AppendedEntry?
-    public var findings: [String]
+    public var findings: [AuditFinding]
     /// The first entry whose chain link or payload is wrong, if any.
     public var firstBadSeq: Int64?
     public var isClean: Bool { findings.isEmpty }

@@ -19,26 +19,20 @@ enum SchemaCheck {
         return try scratch.read { try objects($0) }
     }
 
-    /// One line per object missing, changed or added, saying what it means and what to do.
-    static func findings(_ db: Database) throws -> [String] {
+    /// One finding per object missing, changed or added (`type` is `journal-trigger` for a trigger on `entries`).
+    static func findings(_ db: Database) throws -> [AuditFinding] {
         let (expected, actual) = (try expected(), try objects(db))
-        var findings: [String] = []
+        func type(_ o: Object) -> String { o.type == "trigger" && o.table == "entries" ? "journal-trigger" : o.type }
+        var findings: [AuditFinding] = []
         for (name, o) in expected.sorted(by: { $0.key < $1.key }) {
-            let journalTrigger = o.type == "trigger" && o.table == "entries"
             if actual[name] == nil {
-                findings.append(journalTrigger
-                    ? "the journal's trigger \(name) is missing: SQLite no longer refuses what it guards against; restore the ledger from a backup, or find out who removed it"
-                    : "the schema's \(o.type) \(name) is missing; restore the ledger from a backup")
+                findings.append(.schema(.missing, type: type(o), name: name, sql: nil))
             } else if actual[name] != o {
-                findings.append(journalTrigger
-                    ? "the journal's trigger \(name) is not the schema's: it was replaced; restore the ledger from a backup"
-                    : "the schema's \(o.type) \(name) is not what the migrations create (\(actual[name]!.sql ?? "")); restore the ledger from a backup")
+                findings.append(.schema(.changed, type: type(o), name: name, sql: actual[name]!.sql))
             }
         }
         for (name, o) in actual.sorted(by: { $0.key < $1.key }) where expected[name] == nil {
-            findings.append(o.type == "trigger" && o.table == "entries"
-                ? "the journal has a trigger the schema does not create: \(name); find out who added it"
-                : "the ledger has an extra \(o.type) the schema does not create: \(name); find out who added it")
+            findings.append(.schema(.extra, type: type(o), name: name, sql: o.sql))
         }
         return findings
     }

@@ -61,42 +61,42 @@ struct TableComparison {
     var limit = 20
 
     /// `expected` must come in key order (SQLite's: text by bytes).
-    func findings(_ db: Database, expected: some Sequence<[ExpectedValue]>) throws -> [String] {
+    func findings(_ db: Database, expected: some Sequence<[ExpectedValue]>) throws -> [AuditFinding] {
         let keys = columns.prefix(keyCount).joined(separator: ", ")
         let rows = try RawStatement(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(keys)")
         rows.reset()
         defer { rows.reset() }
-        var out: [String] = []
+        var out: [AuditFinding] = []
         var wanted = expected.makeIterator()
         var next = wanted.next()
         var hasRow = try rows.step()
         while out.count < limit, hasRow || next != nil {
             guard hasRow else {
-                out.append("\(table) \(describe(next!)): in the journal but missing from the ledger")
+                out.append(.row(table: table, key: describe(next!), .missing))
                 next = wanted.next()
                 continue
             }
             guard let e = next else {
-                out.append("\(table) \(describeRow(rows)): present in the ledger but not in the journal")
+                out.append(.row(table: table, key: describeRow(rows), .extra))
                 hasRow = try rows.step()
                 continue
             }
             var order = 0
             for i in 0..<keyCount where order == 0 { order = e[i].order(rows.value(Int32(i))) }
             if order < 0 {
-                out.append("\(table) \(describe(e)): in the journal but missing from the ledger")
+                out.append(.row(table: table, key: describe(e), .missing))
                 next = wanted.next()
                 continue
             }
             if order > 0 {
-                out.append("\(table) \(describeRow(rows)): present in the ledger but not in the journal")
+                out.append(.row(table: table, key: describeRow(rows), .extra))
                 hasRow = try rows.step()
                 continue
             }
             let differing = (keyCount..<columns.count).filter { e[$0].order(rows.value(Int32($0))) != 0 || !sameClass(e[$0], rows.value(Int32($0))) }
             if !differing.isEmpty {
-                let what = differing.map { "\(columns[$0]): \(ExpectedValue.shown(rows.value(Int32($0)))) in the ledger, \(e[$0].shown) from the journal" }
-                out.append("\(table) \(describe(e)): differs from what the journal records (\(what.joined(separator: "; ")))")
+                let what = differing.map { AuditFinding.Difference(column: columns[$0], ledger: ExpectedValue.shown(rows.value(Int32($0))), journal: e[$0].shown) }
+                out.append(.row(table: table, key: describe(e), .differs(what)))
             }
             next = wanted.next()
             hasRow = try rows.step()

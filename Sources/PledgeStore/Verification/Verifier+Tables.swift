@@ -3,7 +3,7 @@ import PledgeCore
 
 extension Verifier {
     /// Every maintained table against the rows the replay implies.
-    func compareTables(_ replay: JournalReplay) throws -> [String] {
+    func compareTables(_ replay: JournalReplay) throws -> [AuditFinding] {
         func t(_ s: String?) -> ExpectedValue { ExpectedValue(s) }
         func i(_ n: Int64) -> ExpectedValue { .integer(n) }
         func b(_ v: Bool) -> ExpectedValue { ExpectedValue(v) }
@@ -16,7 +16,7 @@ extension Verifier {
                 return false
             }
         }
-        var out: [String] = []
+        var out: [AuditFinding] = []
         /// The table's rows as a multiset digest first; when it differs from the journal's, both in key order, to name
         /// the rows (`sorted` is only built then).
         func compare<U: Sequence, S: Sequence>(_ table: String, _ columns: String, keys: Int, _ unsorted: U, sorted: () -> S) throws

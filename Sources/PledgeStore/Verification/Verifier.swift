@@ -8,7 +8,7 @@ struct Verifier {
     let db: Database
     let expectHead: (seq: Int64, hash: String)?
     let maxFindings: Int
-    private var findings: [String] = []
+    private var findings: [AuditFinding] = []
     private var firstBad: Int64?
 
     init(db: Database, expectHead: (seq: Int64, hash: String)?, maxFindings: Int) {
@@ -17,19 +17,21 @@ struct Verifier {
         self.maxFindings = maxFindings
     }
 
-    private mutating func note(_ s: String, seq: Int64? = nil) {
-        if let seq, firstBad == nil { firstBad = seq }
-        if findings.count < maxFindings { findings.append(s) }
+    private mutating func note(_ f: AuditFinding) {
+        if let seq = f.seq, firstBad == nil { firstBad = seq }
+        if findings.count < maxFindings { findings.append(f) }
     }
+
+    private mutating func note(_ seq: Int64, _ problem: AuditFinding.EntryProblem) { note(.entry(seq, problem)) }
 
     mutating func run() throws -> AuditReport {
         for f in try SchemaCheck.findings(db) + Ledger.migrationFindings(db) { note(f) }
         let (replay, count, head) = try replayJournal()
-        for (seq, text) in replay.findings { note(text, seq: seq) }
+        for f in replay.findings { note(f) }
         var total: Int64 = 0
         for s in replay.states.values {
             let (sum, overflow) = total.addingReportingOverflow(s.registration.amount.value)
-            if overflow { note("the journal's amounts add up beyond the largest total a ledger can hold (an Int64 of fen)"); break }
+            if overflow { note(.totalsBeyondInt64); break }
             total = sum
         }
         for f in try compareTables(replay) { note(f) }
@@ -56,33 +58,33 @@ struct Verifier {
             if regNoType != SQLITE_TEXT && regNoType != SQLITE_NULL { typed = false }
             let prevHash = rows.bytes(6) ?? none, hash = rows.bytes(7) ?? none, payload = rows.bytes(5) ?? none
             defer { prev.removeAll(keepingCapacity: true); prev.append(contentsOf: hash); expectedSeq = seq + 1 }
-            if seq != expectedSeq { note("entry \(seq): expected seq \(expectedSeq); entries are missing or renumbered", seq: seq) }
-            if !prev.withUnsafeBytes({ Self.equal($0, prevHash) }) { note("entry \(seq): prev_hash does not match the hash of entry \(seq - 1); the chain is broken here", seq: seq) }
+            if seq != expectedSeq { note(seq, .seqGap(expected: expectedSeq)) }
+            if !prev.withUnsafeBytes({ Self.equal($0, prevHash) }) { note(seq, .brokenLink) }
             if !CanonicalEntry.hash(prevHash: prevHash, payload: payload).sameBytes(hash) {
-                note("entry \(seq): the hash does not match its payload; the entry was altered after it was written", seq: seq)
+                note(seq, .hashMismatch)
             }
-            if !typed { note("entry \(seq): a column is stored as another type than the journal writes (text); it was altered", seq: seq) }
+            if !typed { note(seq, .columnType) }
             if let expectHead, expectHead.seq == seq {
                 expectedFound = true
                 // The hash or its first digits (at least 8, as an auditor copies it).
                 if !(hash.count >= expectHead.hash.utf8.count && expectHead.hash.sameBytes(UnsafeRawBufferPointer(rebasing: hash.prefix(expectHead.hash.utf8.count)))) {
-                    note("entry \(seq): hash \(String(decoding: hash, as: UTF8.self)) is not the expected head \(expectHead.hash)", seq: seq)
+                    note(seq, .notExpectedHead(hash: String(decoding: hash, as: UTF8.self), expected: expectHead.hash))
                 }
             }
             guard let (h, event, canonical) = decode(payload) else {
-                note("entry \(seq): the payload is not a readable entry; it cannot be replayed", seq: seq)
+                note(seq, .unreadable)
                 continue
             }
-            if !canonical { note("entry \(seq): the payload is not in canonical form (keys, order, spacing or escapes differ)", seq: seq) }
+            if !canonical { note(seq, .notCanonical) }
             if h.seq != seq || !h.at.sameBytes(rows.bytes(1) ?? none) || !h.operator.sameBytes(rows.bytes(2) ?? none)
                 || !h.kind.rawValue.sameBytes(rows.bytes(3) ?? none) || !Self.same(h.regNo, rows.bytes(4)) {
-                note("entry \(seq): the columns seq/at/operator/kind/reg_no differ from its payload", seq: seq)
+                note(seq, .columnsDiffer)
             }
             replay.apply(seq: seq, previous: { (seq - 1, String(decoding: prev, as: UTF8.self)) }, at: h.at, regNo: h.regNo, late: h.late, event: event)
         }
         let head = count == 0 ? nil : AppendedEntry(seq: expectedSeq - 1, hash: String(decoding: prev, as: UTF8.self))
         if let expectHead, !expectedFound {
-            note("the journal has no entry \(expectHead.seq) (it ends at \(head?.seq ?? 0)); the expected head \(expectHead.seq):\(expectHead.hash) is gone")
+            note(.expectedHeadGone(seq: expectHead.seq, hash: expectHead.hash, lastSeq: head?.seq ?? 0))
         }
         return (replay, count, head)
     }

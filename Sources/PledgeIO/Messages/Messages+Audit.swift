@@ -1,0 +1,60 @@
+import PledgeCore
+import PledgeStore
+
+extension Messages {
+    /// One `audit verify` finding, one line.
+    public func describe(_ f: AuditFinding) -> String {
+        switch f {
+        case .entry(let seq, let p): return text(.auditEntry, ["seq": String(seq), "problem": entry(p, seq: seq)])
+        case .row(let table, let key, let p):
+            switch p {
+            case .missing: return text(.auditRowMissing, ["table": table, "key": key])
+            case .extra: return text(.auditRowExtra, ["table": table, "key": key])
+            case .differs(let ds):
+                let what = ds.map { text(.auditDifference, ["column": $0.column, "ledger": $0.ledger, "journal": $0.journal]) }
+                return text(.auditRowDiffers, ["table": table, "key": key, "differences": what.joined(separator: language == .zh ? "；" : "; ")])
+            }
+        case .schema(let p, let type, let name, let sql):
+            let trigger = type == "journal-trigger"
+            let args = ["type": type, "name": name, "sql": sql ?? ""]
+            switch p {
+            case .missing: return text(trigger ? .auditTriggerMissing : .auditObjectMissing, args)
+            case .changed: return text(trigger ? .auditTriggerChanged : .auditObjectChanged, args)
+            case .extra: return text(trigger ? .auditTriggerExtra : .auditObjectExtra, args)
+            }
+        case .migrations(let recorded, let known):
+            return text(.auditMigrations, ["recorded": recorded.isEmpty ? text(.auditNoMigration) : recorded.joined(separator: ", "),
+                                           "known": known.joined(separator: ", ")])
+        case .totalsBeyondInt64: return text(.auditTotalsBeyondInt64)
+        case .expectedHeadGone(let seq, let hash, let last):
+            return text(.auditExpectedHeadGone, ["seq": String(seq), "hash": hash, "last": String(last)])
+        }
+    }
+
+    private func entry(_ p: AuditFinding.EntryProblem, seq: Int64) -> String {
+        switch p {
+        case .seqGap(let expected): text(.auditSeqGap, ["expected": String(expected)])
+        case .brokenLink: text(.auditBrokenLink, ["previous": String(seq - 1)])
+        case .hashMismatch: text(.auditHashMismatch)
+        case .columnType: text(.auditColumnType)
+        case .notExpectedHead(let hash, let expected): text(.auditNotExpectedHead, ["hash": hash, "expected": expected])
+        case .unreadable: text(.auditUnreadable)
+        case .notCanonical: text(.auditNotCanonical)
+        case .columnsDiffer: text(.auditColumnsDiffer)
+        case .timeBackwards(let at, let previous): text(.auditTimeBackwards, ["at": at, "previous": previous])
+        case .regNoColumn(let r): text(.auditRegNoColumn, ["regNo": r])
+        case .amountOutOfRange(let fen): text(.auditAmountOutOfRange, ["fen": String(fen)])
+        case .registeredTwice(let r): text(.auditRegisteredTwice, ["regNo": r])
+        case .notRegistered(let r): text(.auditNotRegistered, ["regNo": r ?? "(none)"])
+        case .forbidden(let kind, let e): text(.auditForbidden, ["kind": language == .zh ? self.kind(kind) : kind.rawValue, "reason": describe(e)])
+        case .closedTwice(let m): text(.auditClosedTwice, ["month": m])
+        case .wrongAnchor(let m, let hs, let hh, let ps, let ph):
+            text(.auditWrongAnchor, ["month": m, "headSeq": String(hs), "headHash": hh, "previousSeq": String(ps), "previousHash": ph])
+        case .wrongTotals(let m): text(.auditWrongTotals, ["month": m])
+        case .reopensOpenMonth(let m): text(.auditReopensOpenMonth, ["month": m])
+        case .removesMissingTarget(let n): text(.auditRemovesMissingTarget, ["name": n])
+        case .defaultsMissingTarget(let n): text(.auditDefaultsMissingTarget, ["name": n])
+        case .closedMonthWithoutLate(let d, let m): text(.auditClosedMonthWithoutLate, ["date": d.description, "month": m])
+        }
+    }
+}
