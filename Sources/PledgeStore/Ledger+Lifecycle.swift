@@ -27,12 +27,19 @@ extension Ledger {
 
     /// Replaces fields of a registration with `corrected`'s (computed by the caller from the same validation
     /// rules as registering). Fails when nothing would change.
-    public func correct(_ regNo: String, reason: String, late: Bool,
+    /// A correction that adds rights another registration still holds is refused unless `allowDoublePledge`.
+    public func correct(_ regNo: String, reason: String, late: Bool, allowDoublePledge: Bool,
                         _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {
         try write { tx in
             let current = try existing(regNo, tx)
             if current.status == .void { throw LifecycleError(regNo: regNo, rule: .voidCannotChange) }
-            let changes = current.registration.changes(to: try corrected(current))
+            let new = try corrected(current)
+            if !allowDoublePledge, current.status == .active || current.status == .defaulted {
+                var added = new
+                added.ipNumbers = new.ipNumbers.filter { !current.registration.ipNumbers.contains($0) }
+                if let (right, holder) = try tx.heldRight(added) { throw StoreError.rightPledged(regNo: regNo, right: right, holder: holder) }
+            }
+            let changes = current.registration.changes(to: new)
             return (try change(current, .correct(changes: changes, reason: reason), late: late, tx), changes)
         }
     }

@@ -11,7 +11,7 @@ public protocol LedgerStore: AnyObject, Sendable {
     // Writes: each checks the registration's state inside its transaction, then appends.
     func initialize(reference: ReferenceData, target: Target) throws -> [AppendedEntry]
     func register(_ r: Registration, late: Bool, reason: String?, allowDoublePledge: Bool) throws -> AppendedEntry
-    func correct(_ regNo: String, reason: String, late: Bool,
+    func correct(_ regNo: String, reason: String, late: Bool, allowDoublePledge: Bool,
                  _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange])
     func void(_ regNo: String, reason: String, late: Bool) throws -> AppendedEntry
     func release(_ regNo: String, date: CivilDate, reason: ReleaseReason) throws -> AppendedEntry
@@ -64,7 +64,7 @@ extension LedgerStore {
     public func void(_ regNo: String, reason: String) throws -> AppendedEntry { try void(regNo, reason: reason, late: false) }
     public func correct(_ regNo: String, reason: String,
                         _ corrected: (RegistrationState) throws -> Registration) throws -> (AppendedEntry, [FieldChange]) {
-        try correct(regNo, reason: reason, late: false, corrected)
+        try correct(regNo, reason: reason, late: false, allowDoublePledge: false, corrected)
     }
     public func progressDetails(target: Target, asOf: CivilDate) throws -> ProgressDetails {
         try progressDetails(target: target, asOf: asOf, top: 5)

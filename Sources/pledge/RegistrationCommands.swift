@@ -139,27 +139,40 @@ struct CorrectCommand: ParsableCommand {
     @Option(help: ArgumentHelp(L("原因（记入日志）；必填", "Why (recorded in the journal); required."))) var reason: String?
     @Flag(help: ArgumentHelp(L("更正已关账月份的登记；记入日志", "Correction of a registration in a closed period; recorded in the entry."))) var late = false
     @Flag(name: .customLong("allow-bad-uscc"), help: ArgumentHelp(L("接受校验位错误的统一社会信用代码", "Accept a USCC whose check character is wrong."))) var allowBadUSCC = false
+    @Flag(name: .customLong("confirm-amount"), help: ArgumentHelp(L("确认超过 5 亿元或台账近期中位数 100 倍的金额", "Take an amount above 5 亿元 or 100 times the ledger's recent median.")))
+    var confirmAmount = false
+    @Flag(name: .customLong("allow-double-pledge"), help: ArgumentHelp(L("更正后的权利仍被其他登记占用时也接受", "Accept rights another registration still holds.")))
+    var allowDoublePledge = false
 
     func validate() throws {
         if field == .regNo { throw ValidationError(Console.messages.text(.regNoIsPermanent)) }
         try requireReason(reason)
     }
 
+    /// The registration as corrected, by the same validation as registering.
+    func corrected(_ current: RegistrationState, _ validator: RegistrationValidator) throws -> Registration {
+        var input = RegistrationInput(current.registration)
+        input[field] = value
+        if field == .amount { input.amountUnit = unit }
+        if field == .uscc { input.allowBadUSCC = allowBadUSCC }
+        // A new park decides the prefecture.
+        if field == .park { input[.prefecture] = nil }
+        return try validator.validate(input).mapError { e in
+            InvalidRegistration(errors: e.errors.map { $0.field == flagName(field) ? $0.renamed("--value (\(field.argument))") : $0 })
+        }.get()
+    }
+
     func run() throws {
         try global.requireWritable()
         let ledger = try global.openLedger()
         let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
-        let (entry, changes) = try ledger.correct(regNo, reason: (reason ?? "").trimmingSpaces, late: late) { current in
-            var input = RegistrationInput(current.registration)
-            input[field] = value
-            if field == .amount { input.amountUnit = unit }
-            if field == .uscc { input.allowBadUSCC = allowBadUSCC }
-            // A new park decides the prefecture.
-            if field == .park { input[.prefecture] = nil }
-            return try validator.validate(input).mapError { e in
-                InvalidRegistration(errors: e.errors.map { $0.field == flagName(field) ? $0.renamed("--value (\(field.argument))") : $0 })
-            }.get()
+        // An amount far out of range needs the same confirmation as at registration.
+        if field == .amount, !confirmAmount, let current = try ledger.registration(regNo),
+           let unusual = try ledger.warnings(for: corrected(current, validator)).first(where: \.isAmount) {
+            throw FieldError(field: "--value (amount)", value: value, rule: .unusualAmount(unusual))
         }
+        let (entry, changes) = try ledger.correct(regNo, reason: (reason ?? "").trimmingSpaces, late: late,
+                                                  allowDoublePledge: allowDoublePledge) { current in try corrected(current, validator) }
         Console.out(global.language.pick("已更正 \(regNo)：", "corrected \(regNo):"))
         for c in changes { Console.out("  " + Console.messages.change(c)) }
         Console.out("seq \(entry.seq)  hash \(entry.hash)")

@@ -48,6 +48,22 @@ struct CostlyMistakeTests {
         #expect(try s.run(["audit", "verify"]).code == 0)
     }
 
+    @Test("corrections follow the same rules: an unusual amount needs --confirm-amount, a right still held needs --allow-double-pledge")
+    func corrections() throws {
+        let s = try CLISandbox()
+        #expect(try register(s, "C-1", amount: "100万", ip: "201710601862.3").code == 0)
+        #expect(try register(s, "C-2", amount: "100万", ip: "97101765.4").code == 0)
+        let before = try s.snapshot()
+        let amount = try s.run(["--lang", "zh", "correct", "C-1", "--field", "金额", "--value", "100亿", "--reason", "x"])
+        #expect(amount.code == 65 && amount.stderr.contains("金额超过 5 亿元"), "\(amount.stderr)")
+        let right = try s.run(["correct", "C-2", "--field", "ip", "--value", "97101765.4;201710601862.3", "--reason", "x"])
+        #expect(right.code == 73 && right.stderr.contains("ZL201710601862.3 is already pledged by 登记号 C-1"), "\(right.stderr)")
+        #expect(try s.snapshot() == before)
+        #expect(try s.run(["correct", "C-1", "--field", "amount", "--value", "100亿", "--reason", "x", "--confirm-amount"]).code == 0)
+        #expect(try s.run(["correct", "C-2", "--field", "ip", "--value", "97101765.4;201710601862.3", "--reason", "x", "--allow-double-pledge"]).code == 0)
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+
     @Test("a USCC known under another name is a warning naming both; the registration is written")
     func otherName() throws {
         let s = try CLISandbox()
