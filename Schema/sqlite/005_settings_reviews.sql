@@ -1,8 +1,9 @@
 -- 005_settings_reviews.sql — projections of the entries 004 allows. Never edit once shipped: add 006_….sql.
 
--- Settings chosen by journal entries: `default_target` (the target reports use when none is named).
+-- Settings chosen by journal entries: `default_target` (the target reports use when none is named, `target-default`)
+-- and `amount_confirm_fen` (the amount above which a registration needs --confirm-amount, `setting`).
 CREATE TABLE ledger_settings (
-    key   TEXT PRIMARY KEY CHECK (key = 'default_target'),
+    key   TEXT PRIMARY KEY CHECK (key = 'default_target' OR key = 'amount_confirm_fen'),
     value TEXT NOT NULL,
     seq   INTEGER NOT NULL                       -- the entry that chose it
 );

@@ -22,6 +22,8 @@ public enum LedgerEvent: Sendable, Equatable {
     case targetDefault(name: String)
     /// A data-quality finding reviewed: shown as reviewed from then on, never hidden.
     case checkAck(finding: String, reason: String)
+    /// A ledger setting changed (`LedgerSetting`), with its value as canonical text.
+    case setting(key: String, value: String)
 
     public var kind: EntryKind {
         switch self {
@@ -38,13 +40,14 @@ public enum LedgerEvent: Sendable, Equatable {
         case .targetRemove: .targetRemove
         case .targetDefault: .targetDefault
         case .checkAck: .checkAck
+        case .setting: .setting
         }
     }
 }
 
 public enum EntryKind: String, CaseIterable, Sendable, Codable {
     case reference, target, register, correct, void, release, `default`, extend, periodClose = "period-close"
-    case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack"
+    case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack", setting
 }
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
@@ -86,6 +89,7 @@ extension LedgerEvent {
     private struct NameReasonData: Codable { var name: String; var reason: String }
     private struct NameData: Codable { var name: String }
     private struct FindingReasonData: Codable { var finding: String; var reason: String }
+    private struct SettingData: Codable { var key: String; var value: String }
 
     /// Encodes the event's data with `encode` (the canonical JSON encoder).
     public func encodeData<R>(_ encode: (any Encodable) throws -> R) throws -> R {
@@ -103,6 +107,7 @@ extension LedgerEvent {
         case .targetRemove(let name, let reason): try encode(NameReasonData(name: name, reason: reason))
         case .targetDefault(let name): try encode(NameData(name: name))
         case .checkAck(let finding, let reason): try encode(FindingReasonData(finding: finding, reason: reason))
+        case .setting(let key, let value): try encode(SettingData(key: key, value: value))
         }
     }
 
@@ -126,6 +131,7 @@ extension LedgerEvent {
         case .targetRemove: let t = try d(NameReasonData.self); return .targetRemove(name: t.name, reason: t.reason)
         case .targetDefault: return .targetDefault(name: try d(NameData.self).name)
         case .checkAck: let a = try d(FindingReasonData.self); return .checkAck(finding: a.finding, reason: a.reason)
+        case .setting: let x = try d(SettingData.self); return .setting(key: x.key, value: x.value)
         }
     }
 }

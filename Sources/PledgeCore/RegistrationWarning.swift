@@ -9,8 +9,11 @@ public enum RegistrationWarning: Sendable, Equatable {
     /// The USCC is recorded under another name.
     case otherEnterpriseName(uscc: String, known: String)
 
-    /// 5 亿元: no single IP pledge in Gansu has come near it; a 万 typed as 亿 lands far above it.
+    /// 5 亿元: no single IP pledge in Gansu has come near it; a 万 typed as 亿 lands far above it. A ledger may set its own
+    /// (`pledge setting amount-confirm`).
     public static let amountLimit = Fen(5 * 100_000_000 * 100)
+    /// The ledger setting that replaces `amountLimit`: integer fen.
+    public static let settingKey = "amount_confirm_fen"
     public static let medianFactor: Int64 = 100
 
     public var isAmount: Bool {
@@ -19,10 +22,10 @@ public enum RegistrationWarning: Sendable, Equatable {
     }
 
     /// The warnings for `r`, given the median of recent amounts and the name the ledger knows for its USCC.
-    public static func check(_ r: Registration, median: Fen?, knownName: String?) -> [RegistrationWarning] {
+    public static func check(_ r: Registration, median: Fen?, knownName: String?, limit: Fen = amountLimit) -> [RegistrationWarning] {
         var out: [RegistrationWarning] = []
-        if r.amount > amountLimit {
-            out.append(.amountAboveLimit(limit: amountLimit))
+        if r.amount > limit {
+            out.append(.amountAboveLimit(limit: limit))
         } else if let median, median.value > 0, r.amount.value / median.value >= medianFactor {
             out.append(.amountFarAboveMedian(median: median, factor: medianFactor))
         }

@@ -85,7 +85,7 @@ extension Ledger {
                     return try tx.append(event, regNo: r.regNo)
                 case .correct, .void, .release, .default, .extend:
                     return try change(try existing(regNo ?? "", tx), event, late: false, tx)
-                case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck:
+                case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting:
                     return try tx.append(event, regNo: regNo)
                 }
             }
@@ -143,6 +143,11 @@ extension Ledger {
             }
             return try tx.append(.targetDefault(name: name))
         }
+    }
+
+    /// Sets the amount above which a registration needs a confirmation (`RegistrationWarning.settingKey`).
+    public func setAmountConfirmLimit(_ limit: Fen) throws -> AppendedEntry {
+        try write { tx in try tx.append(.setting(key: RegistrationWarning.settingKey, value: String(limit.value))) }
     }
 
     /// Records that finding `finding` (its id as `check` prints it) was reviewed, and why.

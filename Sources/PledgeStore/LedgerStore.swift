@@ -23,6 +23,7 @@ public protocol LedgerStore: AnyObject, Sendable {
     func removeTarget(_ name: String, reason: String) throws -> AppendedEntry
     func setDefaultTarget(_ name: String) throws -> AppendedEntry
     func acknowledge(finding: String, reason: String) throws -> AppendedEntry
+    func setAmountConfirmLimit(_ limit: Fen) throws -> AppendedEntry
     func record(_ events: [(event: LedgerEvent, regNo: String?)]) throws -> [AppendedEntry]
     func importRows(options: LoadOptions, progress: ((LoadStep) -> Void)?, next: () throws -> [LoadRow]?,
                     outcome: (Registration, Int, RowOutcome) -> Void) throws -> LoadResult

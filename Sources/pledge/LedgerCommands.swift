@@ -173,3 +173,25 @@ struct ReferenceCommand: ParsableCommand {
         Console.out(ReferenceListing(reference: reference).render(list.rawValue, language: global.language))
     }
 }
+
+struct SettingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "setting", abstract: L("台账设置（记入日志）", "The ledger's settings (journaled)."), subcommands: [AmountConfirm.self])
+
+    struct AmountConfirm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "amount-confirm",
+            abstract: L("设置需 --confirm-amount 的金额门槛（默认 5 亿元）", "Set the amount above which a registration needs --confirm-amount (default 5 亿元)."),
+            discussion: L("示例：pledge setting amount-confirm 3亿", "Example: pledge setting amount-confirm 3亿"))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(L("金额：3亿、50,000万（只写数字按万元）", "The amount: 3亿, 50,000万 (a plain number is 万元)."))) var amount: String
+
+        func run() throws {
+            try global.requireWritable()
+            let fen = try Fen.parse(amount: amount, unit: MoneyUnit.split(amount).unit ?? .wan, field: "AMOUNT")
+            guard fen.value > 0 else { throw FieldError(field: "AMOUNT", value: amount, rule: .amountNotPositive) }
+            receipt(global.language.pick("超过 \(fen.wanDisplay) 万元的登记须加 --confirm-amount", "registrations above \(fen.wanDisplay) 万元 need --confirm-amount"),
+                    try global.openLedger().setAmountConfirmLimit(fen))
+        }
+    }
+}

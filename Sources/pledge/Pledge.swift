@@ -24,7 +24,7 @@ struct Pledge: ParsableCommand {
             ReleaseCommand.self, DefaultCommand.self, ExtendCommand.self, ImportCommand.self, ExportCommand.self,
             ShowCommand.self, HistoryCommand.self,
             TargetCommand.self, ReportCommand.self, PeriodCommand.self, QueryCommand.self, AuditCommand.self, CheckCommand.self,
-            BackupCommand.self, ReferenceCommand.self,
+            BackupCommand.self, ReferenceCommand.self, SettingCommand.self,
         ]
     )
 

@@ -28,6 +28,22 @@ struct CostlyMistakeTests {
         #expect(try register(s, "A-3", amount: "4亿", ip: "95115608.X").code == 0, "below 100 × the median once 5 亿 is in the ledger")
     }
 
+    @Test("the ledger's own amount limit: setting amount-confirm lowers it, journaled and verified")
+    func ledgerLimit() throws {
+        let s = try CLISandbox()
+        #expect(try register(s, "L-1", amount: "100万", ip: "201710601862.3").code == 0)
+        #expect(try register(s, "L-2", amount: "5,000万", ip: "97101765.4").code == 0, "below 5 亿元 and 100 × the median")
+        #expect(try s.run(["setting", "amount-confirm", "3000万"]).code == 0)
+        let out = try register(s, "L-3", amount: "5,000万", ip: "95115608.X", lang: "zh")
+        #expect(out.code == 65 && out.stderr.contains("金额超过 3,000.00 万元"), "\(out.stderr)")
+        #expect(try register(s, "L-3", amount: "5,000万", ip: "95115608.X", extra: ["--confirm-amount"]).code == 0)
+        #expect(try s.sqlite("SELECT value FROM ledger_settings WHERE key = 'amount_confirm_fen'") == "3000000000")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+        #expect(try s.run(["setting", "amount-confirm", "0"]).code == 65)
+        _ = try s.sqlite("UPDATE ledger_settings SET value = '1' WHERE key = 'amount_confirm_fen'")
+        #expect(try s.run(["audit", "verify"]).code == 1)
+    }
+
     @Test("a right held by a registration not released is refused (73) unless --allow-double-pledge --reason; released, it is free")
     func doublePledge() throws {
         let s = try CLISandbox()

@@ -39,7 +39,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
-    case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck
+    case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck, kindSetting
 
     // Data-quality findings: what is wrong, and what to do.
     case findingDoublePledge, actionDoublePledge, findingPastPatentTerm, actionPastPatentTerm
@@ -51,7 +51,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case auditEntry, auditSeqGap, auditBrokenLink, auditHashMismatch, auditColumnType, auditNotExpectedHead, auditUnreadable
     case auditNotCanonical, auditColumnsDiffer, auditTimeBackwards, auditRegNoColumn, auditAmountOutOfRange, auditRegisteredTwice
     case auditNotRegistered, auditForbidden, auditClosedTwice, auditWrongAnchor, auditWrongTotals, auditReopensOpenMonth
-    case auditRemovesMissingTarget, auditDefaultsMissingTarget, auditClosedMonthWithoutLate
+    case auditRemovesMissingTarget, auditDefaultsMissingTarget, auditClosedMonthWithoutLate, auditUnknownSetting
     case auditRowMissing, auditRowExtra, auditRowDiffers, auditDifference
     case auditTriggerMissing, auditObjectMissing, auditTriggerChanged, auditObjectChanged, auditTriggerExtra, auditObjectExtra
     case auditMigrations, auditNoMigration, auditTotalsBeyondInt64, auditExpectedHeadGone
@@ -77,7 +77,7 @@ enum Catalog {
         .amountOverRegistrationMaximum: ("超过单笔登记上限 1,000 亿元（请检查单位：元、万元还是亿元）",
                                          "the amount is over the maximum of one registration, 1,000 亿元 (check the unit: 元, 万元 or 亿元)"),
         .confirmAmount: ("{warning}；请核对单位（万元还是亿元），确属无误请加 --confirm-amount", "{warning}; check the unit (万元 or 亿元), and pass --confirm-amount if it is right"),
-        .warningAmountAboveLimit: ("金额超过 {limit} 亿元，单笔登记从未达到这一规模", "the amount is above {limit} 亿元, more than any single registration has come near"),
+        .warningAmountAboveLimit: ("金额超过 {limit}，单笔登记很少达到这一规模", "the amount is above {limit}, more than single registrations come near"),
         .warningAmountFarAboveMedian: ("金额是本台账近期登记中位数（{median} 万元）的 {factor} 倍以上", "the amount is at least {factor} times the median of the ledger's recent registrations ({median} 万元)"),
         .warningOtherEnterpriseName: ("统一社会信用代码 {uscc} 在台账中的企业名称是“{known}”，此处写的是“{name}”", "USCC {uscc} is recorded as \"{known}\", here it is \"{name}\""),
         .warningLine: ("{place}：警告：{warning}", "{place}: warning: {warning}"),
@@ -232,6 +232,7 @@ enum Catalog {
         .kindTargetRemove: ("删除目标", "target-remove"),
         .kindTargetDefault: ("设为默认目标", "target-default"),
         .kindCheckAck: ("复核问题", "check-ack"),
+        .kindSetting: ("台账设置", "setting"),
 
         .findingDoublePledge: ("{right} 同时被多笔有效登记质押：{holders}", "{right} is pledged by several registrations while each is active: {holders}"),
         .actionDoublePledge: ("向登记机关核实哪一笔有效，注销或作废其余的", "check with the registry which pledge is valid; release or void the others"),
@@ -275,6 +276,7 @@ enum Catalog {
         .auditRemovesMissingTarget: ("删除的目标 {name} 并不存在", "removes target {name}, which is not set"),
         .auditDefaultsMissingTarget: ("设为默认的目标 {name} 并不存在", "makes {name} the default target, which is not set"),
         .auditClosedMonthWithoutLate: ("日期 {date} 属于已关账的 {month}，却没有补录标记", "dated {date} in the closed month {month} without the late flag"),
+        .auditUnknownSetting: ("设置 {key}={value} 不是台账认识的设置", "setting {key}={value} is not one the ledger knows"),
         .auditRowMissing: ("{table} {key}：日志中有，台账中缺失", "{table} {key}: in the journal but missing from the ledger"),
         .auditRowExtra: ("{table} {key}：台账中有，日志中没有", "{table} {key}: present in the ledger but not in the journal"),
         .auditRowDiffers: ("{table} {key}：与日志记录不符（{differences}）", "{table} {key}: differs from what the journal records ({differences})"),

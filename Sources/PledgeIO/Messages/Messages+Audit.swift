@@ -55,6 +55,7 @@ extension Messages {
         case .removesMissingTarget(let n): text(.auditRemovesMissingTarget, ["name": n])
         case .defaultsMissingTarget(let n): text(.auditDefaultsMissingTarget, ["name": n])
         case .closedMonthWithoutLate(let d, let m): text(.auditClosedMonthWithoutLate, ["date": d.description, "month": m])
+        case .unknownSetting(let k, let v): text(.auditUnknownSetting, ["key": k, "value": v])
         }
     }
 }

@@ -17,6 +17,7 @@ extension Messages {
         case .targetRemove: text(.kindTargetRemove)
         case .targetDefault: text(.kindTargetDefault)
         case .checkAck: text(.kindCheckAck)
+        case .setting: text(.kindSetting)
         }
     }
 

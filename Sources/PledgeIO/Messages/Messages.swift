@@ -122,7 +122,8 @@ public struct Messages: Sendable {
     /// A registration's warning; `enterprise` is the name it was given (for the USCC warning).
     public func warning(_ w: RegistrationWarning, enterprise: String) -> String {
         switch w {
-        case .amountAboveLimit(let limit): text(.warningAmountAboveLimit, ["limit": limit.formatted(.yi, decimals: 0)])
+        case .amountAboveLimit(let limit):
+            text(.warningAmountAboveLimit, ["limit": limit.value % MoneyUnit.yi.fenPerUnit == 0 ? "\(limit.value / MoneyUnit.yi.fenPerUnit) 亿元" : "\(limit.wanDisplay) 万元"])
         case .amountFarAboveMedian(let median, let factor): text(.warningAmountFarAboveMedian, ["median": median.wanDisplay, "factor": String(factor)])
         case .otherEnterpriseName(let uscc, let known): text(.warningOtherEnterpriseName, ["uscc": uscc, "known": known, "name": enterprise])
         }

@@ -93,12 +93,17 @@ public final class LedgerTransaction {
 
     /// The warnings a new registration deserves against what the ledger holds (`RegistrationWarning`).
     public func warnings(_ r: Registration) throws -> [RegistrationWarning] {
-        if medianCache == nil { medianCache = .some(try Ledger.recentMedianAmount(db)) }
+        if medianCache == nil {
+            medianCache = .some(try Ledger.recentMedianAmount(db))
+            limitCache = try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [RegistrationWarning.settingKey])
+                .flatMap(Int64.init).map(Fen.init) ?? RegistrationWarning.amountLimit
+        }
         let known = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM enterprises WHERE uscc = ?"), arguments: [r.uscc])
-        return RegistrationWarning.check(r, median: medianCache!, knownName: known)
+        return RegistrationWarning.check(r, median: medianCache!, knownName: known, limit: limitCache)
     }
 
     private var medianCache: Fen??
+    private var limitCache = RegistrationWarning.amountLimit
 
     public func registration(_ regNo: String) throws -> RegistrationState? {
         try RegistrationState.fetch(db, regNo: regNo)

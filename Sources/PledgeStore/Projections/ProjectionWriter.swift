@@ -54,6 +54,8 @@ final class ProjectionWriter {
             delta = ProjectionDelta(targets: try Self.targets(db))
         case .targetDefault(let name):
             try db.execute(sql: "INSERT OR REPLACE INTO ledger_settings(key, value, seq) VALUES ('default_target', ?, ?)", arguments: [name, seq])
+        case .setting(let key, let value):
+            try db.execute(sql: "INSERT OR REPLACE INTO ledger_settings(key, value, seq) VALUES (?, ?, ?)", arguments: [key, value, seq])
         case .checkAck(let finding, let reason):
             try db.execute(sql: "INSERT OR REPLACE INTO finding_reviews(finding, reason, seq) VALUES (?, ?, ?)", arguments: [finding, reason, seq])
         case .correct, .void, .release, .default, .extend:

@@ -38,6 +38,7 @@ public enum AuditFinding: Sendable, Equatable {
         case removesMissingTarget(name: String)
         case defaultsMissingTarget(name: String)
         case closedMonthWithoutLate(date: CivilDate, month: String)
+        case unknownSetting(key: String, value: String)
     }
 
     public enum RowProblem: Sendable, Equatable {

@@ -19,6 +19,7 @@ struct JournalReplay {
     var periods: [(close: PeriodClose, seq: Int64)] = []
     /// `ledger_settings` and `finding_reviews` as the journal sets them.
     var defaultTarget: (name: String, seq: Int64)?
+    var settings: [String: (value: String, seq: Int64)] = [:]
     var reviews: [String: (reason: String, seq: Int64)] = [:]
     private var closedMonths: Set<String> = []
     private var lastAt = ""
@@ -91,6 +92,9 @@ struct JournalReplay {
             defaultTarget = (name, seq)
         case .checkAck(let finding, let reason):
             reviews[finding] = (reason, seq)
+        case .setting(let key, let value):
+            guard key == RegistrationWarning.settingKey, let fen = Int64(value), fen > 0 else { return note(seq, .unknownSetting(key: key, value: value)) }
+            settings[key] = (value, seq)
         }
     }
 

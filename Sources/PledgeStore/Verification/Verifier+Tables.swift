@@ -87,7 +87,8 @@ extension Verifier {
         try compare("period_totals", "month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen", keys: 7,
                     periodTotals)
         try compare("ledger_settings", "key, value, seq", keys: 1,
-                    replay.defaultTarget.map { [[t("default_target"), t($0.name), i($0.seq)]] } ?? [])
+                    (replay.defaultTarget.map { [[t("default_target"), t($0.name), i($0.seq)]] } ?? [])
+                        + replay.settings.map { [t($0.key), t($0.value.value), i($0.value.seq)] })
         try compare("finding_reviews", "finding, reason, seq", keys: 1, replay.reviews.map { [t($0.key), t($0.value.reason), i($0.value.seq)] })
         let ref = replay.reference ?? ReferencePayload(prefectures: [], parks: [], banks: [])
         try compare("prefectures", "code, name, short", keys: 1, ref.prefectures.map { [t($0.code), t($0.name), t($0.short)] })
