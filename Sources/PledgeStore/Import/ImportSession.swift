@@ -56,9 +56,11 @@ final class ImportSession {
     func add(_ r: Registration, row: Int, late: Bool = false, reason: String? = nil) throws -> RowOutcome {
         let closed = try tx.closedMonths()
         if closed.isEmpty || late || !closed.contains(r.regDate.yearMonth.description) {
-            if !allowDoublePledge, try tx.registration(r.regNo) == nil, pending[r.regNo] == nil {
+            // A load finds rights pledged twice once written (`rightsPledgedInLoad`, one query for the whole file); a dry
+            // run, which writes nothing, asks row by row.
+            if dryRun, !allowDoublePledge, try tx.registration(r.regNo) == nil, pending[r.regNo] == nil {
                 if let (right, holder) = try tx.heldRight(r) { return .rightPledged(right: right, holder: holder) }
-                if dryRun, let right = r.ipNumbers.first(where: { pendingRights[$0] != nil }) {
+                if let right = r.ipNumbers.first(where: { pendingRights[$0] != nil }) {
                     return .rightPledged(right: right, holder: pendingRights[right]!)
                 }
             }
