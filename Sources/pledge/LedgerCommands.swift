@@ -28,7 +28,7 @@ struct InitCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: L("新建并填入逼真示例数据的台账（同一种子结果相同）", "Create a new ledger filled with realistic sample data (the same for the same seed)."))
+        abstract: L("新建并填入逼真示例数据的台账（同一种子登记相同；生命周期事件记到今天）", "Create a new ledger filled with realistic sample data (the same registrations for the same seed; lifecycle events up to today)."))
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp(L("生成的登记笔数", "Number of registrations to generate."))) var loans = 800
