@@ -174,3 +174,30 @@ extension ReferenceData {
         return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.prefix(limit).map(\.0)
     }
 }
+
+extension ReferenceData {
+    /// The park `text` names (a name, an alias or a unique prefix), or the error for `field`: ambiguous (the candidates)
+    /// or unknown (the closest names).
+    public func requirePark(_ text: String, field: String) throws -> Park {
+        switch resolvePark(text) {
+        case .found(let p): return p
+        case .ambiguous(let names): throw FieldError(field: field, value: text, rule: .ambiguousName(matches: names))
+        case .unknown: throw FieldError(field: field, value: text, rule: .unknownPark(suggestions: closestParks(to: text)))
+        }
+    }
+
+    /// The bank `text` names, the same way.
+    public func requireBank(_ text: String, field: String) throws -> Bank {
+        switch resolveBank(text) {
+        case .found(let b): return b
+        case .ambiguous(let names): throw FieldError(field: field, value: text, rule: .ambiguousName(matches: names))
+        case .unknown: throw FieldError(field: field, value: text, rule: .unknownBank(suggestions: closestBanks(to: text)))
+        }
+    }
+
+    /// The prefecture `text` names (a name, a short name or its code), or the error for `field` with the closest names.
+    public func requirePrefecture(_ text: String, field: String) throws -> Prefecture {
+        guard let p = prefecture(text) else { throw FieldError(field: field, value: text, rule: .unknownPrefecture(suggestions: closestPrefectures(to: text))) }
+        return p
+    }
+}

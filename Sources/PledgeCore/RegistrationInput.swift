@@ -102,12 +102,8 @@ public struct RegistrationValidator: Sendable {
                 // `兰州银行城关支行`: the bank and its branch in one field.
                 bank = known.name
                 branch = office
-            } else if case .found(let known) = reference.resolveBank(t) {
+            } else if let known = attempt({ try reference.requireBank(t, field: name(.bank)) }) {
                 bank = known.name
-            } else if case .ambiguous(let names) = reference.resolveBank(t) {
-                errors.append(FieldError(field: name(.bank), value: b, rule: .ambiguousName(matches: names)))
-            } else {
-                errors.append(FieldError(field: name(.bank), value: b, rule: .unknownBank(suggestions: reference.closestBanks(to: t))))
             }
         }
 
@@ -141,11 +137,7 @@ public struct RegistrationValidator: Sendable {
 
         var park: Park?
         if let p = raw(.park) {
-            switch reference.resolvePark(p) {
-            case .found(let known): park = known
-            case .ambiguous(let names): errors.append(FieldError(field: name(.park), value: p, rule: .ambiguousName(matches: names)))
-            case .unknown: errors.append(FieldError(field: name(.park), value: p, rule: .unknownPark(suggestions: reference.closestParks(to: p))))
-            }
+            park = attempt { try reference.requirePark(p, field: name(.park)) }
         }
         var prefectureCode = park?.prefectureCode
         if let p = raw(.prefecture) {

@@ -207,25 +207,9 @@ struct QueryCommand: ParsableCommand {
     private func list(_ ledger: any LedgerStore, to sink: OutputSink) throws {
         let reference = try ledger.reference()
         var q = RegistrationQuery()
-        func resolved<T>(_ r: NameResolution<T>, _ flag: String, _ value: String, unknown: FieldRule) throws -> T {
-            switch r {
-            case .found(let v): return v
-            case .ambiguous(let names): throw FieldError(field: flag, value: value, rule: .ambiguousName(matches: names))
-            case .unknown: throw FieldError(field: flag, value: value, rule: unknown)
-            }
-        }
-        if let park {
-            q.park = try resolved(reference.resolvePark(park), "--park", park, unknown: .unknownPark(suggestions: reference.closestParks(to: park))).name
-        }
-        if let bank {
-            q.bank = try resolved(reference.resolveBank(bank), "--bank", bank, unknown: .unknownBank(suggestions: reference.closestBanks(to: bank))).name
-        }
-        if let prefecture {
-            guard let p = reference.prefecture(prefecture) else {
-                throw FieldError(field: "--prefecture", value: prefecture, rule: .unknownPrefecture(suggestions: reference.closestPrefectures(to: prefecture)))
-            }
-            q.prefectureCode = p.code
-        }
+        q.park = try park.map { try reference.requirePark($0, field: "--park").name }
+        q.bank = try bank.map { try reference.requireBank($0, field: "--bank").name }
+        q.prefectureCode = try prefecture.map { try reference.requirePrefecture($0, field: "--prefecture").code }
         if let enterprise { q.uscc = try USCC(enterprise, field: "--enterprise", allowBadCheck: true).text }
         for (flag, text) in [("--enterprise-name", enterpriseName), ("--branch", branch)] {
             if let text, text.trimmingSpaces.isEmpty || text.hasControlCharacters {

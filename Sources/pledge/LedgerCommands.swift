@@ -85,20 +85,8 @@ struct TargetCommand: ParsableCommand {
             let type = ipType.lowercased() == "all" || ipType == "全部" ? nil : try IPType.parse(ipType, field: "--ip-type")
             let ledger = try global.openLedger()
             let reference = try ledger.reference()
-            var parkName: String?, prefectureCode: String?
-            if let park {
-                switch reference.resolvePark(park) {
-                case .found(let p): parkName = p.name
-                case .ambiguous(let names): throw FieldError(field: "--park", value: park, rule: .ambiguousName(matches: names))
-                case .unknown: throw FieldError(field: "--park", value: park, rule: .unknownPark(suggestions: reference.closestParks(to: park)))
-                }
-            }
-            if let prefecture {
-                guard let p = reference.prefecture(prefecture) else {
-                    throw FieldError(field: "--prefecture", value: prefecture, rule: .unknownPrefecture(suggestions: reference.closestPrefectures(to: prefecture)))
-                }
-                prefectureCode = p.code
-            }
+            let parkName = try park.map { try reference.requirePark($0, field: "--park").name }
+            let prefectureCode = try prefecture.map { try reference.requirePrefecture($0, field: "--prefecture").code }
             let target: Target
             do {
                 target = try Target.validated(name: name, amount: fen, from: fromDate, to: toDate, ipType: type, park: parkName, prefectureCode: prefectureCode)
