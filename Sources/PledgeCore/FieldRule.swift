@@ -21,7 +21,6 @@ public enum FieldRule: Sendable, Equatable {
     case unitConflict(written: MoneyUnit, given: MoneyUnit)
     /// No unit: neither inside the amount nor given apart.
     case unitMissing
-    case unknownUnit
 
     // Identifiers.
     case usccLength(Int)
@@ -65,8 +64,6 @@ public enum FieldRule: Sendable, Equatable {
     case monthBeforeFrom(String)
     case reportTooLong(years: Int)
 
-    /// A correction field the ledger does not know; `names` are the ones it does.
-    case unknownField(names: [String])
     case reasonRequired
     /// `check ack` of an id `check` does not list.
     case unknownFinding

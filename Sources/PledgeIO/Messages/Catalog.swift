@@ -8,7 +8,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case fieldError
     case required, controlCharacters, controlCharactersExceptLineBreaks, tooLong
     case negativeAmount, notADecimal, thousandsSeparators, tooManyDecimals, amountTooLarge, amountNotPositive
-    case amountOverRegistrationMaximum, unitConflict, unitMissing, unknownUnit, confirmAmount
+    case amountOverRegistrationMaximum, unitConflict, unitMissing, confirmAmount
     case warningAmountAboveLimit, warningAmountFarAboveMedian, warningOtherEnterpriseName, warningLine, warningsCount
     case usccLength, usccCharacter, usccCheck
     case patentLength, patentDigits, patentType, patentYear, patentCheck, trademarkNumber, rightNumber, rightListedTwice
@@ -16,7 +16,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case notADate, notAMonth, futureDate, beforeRegistrationDate, statusDateRequired, status
     case unknownBank, unknownPark, unknownPrefecture, didYouMean, parkInOtherPrefecture, ambiguousName
     case targetName, defaultTargetRemoved, targetNotPositive, windowEndsBeforeStart, monthBeforeFrom, reportTooLong
-    case unknownField, reasonRequired, headPrefix
+    case reasonRequired, headPrefix
 
     // The ledger.
     case ledgerMissing, ledgerExists, notALedger, newerSchema, olderSchema, readOnly, busy, interruptedWrite, io
@@ -35,7 +35,6 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case headerEmpty, headerUnknown, headerDuplicate, headerMissing, headerNoAmount, headerTwoAmounts, headerRefused
     case moreProblems, importSummary, importRefusedInvalid, importRefusedConflict, dryRunNote
     case importConflict, importChangesClosed, importDuplicateInFile, column, fieldCount, truncatedGB18030, neitherEncoding
-    case ledgerToFile
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
@@ -84,7 +83,6 @@ enum Catalog {
         .warningsCount: ("{count} 行有警告（见上）；加 --strict 则拒绝导入这些行", "{count} rows with warnings (listed above); --strict refuses them"),
         .unitConflict: ("金额写的是{written}，但单位给的是{given}；请只写一个单位", "the amount is written in {written} but the unit given is {given}; give one unit"),
         .unitMissing: ("缺少单位：写成 2,000万 或加 --unit 元|万|亿", "no unit: write it in the amount (2,000万) or pass --unit yuan|wan|yi"),
-        .unknownUnit: ("单位应为 元、万（万元）或 亿（亿元）", "the unit is 元/yuan, 万/万元/wan or 亿/亿元/yi"),
         .usccLength: ("统一社会信用代码为 18 位，此处为 {count} 位", "a 统一社会信用代码 has 18 characters, this has {count}"),
         .usccCharacter: ("不能含字符“{character}”（代码中没有字母 I、O、S、V、Z）", "character '{character}' is not allowed (letters I, O, S, V, Z never appear)"),
         .usccCheck: ("校验位应为“{expected}”；请重新输入，若代码确实如此请加 --allow-bad-uscc",
@@ -122,7 +120,6 @@ enum Catalog {
         .windowEndsBeforeStart: ("目标期末早于期初（{from}）", "the window ends before it starts ({from})"),
         .monthBeforeFrom: ("早于 --from {from}", "is before --from {from}"),
         .reportTooLong: ("报表最多覆盖 {years} 年", "a report covers at most {years} years"),
-        .unknownField: ("未知字段；可更正的字段：{names}", "unknown field; the fields are {names}"),
         .reasonRequired: ("必须填写原因（会记入日志）", "a reason is required (it is recorded in the journal)"),
         .headPrefix: ("应为 SEQ:HASH，HASH 至少 8 位十六进制数字", "expected SEQ:HASH with at least 8 hex digits of the hash"),
 
@@ -215,7 +212,6 @@ enum Catalog {
                       "{place}: the row has {count} fields, the header has {width}; check for an unquoted comma or a missing cell"),
         .truncatedGB18030: ("文件在一个 GB18030 字符中间结束", "the file ends inside a GB18030 character"),
         .neitherEncoding: ("既不是 UTF-8 也不是 GB18030 的字节", "bytes that are neither UTF-8 nor GB18030"),
-        .ledgerToFile: ("台账 → 文件", "ledger → file"),
         .column: ("第 {index} 列", "column {index}"),
 
         .kindReference: ("参考数据", "reference"),

@@ -69,9 +69,6 @@ extension Ledger {
         return t
     }
 
-    /// The name of the target reports use when none is named.
-    public func defaultTargetName() throws -> String? { try target(named: nil).name }
-
     public func findingReviews() throws -> [String: FindingReview] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
