@@ -42,7 +42,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: ArgumentHelp(L("拒绝有警告的行（金额远超台账常见范围、同一信用代码另有企业名称）", "Refuse rows with warnings (an amount far outside the ledger's range, a USCC known under another name)."))) var strict = false
 
     func validate() throws {
-        guard maxErrors >= 1 else { throw ValidationError("--max-errors must be at least 1") }
+        guard maxErrors >= 1 else { throw ValidationError(Console.messages.text(.maxErrorsTooSmall)) }
         if late || allowDoublePledge || reason != nil { try requireReason(reason) }
     }
 
@@ -93,7 +93,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp(L("CSV 金额列：yuan（元）或 wan（万元）", "CSV amount column: yuan (amount_yuan) or wan (amount_wan / 登记金额(万元))."))) var unit: MoneyUnit = .yuan
 
     func validate() throws {
-        if unit == .yi { throw ValidationError("--unit must be yuan or wan for export") }
+        if unit == .yi { throw ValidationError(Console.messages.text(.exportUnit)) }
     }
 
     func run() throws {

@@ -91,13 +91,15 @@ struct TargetCommand: ParsableCommand {
             do {
                 target = try Target.validated(name: name, amount: fen, from: fromDate, to: toDate, ipType: type, park: parkName, prefectureCode: prefectureCode)
             } catch let e as FieldError {
-                let flags = [Target.Field.name.rawValue: "NAME", Target.Field.amount.rawValue: "--amount", Target.Field.to.rawValue: "--to"]
+                let flags = [Target.Field.name.rawValue: L("目标名称", "target name"), Target.Field.amount.rawValue: "--amount", Target.Field.to.rawValue: "--to"]
                 throw e.renamed(flags[e.field] ?? e.field)
             }
             let entry = try ledger.setTarget(target)
             let scope: String = parkName ?? prefectureCode.flatMap { reference.prefecture(code: $0)?.name } ?? ""
-            let summary = "\(target.amount.wanDisplay) 万元, \(target.from) … \(target.to), \(target.ipType?.rawValue ?? "all")"
-            Console.out(global.language.pick("目标 \(target.name) 已设置", "target \(target.name) set") + ": " + summary + (scope.isEmpty ? "" : ", " + scope))
+            let l = global.language
+            let typeName = target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all IP types")
+            let summary = [target.amount.wanDisplay + " 万元", "\(target.from) … \(target.to)", typeName] + (scope.isEmpty ? [] : [scope])
+            Console.out(l.pick("目标 \(target.name) 已设置：", "target \(target.name) set: ") + summary.joined(separator: l.pick("，", ", ")))
             Console.out("seq \(entry.seq)  hash \(entry.hash)")
         }
     }
@@ -129,7 +131,7 @@ struct TargetCommand: ParsableCommand {
             try global.requireWritable()
             let ledger = try global.openLedger()
             if try ledger.target(named: nil).name == name && ledger.targets().contains(where: { $0.name == name }) {
-                throw FieldError(field: "NAME", value: name, rule: .defaultTargetRemoved)
+                throw FieldError(field: L("目标名称", "target name"), value: name, rule: .defaultTargetRemoved)
             }
             receipt(global.language.pick("已删除目标 \(name)", "removed target \(name)"), try ledger.removeTarget(name, reason: (reason ?? "").trimmingSpaces))
         }

@@ -44,6 +44,9 @@ struct Pledge: ParsableCommand {
             }
         } catch let failure as any PledgeFailure {
             Console.fail(failure)
+        } catch where exitCode(for: error) == .validationFailure {
+            for line in UsageFailure.lines(for: error) { Console.err(line) }
+            Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch {
             exit(withError: error)
         }

@@ -50,7 +50,7 @@ struct ImportFixtureTests {
         .init(file: "header-only.csv", code: 65, message: "2: the file has a header but no data rows"),
         .init(file: "bom-gb18030-mix.csv", code: 65, message: "3:企业名称: not valid UTF-8; the file starts with a UTF-8 BOM"),
         .init(file: "duplicate-regno-different.csv", code: 65,
-              message: #"5:登记号: value "Y2024620000001" — the same 登记号 is on row 2 with other content: amountFen: 2,000.00 万元 → 2,001.00 万元"#),
+              message: #"5:登记号: value "Y2024620000001" — the same 登记号 is on row 2 with other content: amount: 2,000.00 万元 → 2,001.00 万元"#),
         .init(file: "unknown-bank.csv", code: 65, message: #"2:质权人: value "火星银行" — unknown bank"#),
         .init(file: "unknown-park.csv", code: 65, message: #"4:园区: value "火星产业园" — unknown park"#),
         .init(file: "unknown-prefecture.csv", code: 65, message: #"2:市州: value "上海市" — unknown prefecture"#),
@@ -265,7 +265,7 @@ struct ImportExportTests {
         let before = try s.snapshot()
         let out = try s.run(["import", fixture("conflict-amount.csv")])
         #expect(out.code == 73)
-        #expect(out.stderr.contains(fixture("conflict-amount.csv") + ":3:登记号: 登记号 Y2024620000002 is in the ledger with other content: amountFen: 1,234.50 万元 → 1,300.00 万元 (ledger → file)"))
+        #expect(out.stderr.contains(fixture("conflict-amount.csv") + ":3:登记号: 登记号 Y2024620000002 is in the ledger with other content: amount: 1,234.50 万元 → 1,300.00 万元 (ledger → file)"))
         #expect(out.stderr.contains("0 new, 2 unchanged, 1 conflicting, 0 invalid"))
         #expect(try s.snapshot() == before)
     }

@@ -15,7 +15,7 @@ struct LifecycleCommandTests {
         let s = try registered()
         let out = try s.run(["correct", "Y2024620000001", "--field", "amount", "--value", "2,100", "--unit", "wan", "--reason", "银行更正"])
         #expect(out.code == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("amountFen: 2,000.00 万元 → 2,100.00 万元"), "\(out.stdout)")
+        #expect(out.stdout.contains("amount: 2,000.00 万元 → 2,100.00 万元"), "\(out.stdout)")
         #expect(try s.sqlite("SELECT amount_fen FROM registrations") == "2100000000")
         #expect(try s.sqlite("SELECT json_extract(payload, '$.data.amountFen') FROM entries WHERE seq = 3") == "2000000000")
         #expect(try s.sqlite("SELECT registrations, amount_fen FROM monthly_totals") == "1|2100000000")

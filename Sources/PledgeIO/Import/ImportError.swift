@@ -53,9 +53,10 @@ public struct ImportSummary: Sendable, Equatable {
 
     public init() {}
 
-    /// `N new, M unchanged, K conflicting, E invalid` (CONTRACT), or its Chinese.
+    /// `N new, M unchanged, K conflicting, E invalid` (CONTRACT), or its Chinese; `, W with warnings` when rows warned.
     public func line(_ m: Messages) -> String {
-        m.text(.importSummary, ["new": String(new), "unchanged": String(unchanged), "conflicting": String(conflicting), "invalid": String(invalid)])
+        let line = m.text(.importSummary, ["new": String(new), "unchanged": String(unchanged), "conflicting": String(conflicting), "invalid": String(invalid)])
+        return warned == 0 ? line : m.text(.importSummaryWarned, ["summary": line, "warned": String(warned)])
     }
 }
 

@@ -33,7 +33,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case fileMissing, fileUnreadable, notRegular, badEncoding, emptyFile, noDataRows
     case unterminatedQuote, characterAfterQuote, invalidUTF8Forced, invalidUTF8AfterBOM, fieldTooLarge, recordTooLarge
     case headerEmpty, headerUnknown, headerDuplicate, headerMissing, headerNoAmount, headerTwoAmounts, headerRefused
-    case moreProblems, importSummary, importRefusedInvalid, importRefusedConflict, dryRunNote
+    case moreProblems, importSummary, importSummaryWarned, importRefusedInvalid, importRefusedConflict, dryRunNote
     case importConflict, importChangesClosed, importDuplicateInFile, column, fieldCount, truncatedGB18030, neitherEncoding
 
     // Journal entry kinds.
@@ -54,6 +54,11 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case auditRowMissing, auditRowExtra, auditRowDiffers, auditDifference
     case auditTriggerMissing, auditObjectMissing, auditTriggerChanged, auditObjectChanged, auditTriggerExtra, auditObjectExtra
     case auditMigrations, auditNoMigration, auditTotalsBeyondInt64, auditExpectedHeadGone
+
+    // Command-line usage (ArgumentParser's errors, worded here).
+    case usageMissingArgument, usageMissingOneOf, usageUnknownOption, usageUnknownOptionSuggest, usageMissingValue
+    case usageUnexpectedArgument, usageInvalidValue, usageChoices, usageTakesNoValue, usageMissingSubcommand, usageOther
+    case usageHelp, usageLine, usageSeeHelp, maxErrorsTooSmall, exportUnit
 
     // Status names.
     case statusActive, statusReleased, statusDefaulted, statusVoid
@@ -196,6 +201,7 @@ enum Catalog {
         .headerTwoAmounts: ("有两个金额列；请只保留 登记金额(元) 或 登记金额(万元)", "two amount columns; keep either 登记金额(元) or 登记金额(万元)"),
         .headerRefused: ("{file}：拒绝导入，未写入任何内容；请修改表头行", "{file}: import refused, nothing was written; fix the header row"),
         .moreProblems: ("… 另有 {count} 个问题未列出（加大 --max-errors 可查看）", "… {count} more problems not listed (raise --max-errors to see them)"),
+        .importSummaryWarned: ("{summary}，有警告 {warned}", "{summary}, {warned} with warnings"),
         .importSummary: ("新增 {new}，未变 {unchanged}，冲突 {conflicting}，无效 {invalid}", "{new} new, {unchanged} unchanged, {conflicting} conflicting, {invalid} invalid"),
         .importRefusedInvalid: ("{file}：拒绝导入，未写入任何内容；请改正以上各行后重新导入",
                                 "{file}: import refused, nothing was written; fix the rows above and import the file again"),
@@ -290,6 +296,22 @@ enum Catalog {
         .auditTotalsBeyondInt64: ("日志中的金额合计超过台账可容纳的最大值（Int64 分）", "the journal's amounts add up beyond the largest total a ledger can hold (an Int64 of fen)"),
         .auditExpectedHeadGone: ("日志中没有第 {seq} 条（只到 {last}）；预期的头部 {seq}:{hash} 已不存在", "the journal has no entry {seq} (it ends at {last}); the expected head {seq}:{hash} is gone"),
 
+        .usageMissingArgument: ("缺少必需的参数 {argument}", "Missing expected argument '{argument}'"),
+        .usageMissingOneOf: ("缺少以下参数之一：{arguments}", "Missing one of: {arguments}"),
+        .usageUnknownOption: ("未知选项 {option}", "Unknown option '{option}'"),
+        .usageUnknownOptionSuggest: ("未知选项 {option}；是否是 {suggestion}？", "Unknown option '{option}'. Did you mean '{suggestion}'?"),
+        .usageMissingValue: ("选项 {option} 缺少取值", "Missing value for '{option}'"),
+        .usageUnexpectedArgument: ("多余的参数：{arguments}", "Unexpected argument: {arguments}"),
+        .usageInvalidValue: ("值“{value}”不能用于 {option}{detail}", "The value '{value}' is invalid for '{option}'{detail}"),
+        .usageChoices: ("；可选：{choices}", ". Please provide one of {choices}."),
+        .usageTakesNoValue: ("选项 {option} 不带取值，却给了“{value}”", "The option '{option}' does not take any value, but '{value}' was specified."),
+        .usageMissingSubcommand: ("缺少子命令", "Missing required subcommand."),
+        .usageOther: ("用法错误：{message}", "{message}"),
+        .usageHelp: ("说明：{help}", "Help:  {help}"),
+        .usageLine: ("用法：{usage}", "Usage: {usage}"),
+        .usageSeeHelp: ("  详见 `{command} --help`。", "  See '{command} --help' for more information."),
+        .maxErrorsTooSmall: ("--max-errors 至少为 1", "--max-errors must be at least 1"),
+        .exportUnit: ("导出的 --unit 只能是 元 或 万（yuan 或 wan）", "--unit must be yuan or wan for export"),
         .statusActive: ("有效", "active"),
         .statusReleased: ("已注销", "released"),
         .statusDefaulted: ("违约", "defaulted"),

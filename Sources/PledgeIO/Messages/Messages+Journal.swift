@@ -45,11 +45,11 @@ extension Messages {
 
     /// A field named by its journal key (`amountFen`, `statusDate`), as a clerk calls it.
     public func fieldLabel(journalKey key: String) -> String {
-        if let f = RegistrationField.allCases.first(where: { $0.journalKey == key }) { return language == .zh ? label(f) : key }
+        if let f = RegistrationField.allCases.first(where: { $0.journalKey == key }) { return label(f) }
         switch key {
-        case "status": return language == .zh ? "状态" : key
-        case "statusDate": return language == .zh ? "状态日期" : key
-        case "usccOverride": return language == .zh ? "校验位例外" : key
+        case "status": return language == .zh ? "状态" : "status"
+        case "statusDate": return language == .zh ? "状态日期" : "status date"
+        case "usccOverride": return language == .zh ? "校验位例外" : "USCC check exception"
         default: return key
         }
     }

@@ -36,26 +36,26 @@ public struct Messages: Sendable {
 
     /// A registration field as a clerk calls it.
     public func label(_ f: RegistrationField) -> String {
-        guard language == .zh else { return f.csvHeader }
-        return switch f {
-        case .regNo: "登记号"
-        case .regDate: "登记日期"
-        case .uscc: "统一社会信用代码"
-        case .enterprise: "企业名称"
-        case .bank: "银行"
-        case .branch: "支行"
-        case .amount: "金额"
-        case .ipType: "质押物类型"
-        case .ipNumbers: "知识产权号"
-        case .park: "园区"
-        case .prefecture: "市州"
-        case .maturity: "到期日"
-        case .rate: "年利率"
-        case .rywq: "入园惠企"
-        case .firstLoan: "首贷"
-        case .insured: "保险"
-        case .notes: "备注"
+        let (zh, en): (String, String) = switch f {
+        case .regNo: ("登记号", "登记号")
+        case .regDate: ("登记日期", "registration date")
+        case .uscc: ("统一社会信用代码", "USCC")
+        case .enterprise: ("企业名称", "enterprise")
+        case .bank: ("银行", "bank")
+        case .branch: ("支行", "branch")
+        case .amount: ("金额", "amount")
+        case .ipType: ("质押物类型", "IP type")
+        case .ipNumbers: ("知识产权号", "IP numbers")
+        case .park: ("园区", "park")
+        case .prefecture: ("市州", "prefecture")
+        case .maturity: ("到期日", "maturity")
+        case .rate: ("年利率", "rate")
+        case .rywq: ("入园惠企", "入园惠企")
+        case .firstLoan: ("首贷", "first loan")
+        case .insured: ("保险", "insured")
+        case .notes: ("备注", "notes")
         }
+        return language == .zh ? zh : en
     }
 
     public func unit(_ u: MoneyUnit) -> String { language == .zh ? u.chineseName : "\(u.rawValue) (\(u.chineseName))" }
