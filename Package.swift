@@ -31,6 +31,7 @@ let package = Package(
                 .embedInCode("sqlite/003_check_lists.sql"),
                 .embedInCode("sqlite/004_entry_kinds.sql"),
                 .embedInCode("sqlite/005_settings_reviews.sql"),
+                .embedInCode("sqlite/006_status_by_maturity.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

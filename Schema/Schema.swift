@@ -9,5 +9,6 @@ public enum SchemaMigrations {
         ("003_check_lists", String(decoding: PackageResources._03_check_lists_sql, as: UTF8.self), true),
         ("004_entry_kinds", String(decoding: PackageResources._04_entry_kinds_sql, as: UTF8.self), true),
         ("005_settings_reviews", String(decoding: PackageResources._05_settings_reviews_sql, as: UTF8.self), false),
+        ("006_status_by_maturity", String(decoding: PackageResources._06_status_by_maturity_sql, as: UTF8.self), false),
     ]
 }

@@ -40,7 +40,20 @@ struct OfficeHeadReportTests {
     @Test("outstanding as of a day and past maturity apart, each equal to a plain SQL query")
     func outstanding() throws {
         let s = try demo()
-        for day in ["2023-06-30", "2025-03-31", CivilDateText.today] {
+        // Loans maturing on the first of this month (past maturity unless today is the 1st), today (not past), last
+        // month and next year: today's figures come from whole maturity months plus this month's days before today.
+        let today = CivilDateText.today
+        let lastMonth = Calendar(identifier: .gregorian).date(byAdding: .month, value: -1, to: ISO8601DateFormatter().date(from: today + "T12:00:00Z")!)!
+        let maturities = [String(today.prefix(8)) + "01", today, String(ISO8601DateFormatter().string(from: lastMonth).prefix(8)) + "15", "2099-06-30"]
+        for (i, maturity) in maturities.enumerated() {
+            for type in ["patent", "trademark"] {
+                let regNo = "M-\(type)-\(i)", ip = type == "patent" ? CLISandbox.patent(regNo) : "\(12_345_670 + i)"
+                let out = try s.run(["register", "--reg-no", regNo, "--date", "2024-01-02", "--uscc", CLISandbox.validUSCC, "--enterprise", "甘肃陇原新材料科技有限公司",
+                                     "--bank", "兰州银行", "--amount", "\(i + 1)万", "--ip-type", type, "--ip", ip, "--maturity", maturity])
+                #expect(out.code == 0, "\(out.stderr)")
+            }
+        }
+        for day in ["2023-06-30", "2025-03-31", today] {
             let doc = try json(s, ["report", "progress", "--as-of", day])
             let active = "reg_date <= '\(day)' AND ip_type = 'patent' AND status <> 'void' AND NOT (status IN ('released', 'defaulted') AND status_date <= '\(day)')"
             let outstanding = try s.sqlite("SELECT count(*) || '|' || coalesce(sum(amount_fen), 0) FROM registrations WHERE \(active) AND (maturity IS NULL OR maturity >= '\(day)')")

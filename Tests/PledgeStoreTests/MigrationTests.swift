@@ -21,7 +21,9 @@ struct MigrationTests {
             try db.execute(sql: """
                 DROP TABLE group_totals; DROP TABLE target_enterprises; ALTER TABLE targets DROP COLUMN enterprises; ALTER TABLE targets DROP COLUMN park; ALTER TABLE targets DROP COLUMN prefecture_code;
                 DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
-                DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews');
+                DROP TABLE status_totals; CREATE TABLE status_totals (ip_type TEXT NOT NULL, status TEXT NOT NULL, registrations INTEGER NOT NULL, amount_fen INTEGER NOT NULL, PRIMARY KEY (ip_type, status)) WITHOUT ROWID;
+                INSERT INTO status_totals SELECT ip_type, status, count(*), sum(amount_fen) FROM registrations GROUP BY 1, 2;
+                DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews', '006_status_by_maturity');
                 """)
         }
         #expect(throws: StoreError.olderSchema(path: t.path)) {
@@ -89,7 +91,9 @@ struct MigrationTests {
             try db.execute(sql: "PRAGMA schema_version = \(version + 1); PRAGMA writable_schema = OFF")
             try db.execute(sql: """
                 DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
-                DELETE FROM grdb_migrations WHERE identifier IN ('003_check_lists', '004_entry_kinds', '005_settings_reviews')
+                DROP TABLE status_totals; CREATE TABLE status_totals (ip_type TEXT NOT NULL, status TEXT NOT NULL, registrations INTEGER NOT NULL, amount_fen INTEGER NOT NULL, PRIMARY KEY (ip_type, status)) WITHOUT ROWID;
+                INSERT INTO status_totals SELECT ip_type, status, count(*), sum(amount_fen) FROM registrations GROUP BY 1, 2;
+                DELETE FROM grdb_migrations WHERE identifier IN ('003_check_lists', '004_entry_kinds', '005_settings_reviews', '006_status_by_maturity')
                 """)
         }
         let before = try t.raw().read { try Self.schemaText($0) }

@@ -56,9 +56,6 @@ public struct Cell: Hashable, Sendable {
             : MonthlyKey(month: month, ipType: ipType, prefecture: prefecture, park: park, bank: bank, rywq: rywq, firstLoan: firstLoan)
     }
 
-    /// The `status_totals` key.
-    public var statusKey: StatusKey { StatusKey(ipType: ipType, status: status) }
-
     /// The `group_totals` keys: one per dimension.
     public var groupKeys: [GroupKey] {
         GroupDimension.allCases.map { GroupKey(dimension: $0, group: group($0), month: month, ipType: ipType, status: status) }
@@ -92,10 +89,18 @@ public struct MonthlyKey: Hashable, Sendable {
     }
 }
 
+/// The `status_totals` key: a registration's type, current status and maturity month ('' without a maturity).
 public struct StatusKey: Hashable, Sendable {
-    public var ipType: String, status: String
-    public func hash(into h: inout Hasher) { ipType.hashBytes(into: &h); status.hashBytes(into: &h) }
-    public static func == (a: Self, b: Self) -> Bool { a.ipType.sameBytes(b.ipType) && a.status.sameBytes(b.status) }
+    public var ipType: String, status: String, maturityMonth: String
+    public init(_ s: RegistrationState) {
+        ipType = s.registration.ipType.rawValue
+        status = s.status.rawValue
+        maturityMonth = s.registration.maturity?.yearMonth.description ?? ""
+    }
+    public func hash(into h: inout Hasher) { ipType.hashBytes(into: &h); status.hashBytes(into: &h); maturityMonth.hashBytes(into: &h) }
+    public static func == (a: Self, b: Self) -> Bool {
+        a.ipType.sameBytes(b.ipType) && a.status.sameBytes(b.status) && a.maturityMonth.sameBytes(b.maturityMonth)
+    }
 }
 
 /// The dimensions of `group_totals`: the statistic split along one of them at a time.

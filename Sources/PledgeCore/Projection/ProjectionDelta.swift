@@ -1,9 +1,11 @@
 /// What a batch of events changes in the maintained tables, accumulated in memory: the registrations' cells (from
-/// which `monthly_totals`, `status_totals` and `group_totals` are folded), the served enterprises per target, the
+/// which `monthly_totals` and `group_totals` are folded), `status_totals`, the served enterprises per target, the
 /// rights pledged and released, and the enterprises' names (the last one recorded wins). The store applies a delta
 /// through one writer; `audit verify` accumulates one over the whole journal and compares it with the tables.
 public struct ProjectionDelta: Sendable {
     public private(set) var cells: [Cell: Totals] = [:]
+    /// `status_totals`: count and amount per IP type, current status and maturity month, void included.
+    public private(set) var statusTotals: [StatusKey: Totals] = [:]
     /// Registrations per (target, USCC) that count toward the target.
     public private(set) var served: [ServedKey: Int64] = [:]
     public private(set) var rightsRemoved: [PledgedRight] = []
@@ -31,7 +33,7 @@ public struct ProjectionDelta: Sendable {
         self.keepsRights = keepsRights
     }
 
-    public var isEmpty: Bool { cells.isEmpty && served.isEmpty && rightsRemoved.isEmpty && rightsAdded.isEmpty && enterprises.isEmpty }
+    public var isEmpty: Bool { cells.isEmpty && statusTotals.isEmpty && served.isEmpty && rightsRemoved.isEmpty && rightsAdded.isEmpty && enterprises.isEmpty }
 
     /// A new registration: its contribution, its rights, its enterprise's name.
     public mutating func register(_ s: RegistrationState) {
@@ -57,7 +59,9 @@ public struct ProjectionDelta: Sendable {
 
     /// Adds (sign 1) or removes (sign −1) one registration's counts.
     public mutating func count(_ s: RegistrationState, sign: Int64) {
-        cells[Cell(s), default: Totals()].add(Totals(registrations: sign, amountFen: sign &* s.registration.amount.value))
+        let totals = Totals(registrations: sign, amountFen: sign &* s.registration.amount.value)
+        cells[Cell(s), default: Totals()].add(totals)
+        statusTotals[StatusKey(s), default: Totals()].add(totals)
         for t in targets where t.counts(s) {
             served[ServedKey(target: t.name, uscc: s.registration.uscc), default: 0] &+= sign
         }
@@ -80,6 +84,7 @@ public struct ProjectionDelta: Sendable {
     /// Forgets what was applied, keeping the targets.
     public mutating func removeAll() {
         cells.removeAll(keepingCapacity: true)
+        statusTotals.removeAll(keepingCapacity: true)
         served.removeAll(keepingCapacity: true)
         rightsRemoved.removeAll(keepingCapacity: true)
         rightsAdded.removeAll(keepingCapacity: true)
@@ -90,13 +95,6 @@ public struct ProjectionDelta: Sendable {
     public var monthly: [MonthlyKey: Totals] {
         var out: [MonthlyKey: Totals] = [:]
         for (c, t) in cells { if let k = c.monthlyKey { out[k, default: Totals()].add(t) } }
-        return out
-    }
-
-    /// `status_totals`: count and amount per IP type and current status, void included.
-    public var statusTotals: [StatusKey: Totals] {
-        var out: [StatusKey: Totals] = [:]
-        for (c, t) in cells { out[c.statusKey, default: Totals()].add(t) }
         return out
     }
 

@@ -112,21 +112,21 @@ final class ProjectionWriter {
         }
         for (k, t) in delta.monthly.sorted(by: { ($0.key.month, $0.key.bank) < ($1.key.month, $1.key.bank) }) {
             try add(t, to: "monthly_totals", key: ["month": k.month, "ip_type": k.ipType, "prefecture_code": k.prefecture, "park": k.park,
-                                                   "bank": k.bank, "rywq": k.rywq, "first_loan": k.firstLoan], dropEmpty: true)
+                                                   "bank": k.bank, "rywq": k.rywq, "first_loan": k.firstLoan])
         }
         for (k, t) in delta.statusTotals {
-            try add(t, to: "status_totals", key: ["ip_type": k.ipType, "status": k.status], dropEmpty: false)
+            try add(t, to: "status_totals", key: ["ip_type": k.ipType, "status": k.status, "maturity_month": k.maturityMonth])
         }
         for (k, t) in delta.groups.sorted(by: { ($0.key.dimension.rawValue, $0.key.group, $0.key.month) < ($1.key.dimension.rawValue, $1.key.group, $1.key.month) }) {
             try add(t, to: "group_totals", key: ["dimension": k.dimension.rawValue, "grp": k.group, "month": k.month, "ip_type": k.ipType,
-                                                 "status": k.status], dropEmpty: true)
+                                                 "status": k.status])
         }
         try writeServed(delta.served.sorted(by: { ProjectionDelta.ServedKey.keyOrder($0.key, $1.key) }))
         delta.removeAll()
     }
 
-    /// Adds `t` to the row at `key` of a totals table; a row whose count reaches zero goes when `dropEmpty`.
-    private func add(_ t: Totals, to table: String, key: KeyValuePairs<String, any DatabaseValueConvertible>, dropEmpty: Bool) throws {
+    /// Adds `t` to the row at `key` of a totals table; a row whose count reaches zero goes.
+    private func add(_ t: Totals, to table: String, key: KeyValuePairs<String, any DatabaseValueConvertible>) throws {
         guard t != Totals() else { return }
         let columns = key.map(\.key)
         let values = StatementArguments(key.map(\.value)) ?? []
@@ -134,7 +134,7 @@ final class ProjectionWriter {
             INSERT INTO \(table)(\(columns.joined(separator: ", ")), registrations, amount_fen) VALUES (\(Self.placeholders(columns.count + 2)))
             ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
             """).execute(arguments: values + [t.registrations, t.amountFen])
-        if dropEmpty && t.registrations < 0 {
+        if t.registrations < 0 {
             try db.cachedStatement(sql: "DELETE FROM \(table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND registrations = 0")
                 .execute(arguments: values)
         }

@@ -282,20 +282,27 @@ extension Ledger {
     typealias Figure = (registrations: Int, amount: Fen)
 
     /// Registrations active on `asOf` (registered by then; not released, defaulted or void by then) and not past their
-    /// maturity, and those past it. As of today or later: the maintained active total less the few past maturity (read
-    /// through `registrations_active_by_maturity`; `fromTotals`); as of an earlier day, or for one park or prefecture
-    /// (`typeClause` naming it): one scan of the registrations.
+    /// maturity, and those past it. As of today or later (`fromTotals`): the maintained active totals by maturity month,
+    /// whole months before `asOf`'s from `status_totals` and its own month's days before it through
+    /// `registrations_active_by_maturity`; as of an earlier day, or for one park or prefecture: one scan of the
+    /// registrations. `typeClause` names the IP type when the target has one.
     static func outstanding(_ db: Database, asOf: CivilDate, fromTotals: Bool, typeClause: String,
                             typeArg: StatementArguments) throws -> (outstanding: Figure, overdue: Figure) {
         let d = asOf.description
         if fromTotals {
+            let month = asOf.yearMonth.description
             let active = try Row.fetchOne(db, sql: """
-                SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM status_totals WHERE status = 'active'\(typeClause)
-                """, arguments: typeArg)!
-            let over = try Row.fetchOne(db, sql: """
-                SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations WHERE status = 'active' AND maturity < ?\(typeClause)
-                """, arguments: [d] + typeArg)!
-            let (n, fen, on, ofen) = (try active.totalCount("n"), try active.totalFen("fen"), try over.totalCount("n"), try over.totalFen("fen"))
+                SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen,
+                       coalesce(sum(CASE WHEN maturity_month <> '' AND maturity_month < ? THEN registrations END), 0) AS on_,
+                       coalesce(sum(CASE WHEN maturity_month <> '' AND maturity_month < ? THEN amount_fen END), 0) AS ofen
+                FROM status_totals WHERE status = 'active'\(typeClause)
+                """, arguments: [month, month] + typeArg)!
+            let days = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
+                WHERE status = 'active' AND maturity >= ? AND maturity < ?\(typeClause)
+                """, arguments: [month + "-01", d] + typeArg)!
+            let (n, fen) = (try active.totalCount("n"), try active.totalFen("fen"))
+            let on = try active.totalCount("on_") + days.totalCount("n"), ofen = try active.totalFen("ofen") + days.totalFen("fen")
             return ((n - on, fen - ofen), (on, ofen))
         }
         let row = try Row.fetchOne(db, sql: """

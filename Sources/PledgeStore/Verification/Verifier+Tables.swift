@@ -59,8 +59,10 @@ extension Verifier {
         }
         try compare("monthly_totals", "month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen", keys: 7,
                     monthly)
-        let status = replay.delta.statusTotals.map { k, v in [t(k.ipType), t(k.status), i(v.registrations), i(v.amountFen)] }
-        try compare("status_totals", "ip_type, status, registrations, amount_fen", keys: 2, status)
+        let status = replay.delta.statusTotals.filter { $0.value.registrations != 0 }.map { k, v in
+            [t(k.ipType), t(k.status), t(k.maturityMonth), i(v.registrations), i(v.amountFen)]
+        }
+        try compare("status_totals", "ip_type, status, maturity_month, registrations, amount_fen", keys: 3, status)
         let groups = replay.delta.groups.filter { $0.value.registrations != 0 }.map { k, v in
             [t(k.dimension.rawValue), t(k.group), t(k.month), t(k.ipType), t(k.status), i(v.registrations), i(v.amountFen)]
         }
