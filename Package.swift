@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PledgeCore", targets: ["PledgeCore"]),
         .library(name: "PledgeStore", targets: ["PledgeStore"]),
         .library(name: "PledgeIO", targets: ["PledgeIO"]),
+        .library(name: "PledgeServer", targets: ["PledgeServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -16,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Pure domain: no I/O, no SQLite, no printing.
@@ -32,6 +35,7 @@ let package = Package(
                 .embedInCode("sqlite/004_entry_kinds.sql"),
                 .embedInCode("sqlite/005_settings_reviews.sql"),
                 .embedInCode("sqlite/006_status_by_maturity.sql"),
+                .embedInCode("sqlite/007_users.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.
@@ -55,16 +59,30 @@ let package = Package(
             ]
         ),
         .target(name: "PledgeIO", dependencies: ["PledgeCore", "PledgeStore", .product(name: "Mustache", package: "swift-mustache")]),
+        // The ledger in the browser and over HTTP: the same store operations and reports as the CLI.
+        .target(
+            name: "PledgeServer",
+            dependencies: [
+                "PledgeCore", "PledgeStore", "PledgeIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "pledge",
             dependencies: [
-                "PledgeCore", "PledgeStore", "PledgeIO",
+                "PledgeCore", "PledgeStore", "PledgeIO", "PledgeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PledgeCoreTests", dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "PledgeIOTests", dependencies: ["PledgeIO", "PledgeStore", "PledgeCore"]),
+        .testTarget(name: "PledgeServerTests", dependencies: [
+            "PledgeServer", "PledgeStore", "PledgeCore", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "PledgeCLITests", dependencies: ["pledge", "PledgeCore"], exclude: ["Fixtures"]),
     ]
 )

@@ -10,5 +10,6 @@ public enum SchemaMigrations {
         ("004_entry_kinds", String(decoding: PackageResources._04_entry_kinds_sql, as: UTF8.self), true),
         ("005_settings_reviews", String(decoding: PackageResources._05_settings_reviews_sql, as: UTF8.self), false),
         ("006_status_by_maturity", String(decoding: PackageResources._06_status_by_maturity_sql, as: UTF8.self), false),
+        ("007_users", String(decoding: PackageResources._07_users_sql, as: UTF8.self), true),
     ]
 }

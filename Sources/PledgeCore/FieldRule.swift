@@ -38,6 +38,11 @@ public enum FieldRule: Sendable, Equatable {
     case flag
     case rate
     case operatorName(max: Int)
+    case role
+    case listenAddress
+    case jsonObject, jsonValue, unknownKey
+    case atLeast(Int)
+    case password(min: Int)
 
     // Dates.
     case notADate

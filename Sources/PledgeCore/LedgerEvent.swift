@@ -24,6 +24,8 @@ public enum LedgerEvent: Sendable, Equatable {
     case checkAck(finding: String, reason: String)
     /// A ledger setting changed (`LedgerSetting`), with its value as canonical text.
     case setting(key: String, value: String)
+    /// A user added, or its role or state changed (no password or token: those stay outside the journal).
+    case user(UserRecord)
 
     public var kind: EntryKind {
         switch self {
@@ -41,13 +43,14 @@ public enum LedgerEvent: Sendable, Equatable {
         case .targetDefault: .targetDefault
         case .checkAck: .checkAck
         case .setting: .setting
+        case .user: .user
         }
     }
 }
 
 public enum EntryKind: String, CaseIterable, Sendable, Codable {
     case reference, target, register, correct, void, release, `default`, extend, periodClose = "period-close"
-    case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack", setting
+    case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack", setting, user
 }
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
@@ -108,6 +111,7 @@ extension LedgerEvent {
         case .targetDefault(let name): try encode(NameData(name: name))
         case .checkAck(let finding, let reason): try encode(FindingReasonData(finding: finding, reason: reason))
         case .setting(let key, let value): try encode(SettingData(key: key, value: value))
+        case .user(let u): try encode(u)
         }
     }
 
@@ -132,6 +136,7 @@ extension LedgerEvent {
         case .targetDefault: return .targetDefault(name: try d(NameData.self).name)
         case .checkAck: let a = try d(FindingReasonData.self); return .checkAck(finding: a.finding, reason: a.reason)
         case .setting: let x = try d(SettingData.self); return .setting(key: x.key, value: x.value)
+        case .user: return .user(try d(UserRecord.self))
         }
     }
 }

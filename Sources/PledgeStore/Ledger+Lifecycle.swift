@@ -85,7 +85,7 @@ extension Ledger {
                     return try tx.append(event, regNo: r.regNo)
                 case .correct, .void, .release, .default, .extend:
                     return try change(try existing(regNo ?? "", tx), event, late: false, tx)
-                case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting:
+                case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user:
                     return try tx.append(event, regNo: regNo)
                 }
             }

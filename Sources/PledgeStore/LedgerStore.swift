@@ -48,6 +48,17 @@ public protocol LedgerStore: AnyObject, Sendable {
     func findingReviews() throws -> [String: FindingReview]
     func warnings(for r: Registration) throws -> [RegistrationWarning]
 
+    // Users: roles in the journal, credentials beside it.
+    func addUser(_ user: UserRecord, passwordHash: String) throws -> AppendedEntry
+    func updateUser(_ name: String, _ change: (inout UserRecord) -> Void) throws -> AppendedEntry
+    func setPasswordHash(_ name: String, _ hash: String) throws
+    func setTokenHash(_ name: String, _ hash: String) throws
+    func users() throws -> [UserAccount]
+    func user(named name: String) throws -> (account: UserAccount, passwordHash: String?)?
+    func user(tokenHash: String) throws -> UserAccount?
+    /// The same open ledger, recording `operatorName` on what it writes.
+    func acting(as operatorName: String) -> Self
+
     // Verification and copies.
     func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport
     func backup(to destination: String) throws -> any LedgerStore

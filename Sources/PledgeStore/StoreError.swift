@@ -14,6 +14,8 @@ public enum StoreError: PledgeFailure, Equatable {
     case registrationExists(regNo: String)
     case registrationMissing(regNo: String)
     case targetMissing(name: String)
+    case userExists(name: String)
+    case userMissing(name: String)
     case closedPeriod(regNo: String, date: String, month: String)
     case periodAlreadyClosed(month: String)
     case periodNotOver(month: String)
@@ -31,10 +33,10 @@ public enum StoreError: PledgeFailure, Equatable {
     public var category: FailureCategory {
         switch self {
         case .ledgerMissing: .missing
-        case .ledgerExists, .registrationExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
+        case .ledgerExists, .registrationExists, .userExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
         case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
-        case .registrationMissing, .targetMissing, .totalsOutOfRange: .badInput
+        case .registrationMissing, .targetMissing, .userMissing, .totalsOutOfRange: .badInput
         case .damagedSchema, .damagedData: .io
         case .internalError: .internal
         }
@@ -56,6 +58,8 @@ public enum StoreError: PledgeFailure, Equatable {
         case .registrationExists(let r): "登记号 \(r) is already registered; nothing was written"
         case .registrationMissing(let r): "登记号 \(r) is not in the ledger"
         case .targetMissing(let n): "no target named \(n)"
+        case .userExists(let n): "a user named \(n) exists already"
+        case .userMissing(let n): "no user named \(n)"
         case .closedPeriod(let r, let d, let m): "登记号 \(r) is dated \(d), in the closed period \(m); nothing was written"
         case .periodAlreadyClosed(let m): "the period \(m) is already closed"
         case .periodNotOver(let m): "the month \(m) has not ended yet"

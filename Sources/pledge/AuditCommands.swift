@@ -192,8 +192,7 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
 
     func validate() throws {
-        if format == .html { throw ValidationError("query writes table, csv or json") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if format == .html { throw ValidationError(Console.messages.text(.queryFormat)) }
     }
 
     func run() throws {
@@ -206,25 +205,10 @@ struct QueryCommand: ParsableCommand {
 
     private func list(_ ledger: any LedgerStore, to sink: OutputSink) throws {
         let reference = try ledger.reference()
-        var q = RegistrationQuery()
-        q.park = try park.map { try reference.requirePark($0, field: "--park").name }
-        q.bank = try bank.map { try reference.requireBank($0, field: "--bank").name }
-        q.prefectureCode = try prefecture.map { try reference.requirePrefecture($0, field: "--prefecture").code }
-        if let enterprise { q.uscc = try USCC(enterprise, field: "--enterprise", allowBadCheck: true).text }
-        for (flag, text) in [("--enterprise-name", enterpriseName), ("--branch", branch)] {
-            if let text, text.trimmingSpaces.isEmpty || text.hasControlCharacters {
-                throw FieldError(field: flag, value: text, rule: text.hasControlCharacters ? .controlCharacters : .required)
-            }
-        }
-        q.enterpriseNameContains = enterpriseName?.trimmingSpaces
-        q.branchContains = branch?.trimmingSpaces
-        q.minAmount = try minAmount.map { try Fen.parse(amount: $0, unit: MoneyUnit.split($0).unit ?? .wan, field: "--min-amount") }
-        q.from = try from.map { try CivilDate.parse($0, field: "--from") }
-        q.to = try to.map { try CivilDate.parse($0, field: "--to") }
-        q.status = status
-        q.rywq = rywq ? true : nil
-        q.ipType = ipType
-        q.limit = limit
+        var f = QueryFilters()
+        (f.park, f.bank, f.prefecture, f.enterprise, f.enterpriseName, f.branch) = (park, bank, prefecture, enterprise, enterpriseName, branch)
+        (f.minAmount, f.from, f.to, f.status, f.rywq, f.ipType, f.limit) = (minAmount, from, to, status, rywq, ipType, limit)
+        let q = try f.query(reference) { "--" + $0 }
         try QueryListing(ledger: ledger, query: q, reference: reference).write(format: format, language: global.language, bom: bom, to: sink)
     }
 }

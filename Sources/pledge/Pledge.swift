@@ -3,7 +3,7 @@ import Foundation
 import PledgeCore
 
 @main
-struct Pledge: ParsableCommand {
+struct Pledge: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -24,20 +24,20 @@ struct Pledge: ParsableCommand {
             ReleaseCommand.self, DefaultCommand.self, ExtendCommand.self, ImportCommand.self, ExportCommand.self,
             ShowCommand.self, HistoryCommand.self,
             TargetCommand.self, ReportCommand.self, PeriodCommand.self, QueryCommand.self, AuditCommand.self, CheckCommand.self,
-            BackupCommand.self, ReferenceCommand.self, SettingCommand.self,
+            BackupCommand.self, ReferenceCommand.self, SettingCommand.self, UserCommand.self, ServeCommand.self,
         ]
     )
 
     @OptionGroup var global: GlobalOptions
 
-    static func main() {
+    static func main() async {
         // A file-size limit (ulimit -f) must surface as a write error (exit 74, nothing committed), not kill us.
         signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             // PLEDGE_TIMING=1: the command's own time on stderr (Scripts/bench separates it from start-up).
             let started = ProcessInfo.processInfo.environment["PLEDGE_TIMING"] == "1" ? DispatchTime.now() : nil
-            try command.run()
+            if var async = command as? AsyncParsableCommand { try await async.run() } else { try command.run() }
             if let started {
                 let ms = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
                 Console.err("timing: \(String(format: "%.3f", ms)) ms")

@@ -30,7 +30,7 @@ public enum Lifecycle {
             }
             guard from == state.registration.maturity else { throw LifecycleError(regNo: regNo, rule: .extensionFromOtherMaturity) }
             try requireOnOrAfterRegistration(to, state, field: .maturity)
-        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting:
+        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user:
             throw LifecycleError(regNo: regNo, rule: .notAChange(event.kind))
         }
     }
@@ -49,7 +49,7 @@ public enum Lifecycle {
         case .release(let date, _): s.status = .released; s.statusDate = date
         case .default(let date): s.status = .defaulted; s.statusDate = date
         case .extend(_, let to): s.registration.maturity = to
-        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting:
+        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user:
             throw LifecycleError(regNo: state.registration.regNo, rule: .notAChange(event.kind))
         }
         s.updatedSeq = seq

@@ -55,6 +55,11 @@ public enum ImportColumn: String, CaseIterable, Sendable {
         }
     }
 
+    /// The English header of the column that fills `field` (`amount_yuan` for the amount).
+    public static func header(for field: RegistrationField) -> String {
+        allCases.first { $0.field == field }?.headers[0] ?? field.journalKey
+    }
+
     static let required: [ImportColumn] = [.regNo, .regDate, .uscc, .enterprise, .bank, .ipNumbers]
 
     /// Header lookup key: spaces dropped, full-width brackets and percent folded, ASCII lower-cased.

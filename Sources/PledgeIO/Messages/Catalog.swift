@@ -20,7 +20,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 
     // The ledger.
     case ledgerMissing, ledgerExists, notALedger, newerSchema, olderSchema, readOnly, busy, interruptedWrite, io
-    case registrationExists, registrationMissing, targetMissing, closedPeriod, periodAlreadyClosed, periodNotOver, periodNotClosed
+    case registrationExists, registrationMissing, targetMissing, userExists, userMissing, role, password, atLeast, queryFormat, jsonObject, jsonValue, unknownKey, listenAddress, closedPeriod, periodAlreadyClosed, periodNotOver, periodNotClosed
     case totalsOutOfRange, damagedSchema, damagedData, internalError, rightPledged
 
     // The lifecycle.
@@ -38,7 +38,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
-    case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck, kindSetting
+    case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck, kindSetting, kindUser
 
     // Data-quality findings: what is wrong, and what to do.
     case findingDoublePledge, actionDoublePledge, findingPastPatentTerm, actionPastPatentTerm
@@ -235,6 +235,17 @@ enum Catalog {
         .kindTargetDefault: ("设为默认目标", "target-default"),
         .kindCheckAck: ("复核问题", "check-ack"),
         .kindSetting: ("台账设置", "setting"),
+        .kindUser: ("用户", "user"),
+        .userExists: ("已有名为 {name} 的用户；未写入任何内容", "a user named {name} exists already; nothing was written"),
+        .userMissing: ("没有名为 {name} 的用户；见 `pledge user list`", "no user named {name}; see `pledge user list`"),
+        .password: ("密码至少 {min} 个字符，不能含控制字符", "a password has at least {min} characters and no control characters"),
+        .atLeast: ("至少为 {min}", "must be at least {min}"),
+        .queryFormat: ("query 只输出 table、csv 或 json", "query writes table, csv or json"),
+        .jsonObject: ("请求体应为一个 JSON 对象", "the body must be one JSON object"),
+        .jsonValue: ("取值应为文本、数字、是否或文本数组", "a value must be text, a number, true/false or a list of text"),
+        .unknownKey: ("未知的键；可用：{names}", "unknown key; the keys are {names}"),
+        .listenAddress: ("应为 主机:端口，如 127.0.0.1:8080（端口 0–65535）", "expected HOST:PORT such as 127.0.0.1:8080 (port 0–65535)"),
+        .role: ("应为 admin（管理员）、clerk（录入员）、checker（复核员）或 auditor（审计员）", "expected admin, clerk, checker or auditor"),
 
         .findingDoublePledge: ("{right} 同时被多笔有效登记质押：{holders}", "{right} is pledged by several registrations while each is active: {holders}"),
         .actionDoublePledge: ("向登记机关核实哪一笔有效，注销或作废其余的", "check with the registry which pledge is valid; release or void the others"),

@@ -18,6 +18,7 @@ extension Messages {
         case .targetDefault: text(.kindTargetDefault)
         case .checkAck: text(.kindCheckAck)
         case .setting: text(.kindSetting)
+        case .user: text(.kindUser)
         }
     }
 

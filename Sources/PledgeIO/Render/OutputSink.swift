@@ -11,6 +11,17 @@ public final class OutputSink {
     /// Output to a terminal has its control characters escaped (`String.terminalSafe`); files get the bytes as they are.
     private var toTerminal = false
 
+    /// Output kept in memory (a server's response): `text` once finished.
+    public init() {
+        fd = -1
+        finalPath = nil
+        tempPath = nil
+    }
+
+    private var kept: [UInt8] = []
+    /// What an in-memory sink holds.
+    public var text: String { String(decoding: kept + buffer, as: UTF8.self) }
+
     /// `path` nil writes to stdout. `ledger`: the ledger the command reads; an output path that is it or one of its
     /// SQLite files is refused before anything is opened for writing. The file is created 0600, as ledgers are.
     public init(path: String?, ledger: String? = nil) throws {
@@ -85,6 +96,7 @@ public final class OutputSink {
     /// `whole`: write everything; otherwise a terminal's output is written up to its last line break, so that no
     /// character is cut in two before it is escaped.
     func flush(whole: Bool = false) throws {
+        if fd < 0 { kept += buffer; buffer.removeAll(keepingCapacity: true); return }
         var rest: [UInt8] = []
         if toTerminal {
             if !whole, let lastBreak = buffer.lastIndex(of: 10) {

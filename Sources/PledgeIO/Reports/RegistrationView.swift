@@ -83,7 +83,7 @@ public struct HistoryView: Sendable {
         case .default(let date): ([FieldChange(field: "status", from: nil, to: "defaulted"),
                                    FieldChange(field: "statusDate", from: nil, to: date.description)], nil)
         case .extend(let from, let to): ([FieldChange(field: "maturity", from: from?.description, to: to.description)], nil)
-        case .reference, .target, .periodClose, .targetDefault, .setting: ([], nil)
+        case .reference, .target, .periodClose, .targetDefault, .setting, .user: ([], nil)
         case .periodReopen(_, let reason), .targetRemove(_, let reason), .checkAck(_, let reason): ([], reason)
         }
     }

@@ -58,6 +58,9 @@ final class ProjectionWriter {
             try db.execute(sql: "INSERT OR REPLACE INTO ledger_settings(key, value, seq) VALUES (?, ?, ?)", arguments: [key, value, seq])
         case .checkAck(let finding, let reason):
             try db.execute(sql: "INSERT OR REPLACE INTO finding_reviews(finding, reason, seq) VALUES (?, ?, ?)", arguments: [finding, reason, seq])
+        case .user(let u):
+            try db.execute(sql: "INSERT OR REPLACE INTO users(name, role, disabled, seq) VALUES (?, ?, ?, ?)",
+                           arguments: [u.name, u.role.rawValue, u.disabled, seq])
         case .correct, .void, .release, .default, .extend:
             guard let regNo, let old = try RegistrationState.fetch(db, regNo: regNo) else {
                 throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")

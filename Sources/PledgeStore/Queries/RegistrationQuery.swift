@@ -18,6 +18,8 @@ public struct RegistrationQuery: Sendable, Equatable {
     /// Registrations of at least this amount.
     public var minAmount: Fen?
     public var limit: Int?
+    /// Matches skipped before the listing starts (a page of `limit` after `offset`).
+    public var offset: Int?
     public init() {}
 
     /// The one `group_totals` group whose figures equal this query's totals, when the filters allow it:
@@ -117,7 +119,8 @@ extension Ledger {
                     SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause) GROUP BY status
                     """, arguments: args))
             }
-            let limitClause = q.limit.map { " LIMIT \($0)" } ?? ""
+            let limitClause = q.limit == nil ? "" : " LIMIT ? OFFSET ?"
+            let pageArgs: StatementArguments = q.limit.map { [$0, q.offset ?? 0] } ?? []
             // A listing of every match that covers much of the ledger reads most rows anyway: one scan and one sort
             // beat the date (or park, bank) index, through which each row is fetched at random (1M rows in `sqlite3`:
             // 3.3 s instead of 6.2 s, most of that reading 16 KB pages from the file). Limited or narrow listings keep
@@ -126,7 +129,7 @@ extension Ledger {
                 && totals.registrations * 4 >= (Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM registrations") ?? 0)
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT \(RegistrationState.columns) FROM registrations\(scan ? " NOT INDEXED" : "") \(whereClause) ORDER BY reg_date, reg_no\(limitClause)
-                """, arguments: args)
+                """, arguments: args + pageArgs)
             while let row = try rows.next() { try body(try RegistrationState(row: row)) }
             return totals
         }

@@ -26,6 +26,11 @@ public final class Ledger: Sendable {
         self.dbQueue = dbQueue
     }
 
+    /// The same open ledger writing as another operator: the server records each request's signed-in user.
+    public func acting(as operatorName: String) -> Ledger {
+        Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: dbQueue, access: access)
+    }
+
     /// `keepSidecars`: a writer leaves the emptied `-wal` and `-shm` when it closes (a backup, one standalone file, does not).
     static func configuration(readOnly: Bool, busyTimeout: TimeInterval, keepSidecars: Bool = true) -> Configuration {
         var config = Configuration()

@@ -21,6 +21,7 @@ struct JournalReplay {
     var defaultTarget: (name: String, seq: Int64)?
     var settings: [String: (value: String, seq: Int64)] = [:]
     var reviews: [String: (reason: String, seq: Int64)] = [:]
+    var users: [String: (user: UserRecord, seq: Int64)] = [:]
     private var closedMonths: Set<String> = []
     private var lastAt = ""
     private(set) var findings: [AuditFinding] = []
@@ -92,6 +93,8 @@ struct JournalReplay {
             defaultTarget = (name, seq)
         case .checkAck(let finding, let reason):
             reviews[finding] = (reason, seq)
+        case .user(let u):
+            users[u.name] = (u, seq)
         case .setting(let key, let value):
             guard key == RegistrationWarning.settingKey, let fen = Int64(value), fen > 0 else { return note(seq, .unknownSetting(key: key, value: value)) }
             settings[key] = (value, seq)

@@ -91,6 +91,8 @@ extension Verifier {
         try compare("ledger_settings", "key, value, seq", keys: 1,
                     (replay.defaultTarget.map { [[t("default_target"), t($0.name), i($0.seq)]] } ?? [])
                         + replay.settings.map { [t($0.key), t($0.value.value), i($0.value.seq)] })
+        try compare("users", "name, role, disabled, seq", keys: 1,
+                    replay.users.values.map { [t($0.user.name), t($0.user.role.rawValue), b($0.user.disabled), i($0.seq)] })
         try compare("finding_reviews", "finding, reason, seq", keys: 1, replay.reviews.map { [t($0.key), t($0.value.reason), i($0.value.seq)] })
         let ref = replay.reference ?? ReferencePayload(prefectures: [], parks: [], banks: [])
         try compare("prefectures", "code, name, short", keys: 1, ref.prefectures.map { [t($0.code), t($0.name), t($0.short)] })

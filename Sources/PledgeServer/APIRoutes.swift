@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import PledgeCore
+import PledgeIO
+import PledgeStore
+
+/// The JSON API (CONTRACT "HTTP API"): the same keys as the CLI's `--format json`, the same rules and messages.
+struct APIRoutes: Sendable {
+    let ledger: Ledger
+
+    func register(on api: RouterGroup<PledgeRequestContext>) {
+        api.get("progress") { request, context in try await respond(request, context, .read) { l, m in try progress(request, l, m) } }
+        api.get("registrations") { request, context in try await respond(request, context, .read) { l, m in try registrations(request, l, m) } }
+        api.get("registrations/:regNo") { request, context in
+            let regNo = try context.parameters.require("regNo")
+            return try await respond(request, context, .read) { l, m in
+                guard let s = try l.registration(regNo) else { throw StoreError.registrationMissing(regNo: regNo) }
+                return try RegistrationView(stored: s, reference: l.reference()).render(format: .json, language: m.language)
+            }
+        }
+        api.get("registrations/:regNo/history") { request, context in
+            let regNo = try context.parameters.require("regNo")
+            return try await respond(request, context, .read) { l, m in
+                let entries = try l.history(regNo)
+                guard !entries.isEmpty else { throw StoreError.registrationMissing(regNo: regNo) }
+                return try HistoryView(entries: entries).render(format: .json, language: m.language)
+            }
+        }
+        api.post("registrations") { request, context in
+            let body = try await request.body.collect(upTo: PledgeServer.maxBody)
+            return try await respond(request, context, .writeRegistrations, created: true) { l, m in try register(Data(buffer: body), l, m) }
+        }
+        api.get("audit/verify") { request, context in
+            guard let user = context.user else { throw ServerFailure.unauthenticated }
+            guard user.user.role == .auditor || user.user.role == .admin else { throw ServerFailure.forbidden }
+            return try await respond(request, context, .read) { l, m in try verify(l, m) }
+        }
+    }
+
+    /// Checks who asks, runs `body` on the ledger as that user off the event loop, and answers its JSON (201 for a
+    /// creation). Library failures become their statuses with the CLI's words.
+    private func respond(_ request: Request, _ context: PledgeRequestContext, _ act: Role.Act, created: Bool = false,
+                         _ body: @escaping @Sendable (Ledger, Messages) throws -> String) async throws -> Response {
+        guard let user = context.user else { throw ServerFailure.unauthenticated }
+        guard user.user.role.allows(act) else { throw ServerFailure.forbidden }
+        let m = Messages(PledgeServer.language(request))
+        let ledger = ledger.acting(as: user.user.name)
+        do {
+            let json = try await PledgeServer.blocking { try body(ledger, m) }
+            return Response(status: created ? .created : .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: json)))
+        } catch {
+            throw ServerFailure.from(error, m)
+        }
+    }
+
+    private func progress(_ request: Request, _ l: Ledger, _ m: Messages) throws -> String {
+        let q = request.uri.queryParameters
+        let asOf = try q["asOf"].map { try CivilDate.parse(String($0), field: "asOf") } ?? CivilDate.today()
+        let t = try l.target(named: q["target"].map(String.init))
+        let report = ProgressReport(progress: try l.progress(target: t, asOf: asOf), details: try l.progressDetails(target: t, asOf: asOf))
+        return try report.render(ReportOptions(language: m.language, format: .json, asOf: asOf, journalHead: try l.head().map { "\($0.seq):\($0.hash)" }))
+    }
+
+    private func registrations(_ request: Request, _ l: Ledger, _ m: Messages) throws -> String {
+        let q = request.uri.queryParameters
+        func text(_ key: String) -> String? { q[Substring(key)].map(String.init) }
+        func int(_ key: String) throws -> Int? {
+            guard let t = text(key) else { return nil }
+            guard let n = Int(t) else { throw FieldError(field: key, value: t, rule: .atLeast(key == "offset" ? 0 : 1)) }
+            return n
+        }
+        var f = QueryFilters()
+        (f.park, f.bank, f.prefecture, f.enterprise, f.enterpriseName, f.branch) =
+            (text("park"), text("bank"), text("prefecture"), text("enterprise"), text("enterpriseName"), text("branch"))
+        (f.minAmount, f.from, f.to) = (text("minAmount"), text("from"), text("to"))
+        if let s = text("status") {
+            guard let status = RegistrationStatus(rawValue: s) else { throw FieldError(field: "status", value: s, rule: .status) }
+            f.status = status
+        }
+        f.rywq = ["1", "true", "yes", "是"].contains(text("rywq") ?? "")
+        f.limit = try int("limit") ?? 100
+        f.offset = try int("offset")
+        let query = try f.query(try l.reference()) { key in
+            key.split(separator: "-").enumerated().map { $0 == 0 ? String($1) : $1.capitalized }.joined()
+        }
+        let sink = OutputSink()
+        try QueryListing(ledger: l, query: query, reference: try l.reference()).write(format: .json, language: m.language, bom: false, to: sink)
+        return sink.text
+    }
+
+    /// A registration from a JSON object keyed by the import file's English headers, under the rules of `register`.
+    private func register(_ body: Data, _ l: Ledger, _ m: Messages) throws -> String {
+        guard let object = try? JSONDecoder().decode([String: JSONField].self, from: body) else {
+            throw FieldError(field: "body", value: String(decoding: body.prefix(80), as: UTF8.self), rule: .jsonObject)
+        }
+        var input = RegistrationInput(amountUnit: .yuan)
+        var fieldNames: [RegistrationField: String] = [:]
+        var options: [String: String] = [:]
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            guard let text = value.text else { continue }
+            if ["confirm_amount", "allow_double_pledge", "reason", "late"].contains(key) { options[key] = text; continue }
+            guard let column = ImportColumn(header: key), let field = column.field else { throw FieldError(field: key, value: text, rule: .unknownKey) }
+            if column == .amountWan { input.amountUnit = .wan }
+            input[field] = text
+            fieldNames[field] = key
+        }
+        let names = fieldNames
+        let validator = RegistrationValidator(reference: try l.reference(), today: CivilDate.today()) { f in names[f] ?? ImportColumn.header(for: f) }
+        let registration = try validator.validate(input).get()
+        let warnings = try l.warnings(for: registration)
+        if options["confirm_amount"] != "true", let unusual = warnings.first(where: \.isAmount) {
+            throw FieldError(field: names[.amount] ?? "amount_yuan", value: input[.amount] ?? "", rule: .unusualAmount(unusual))
+        }
+        let reason = options["reason"]?.trimmingSpaces
+        let late = options["late"] == "true", double = options["allow_double_pledge"] == "true"
+        if late || double, reason?.isEmpty != false { throw FieldError(field: "reason", value: reason ?? "", rule: .reasonRequired) }
+        let entry = try l.register(registration, late: late, reason: reason, allowDoublePledge: double)
+        return try JSONOutput.render(Created(regNo: registration.regNo, seq: entry.seq, hash: entry.hash,
+                                             warnings: warnings.filter { !$0.isAmount }.map { m.warning($0, enterprise: registration.enterprise) }))
+    }
+
+    struct Created: Encodable { var regNo: String, seq: Int64, hash: String, warnings: [String] }
+
+    private func verify(_ l: Ledger, _ m: Messages) throws -> String {
+        let report = try l.verify()
+        return try JSONOutput.render(Verified(ok: report.isClean, entries: report.entries, head: report.head.map { "\($0.seq):\($0.hash)" },
+                                              findings: report.findings.map { m.describe($0) }))
+    }
+
+    struct Verified: Encodable { var ok: Bool, entries: Int64, head: String?, findings: [String] }
+}
+
+/// A value of a JSON body as text: a string as it is, a number as written, true/false, a list joined by `;`.
+enum JSONField: Decodable {
+    case text(String), null
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .text(b ? "true" : "false") }
+        else if let s = try? c.decode(String.self) { self = .text(s) }
+        else if let d = try? c.decode(Decimal.self) { self = .text("\(d)") }
+        else if let a = try? c.decode([String].self) { self = .text(a.joined(separator: ";")) }
+        else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "not text, a number, true/false or a list of text") }
+    }
+
+    var text: String? { if case .text(let t) = self { t } else { nil } }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import PledgeCore
+import PledgeIO
+import PledgeStore
+
+/// What every request carries between the middleware and the routes: the signed-in user, when there is one.
+public struct PledgeRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var user: UserAccount?
+    public init(source: Source) { coreContext = .init(source: source) }
+    /// Uploads up to 50 MB (CONTRACT); larger bodies get 413.
+    public var maxUploadSize: Int { 50 * 1024 * 1024 }
+}
+
+/// `pledge serve`: the ledger over HTTP. Routes call the same store operations and reports as the CLI.
+public enum PledgeServer {
+    public static let maxBody = 50 * 1024 * 1024
+
+    /// The application on `ledger`, listening on `host:port` (port 0: a free one); `onRunning` gets the bound port.
+    public static func application(ledger: Ledger, host: String, port: Int, log: @escaping @Sendable (String) -> Void,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var logger = Logger(label: "pledge")
+        logger.logLevel = .error
+        return Application(
+            router: router(ledger: ledger, log: log),
+            configuration: .init(address: .hostname(host, port: port), serverName: "pledge"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// The routes, for `application` and for in-process tests.
+    public static func router(ledger: Ledger, log: @escaping @Sendable (String) -> Void) -> Router<PledgeRequestContext> {
+        let router = Router(context: PledgeRequestContext.self)
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: Authentication(ledger: ledger, log: log))
+        router.get("/healthz") { _, _ in "ok" }
+        APIRoutes(ledger: ledger).register(on: router.group("api/v1"))
+        return router
+    }
+
+    /// Runs `body` (a blocking ledger call) off the server's event loops.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// The language of the response: Chinese when the client prefers it (`Accept-Language: zh…`), else English.
+    static func language(_ request: Request) -> Language {
+        (request.headers[.acceptLanguage] ?? "").lowercased().hasPrefix("zh") ? .zh : .en
+    }
+}
+
+/// Who asks, and one line per request on stderr (method, path, status, milliseconds, user; never a body, a password or
+/// a token). `Authorization: Bearer TOKEN` names the token's user; a wrong token, or a disabled user's, is 401.
+struct Authentication: RouterMiddleware {
+    typealias Context = PledgeRequestContext
+    let ledger: Ledger
+    let log: @Sendable (String) -> Void
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = DispatchTime.now()
+        var context = context
+        func line(_ status: Int) {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+            log("\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", ms)) ms \(context.user?.user.name ?? "-")")
+        }
+        do {
+            if let header = request.headers[.authorization] {
+                let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
+                let hash = Credentials.tokenHash(token)
+                guard !token.isEmpty, let user = try await PledgeServer.blocking({ [ledger] in try ledger.user(tokenHash: hash) }),
+                      !user.user.disabled else { throw ServerFailure.unauthenticated }
+                context.user = user
+            }
+            let response = try await next(request, context)
+            line(response.status.code)
+            return response
+        } catch let e as HTTPResponseError {
+            line(e.status.code)
+            throw e
+        } catch {
+            line(500)
+            throw error
+        }
+    }
+}
+
+/// The headers every answer carries (no inline script, no sniffing, no framing), and every refusal as JSON: an
+/// unknown path is 404 JSON, an oversized body 413 JSON.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = PledgeRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        func secure(_ r: inout Response) {
+            r.headers[.contentSecurityPolicy] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+            r.headers[.xContentTypeOptions] = "nosniff"
+            r.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+            r.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let e as ServerFailure {
+            response = try e.response(from: request, context: context)
+        } catch let e as HTTPResponseError {
+            response = try ServerFailure(e.status, e.status.reasonPhrase.lowercased()).response(from: request, context: context)
+        }
+        secure(&response)
+        return response
+    }
+}
