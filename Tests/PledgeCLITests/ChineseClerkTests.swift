@@ -155,7 +155,8 @@ struct HelpLanguageTests {
         ["show"], ["history"], ["target"], ["target", "set"], ["target", "list"], ["target", "remove"], ["target", "default"],
         ["report"], ["report", "progress"], ["report", "monthly"], ["report", "annual"], ["period"], ["period", "close"],
         ["period", "reopen"], ["period", "list"], ["query"], ["audit"], ["audit", "head"], ["audit", "verify"], ["check"],
-        ["check", "ack"], ["backup"], ["reference"],
+        ["check", "ack"], ["backup"], ["reference"], ["setting"], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"],
+        ["user", "passwd"], ["user", "token"], ["serve"],
     ]
 
     @Test("every command's help is Chinese under zh (overview and every option) and English under en", arguments: commands)
