@@ -42,14 +42,8 @@ public struct HTMLPage: Sendable {
         self.footer = footer
     }
 
-    static let template = try! MustacheTemplate(string: """
-        <!DOCTYPE html>
-        <html lang="{{lang}}">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}}</title>
-        <style>
+    /// The pages' style sheet, shared with the server's pages.
+    public static let style = """
         body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: #1f2933; margin: 2em auto; max-width: 960px; padding: 0 1em; }
         h1 { font-size: 1.5em; margin-bottom: 0.2em; border-bottom: 3px solid #b3261e; padding-bottom: 0.3em; }
         .subtitle { color: #52606d; margin-top: 0; }
@@ -70,9 +64,27 @@ public struct HTMLPage: Sendable {
         p.headline { font-size: 2.4em; font-weight: 700; margin: 0.2em 0; }
         footer { color: #7b8794; font-size: 0.85em; margin-top: 2em; border-top: 1px solid #d9e2ec; padding-top: 0.5em; }
         @media print { body { margin: 0; } }
+        """
+
+    static let template = try! MustacheTemplate(string: """
+        <!DOCTYPE html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}}</title>
+        <style>
+        {{{style}}}
         </style>
         </head>
         <body>
+        {{{content}}}
+        </body>
+        </html>
+
+        """)
+
+    static let contentTemplate = try! MustacheTemplate(string: """
         <h1>{{title}}</h1>
         <p class="subtitle">{{subtitle}}</p>
         {{#headline}}<p class="headline">{{headline}}</p>{{/headline}}
@@ -93,12 +105,15 @@ public struct HTMLPage: Sendable {
         </table>
         {{/tables}}
         <footer>{{footer}}</footer>
-        </body>
-        </html>
 
         """)
 
     public func render() -> String {
+        Self.template.render(["lang": language == .zh ? "zh-CN" : "en", "title": title, "style": Self.style, "content": renderContent()])
+    }
+
+    /// The page's content (title to footer), every value escaped but the chart's SVG.
+    public func renderContent() -> String {
         func cells(_ row: [String], _ numeric: Set<Int>) -> [[String: String]] {
             row.enumerated().map { ["text": $1, "cls": numeric.contains($0) ? "num" : ""] }
         }
@@ -120,6 +135,6 @@ public struct HTMLPage: Sendable {
             },
             "footer": footer,
         ]
-        return Self.template.render(context)
+        return Self.contentTemplate.render(context)
     }
 }
