@@ -94,30 +94,10 @@ struct APIRoutes: Sendable {
         guard let object = try? JSONDecoder().decode([String: JSONField].self, from: body) else {
             throw FieldError(field: "body", value: String(decoding: body.prefix(80), as: UTF8.self), rule: .jsonObject)
         }
-        var input = RegistrationInput(amountUnit: .yuan)
-        var fieldNames: [RegistrationField: String] = [:]
-        var options: [String: String] = [:]
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
-            guard let text = value.text else { continue }
-            if ["confirm_amount", "allow_double_pledge", "reason", "late"].contains(key) { options[key] = text; continue }
-            guard let column = ImportColumn(header: key), let field = column.field else { throw FieldError(field: key, value: text, rule: .unknownKey) }
-            if column == .amountWan { input.amountUnit = .wan }
-            input[field] = text
-            fieldNames[field] = key
-        }
-        let names = fieldNames
-        let validator = RegistrationValidator(reference: try l.reference(), today: CivilDate.today()) { f in names[f] ?? ImportColumn.header(for: f) }
-        let registration = try validator.validate(input).get()
-        let warnings = try l.warnings(for: registration)
-        if options["confirm_amount"] != "true", let unusual = warnings.first(where: \.isAmount) {
-            throw FieldError(field: names[.amount] ?? "amount_yuan", value: input[.amount] ?? "", rule: .unusualAmount(unusual))
-        }
-        let reason = options["reason"]?.trimmingSpaces
-        let late = options["late"] == "true", double = options["allow_double_pledge"] == "true"
-        if late || double, reason?.isEmpty != false { throw FieldError(field: "reason", value: reason ?? "", rule: .reasonRequired) }
-        let entry = try l.register(registration, late: late, reason: reason, allowDoublePledge: double)
+        let fields = object.compactMapValues(\.text)
+        let (registration, entry, warnings) = try Submission(fields: fields, unit: nil).register(on: l)
         return try JSONOutput.render(Created(regNo: registration.regNo, seq: entry.seq, hash: entry.hash,
-                                             warnings: warnings.filter { !$0.isAmount }.map { m.warning($0, enterprise: registration.enterprise) }))
+                                             warnings: warnings.map { m.warning($0, enterprise: registration.enterprise) }))
     }
 
     struct Created: Encodable { var regNo: String, seq: Int64, hash: String, warnings: [String] }
@@ -146,4 +126,44 @@ enum JSONField: Decodable {
     }
 
     var text: String? { if case .text(let t) = self { t } else { nil } }
+}
+
+/// A registration submitted over HTTP (a JSON body or the register form): fields keyed by the import file's English
+/// headers, and the options `confirm_amount`, `allow_double_pledge`, `late` (true/false) and `reason`. The same rules
+/// as `pledge register`: every broken rule at once, an unusual amount to confirm, a right still held, a closed month.
+struct Submission {
+    var fields: [String: String]
+    /// The unit of `amount` when the form chose one (`万`, `元`, `亿`); else `amount_wan` or `amount_yuan` say it.
+    var unit: MoneyUnit?
+
+    static let options: Set<String> = ["confirm_amount", "allow_double_pledge", "late", "reason", "csrf", "unit"]
+
+    /// The registration written, its entry, and the warnings that did not stop it (a USCC's other name).
+    func register(on l: Ledger) throws -> (Registration, AppendedEntry, [RegistrationWarning]) {
+        var input = RegistrationInput(amountUnit: unit ?? .yuan)
+        var names: [RegistrationField: String] = [:]
+        for (key, text) in fields.sorted(by: { $0.key < $1.key }) where !Self.options.contains(key) {
+            if key == "amount" {
+                input[.amount] = text
+                names[.amount] = key
+                continue
+            }
+            guard let column = ImportColumn(header: key), let field = column.field else { throw FieldError(field: key, value: text, rule: .unknownKey) }
+            if column == .amountWan { input.amountUnit = .wan }
+            input[field] = text
+            names[field] = key
+        }
+        let fieldNames = names
+        let validator = RegistrationValidator(reference: try l.reference(), today: CivilDate.today()) { f in fieldNames[f] ?? ImportColumn.header(for: f) }
+        let registration = try validator.validate(input).get()
+        let warnings = try l.warnings(for: registration)
+        if fields["confirm_amount"] != "true", let unusual = warnings.first(where: \.isAmount) {
+            throw FieldError(field: names[.amount] ?? "amount_yuan", value: input[.amount] ?? "", rule: .unusualAmount(unusual))
+        }
+        let reason = fields["reason"]?.trimmingSpaces
+        let late = fields["late"] == "true", double = fields["allow_double_pledge"] == "true"
+        if late || double, reason?.isEmpty != false { throw FieldError(field: "reason", value: reason ?? "", rule: .reasonRequired) }
+        let entry = try l.register(registration, late: late, reason: (reason?.isEmpty ?? true) ? nil : reason, allowDoublePledge: double)
+        return (registration, entry, warnings.filter { !$0.isAmount })
+    }
 }

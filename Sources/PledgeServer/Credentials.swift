@@ -14,6 +14,9 @@ public enum Credentials {
 
     public static func verify(password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
 
+    /// A hash no password matches, checked against for an unknown user name so that both take the same time.
+    static let dummyHash = Bcrypt.hash("no user has this password \(UInt64.random(in: 0...UInt64.max))", cost: cost)
+
     /// A password typed or piped in, held to the minimum length.
     public static func validated(password: String, field: String) throws -> String {
         guard password.count >= minimumPasswordLength, !password.hasControlCharacters else {

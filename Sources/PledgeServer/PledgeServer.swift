@@ -11,6 +11,10 @@ import PledgeStore
 public struct PledgeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: UserAccount?
+    /// Signed in by the session cookie (not a bearer token): every POST then needs the session's CSRF token.
+    var session: (cookie: String, csrf: String)?
+    /// The language of the answer: `?lang=`, then the `pledge_lang` cookie, then `Accept-Language`.
+    var language: Language = .zh
     public init(source: Source) { coreContext = .init(source: source) }
     /// Uploads up to 50 MB (CONTRACT); larger bodies get 413.
     public var maxUploadSize: Int { 50 * 1024 * 1024 }
@@ -35,10 +39,12 @@ public enum PledgeServer {
     /// The routes, for `application` and for in-process tests.
     public static func router(ledger: Ledger, log: @escaping @Sendable (String) -> Void) -> Router<PledgeRequestContext> {
         let router = Router(context: PledgeRequestContext.self)
+        let sessions = SessionStore()
         router.add(middleware: SecurityHeaders())
-        router.add(middleware: Authentication(ledger: ledger, log: log))
+        router.add(middleware: Authentication(ledger: ledger, sessions: sessions, log: log))
         router.get("/healthz") { _, _ in "ok" }
         APIRoutes(ledger: ledger).register(on: router.group("api/v1"))
+        WebPages(ledger: ledger, sessions: sessions).register(on: router)
         return router
     }
 
@@ -49,22 +55,30 @@ public enum PledgeServer {
         }
     }
 
-    /// The language of the response: Chinese when the client prefers it (`Accept-Language: zh…`), else English.
+    /// The language of the response: `?lang=zh|en`, the `pledge_lang` cookie, else Chinese when the client prefers it
+    /// (`Accept-Language: zh…`), else English.
     static func language(_ request: Request) -> Language {
-        (request.headers[.acceptLanguage] ?? "").lowercased().hasPrefix("zh") ? .zh : .en
+        if let l = request.uri.queryParameters["lang"].flatMap({ Language(rawValue: String($0)) }) { return l }
+        if let l = request.cookies["pledge_lang"].flatMap({ Language(rawValue: $0.value) }) { return l }
+        return (request.headers[.acceptLanguage] ?? "").lowercased().hasPrefix("zh") ? .zh : .en
     }
 }
 
 /// Who asks, and one line per request on stderr (method, path, status, milliseconds, user; never a body, a password or
-/// a token). `Authorization: Bearer TOKEN` names the token's user; a wrong token, or a disabled user's, is 401.
+/// a token). `Authorization: Bearer TOKEN` names the token's user; a wrong token, or a disabled user's, is 401. Else the
+/// session cookie names a signed-in user, and then a POST (but the sign-in itself) must carry the session's CSRF token,
+/// as the form field `csrf` or the header `X-CSRF-Token`: 403 otherwise, before any handler runs.
 struct Authentication: RouterMiddleware {
     typealias Context = PledgeRequestContext
     let ledger: Ledger
+    let sessions: SessionStore
     let log: @Sendable (String) -> Void
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now()
         var context = context
+        var request = request
+        context.language = PledgeServer.language(request)
         func line(_ status: Int) {
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
             log("\(request.method) \(request.uri.path) \(status) \(String(format: "%.1f", ms)) ms \(context.user?.user.name ?? "-")")
@@ -76,6 +90,17 @@ struct Authentication: RouterMiddleware {
                 guard !token.isEmpty, let user = try await PledgeServer.blocking({ [ledger] in try ledger.user(tokenHash: hash) }),
                       !user.user.disabled else { throw ServerFailure.unauthenticated }
                 context.user = user
+            } else if let cookie = request.cookies[SessionStore.cookieName]?.value, let session = await sessions.session(cookie: cookie),
+                      let user = try await PledgeServer.blocking({ [ledger] in try ledger.user(named: session.user)?.account }), !user.user.disabled {
+                context.user = user
+                context.session = (cookie, session.csrf)
+                if request.method == .post, request.uri.path != "/login" {
+                    var token = request.headers[HTTPField.Name("X-CSRF-Token")!]
+                    if token == nil, (request.headers[.contentType] ?? "").hasPrefix("application/x-www-form-urlencoded") {
+                        token = Form(try await request.collectBody(upTo: context.maxUploadSize))["csrf"]
+                    }
+                    guard token == session.csrf else { throw ServerFailure(.forbidden, "the form is stale or forged (CSRF); nothing was written") }
+                }
             }
             let response = try await next(request, context)
             line(response.status.code)

@@ -34,31 +34,40 @@ public struct RegistrationView: Sendable {
 
     public func render(format: ViewFormat, language l: Language) throws -> String {
         let r = stored.registration
-        let prefectureName = r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name }
         switch format {
         case .json:
-            return try JSONOutput.render(Self.document(stored, prefectureName: prefectureName))
+            return try JSONOutput.render(Self.document(stored, prefectureName: r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name }))
         case .table:
-            func yesNo(_ b: Bool) -> String { b ? l.pick("是", "yes") : l.pick("否", "no") }
             var b = KeyValueBlock()
-            b.add(l.pick("登记号", "Reg. no."), r.regNo)
-            b.add(l.pick("状态", "Status"), l.pick(stored.status.chineseName, stored.status.rawValue)
-                  + (stored.statusDate.map { " (\($0))" } ?? ""))
-            b.add(l.pick("登记日期", "Registered"), r.regDate.description)
-            b.add(l.pick("登记金额", "Amount"), "\(r.amount.wanDisplay) 万元  (\(r.amount.value) \(l.pick("分", "fen")))")
-            b.add(l.pick("出质企业", "Enterprise"), "\(r.enterprise)  \(r.uscc)" + (r.usccOverride ? l.pick("（校验位未通过，已确认）", " (check digit overridden)") : ""))
-            b.add(l.pick("质权人", "Bank"), r.bank + (r.branch.map { " \($0)" } ?? ""))
-            b.add(l.pick("质押物", "Rights"), "\(l.pick(r.ipType.chineseName, r.ipType.rawValue)): \(r.ipNumbers.joined(separator: ", "))")
-            b.add(l.pick("园区", "Park"), r.park ?? "—")
-            b.add(l.pick("市州", "Prefecture"), prefectureName.map { "\($0) (\(r.prefectureCode!))" } ?? "—")
-            b.add(l.pick("到期日", "Maturity"), r.maturity?.description ?? "—")
-            b.add(l.pick("年利率", "Rate"), r.rate.map { "\($0) %" } ?? "—")
-            b.add(l.pick("入园惠企 / 首贷 / 保险", "RYWQ / first loan / insured"), "\(yesNo(r.rywq)) / \(yesNo(r.firstLoan)) / \(yesNo(r.insured))")
-            if let notes = r.notes { b.add(l.pick("备注", "Notes"), notes) }
-            if stored.late { b.add(l.pick("补录", "Late"), l.pick("是（已关账期间）", "yes (closed period)")) }
-            b.add(l.pick("日志", "Journal"), "seq \(stored.createdSeq) … \(stored.updatedSeq)")
+            for (k, v) in pairs(language: l) { b.add(k, v) }
             return b.render()
         }
+    }
+
+    /// Label and value of each field, as `show` prints them (and the server's registration page shows them).
+    public func pairs(language l: Language) -> [(String, String)] {
+        let r = stored.registration
+        let prefectureName = r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name }
+        func yesNo(_ b: Bool) -> String { b ? l.pick("是", "yes") : l.pick("否", "no") }
+        var b: [(String, String)] = []
+        func add(_ k: String, _ v: String) { b.append((k, v)) }
+        add(l.pick("登记号", "Reg. no."), r.regNo)
+        add(l.pick("状态", "Status"), l.pick(stored.status.chineseName, stored.status.rawValue)
+              + (stored.statusDate.map { " (\($0))" } ?? ""))
+        add(l.pick("登记日期", "Registered"), r.regDate.description)
+        add(l.pick("登记金额", "Amount"), "\(r.amount.wanDisplay) 万元  (\(r.amount.value) \(l.pick("分", "fen")))")
+        add(l.pick("出质企业", "Enterprise"), "\(r.enterprise)  \(r.uscc)" + (r.usccOverride ? l.pick("（校验位未通过，已确认）", " (check digit overridden)") : ""))
+        add(l.pick("质权人", "Bank"), r.bank + (r.branch.map { " \($0)" } ?? ""))
+        add(l.pick("质押物", "Rights"), "\(l.pick(r.ipType.chineseName, r.ipType.rawValue)): \(r.ipNumbers.joined(separator: ", "))")
+        add(l.pick("园区", "Park"), r.park ?? "—")
+        add(l.pick("市州", "Prefecture"), prefectureName.map { "\($0) (\(r.prefectureCode!))" } ?? "—")
+        add(l.pick("到期日", "Maturity"), r.maturity?.description ?? "—")
+        add(l.pick("年利率", "Rate"), r.rate.map { "\($0) %" } ?? "—")
+        add(l.pick("入园惠企 / 首贷 / 保险", "RYWQ / first loan / insured"), "\(yesNo(r.rywq)) / \(yesNo(r.firstLoan)) / \(yesNo(r.insured))")
+        if let notes = r.notes { add(l.pick("备注", "Notes"), notes) }
+        if stored.late { add(l.pick("补录", "Late"), l.pick("是（已关账期间）", "yes (closed period)")) }
+        add(l.pick("日志", "Journal"), "seq \(stored.createdSeq) … \(stored.updatedSeq)")
+        return b
     }
 }
 
@@ -97,16 +106,24 @@ public struct HistoryView: Sendable {
         switch format {
         case .json: return try JSONOutput.render(["entries": items])
         case .table:
-            let m = Messages(l), time = LocalTime()
-            var t = TextTable(headers: ["seq", l.pick("时间", "Time") + " (\(time.name))", l.pick("操作员", "Operator"), l.pick("类型", "Kind"),
-                                        l.pick("变更", "Changes"), l.pick("原因", "Reason")],
-                              alignments: [.right, .left, .left, .left, .left, .left])
-            for (i, e) in zip(items, entries) {
-                let changes = i.changes.map(m.change).joined(separator: "; ")
-                let reason = i.reason.map { e.kind == .release ? (ReleaseReason(rawValue: $0).map(m.releaseReason) ?? $0) : $0 }
-                t.rows.append(["\(i.seq)", time.show(i.at), i.operator, m.kind(e.kind) + (i.late ? m.text(.late) : ""), changes, reason ?? ""])
-            }
+            let (headers, rows) = table(language: l)
+            var t = TextTable(headers: headers, alignments: [.right, .left, .left, .left, .left, .left])
+            t.rows = rows
             return t.render()
         }
+    }
+
+    /// The history as a table: seq, local time, operator, kind, what changed (before → after), reason.
+    public func table(language l: Language) -> (headers: [String], rows: [[String]]) {
+        let m = Messages(l), time = LocalTime()
+        let headers = ["seq", l.pick("时间", "Time") + " (\(time.name))", l.pick("操作员", "Operator"), l.pick("类型", "Kind"),
+                       l.pick("变更", "Changes"), l.pick("原因", "Reason")]
+        let rows = entries.map { e -> [String] in
+            let (changes, reason) = Self.describe(e.event)
+            let shownReason = (reason ?? e.reason).map { e.kind == .release ? (ReleaseReason(rawValue: $0).map(m.releaseReason) ?? $0) : $0 }
+            return ["\(e.seq)", time.show(e.at), e.operator, m.kind(e.kind) + (e.late ? m.text(.late) : ""),
+                    changes.map(m.change).joined(separator: "; "), shownReason ?? ""]
+        }
+        return (headers, rows)
     }
 }
