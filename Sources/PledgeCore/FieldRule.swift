@@ -39,6 +39,7 @@ public enum FieldRule: Sendable, Equatable {
     case rate
     case operatorName(max: Int)
     case role
+    case releaseReason, grouping
     case listenAddress
     case jsonObject, jsonValue, unknownKey
     case atLeast(Int)

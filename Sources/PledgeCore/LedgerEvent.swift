@@ -55,6 +55,15 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
     case repaid, other
+
+    /// `repaid`/`已还款`/`还款`/`结清`, `other`/`其他`.
+    public static func parse(_ text: String) -> ReleaseReason? {
+        switch text.trimmingSpaces.lowercased() {
+        case "repaid", "已还款", "还款", "结清", "已结清": .repaid
+        case "other", "其他", "其它": .other
+        default: nil
+        }
+    }
 }
 
 public struct FieldChange: Sendable, Equatable, Codable {

@@ -10,6 +10,23 @@ struct APIRoutes: Sendable {
 
     func register(on api: RouterGroup<PledgeRequestContext>) {
         api.get("progress") { request, context in try await respond(request, context, .read) { l, m in try progress(request, l, m) } }
+        api.get("monthly") { request, context in
+            let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+            let reportFormat: ReportFormat = switch format { case "csv": .csv; case "html": .html; default: .json }
+            let response = try await respond(request, context, .read) { l, m in try monthly(request, reportFormat, l, m) }
+            guard reportFormat != .json else { return response }
+            var r = Response(status: response.status, headers: response.headers, body: response.body)
+            r.headers[.contentType] = reportFormat == .csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8"
+            r.headers[.contentDisposition] = "attachment; filename=\"monthly.\(format == "csv" ? "csv" : "html")\""
+            return r
+        }
+        for (action, act) in [("void", Lifecycle.void), ("release", .release), ("default", .default), ("extend", .extend)] {
+            api.post("registrations/:regNo/\(action)") { request, context in
+                let regNo = try context.parameters.require("regNo")
+                let body = try await request.body.collect(upTo: 1 << 20)
+                return try await respond(request, context, .writeRegistrations) { l, m in try lifecycle(act, regNo, Data(buffer: body), l) }
+            }
+        }
         api.get("registrations") { request, context in try await respond(request, context, .read) { l, m in try registrations(request, l, m) } }
         api.get("registrations/:regNo") { request, context in
             let regNo = try context.parameters.require("regNo")
@@ -61,6 +78,49 @@ struct APIRoutes: Sendable {
         let report = ProgressReport(progress: try l.progress(target: t, asOf: asOf), details: try l.progressDetails(target: t, asOf: asOf))
         return try report.render(ReportOptions(language: m.language, format: .json, asOf: asOf, journalHead: try l.head().map { "\($0.seq):\($0.hash)" }))
     }
+
+    private func monthly(_ request: Request, _ format: ReportFormat, _ l: Ledger, _ m: Messages) throws -> String {
+        let q = request.uri.queryParameters
+        let by = try q["by"].map { text -> MonthlyGrouping in
+            guard let g = MonthlyGrouping(rawValue: String(text)) else { throw FieldError(field: "by", value: String(text), rule: .grouping) }
+            return g
+        }
+        let report = try MonthlyReport.make(l, target: q["target"].map(String.init), from: q["from"].map(String.init), to: q["to"].map(String.init),
+                                            by: by, asClosed: q["asClosed"] == "true") { $0 }
+        let options = ReportOptions(language: m.language, format: format, asOf: CivilDate.today(), journalHead: try l.head().map { "\($0.seq):\($0.hash)" })
+        return try report.render(options, bom: format == .csv)
+    }
+
+    enum Lifecycle: Sendable { case void, release, `default`, extend }
+
+    /// `void {reason}`, `release {date, reason}`, `default {date}`, `extend {maturity}`: the CLI's operations.
+    private func lifecycle(_ act: Lifecycle, _ regNo: String, _ body: Data, _ l: Ledger) throws -> String {
+        guard let object = try? JSONDecoder().decode([String: JSONField].self, from: body) else {
+            throw FieldError(field: "body", value: String(decoding: body.prefix(80), as: UTF8.self), rule: .jsonObject)
+        }
+        let fields = object.compactMapValues(\.text)
+        func required(_ key: String) throws -> String {
+            guard let v = fields[key], !v.trimmingSpaces.isEmpty else { throw FieldError(field: key, value: "", rule: .required) }
+            return v
+        }
+        let entry: AppendedEntry
+        switch act {
+        case .void:
+            entry = try l.void(regNo, reason: try required("reason").trimmingSpaces)
+        case .release:
+            let date = try CivilDate.parse(try required("date"), field: "date")
+            let reasonText = fields["reason"] ?? "repaid"
+            guard let reason = ReleaseReason.parse(reasonText) else { throw FieldError(field: "reason", value: reasonText, rule: .releaseReason) }
+            entry = try l.release(regNo, date: date, reason: reason)
+        case .default:
+            entry = try l.markDefault(regNo, date: try CivilDate.parse(try required("date"), field: "date"))
+        case .extend:
+            entry = try l.extend(regNo, maturity: try CivilDate.parse(try required("maturity"), field: "maturity"))
+        }
+        return try JSONOutput.render(Appended(seq: entry.seq, hash: entry.hash))
+    }
+
+    struct Appended: Encodable { var seq: Int64, hash: String }
 
     private func registrations(_ request: Request, _ l: Ledger, _ m: Messages) throws -> String {
         let q = request.uri.queryParameters

@@ -23,6 +23,7 @@ struct WebPages: Sendable {
         }
         router.get("/") { request, context in try await signedIn(context) { try await dashboard(request, context) } }
         router.get("/registrations") { request, context in try await signedIn(context) { try await registrations(request, context) } }
+        router.get("/monthly") { request, context in try await signedIn(context) { try await monthly(request, context) } }
         router.get("/registrations/:regNo") { request, context in
             let regNo = try context.parameters.require("regNo")
             return try await signedIn(context) { try await registration(regNo, context) }
@@ -101,6 +102,50 @@ struct WebPages: Sendable {
                         content: Self.asOfForm(l, nil) + "<p class=\"error\">" + escape(Messages(l).describe(e)) + "</p>")
         }
     }
+
+    private func monthly(_ request: Request, _ context: PledgeRequestContext) async throws -> Response {
+        let l = context.language, m = Messages(l)
+        let q = request.uri.queryParameters
+        var values: [String: String] = [:]
+        for k in ["from", "to", "by"] { if let v = q[Substring(k)].map(String.init), !v.isEmpty { values[k] = v } }
+        let groupings: [(String, String)] = [("", l.pick("不拆分", "none")), ("prefecture", l.pick("市州", "prefecture")), ("park", l.pick("园区", "park")),
+                                             ("bank", l.pick("银行", "bank")), ("ip-type", l.pick("质押物类型", "IP type")), ("rywq", "入园惠企")]
+        var query = URLComponents()
+        query.queryItems = values.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        let suffix = query.percentEncodedQuery.map { "&" + $0 } ?? ""
+        let form = Self.monthlyTemplate.render([
+            "from": values["from"] ?? "", "to": values["to"] ?? "", "fromLabel": l.pick("起始月份", "From month"), "toLabel": l.pick("截止月份", "To month"),
+            "byLabel": l.pick("拆分", "Split by"), "show": l.pick("显示", "Show"),
+            "groupings": groupings.map { ["value": $0.0, "label": $0.1, "selected": (values["by"] ?? "") == $0.0] },
+            "downloads": [("csv", l.pick("下载 CSV（Excel）", "Download CSV (Excel)")), ("html", l.pick("下载网页", "Download HTML")), ("json", "JSON")]
+                .map { ["href": "/api/v1/monthly?format=\($0.0)" + suffix, "label": $0.1] },
+        ] as [String: Any])
+        do {
+            let content = try await PledgeServer.blocking { [ledger, values] in
+                let by = try values["by"].map { text -> MonthlyGrouping in
+                    guard let g = MonthlyGrouping(rawValue: text) else { throw FieldError(field: "by", value: text, rule: .grouping) }
+                    return g
+                }
+                let report = try MonthlyReport.make(ledger, target: nil, from: values["from"], to: values["to"], by: by, asClosed: false) { $0 }
+                let options = ReportOptions(language: l, format: .html, asOf: CivilDate.today(), journalHead: try ledger.head().map { "\($0.seq):\($0.hash)" })
+                return report.page(options).renderContent()
+            }
+            return page(context, title: l.pick("按月统计", "Monthly rollup"), content: form + content)
+        } catch let e as FieldError {
+            return page(context, title: l.pick("按月统计", "Monthly rollup"), status: .unprocessableContent,
+                        content: form + "<p class=\"error\">" + escape(m.describe(e)) + "</p>")
+        }
+    }
+
+    static let monthlyTemplate = try! MustacheTemplate(string: """
+        <form method="get" action="/monthly" class="filters">
+        <label>{{fromLabel}} <input type="month" name="from" value="{{from}}" placeholder="2025-01"></label>
+        <label>{{toLabel}} <input type="month" name="to" value="{{to}}" placeholder="2025-12"></label>
+        <label>{{byLabel}} <select name="by">{{#groupings}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/groupings}}</select></label>
+        <button>{{show}}</button>
+        </form>
+        <p class="downloads">{{#downloads}}<a href="{{href}}">{{label}}</a> {{/downloads}}</p>
+        """)
 
     static func asOfForm(_ l: Language, _ asOf: CivilDate?) -> String {
         """
@@ -263,6 +308,7 @@ struct WebPages: Sendable {
         var nav: [[String: String]] = []
         if let user = context.user {
             nav.append(["href": "/", "label": l.pick("控制台", "Dashboard")])
+            nav.append(["href": "/monthly", "label": l.pick("按月统计", "Monthly")])
             nav.append(["href": "/registrations", "label": l.pick("登记", "Registrations")])
             if user.user.role.allows(.writeRegistrations) { nav.append(["href": "/register", "label": l.pick("新登记", "New registration")]) }
         }

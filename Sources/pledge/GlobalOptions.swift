@@ -14,14 +14,7 @@ extension MoneyUnit: ExpressibleByArgument {
 }
 
 extension ReleaseReason: ExpressibleByArgument {
-    /// `repaid`/`已还款`/`还款`/`结清`, `other`/`其他`.
-    public init?(argument: String) {
-        switch argument.trimmingSpaces.lowercased() {
-        case "repaid", "已还款", "还款", "结清", "已结清": self = .repaid
-        case "other", "其他", "其它": self = .other
-        default: return nil
-        }
-    }
+    public init?(argument: String) { guard let r = ReleaseReason.parse(argument) else { return nil }; self = r }
 }
 
 /// Options every command accepts, before or after the command name.

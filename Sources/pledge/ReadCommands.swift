@@ -144,23 +144,7 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             try output.check(global)
             let ledger = try global.openLedger()
-            let t = try ledger.target(named: target)
-            let fromMonth = try from.map { try YearMonth.parse($0, field: "--from") } ?? t.from.yearMonth
-            let toMonth = try to.map { try YearMonth.parse($0, field: "--to") } ?? t.to.yearMonth
-            guard fromMonth <= toMonth else {
-                throw FieldError(field: "--to", value: toMonth.description, rule: .monthBeforeFrom(fromMonth.description))
-            }
-            guard fromMonth.distance(to: toMonth) < 1200 else {
-                throw FieldError(field: "--to", value: toMonth.description, rule: .reportTooLong(years: 100))
-            }
-            let ipType = by == .ipType ? nil : t.ipType
-            let source: MonthlySource = asClosed ? .asClosed : .live
-            let totals = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: source)
-            let opening = try ledger.monthlyTotals(from: t.from.yearMonth, to: fromMonth.advanced(by: -1), by: by, ipType: ipType, source: source)
-            let frozen = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: .frozenOnly)
-            let closed = Set(try ledger.closedPeriods().map(\.month))
-            let report = MonthlyReport(target: t, from: fromMonth, to: toMonth, grouping: by, totals: totals, openingTotals: opening,
-                                       reference: try ledger.reference(), frozen: frozen, closedMonths: closed, asClosed: asClosed)
+            let report = try MonthlyReport.make(ledger, target: target, from: from, to: to, by: by, asClosed: asClosed) { "--" + $0 }
             try output.emit(try report.render(try output.options(global, ledger, asOf: CivilDate.today()), bom: output.bom), global)
         }
     }

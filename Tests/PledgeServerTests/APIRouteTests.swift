@@ -226,4 +226,56 @@ struct APIRouteTests {
         }
         #expect(try s.ledger.verify().isClean)
     }
+
+    @Test("monthly: the CLI's JSON by park, a CSV with a BOM for Excel; a bad grouping or month is 422")
+    func monthly() async throws {
+        let s = try ServerLedger()
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/registrations", method: .post, headers: s.headers(.clerk), body: ByteBuffer(string: validBody)) { r in
+                #expect(r.status == .created)
+            }
+            try await client.execute(uri: "/api/v1/monthly?from=2024-01&to=2024-12&by=park", method: .get, headers: s.headers(.auditor)) { r in
+                #expect(r.status == .ok)
+                let rows = json(r.body)["rows"] as? [[String: Any]] ?? []
+                let march = rows.first { $0["month"] as? String == "2024-03" }
+                #expect(march?["group"] as? String == "兰州高新技术产业开发区", "\(rows)")
+                #expect((march?["amountFen"] as? NSNumber)?.int64Value == 2_000_000_000, "\(String(buffer: r.body).prefix(600))")
+            }
+            try await client.execute(uri: "/api/v1/monthly?from=2024-01&to=2024-12&format=csv", method: .get, headers: s.headers(.auditor)) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.hasPrefix("text/csv") == true)
+                #expect(Array(r.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            }
+            for uri in ["/api/v1/monthly?by=city", "/api/v1/monthly?from=2024-13", "/api/v1/monthly?from=2025-01&to=2024-01"] {
+                try await client.execute(uri: uri, method: .get, headers: s.headers(.auditor)) { r in #expect(r.status == .unprocessableContent, "\(uri)") }
+            }
+        }
+    }
+
+    @Test("lifecycle over the API: release (200 with seq and hash), a second release 409, void without a reason 422, an auditor 403")
+    func lifecycle() async throws {
+        let s = try ServerLedger()
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/registrations", method: .post, headers: s.headers(.clerk), body: ByteBuffer(string: validBody)) { r in
+                #expect(r.status == .created)
+            }
+            try await client.execute(uri: "/api/v1/registrations/API-1/release", method: .post, headers: s.headers(.auditor),
+                                     body: ByteBuffer(string: #"{"date": "2024-06-01"}"#)) { r in #expect(r.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/registrations/API-1/release", method: .post, headers: s.headers(.clerk),
+                                     body: ByteBuffer(string: #"{"date": "2024-06-01", "reason": "已还款"}"#)) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+                #expect((json(r.body)["seq"] as? NSNumber) != nil && json(r.body)["hash"] is String)
+            }
+            let before = try s.head()
+            try await client.execute(uri: "/api/v1/registrations/API-1/release", method: .post, headers: s.headers(.clerk),
+                                     body: ByteBuffer(string: #"{"date": "2024-06-02"}"#)) { r in #expect(r.status == .conflict) }
+            try await client.execute(uri: "/api/v1/registrations/API-1/void", method: .post, headers: s.headers(.clerk),
+                                     body: ByteBuffer(string: "{}")) { r in #expect(r.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/registrations/NONE/extend", method: .post, headers: s.headers(.clerk),
+                                     body: ByteBuffer(string: #"{"maturity": "2030-01-01"}"#)) { r in #expect(r.status == .notFound) }
+            #expect(try s.head() == before)
+        }
+        #expect(try s.ledger.registration("API-1")?.status == .released)
+        #expect(try s.ledger.verify().isClean)
+    }
 }

@@ -94,6 +94,8 @@ public struct Messages: Sendable {
         case .rate: text(.rate)
         case .operatorName(let max): text(.operatorName, ["max": String(max)])
         case .role: text(.role)
+        case .releaseReason: text(.releaseReason)
+        case .grouping: text(.grouping)
         case .listenAddress: text(.listenAddress)
         case .jsonObject: text(.jsonObject)
         case .jsonValue: text(.jsonValue)

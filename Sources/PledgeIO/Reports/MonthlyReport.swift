@@ -31,6 +31,29 @@ public struct MonthlyReport: Sendable {
 
     /// `totals` are `from`…`to`; `openingTotals` are the window's months before `from`; `frozen` are the
     /// totals recorded when the closed months in range were closed (same grouping), `closedMonths` those months.
+    /// The report as `report monthly` and the server ask for it: months as typed (`YYYY-MM`, default the target's
+    /// window), at most 100 years; `name` words a parameter (`from`, `to`) as the caller's field.
+    public static func make(_ ledger: any LedgerStore, target name: String?, from: String?, to: String?, by: MonthlyGrouping?,
+                            asClosed: Bool, name field: (String) -> String) throws -> MonthlyReport {
+        let t = try ledger.target(named: name)
+        let fromMonth = try from.map { try YearMonth.parse($0, field: field("from")) } ?? t.from.yearMonth
+        let toMonth = try to.map { try YearMonth.parse($0, field: field("to")) } ?? t.to.yearMonth
+        guard fromMonth <= toMonth else {
+            throw FieldError(field: field("to"), value: toMonth.description, rule: .monthBeforeFrom(fromMonth.description))
+        }
+        guard fromMonth.distance(to: toMonth) < 1200 else {
+            throw FieldError(field: field("to"), value: toMonth.description, rule: .reportTooLong(years: 100))
+        }
+        let ipType = by == .ipType ? nil : t.ipType
+        let source: MonthlySource = asClosed ? .asClosed : .live
+        let totals = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: source)
+        let opening = try ledger.monthlyTotals(from: t.from.yearMonth, to: fromMonth.advanced(by: -1), by: by, ipType: ipType, source: source)
+        let frozen = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: .frozenOnly)
+        let closed = Set(try ledger.closedPeriods().map(\.month))
+        return MonthlyReport(target: t, from: fromMonth, to: toMonth, grouping: by, totals: totals, openingTotals: opening,
+                             reference: try ledger.reference(), frozen: frozen, closedMonths: closed, asClosed: asClosed)
+    }
+
     public init(target: Target, from: YearMonth, to: YearMonth, grouping: MonthlyGrouping?, totals: [MonthlyTotal],
                 openingTotals: [MonthlyTotal], reference: ReferenceData, frozen: [MonthlyTotal] = [],
                 closedMonths: Set<YearMonth> = [], asClosed: Bool = false) {
