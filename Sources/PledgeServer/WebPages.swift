@@ -139,8 +139,8 @@ struct WebPages: Sendable {
 
     static let monthlyTemplate = try! MustacheTemplate(string: """
         <form method="get" action="/monthly" class="filters">
-        <label>{{fromLabel}} <input type="month" name="from" value="{{from}}" placeholder="2025-01"></label>
-        <label>{{toLabel}} <input type="month" name="to" value="{{to}}" placeholder="2025-12"></label>
+        <label>{{fromLabel}} <input name="from" value="{{from}}" placeholder="2025-01"></label>
+        <label>{{toLabel}} <input name="to" value="{{to}}" placeholder="2025-12"></label>
         <label>{{byLabel}} <select name="by">{{#groupings}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/groupings}}</select></label>
         <button>{{show}}</button>
         </form>
@@ -149,7 +149,7 @@ struct WebPages: Sendable {
 
     static func asOfForm(_ l: Language, _ asOf: CivilDate?) -> String {
         """
-        <form method="get" action="/" class="filters"><label>\(escape(l.pick("截至", "As of"))) <input type="date" name="asOf" value="\(escape(asOf?.description ?? ""))"></label> \
+        <form method="get" action="/" class="filters"><label>\(escape(l.pick("截至", "As of"))) <input name="asOf" placeholder="2025-06-30" value="\(escape(asOf?.description ?? ""))"></label> \
         <button>\(escape(l.pick("更新", "Update")))</button></form>
         """
     }
@@ -226,18 +226,22 @@ struct WebPages: Sendable {
     // MARK: The register form
 
     static let formFields: [(key: String, zh: String, en: String, type: String)] = [
-        ("reg_no", "登记号", "Registration no.", "text"), ("reg_date", "登记日期", "Registration date", "date"),
+        ("reg_no", "登记号", "Registration no.", "text"), ("reg_date", "登记日期", "Registration date", "text"),
         ("uscc", "统一社会信用代码", "USCC", "text"), ("enterprise", "企业名称", "Enterprise", "text"),
         ("bank", "贷款银行（可含支行）", "Bank (may include the branch)", "text"), ("amount", "登记金额", "Amount", "text"),
         ("ip_type", "质押物类型", "IP type", "text"), ("ip_numbers", "知识产权号（以 ; 分隔）", "IP numbers (separated by ;)", "text"),
-        ("park", "园区", "Park", "text"), ("prefecture", "市州", "Prefecture", "text"), ("maturity", "到期日", "Maturity", "date"),
+        ("park", "园区", "Park", "text"), ("prefecture", "市州", "Prefecture", "text"), ("maturity", "到期日", "Maturity", "text"),
         ("rate", "年利率(%)", "Rate (%)", "text"), ("notes", "备注", "Notes", "text"),
     ]
+
+    static let placeholders = ["reg_date": "2024-03-05", "maturity": "2026-03-04", "amount": "2,000", "uscc": "914403001922038216",
+                               "ip_numbers": "201710601862.3; 97101765.4", "rate": "3.85"]
 
     private func registerForm(_ context: PledgeRequestContext, values: [String: String], errors: [String: [String]]) -> String {
         let l = context.language
         let fields = Self.formFields.map { f -> [String: Any] in
-            ["key": f.key, "label": l.pick(f.zh, f.en), "type": f.type, "value": values[f.key] ?? "", "errors": errors[f.key] ?? []]
+            ["key": f.key, "label": l.pick(f.zh, f.en), "type": f.type, "value": values[f.key] ?? "", "errors": errors[f.key] ?? [],
+             "placeholder": Self.placeholders[f.key] ?? ""]
         }
         let units = [("万", l.pick("万元", "万元 (wan)")), ("元", l.pick("元", "元 (yuan)")), ("亿", l.pick("亿元", "亿元 (yi)"))].map {
             ["value": $0.0, "label": $0.1, "selected": (values["unit"] ?? "万") == $0.0]
@@ -382,8 +386,8 @@ struct WebPages: Sendable {
         <label>{{t.prefecture}} <input name="prefecture" value="{{values.prefecture}}"></label>
         <label>{{t.enterprise}} <input name="enterprise" value="{{values.enterprise}}"></label>
         <label>{{t.enterpriseName}} <input name="enterpriseName" value="{{values.enterpriseName}}"></label>
-        <label>{{t.from}} <input type="date" name="from" value="{{values.from}}"></label>
-        <label>{{t.to}} <input type="date" name="to" value="{{values.to}}"></label>
+        <label>{{t.from}} <input name="from" placeholder="2025-01-01" value="{{values.from}}"></label>
+        <label>{{t.to}} <input name="to" placeholder="2025-12-31" value="{{values.to}}"></label>
         <label>{{t.status}} <select name="status"><option value="">{{t.any}}</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select></label>
         <label><input type="checkbox" name="rywq" value="1"{{#rywq}} checked{{/rywq}}> {{t.rywq}}</label>
         <button>{{t.search}}</button>
@@ -421,7 +425,7 @@ struct WebPages: Sendable {
         {{#general}}<p class="error">{{.}}</p>{{/general}}
         <form method="post" action="/register" class="entry">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        {{#fields}}<label>{{label}} <input name="{{key}}" type="{{type}}" value="{{value}}"{{#errors.0}} aria-invalid="true"{{/errors.0}}>
+        {{#fields}}<label>{{label}} <input name="{{key}}" type="{{type}}" value="{{value}}" placeholder="{{placeholder}}"{{#errors.0}} aria-invalid="true"{{/errors.0}}>
         {{#errors}}<span class="error" data-field="{{key}}">{{.}}</span>{{/errors}}</label>
         {{/fields}}
         <label>{{unitLabel}} <select name="unit">{{#units}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/units}}</select></label>
