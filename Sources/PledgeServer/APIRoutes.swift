@@ -20,8 +20,8 @@ struct APIRoutes: Sendable {
             r.headers[.contentDisposition] = "attachment; filename=\"monthly.\(format == "csv" ? "csv" : "html")\""
             return r
         }
-        for (action, act) in [("void", Lifecycle.void), ("release", .release), ("default", .default), ("extend", .extend)] {
-            api.post("registrations/:regNo/\(action)") { request, context in
+        for act in LifecycleRequest.allCases {
+            api.post("registrations/:regNo/\(act.rawValue)") { request, context in
                 let regNo = try context.parameters.require("regNo")
                 let body = try await request.body.collect(upTo: 1 << 20)
                 return try await respond(request, context, .writeRegistrations) { l, m in try lifecycle(act, regNo, Data(buffer: body), l) }
@@ -91,32 +91,12 @@ struct APIRoutes: Sendable {
         return try report.render(options, bom: format == .csv)
     }
 
-    enum Lifecycle: Sendable { case void, release, `default`, extend }
-
     /// `void {reason}`, `release {date, reason}`, `default {date}`, `extend {maturity}`: the CLI's operations.
-    private func lifecycle(_ act: Lifecycle, _ regNo: String, _ body: Data, _ l: Ledger) throws -> String {
+    private func lifecycle(_ act: LifecycleRequest, _ regNo: String, _ body: Data, _ l: Ledger) throws -> String {
         guard let object = try? JSONDecoder().decode([String: JSONField].self, from: body) else {
             throw FieldError(field: "body", value: String(decoding: body.prefix(80), as: UTF8.self), rule: .jsonObject)
         }
-        let fields = object.compactMapValues(\.text)
-        func required(_ key: String) throws -> String {
-            guard let v = fields[key], !v.trimmingSpaces.isEmpty else { throw FieldError(field: key, value: "", rule: .required) }
-            return v
-        }
-        let entry: AppendedEntry
-        switch act {
-        case .void:
-            entry = try l.void(regNo, reason: try required("reason").trimmingSpaces)
-        case .release:
-            let date = try CivilDate.parse(try required("date"), field: "date")
-            let reasonText = fields["reason"] ?? "repaid"
-            guard let reason = ReleaseReason.parse(reasonText) else { throw FieldError(field: "reason", value: reasonText, rule: .releaseReason) }
-            entry = try l.release(regNo, date: date, reason: reason)
-        case .default:
-            entry = try l.markDefault(regNo, date: try CivilDate.parse(try required("date"), field: "date"))
-        case .extend:
-            entry = try l.extend(regNo, maturity: try CivilDate.parse(try required("maturity"), field: "maturity"))
-        }
+        let entry = try act.apply(to: regNo, object.compactMapValues(\.text), on: l)
         return try JSONOutput.render(Appended(seq: entry.seq, hash: entry.hash))
     }
 
@@ -225,5 +205,30 @@ struct Submission {
         if late || double, reason?.isEmpty != false { throw FieldError(field: "reason", value: reason ?? "", rule: .reasonRequired) }
         let entry = try l.register(registration, late: late, reason: (reason?.isEmpty ?? true) ? nil : reason, allowDoublePledge: double)
         return (registration, entry, warnings.filter { !$0.isAmount })
+    }
+}
+
+/// A lifecycle change asked over HTTP (the API's JSON or a page's form), with the fields the CLI's command takes.
+enum LifecycleRequest: String, CaseIterable, Sendable {
+    case void, release, `default`, extend
+
+    func apply(to regNo: String, _ fields: [String: String], on l: Ledger) throws -> AppendedEntry {
+        func required(_ key: String) throws -> String {
+            guard let v = fields[key], !v.trimmingSpaces.isEmpty else { throw FieldError(field: key, value: "", rule: .required) }
+            return v
+        }
+        switch self {
+        case .void:
+            return try l.void(regNo, reason: try required("reason").trimmingSpaces)
+        case .release:
+            let date = try CivilDate.parse(try required("date"), field: "date")
+            let reasonText = fields["reason"].flatMap { $0.isEmpty ? nil : $0 } ?? "repaid"
+            guard let reason = ReleaseReason.parse(reasonText) else { throw FieldError(field: "reason", value: reasonText, rule: .releaseReason) }
+            return try l.release(regNo, date: date, reason: reason)
+        case .default:
+            return try l.markDefault(regNo, date: try CivilDate.parse(try required("date"), field: "date"))
+        case .extend:
+            return try l.extend(regNo, maturity: try CivilDate.parse(try required("maturity"), field: "maturity"))
+        }
     }
 }

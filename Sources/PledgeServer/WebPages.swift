@@ -28,6 +28,14 @@ struct WebPages: Sendable {
             let regNo = try context.parameters.require("regNo")
             return try await signedIn(context) { try await registration(regNo, context) }
         }
+        for act in LifecycleRequest.allCases {
+            router.post("/registrations/:regNo/\(act.rawValue)") { request, context in
+                let regNo = try context.parameters.require("regNo")
+                var request = request
+                let form = Form(try await request.collectBody(upTo: 1 << 20))
+                return try await signedIn(context, .writeRegistrations) { try await change(act, regNo, form, context) }
+            }
+        }
         router.get("/register") { request, context in
             try await signedIn(context, .writeRegistrations) { page(context, title: context.language.pick("新登记", "New registration"), content: registerForm(context, values: [:], errors: [:])) }
         }
@@ -196,7 +204,25 @@ struct WebPages: Sendable {
         return page(context, title: l.pick("登记", "Registrations"), status: problem == nil ? .ok : .unprocessableContent, content: content)
     }
 
-    private func registration(_ regNo: String, _ context: PledgeRequestContext) async throws -> Response {
+    /// A lifecycle form on a registration's page: back to the page, or the page again with the refusal at its top.
+    private func change(_ act: LifecycleRequest, _ regNo: String, _ form: Form, _ context: PledgeRequestContext) async throws -> Response {
+        guard let user = context.user else { throw ServerFailure.unauthenticated }
+        let ledger = ledger.acting(as: user.user.name), m = Messages(context.language)
+        var fields: [String: String] = [:]
+        for k in ["reason", "date", "maturity"] { if let v = form[k] { fields[k] = v } }
+        do {
+            _ = try await PledgeServer.blocking { [fields] in try act.apply(to: regNo, fields, on: ledger) }
+            let path = "/registrations/" + (regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? regNo)
+            return Response(status: .seeOther, headers: [.location: path])
+        } catch let e as FieldError {
+            return try await registration(regNo, context, problem: m.describe(e), status: .unprocessableContent)
+        } catch let e as any PledgeFailure {
+            return try await registration(regNo, context, problem: m.describe(e), status: ServerFailure.status(e.category))
+        }
+    }
+
+    private func registration(_ regNo: String, _ context: PledgeRequestContext, problem: String? = nil,
+                              status: HTTPResponse.Status = .ok) async throws -> Response {
         let l = context.language
         let found = try await PledgeServer.blocking { [ledger] () -> ([(String, String)], (headers: [String], rows: [[String]]))? in
             guard let s = try ledger.registration(regNo) else { return nil }
@@ -205,12 +231,26 @@ struct WebPages: Sendable {
         guard let (pairs, history) = found else {
             return page(context, title: "404", status: .notFound, content: "<h1>404</h1><p>" + escape(Messages(l).describe(StoreError.registrationMissing(regNo: regNo))) + "</p>")
         }
+        let canWrite = context.user?.user.role.allows(.writeRegistrations) == true
+        let path = "/registrations/" + (regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? regNo)
+        let actions: [[String: Any]] = !canWrite ? [] : [
+            ["action": path + "/release", "label": l.pick("注销（已还款）", "Release (repaid)"),
+             "inputs": [["name": "date", "label": l.pick("注销日期", "Release date"), "placeholder": "2025-03-01"],
+                        ["name": "reason", "label": l.pick("原因：已还款或其他", "Reason: repaid or other"), "placeholder": "已还款"]]],
+            ["action": path + "/extend", "label": l.pick("展期", "Extend"),
+             "inputs": [["name": "maturity", "label": l.pick("新到期日", "New maturity"), "placeholder": "2027-03-04"]]],
+            ["action": path + "/default", "label": l.pick("记录违约", "Record a default"),
+             "inputs": [["name": "date", "label": l.pick("违约日期", "Default date"), "placeholder": "2025-03-01"]]],
+            ["action": path + "/void", "label": l.pick("作废（误录）", "Void (entered in error)"),
+             "inputs": [["name": "reason", "label": l.pick("原因（必填）", "Reason (required)"), "placeholder": "重复录入"]]],
+        ]
         let content = Self.registrationTemplate.render([
+            "problem": problem ?? false, "actions": actions, "csrf": context.session?.csrf ?? "",
             "regNo": regNo, "pairs": pairs.map { ["label": $0.0, "value": $0.1] },
             "historyTitle": l.pick("历史（之前 → 之后，谁，何时，为何）", "History (before → after, who, when, why)"),
             "headers": history.headers, "rows": history.rows.map { ["cells": $0] },
         ] as [String: Any])
-        return page(context, title: regNo, content: content)
+        return page(context, title: regNo, status: status, content: content)
     }
 
     // MARK: The register form

@@ -83,6 +83,7 @@ extension WebPages {
 
     static let registrationTemplate = try! MustacheTemplate(string: """
         <h1>{{regNo}}</h1>
+        {{#problem}}<p class="error" id="problem">{{problem}}</p>{{/problem}}
         <dl class="summary">
         {{#pairs}}<dt>{{label}}</dt><dd>{{value}}</dd>
         {{/pairs}}
@@ -95,6 +96,12 @@ extension WebPages {
         {{/rows}}
         </tbody>
         </table>
+        {{#actions}}<form method="post" action="{{action}}" class="filters lifecycle">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#inputs}}<label>{{label}} <input name="{{name}}" placeholder="{{placeholder}}"></label>{{/inputs}}
+        <button>{{label}}</button>
+        </form>
+        {{/actions}}
         """)
 
     static let formTemplate = try! MustacheTemplate(string: """

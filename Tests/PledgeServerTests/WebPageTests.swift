@@ -173,6 +173,44 @@ struct WebPageTests {
             try await client.execute(uri: "/registrations", method: .get, headers: b.headers()) { r in #expect(r.status == .seeOther) }
         }
     }
+
+    @Test("a clerk releases a registration from its page; a second release is refused at the top of the page (409); auditors get no such form")
+    func lifecycleForms() async throws {
+        let s = try ServerLedger()
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/registrations", method: .post, headers: s.headers(.clerk), body: ByteBuffer(string: validBody)) { r in
+                #expect(r.status == .created)
+            }
+            let clerk = try await Browser.signIn(client, "clerk-用户", "password-clerk")
+            try await client.execute(uri: "/registrations/API-1", method: .get, headers: clerk.headers()) { r in
+                #expect(String(buffer: r.body).contains("action=\"/registrations/API-1/release\""))
+            }
+            try await client.execute(uri: "/registrations/API-1/release", method: .post, headers: clerk.headers(Browser.formType),
+                                     body: Browser.form([("csrf", clerk.csrf!), ("date", "2024-06-01"), ("reason", "已还款")])) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location] == "/registrations/API-1")
+            }
+            let before = try s.head()
+            try await client.execute(uri: "/registrations/API-1/release", method: .post, headers: clerk.headers(Browser.formType.merging([.acceptLanguage: "zh-CN"])),
+                                     body: Browser.form([("csrf", clerk.csrf!), ("date", "2024-06-02")])) { r in
+                #expect(r.status == .conflict)
+                #expect(String(buffer: r.body).contains("id=\"problem\""))
+            }
+            try await client.execute(uri: "/registrations/API-1/void", method: .post, headers: clerk.headers(Browser.formType),
+                                     body: Browser.form([("csrf", clerk.csrf!), ("reason", "")])) { r in #expect(r.status == .unprocessableContent) }
+            #expect(try s.head() == before)
+
+            let auditor = try await Browser.signIn(client, "auditor-用户", "password-auditor")
+            try await client.execute(uri: "/registrations/API-1", method: .get, headers: auditor.headers()) { r in
+                #expect(!String(buffer: r.body).contains("/registrations/API-1/"))
+            }
+            try await client.execute(uri: "/registrations/API-1/extend", method: .post, headers: auditor.headers(Browser.formType),
+                                     body: Browser.form([("csrf", auditor.csrf!), ("maturity", "2030-01-01")])) { r in #expect(r.status == .forbidden) }
+            #expect(try s.head() == before)
+        }
+        #expect(try s.ledger.registration("API-1")?.status == .released)
+        #expect(try s.ledger.history("API-1").last?.operator == "clerk-用户")
+    }
 }
 
 extension HTTPFields {
