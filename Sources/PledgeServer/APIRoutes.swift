@@ -44,7 +44,7 @@ struct APIRoutes: Sendable {
             }
         }
         api.post("registrations") { request, context in
-            let body = try await request.body.collect(upTo: PledgeServer.maxBody)
+            let body = try await request.body.collect(upTo: context.maxUploadSize)
             return try await respond(request, context, .writeRegistrations, created: true) { l, m in try register(Data(buffer: body), l, m) }
         }
         api.get("audit/verify") { request, context in
@@ -60,7 +60,7 @@ struct APIRoutes: Sendable {
                          _ body: @escaping @Sendable (Ledger, Messages) throws -> String) async throws -> Response {
         guard let user = context.user else { throw ServerFailure.unauthenticated }
         guard user.user.role.allows(act) else { throw ServerFailure.forbidden }
-        let m = Messages(PledgeServer.language(request))
+        let m = Messages(context.language)
         let ledger = ledger.acting(as: user.user.name)
         do {
             let json = try await PledgeServer.blocking { try body(ledger, m) }

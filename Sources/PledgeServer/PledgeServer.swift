@@ -17,7 +17,7 @@ public struct PledgeRequestContext: RequestContext {
     var language: Language = .zh
     public init(source: Source) { coreContext = .init(source: source) }
     /// Uploads up to 50 MB (CONTRACT); larger bodies get 413.
-    public var maxUploadSize: Int { 50 * 1024 * 1024 }
+    public var maxUploadSize: Int { PledgeServer.maxBody }
 }
 
 /// `pledge serve`: the ledger over HTTP. Routes call the same store operations and reports as the CLI.

@@ -51,9 +51,6 @@ actor SessionStore {
 
     func close(cookie: String) { sessions[Self.key(cookie)] = nil }
 
-    /// Ends every session of a user (disabled, or a new password).
-    func closeAll(user: String) { sessions = sessions.filter { $0.value.user != user } }
-
     /// Whether `user` may try to sign in now.
     func isLocked(_ user: String, now: Date = Date()) -> Bool {
         guard let until = locked[user] else { return false }
