@@ -13,6 +13,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 PLEDGE = os.path.abspath(sys.argv[1])
 SHOTS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".build", "browser"))
@@ -43,11 +45,18 @@ def browser():
     return webdriver.Chrome(service=Service(driver_path) if driver_path else Service(), options=options)
 
 
+def submit(driver):
+    """Clicks the form's button and waits until the answer has replaced the page."""
+    button = driver.find_element(By.CSS_SELECTOR, "form.entry button")
+    button.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+
+
 def sign_in(driver, base, user, password):
     driver.get(base + "/login")
     driver.find_element(By.NAME, "user").send_keys(user)
     driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form.entry button").click()
+    submit(driver)
 
 
 def shot(driver, name):
@@ -80,7 +89,7 @@ def main():
             field = driver.find_element(By.NAME, name)
             field.clear()
             field.send_keys(value)
-        driver.find_element(By.CSS_SELECTOR, "form.entry button").click()
+        submit(driver)
         errors = driver.find_elements(By.CSS_SELECTOR, 'span.error[data-field="uscc"]')
         check(len(errors) == 1 and "校验位" in errors[0].text, "the USCC rule shows beside its field, in Chinese")
         check(driver.find_element(By.NAME, "enterprise").get_attribute("value") == values["enterprise"], "what was typed is kept")
@@ -91,7 +100,7 @@ def main():
         uscc = driver.find_element(By.NAME, "uscc")
         uscc.clear()
         uscc.send_keys("914403001922038216")
-        driver.find_element(By.CSS_SELECTOR, "form.entry button").click()
+        submit(driver)
         check(driver.current_url.endswith("/registrations/BROWSER-1"), "the registration page opens")
         check("2,000.00 万元" in driver.page_source and "王会计" in driver.page_source, "its amount and its operator show")
         shot(driver, "3-registration")
