@@ -98,7 +98,9 @@ extension WebPages {
         </table>
         {{#actions}}<form method="post" action="{{action}}" class="filters lifecycle">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        {{#inputs}}<label>{{label}} <input name="{{name}}" placeholder="{{placeholder}}"></label>{{/inputs}}
+        {{#inputs}}{{#text}}<label>{{label}} <input name="{{name}}" placeholder="{{placeholder}}"></label>{{/text}}\
+        {{#select}}<label>{{label}} <select name="{{name}}">{{#options}}<option value="{{value}}">{{label}}</option>{{/options}}</select></label>{{/select}}\
+        {{#checkbox}}<label><input type="checkbox" name="{{name}}" value="true"> {{label}}</label>{{/checkbox}}{{/inputs}}
         <button>{{label}}</button>
         </form>
         {{/actions}}

@@ -3,31 +3,9 @@ import PledgeCore
 import PledgeIO
 import PledgeStore
 
-/// The command line's name of each field (`--reg-no`, `correct --field reg-no`): validation errors name the flag the
-/// clerk typed.
+/// `correct --field amount`, `--field 金额`, `--field 登记金额(万元)`: `RegistrationField(named:)`.
 extension RegistrationField: ExpressibleByArgument {
-    var argument: String {
-        switch self {
-        case .regNo: "reg-no"
-        case .regDate: "date"
-        case .amount: "amount"
-        case .ipType: "ip-type"
-        case .ipNumbers: "ip"
-        case .firstLoan: "first-loan"
-        default: journalKey
-        }
-    }
-
-    /// The flag's name (`amount`), the field as clerks call it (`金额`) or an import column's header (`登记金额(万元)`).
-    public init?(argument: String) {
-        let zh = Messages(.zh)
-        if let f = Self.allCases.first(where: { $0.argument == argument || zh.label($0) == argument }) { self = f; return }
-        let synonyms: [String: RegistrationField] = ["日期": .regDate, "登记金额": .amount, "贷款金额": .amount, "利率": .rate, "专利号": .ipNumbers,
-                                                     "企业": .enterprise, "质权人": .bank, "贷款银行": .bank, "代码": .uscc, "信用代码": .uscc]
-        if let f = synonyms[argument] ?? ImportColumn(header: argument)?.field { self = f; return }
-        return nil
-    }
-
+    public init?(argument: String) { self.init(named: argument) }
     public static var allValueStrings: [String] { allCases.map(\.argument) }
 }
 
@@ -149,30 +127,13 @@ struct CorrectCommand: ParsableCommand {
         try requireReason(reason)
     }
 
-    /// The registration as corrected, by the same validation as registering.
-    func corrected(_ current: RegistrationState, _ validator: RegistrationValidator) throws -> Registration {
-        var input = RegistrationInput(current.registration)
-        input[field] = value
-        if field == .amount { input.amountUnit = unit }
-        if field == .uscc { input.allowBadUSCC = allowBadUSCC }
-        // A new park decides the prefecture.
-        if field == .park { input[.prefecture] = nil }
-        return try validator.validate(input).mapError { e in
-            InvalidRegistration(errors: e.errors.map { $0.field == flagName(field) ? $0.renamed("--value (\(field.argument))") : $0 })
-        }.get()
-    }
-
     func run() throws {
         try global.requireWritable()
-        let ledger = try global.openLedger()
-        let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
-        // An amount far out of range needs the same confirmation as at registration.
-        if field == .amount, !confirmAmount, let current = try ledger.registration(regNo),
-           let unusual = try ledger.warnings(for: corrected(current, validator)).first(where: \.isAmount) {
-            throw FieldError(field: "--value (amount)", value: value, rule: .unusualAmount(unusual))
-        }
-        let (entry, changes) = try ledger.correct(regNo, reason: (reason ?? "").trimmingSpaces, late: late,
-                                                  allowDoublePledge: allowDoublePledge) { current in try corrected(current, validator) }
+        var correction = Correction(field: field, value: value, reason: reason ?? "")
+        (correction.unit, correction.allowBadUSCC, correction.late) = (unit, allowBadUSCC, late)
+        (correction.confirmAmount, correction.allowDoublePledge) = (confirmAmount, allowDoublePledge)
+        let (entry, changes) = try correction.apply(to: regNo, on: try global.openLedger(), today: CivilDate.today(), fieldName: flagName,
+                                                    valueName: "--value (\(field.argument))")
         Console.out(global.language.pick("已更正 \(regNo)：", "corrected \(regNo):"))
         for c in changes { Console.out("  " + Console.messages.change(c)) }
         Console.out("seq \(entry.seq)  hash \(entry.hash)")

@@ -21,6 +21,15 @@ public enum CSVReadError: Error, Equatable, Sendable {
     /// A record longer than `CSVReader.maxRecordBytes` (thousands of columns, say).
     case recordTooLarge(row: Int, column: Int)
     case read(errno: Int32)
+
+    /// The row and the 0-based column where the reading stopped; nil for a failed read.
+    var place: (row: Int, column: Int)? {
+        switch self {
+        case .unterminatedQuote(let r, let c), .characterAfterQuote(let r, let c), .invalidUTF8(let r, let c), .fieldTooLarge(let r, let c),
+             .recordTooLarge(let r, let c): (r, c)
+        case .read: nil
+        }
+    }
 }
 
 /// A streaming RFC 4180 reader over a file descriptor: quoted fields with embedded commas, doubled

@@ -41,8 +41,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var unchanged = 0
     public var conflicting = 0
     public var invalid = 0
-    /// `FILE:ROW:COLUMN: …` lines, at most `maxErrors` of them (invalid rows first, then conflicts).
-    public var problems: [String] = []
+    /// At most `maxErrors` problems (invalid rows first, then conflicts), each also as its `FILE:ROW:COLUMN: …` line.
+    public var problems: [ImportProblem] = []
     /// Problems found beyond `maxErrors` and not listed.
     public var unlisted = 0
     /// Rows written with warnings, and their lines (at most `maxErrors`).
@@ -58,6 +58,31 @@ public struct ImportSummary: Sendable, Equatable {
         let line = m.text(.importSummary, ["new": String(new), "unchanged": String(unchanged), "conflicting": String(conflicting), "invalid": String(invalid)])
         return warned == 0 ? line : m.text(.importSummaryWarned, ["summary": line, "warned": String(warned)])
     }
+}
+
+/// One problem of an import, located: the file's row (counting the header as 1) and column as written, the cell's
+/// value, and the rule it breaks in the run's language. The API lists these; the CLI prints `line`.
+public struct ImportProblem: Sendable, Equatable, Encodable {
+    public var row: Int
+    public var column: String
+    public var value: String
+    public var rule: String
+    /// `FILE:ROW:COLUMN: …`, as the CLI prints it.
+    public var line: String
+
+    /// A problem whose rule is its line without the leading `FILE:ROW:COLUMN: `.
+    init(file: String, row: Int, column: String, value: String = "", line: String) {
+        let place = "\(file):\(row):\(column)"
+        var rule = line.hasPrefix(place) ? String(line.dropFirst(place.count)) : line
+        for prefix in [": ", "：", ":"] where rule.hasPrefix(prefix) { rule = String(rule.dropFirst(prefix.count)); break }
+        (self.row, self.column, self.value, self.rule, self.line) = (row, column, value, rule, line)
+    }
+
+    init(row: Int, column: String, value: String, rule: String, line: String) {
+        (self.row, self.column, self.value, self.rule, self.line) = (row, column, value, rule, line)
+    }
+
+    enum CodingKeys: String, CodingKey { case row, column, value, rule }
 }
 
 /// An import that was refused: nothing was written.

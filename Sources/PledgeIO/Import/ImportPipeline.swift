@@ -5,10 +5,10 @@ import PledgeStore
 /// A CSV row after parsing and validation, ready for the database thread.
 enum PreparedRow {
     case valid(Registration, lifecycle: LedgerEvent?, row: Int, regDateText: String)
-    /// Problem lines for one invalid row.
-    case invalid([String])
-    /// The file cannot be read past this point (unterminated quote, bad bytes): one line, then stop.
-    case unreadable(String)
+    /// The problems of one invalid row.
+    case invalid([ImportProblem])
+    /// The file cannot be read past this point (unterminated quote, bad bytes): one problem, then stop.
+    case unreadable(ImportProblem)
 }
 
 /// Reads and validates rows on a second thread while the caller writes the previous ones to SQLite

@@ -80,8 +80,10 @@ public struct Importer {
 
         let reader = CSVReader(fileDescriptor: fd)
         let forcedUTF8 = options.encoding == .utf8
-        @Sendable func readError(_ e: CSVReadError, _ headers: [String]) -> String {
-            messages.describe(e, file: name, headers: headers, forcedUTF8: forcedUTF8)
+        @Sendable func readError(_ e: CSVReadError, _ headers: [String]) -> ImportProblem {
+            let line = messages.describe(e, file: name, headers: headers, forcedUTF8: forcedUTF8)
+            guard let (row, c) = e.place else { return ImportProblem(row: 0, column: "", value: "", rule: line, line: line) }
+            return ImportProblem(file: name, row: row, column: c < headers.count ? headers[c] : messages.text(.column, ["index": String(c + 1)]), line: line)
         }
 
         // Row 1: the header.
@@ -92,7 +94,7 @@ public struct Importer {
             }
             headerRecord = h
         } catch let e as CSVReadError {
-            throw ImportFileError(lines: [readError(e, [])], category: .badInput)
+            throw ImportFileError(lines: [readError(e, []).line], category: .badInput)
         }
         let layout: ImportLayout
         do {
@@ -138,14 +140,14 @@ public struct Importer {
             rows.reserveCapacity(batch.rows.count)
             for row in batch.rows {
                 switch row {
-                case .unreadable(let line):
+                case .unreadable(let problem):
                     // Nothing after it can be read: the load is refused whatever came before.
-                    tally.invalid(line)
+                    tally.listInvalid(problem)
                     unreadable = true
                     rows.append(.invalid)
-                case .invalid(let lines):
+                case .invalid(let problems):
                     tally.summary.rows += 1
-                    for line in lines { tally.listInvalid(line) }
+                    for problem in problems { tally.listInvalid(problem) }
                     rows.append(.invalid)
                 case .valid(let r, let lifecycle, let n, let regDateText):
                     tally.summary.rows += 1
@@ -170,10 +172,10 @@ public struct Importer {
         return summary
     }
 
-    /// Counts and problem lines of one import; invalid rows are listed before conflicts, within --max-errors.
+    /// Counts and problems of one import; invalid rows are listed before conflicts, within --max-errors.
     final class Tally {
         var summary = ImportSummary()
-        var conflicts: [String] = []
+        var conflicts: [ImportProblem] = []
         var unlistedConflicts = 0
         /// The date cell of each valid row as written (a closed-period conflict quotes it); only rows waiting for
         /// their outcome are kept.
@@ -181,21 +183,16 @@ public struct Importer {
         let maxErrors: Int
         init(maxErrors: Int) { self.maxErrors = maxErrors }
 
-        /// Problem lines of one invalid row.
-        func invalid(_ lines: String...) {
-            for line in lines { listInvalid(line) }
-        }
-
-        func listInvalid(_ line: String) {
-            if summary.problems.count < maxErrors { summary.problems.append(line) } else { summary.unlisted += 1 }
+        func listInvalid(_ problem: ImportProblem) {
+            if summary.problems.count < maxErrors { summary.problems.append(problem) } else { summary.unlisted += 1 }
         }
 
         func warning(_ line: String) {
             if summary.warnings.count < maxErrors { summary.warnings.append(line) }
         }
 
-        func conflict(_ line: String) {
-            if conflicts.count < maxErrors { conflicts.append(line) } else { unlistedConflicts += 1 }
+        func conflict(_ problem: ImportProblem) {
+            if conflicts.count < maxErrors { conflicts.append(problem) } else { unlistedConflicts += 1 }
         }
 
         func finished() -> ImportSummary {
@@ -219,8 +216,9 @@ public struct Importer {
             if record.fields.count != layout.width {
                 let where_ = record.fields.count > layout.width ? messages.text(.column, ["index": String(layout.width + 1)])
                     : layout.headers[record.fields.count]
-                return .invalid([messages.text(.fieldCount, ["place": "\(name):\(record.row):\(where_)", "count": String(record.fields.count),
-                                                             "width": String(layout.width)])])
+                let line = messages.text(.fieldCount, ["place": "\(name):\(record.row):\(where_)", "count": String(record.fields.count),
+                                                       "width": String(layout.width)])
+                return .invalid([ImportProblem(file: name, row: record.row, column: where_, line: line)])
             }
             var input = RegistrationInput(amountUnit: layout.amountUnit, allowBadUSCC: importer.options.allowBadUSCC)
             for (column, i) in layout.index {
@@ -234,7 +232,10 @@ public struct Importer {
             }
             let lifecycle = importer.statusEvent(record, layout: layout, registration: registration, errors: &errors)
             guard let registration, errors.isEmpty else {
-                return .invalid(errors.map { "\(name):\(record.row):" + messages.describe($0) })
+                return .invalid(errors.map {
+                    ImportProblem(row: record.row, column: $0.field, value: $0.value, rule: messages.rule($0.rule),
+                                  line: "\(name):\(record.row):" + messages.describe($0))
+                })
             }
             return .valid(registration, lifecycle: lifecycle, row: record.row, regDateText: record.fields[layout.index[.regDate]!])
         }
@@ -244,25 +245,32 @@ public struct Importer {
     private func record(_ outcome: RowOutcome, registration: Registration, row: Int, name: String, layout: ImportLayout, tally: Tally) {
         let dateText = tally.regDateText.removeValue(forKey: row) ?? registration.regDate.description
         let m = Messages(options.language)
+        func problem(_ field: ImportColumn, _ value: String, _ line: (String) -> String) -> ImportProblem {
+            let column = layout.header(field)
+            return ImportProblem(file: name, row: row, column: column, value: value, line: line("\(name):\(row):\(column)"))
+        }
         switch outcome {
         case .unchanged, .new(_, []): break
         case .new(_, let warnings):
             for w in warnings {
-                let column = layout.header(w.isAmount ? (layout.amountUnit == .wan ? .amountWan : .amountYuan) : .uscc)
-                let line = m.text(.warningLine, ["place": "\(name):\(row):\(column)", "warning": m.warning(w, enterprise: registration.enterprise)])
-                if options.strict { tally.invalid(line) } else { tally.warning(line) }
+                let column: ImportColumn = w.isAmount ? (layout.amountUnit == .wan ? .amountWan : .amountYuan) : .uscc
+                let p = problem(column, w.isAmount ? registration.amount.wanDisplay : registration.uscc) {
+                    m.text(.warningLine, ["place": $0, "warning": m.warning(w, enterprise: registration.enterprise)])
+                }
+                if options.strict { tally.listInvalid(p) } else { tally.warning(p.line) }
             }
         case .rightPledged(let right, let holder):
-            tally.conflict("\(name):\(row):\(layout.header(.ipNumbers)): "
-                           + m.describe(StoreError.rightPledged(regNo: registration.regNo, right: right, holder: holder)))
+            tally.conflict(problem(.ipNumbers, right) { $0 + ": " + m.describe(StoreError.rightPledged(regNo: registration.regNo, right: right, holder: holder)) })
         case .conflict(let changes):
-            tally.conflict(m.text(.importConflict, ["place": "\(name):\(row):\(layout.header(.regNo))", "regNo": registration.regNo,
-                                                    "changes": m.describe(changes)]))
+            tally.conflict(problem(.regNo, registration.regNo) {
+                m.text(.importConflict, ["place": $0, "regNo": registration.regNo, "changes": m.describe(changes)])
+            })
         case .inClosedPeriod(let month):
-            tally.conflict(m.text(.importChangesClosed, ["place": "\(name):\(row):\(layout.header(.regDate))", "value": dateText, "month": month]))
+            tally.conflict(problem(.regDate, dateText) { m.text(.importChangesClosed, ["place": $0, "value": dateText, "month": month]) })
         case .differsFromEarlierRow(let earlier, let changes):
-            tally.invalid(m.text(.importDuplicateInFile, ["place": "\(name):\(row):\(layout.header(.regNo))", "regNo": registration.regNo,
-                                                          "row": String(earlier), "changes": m.describe(changes)]))
+            tally.listInvalid(problem(.regNo, registration.regNo) {
+                m.text(.importDuplicateInFile, ["place": $0, "regNo": registration.regNo, "row": String(earlier), "changes": m.describe(changes)])
+            })
         }
     }
 

@@ -32,7 +32,7 @@ extension Messages {
     }
 
     public func describe(_ e: ImportRefused) -> String {
-        var lines = e.summary.problems
+        var lines = e.summary.problems.map(\.line)
         if e.summary.unlisted > 0 { lines.append(text(.moreProblems, ["count": String(e.summary.unlisted)])) }
         lines += e.summary.warnings
         lines.append(e.summary.line(self))
