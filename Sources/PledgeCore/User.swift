@@ -9,7 +9,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     /// Reads everything, writes nothing.
     case auditor
 
-    public enum Act: Sendable { case read, writeRegistrations, administer, approve }
+    public enum Act: Sendable { case read, writeRegistrations, administer, approve, audit }
 
     /// The one statement of which role may do what.
     public func allows(_ act: Act) -> Bool {
@@ -18,6 +18,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .writeRegistrations: self == .clerk
         case .administer: self == .admin
         case .approve: self == .checker || self == .admin
+        case .audit: self == .auditor || self == .admin
         }
     }
 

@@ -7,6 +7,7 @@ import PledgeStore
 /// The JSON API (CONTRACT "HTTP API"): the same keys as the CLI's `--format json`, the same rules and messages.
 struct APIRoutes: Sendable {
     let ledger: Ledger
+    let uploads: UploadStore
 
     func register(on api: RouterGroup<PledgeRequestContext>) {
         api.get("progress") { request, context in try await respond(request, context, .read) { l, m in try progress(request, l, m) } }
@@ -47,10 +48,9 @@ struct APIRoutes: Sendable {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             return try await respond(request, context, .writeRegistrations, created: true) { l, m in try register(Data(buffer: body), l, m) }
         }
+        registerImports(on: api, uploads: uploads)
         api.get("audit/verify") { request, context in
-            guard let user = context.user else { throw ServerFailure.unauthenticated }
-            guard user.user.role == .auditor || user.user.role == .admin else { throw ServerFailure.forbidden }
-            return try await respond(request, context, .read) { l, m in try verify(l, m) }
+            try await respond(request, context, .audit) { l, m in try verify(l, m) }
         }
     }
 
@@ -60,7 +60,7 @@ struct APIRoutes: Sendable {
                          _ body: @escaping @Sendable (Ledger, Messages) throws -> String) async throws -> Response {
         guard let user = context.user else { throw ServerFailure.unauthenticated }
         guard user.user.role.allows(act) else { throw ServerFailure.forbidden }
-        let m = Messages(context.language)
+        let m = Messages(context.language, http: true)
         let ledger = ledger.acting(as: user.user.name)
         do {
             let json = try await PledgeServer.blocking { try body(ledger, m) }

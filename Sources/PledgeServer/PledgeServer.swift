@@ -39,12 +39,12 @@ public enum PledgeServer {
     /// The routes, for `application` and for in-process tests.
     public static func router(ledger: Ledger, log: @escaping @Sendable (String) -> Void) -> Router<PledgeRequestContext> {
         let router = Router(context: PledgeRequestContext.self)
-        let sessions = SessionStore()
+        let sessions = SessionStore(), uploads = UploadStore()
         router.add(middleware: SecurityHeaders())
         router.add(middleware: Authentication(ledger: ledger, sessions: sessions, log: log))
         router.get("/healthz") { _, _ in "ok" }
-        APIRoutes(ledger: ledger).register(on: router.group("api/v1"))
-        WebPages(ledger: ledger, sessions: sessions).register(on: router)
+        APIRoutes(ledger: ledger, uploads: uploads).register(on: router.group("api/v1"))
+        WebPages(ledger: ledger, sessions: sessions, uploads: uploads).register(on: router)
         return router
     }
 
@@ -96,8 +96,12 @@ struct Authentication: RouterMiddleware {
                 context.session = (cookie, session.csrf)
                 if request.method == .post, request.uri.path != "/login" {
                     var token = request.headers[HTTPField.Name("X-CSRF-Token")!]
-                    if token == nil, (request.headers[.contentType] ?? "").hasPrefix("application/x-www-form-urlencoded") {
+                    let type = request.headers[.contentType] ?? ""
+                    if token == nil, type.hasPrefix("application/x-www-form-urlencoded") {
                         token = Form(try await request.collectBody(upTo: context.maxUploadSize))["csrf"]
+                    } else if token == nil, type.lowercased().hasPrefix("multipart/form-data") {
+                        let body = try await request.collectBody(upTo: context.maxUploadSize)
+                        token = (try? MultipartForm(contentType: type, body: body))??.fields["csrf"]
                     }
                     guard token == session.csrf else { throw ServerFailure(.forbidden, "the form is stale or forged (CSRF); nothing was written") }
                 }

@@ -11,6 +11,7 @@ import PledgeStore
 struct WebPages: Sendable {
     let ledger: Ledger
     let sessions: SessionStore
+    let uploads: UploadStore
 
     func register(on router: Router<PledgeRequestContext>) {
         router.get("/login") { request, context in page(context, title: context.language.pick("登录", "Sign in"), status: .ok, content: loginForm(context.language, error: nil)) }
@@ -39,6 +40,8 @@ struct WebPages: Sendable {
         router.get("/register") { request, context in
             try await signedIn(context, .writeRegistrations) { page(context, title: context.language.pick("新登记", "New registration"), content: registerForm(context, values: [:], errors: [:])) }
         }
+        registerImport(on: router)
+        registerAdmin(on: router)
         router.post("/register") { request, context in
             var request = request
             let form = Form(try await request.collectBody(upTo: context.maxUploadSize))
@@ -108,7 +111,13 @@ struct WebPages: Sendable {
             nav.append(["href": "/", "label": l.pick("控制台", "Dashboard")])
             nav.append(["href": "/monthly", "label": l.pick("按月统计", "Monthly")])
             nav.append(["href": "/registrations", "label": l.pick("登记", "Registrations")])
-            if user.user.role.allows(.writeRegistrations) { nav.append(["href": "/register", "label": l.pick("新登记", "New registration")]) }
+            if user.user.role.allows(.writeRegistrations) {
+                nav.append(["href": "/register", "label": l.pick("新登记", "New registration")])
+                nav.append(["href": "/import", "label": l.pick("导入", "Import")])
+            }
+            nav.append(["href": "/periods", "label": l.pick("关账", "Periods")])
+            if user.user.role.allows(.audit) { nav.append(["href": "/audit", "label": l.pick("审计", "Audit")]) }
+            if user.user.role.allows(.administer) { nav.append(["href": "/users", "label": l.pick("用户", "Users")]) }
         }
         let html = Self.layout.render([
             "lang": l == .zh ? "zh-CN" : "en", "title": title, "style": HTMLPage.style + "\n" + Self.style, "nav": nav, "content": content,

@@ -41,7 +41,7 @@ extension WebPages {
     }
 
     func submit(_ form: Form, _ context: PledgeRequestContext) async throws -> Response {
-        let l = context.language, m = Messages(l)
+        let l = context.language, m = Messages(l, http: true)
         var values: [String: String] = [:]
         for f in Self.formFields { if let v = form[f.key] { values[f.key] = v } }
         for k in ["rywq", "first_loan", "insured", "confirm_amount"] { values[k] = form[k] == nil ? "false" : "true" }

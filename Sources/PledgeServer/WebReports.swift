@@ -26,12 +26,12 @@ extension WebPages {
             return page(context, title: l.pick("控制台", "Dashboard"), content: content)
         } catch let e as FieldError {
             return page(context, title: l.pick("控制台", "Dashboard"), status: .unprocessableContent,
-                        content: Self.asOfForm(l, nil) + "<p class=\"error\">" + escape(Messages(l).describe(e)) + "</p>")
+                        content: Self.asOfForm(l, nil) + "<p class=\"error\">" + escape(Messages(l, http: true).describe(e)) + "</p>")
         }
     }
 
     func monthly(_ request: Request, _ context: PledgeRequestContext) async throws -> Response {
-        let l = context.language, m = Messages(l)
+        let l = context.language, m = Messages(l, http: true)
         let q = request.uri.queryParameters
         var values: [String: String] = [:]
         for k in ["from", "to", "by"] { if let v = q[Substring(k)].map(String.init), !v.isEmpty { values[k] = v } }
@@ -74,7 +74,7 @@ extension WebPages {
     private static let filterKeys = ["park", "bank", "prefecture", "enterprise", "enterpriseName", "from", "to", "status", "rywq"]
 
     func registrations(_ request: Request, _ context: PledgeRequestContext) async throws -> Response {
-        let l = context.language, m = Messages(l)
+        let l = context.language, m = Messages(l, http: true)
         let q = request.uri.queryParameters
         var values: [String: String] = [:]
         for k in Self.filterKeys { if let v = q[Substring(k)].map(String.init), !v.isEmpty { values[k] = v } }
@@ -126,7 +126,7 @@ extension WebPages {
     /// A lifecycle form on a registration's page: back to the page, or the page again with the refusal at its top.
     func change(_ act: LifecycleRequest, _ regNo: String, _ form: Form, _ context: PledgeRequestContext) async throws -> Response {
         guard let user = context.user else { throw ServerFailure.unauthenticated }
-        let ledger = ledger.acting(as: user.user.name), m = Messages(context.language)
+        let ledger = ledger.acting(as: user.user.name), m = Messages(context.language, http: true)
         var fields: [String: String] = [:]
         for k in act.keys { if let v = form[k] { fields[k] = v } }
         do {
@@ -148,7 +148,7 @@ extension WebPages {
             return (RegistrationView(stored: s, reference: try ledger.reference()).pairs(language: l), HistoryView(entries: try ledger.history(regNo)).table(language: l))
         }
         guard let (pairs, history) = found else {
-            return page(context, title: "404", status: .notFound, content: "<h1>404</h1><p>" + escape(Messages(l).describe(StoreError.registrationMissing(regNo: regNo))) + "</p>")
+            return page(context, title: "404", status: .notFound, content: "<h1>404</h1><p>" + escape(Messages(l, http: true).describe(StoreError.registrationMissing(regNo: regNo))) + "</p>")
         }
         let canWrite = context.user?.user.role.allows(.writeRegistrations) == true
         let path = "/registrations/" + (regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? regNo)
@@ -168,7 +168,7 @@ extension WebPages {
             ["name": name, "label": label, "placeholder": placeholder, "text": true]
         }
         func check(_ name: String, _ label: String) -> [String: Any] { ["name": name, "label": label, "checkbox": true] }
-        let m = Messages(l)
+        let m = Messages(l, http: true)
         let fields = RegistrationField.allCases.filter { $0 != .regNo }.map { ["value": $0.argument, "label": m.label($0)] }
         let units = [("万", l.pick("万元", "万元 (wan)")), ("元", "元"), ("亿", l.pick("亿元", "亿元 (yi)"))].map { ["value": $0.0, "label": $0.1] }
         return [

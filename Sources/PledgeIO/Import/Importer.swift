@@ -16,6 +16,8 @@ public struct ImportOptions: Sendable {
     public var strict = false
     /// The language of the problem lines and the summary.
     public var language: Language = .en
+    /// Options named as the server's keys (`late`), not the CLI's flags (`--late`).
+    public var http = false
     public init() {}
 }
 
@@ -42,7 +44,7 @@ public struct Importer {
     /// Returns the summary when rows were written (or would be, with `dryRun`); throws `ImportRefused`
     /// when any row is invalid or conflicting, `ImportFileError` for file-level problems.
     public func run(path: String, name: String) throws -> ImportSummary {
-        let messages = Messages(options.language)
+        let messages = Messages(options.language, http: options.http)
         func fileError(_ e: ImportError) -> ImportFileError {
             ImportFileError(lines: [messages.describe(e, file: name)], category: e.category)
         }
@@ -244,7 +246,7 @@ public struct Importer {
     /// The message, if any, for what became of one valid row.
     private func record(_ outcome: RowOutcome, registration: Registration, row: Int, name: String, layout: ImportLayout, tally: Tally) {
         let dateText = tally.regDateText.removeValue(forKey: row) ?? registration.regDate.description
-        let m = Messages(options.language)
+        let m = Messages(options.language, http: options.http)
         func problem(_ field: ImportColumn, _ value: String, _ line: (String) -> String) -> ImportProblem {
             let column = layout.header(field)
             return ImportProblem(file: name, row: row, column: column, value: value, line: line("\(name):\(row):\(column)"))

@@ -331,11 +331,18 @@ enum Catalog {
         .statusVoid: ("作废", "void"),
     ]
 
+    /// The CLI's flags that the server takes as the API's keys and the forms' fields, longest first.
+    static let httpNames: [(String, String)] = ["--allow-double-pledge", "--confirm-amount", "--allow-bad-uscc", "--encoding", "--reason", "--strict",
+                                                "--late", "--unit"].map { ($0, $0.dropFirst(2).replacingOccurrences(of: "-", with: "_")) }
+
     /// The template with each `{name}` replaced by its argument, in one pass over the template (an argument's own
     /// text, a value from a file or the ledger, is never read as a placeholder).
-    static func text(_ key: MessageKey, _ language: Language, _ args: [String: String]) -> String {
+    static func text(_ key: MessageKey, _ language: Language, _ args: [String: String], http: Bool = false) -> String {
         guard let entry = entries[key] else { return key.rawValue }
-        let template = language == .zh ? entry.zh : entry.en
+        var template = language == .zh ? entry.zh : entry.en
+        if http, template.contains("--") {
+            for (flag, key) in httpNames { template = template.replacingOccurrences(of: flag, with: key) }
+        }
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {

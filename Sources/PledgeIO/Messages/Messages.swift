@@ -4,9 +4,12 @@ import PledgeStore
 /// The libraries' error values in the user's words (`Catalog`): one line per problem, in zh or en.
 public struct Messages: Sendable {
     public var language: Language
-    public init(_ language: Language) { self.language = language }
+    /// Words for the server's answers: an option is named as the API's key or the form's field (`confirm_amount`), not
+    /// as the CLI's flag (`--confirm-amount`).
+    public var http: Bool
+    public init(_ language: Language, http: Bool = false) { (self.language, self.http) = (language, http) }
 
-    public func text(_ key: MessageKey, _ args: [String: String] = [:]) -> String { Catalog.text(key, language, args) }
+    public func text(_ key: MessageKey, _ args: [String: String] = [:]) -> String { Catalog.text(key, language, args, http: http) }
 
     /// Any failure the libraries throw, one line per problem; a failure this catalog does not know keeps its own words.
     public func describe(_ failure: any Error) -> String {
