@@ -23,21 +23,21 @@ struct APIRoutes: Sendable {
         }
         for act in LifecycleRequest.allCases {
             api.post("registrations/:regNo/\(act.rawValue)") { request, context in
-                let regNo = try context.parameters.require("regNo")
+                let regNo = try context.pathParameter("regNo")
                 let body = try await request.body.collect(upTo: 1 << 20)
                 return try await respond(request, context, .writeRegistrations) { l, m in try lifecycle(act, regNo, Data(buffer: body), l) }
             }
         }
         api.get("registrations") { request, context in try await respond(request, context, .read) { l, m in try registrations(request, l, m) } }
         api.get("registrations/:regNo") { request, context in
-            let regNo = try context.parameters.require("regNo")
+            let regNo = try context.pathParameter("regNo")
             return try await respond(request, context, .read) { l, m in
                 guard let s = try l.registration(regNo) else { throw StoreError.registrationMissing(regNo: regNo) }
                 return try RegistrationView(stored: s, reference: l.reference()).render(format: .json, language: m.language)
             }
         }
         api.get("registrations/:regNo/history") { request, context in
-            let regNo = try context.parameters.require("regNo")
+            let regNo = try context.pathParameter("regNo")
             return try await respond(request, context, .read) { l, m in
                 let entries = try l.history(regNo)
                 guard !entries.isEmpty else { throw StoreError.registrationMissing(regNo: regNo) }

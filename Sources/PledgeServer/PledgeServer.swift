@@ -18,6 +18,12 @@ public struct PledgeRequestContext: RequestContext {
     public init(source: Source) { coreContext = .init(source: source) }
     /// Uploads up to 50 MB (CONTRACT); larger bodies get 413.
     public var maxUploadSize: Int { PledgeServer.maxBody }
+
+    /// A path parameter as typed (`/users/新人`, percent-decoded).
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
 }
 
 /// `pledge serve`: the ledger over HTTP. Routes call the same store operations and reports as the CLI.

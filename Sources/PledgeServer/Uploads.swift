@@ -16,13 +16,13 @@ struct MultipartForm {
         let boundary = String(b.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         guard !boundary.isEmpty else { return nil }
         let parser = MultipartParser(boundary: boundary)
-        var disposition = "", body = ByteBuffer()
+        var disposition = "", part = ByteBuffer()
         var parts: [(String, ByteBuffer)] = []
         parser.onHeader = { name, value in if name.lowercased() == "content-disposition" { disposition = value } }
-        parser.onBody = { chunk in body.writeBuffer(&chunk) }
+        parser.onBody = { chunk in part.writeBuffer(&chunk) }
         parser.onPartComplete = {
-            parts.append((disposition, body))
-            (disposition, body) = ("", ByteBuffer())
+            parts.append((disposition, part))
+            (disposition, part) = ("", ByteBuffer())
         }
         try parser.execute(body)
         for (disposition, bytes) in parts {

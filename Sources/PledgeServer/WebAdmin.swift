@@ -26,7 +26,7 @@ extension WebPages {
         }
         for act in ["disable", "password"] {
             router.post("/users/:name/\(act)") { request, context in
-                let name = try context.parameters.require("name")
+                let name = try context.pathParameter("name")
                 return try await signedIn(context, .administer) { try await changeUser(name, act, context) }
             }
         }

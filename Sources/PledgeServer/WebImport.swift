@@ -65,6 +65,10 @@ extension WebPages {
     private func confirm(_ form: Form, _ context: PledgeRequestContext) async throws -> Response {
         let l = context.language
         guard let id = form["upload"] else { throw ServerFailure(.unprocessableContent, body: ["errors": [["field": "upload", "value": "", "rule": "required"]]]) }
+        guard let user = context.user, await uploads.upload(id, user: user.user.name) != nil else {
+            return importPage(context, status: .notFound,
+                              content: Self.uploadForm(context, problem: l.pick("上传的文件已过期或不存在；请重新上传", "The upload expired or is unknown; upload the file again")))
+        }
         let outcome = try await run(id, context, dryRun: false)
         await uploads.remove(id)
         return importPage(context, status: outcome.status, content: outcome.html + (outcome.ok ? "" : "<p><a href=\"/import\">" + escape(l.pick("重新上传", "Upload again")) + "</a></p>"))

@@ -26,12 +26,12 @@ struct WebPages: Sendable {
         router.get("/registrations") { request, context in try await signedIn(context) { try await registrations(request, context) } }
         router.get("/monthly") { request, context in try await signedIn(context) { try await monthly(request, context) } }
         router.get("/registrations/:regNo") { request, context in
-            let regNo = try context.parameters.require("regNo")
+            let regNo = try context.pathParameter("regNo")
             return try await signedIn(context) { try await registration(regNo, context) }
         }
         for act in LifecycleRequest.allCases {
             router.post("/registrations/:regNo/\(act.rawValue)") { request, context in
-                let regNo = try context.parameters.require("regNo")
+                let regNo = try context.pathParameter("regNo")
                 var request = request
                 let form = Form(try await request.collectBody(upTo: 1 << 20))
                 return try await signedIn(context, .writeRegistrations) { try await change(act, regNo, form, context) }
