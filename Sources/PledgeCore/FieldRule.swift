@@ -41,6 +41,8 @@ public enum FieldRule: Sendable, Equatable {
     case role
     case releaseReason, grouping
     case listenAddress
+    /// `serve --tls-cert/--tls-key`: not a readable PEM file of that kind (the library's words in `detail`).
+    case tlsFile(detail: String)
     case jsonObject, jsonValue, unknownKey
     case atLeast(Int)
     case password(min: Int)

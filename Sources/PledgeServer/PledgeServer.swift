@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import PledgeCore
@@ -30,16 +32,32 @@ public struct PledgeRequestContext: RequestContext {
 public enum PledgeServer {
     public static let maxBody = 50 * 1024 * 1024
 
-    /// The application on `ledger`, listening on `host:port` (port 0: a free one); `onRunning` gets the bound port.
-    public static func application(ledger: Ledger, host: String, port: Int, log: @escaping @Sendable (String) -> Void,
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// The application on `ledger`, listening on `host:port` (port 0: a free one), over TLS when `tls` names a PEM
+    /// certificate chain and its private key; `onRunning` gets the bound port.
+    public static func application(ledger: Ledger, host: String, port: Int, tls: (cert: String, key: String)? = nil,
+                                   log: @escaping @Sendable (String) -> Void,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         var logger = Logger(label: "pledge")
         logger.logLevel = .error
+        var server = HTTPServerBuilder.http1()
+        if let tls { server = try .tls(.http1(), tlsConfiguration: try tlsConfiguration(cert: tls.cert, key: tls.key)) }
         return Application(
             router: router(ledger: ledger, log: log),
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "pledge"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+    }
+
+    /// The server's TLS settings from PEM files; a file that is missing or not PEM of its kind is a `FieldError` naming
+    /// the option.
+    static func tlsConfiguration(cert: String, key: String) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(cert) } catch { throw FieldError(field: "--tls-cert", value: cert, rule: .tlsFile(detail: "\(error)")) }
+        guard !chain.isEmpty else { throw FieldError(field: "--tls-cert", value: cert, rule: .tlsFile(detail: "no certificate")) }
+        let privateKey: NIOSSLPrivateKey
+        do { privateKey = try NIOSSLPrivateKey(file: key, format: .pem) } catch { throw FieldError(field: "--tls-key", value: key, rule: .tlsFile(detail: "\(error)")) }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
     }
 
     /// The routes, for `application` and for in-process tests.

@@ -76,10 +76,10 @@ struct ServerCLITests {
     }
 
     /// `pledge serve` on a free port: its first line, and the process.
-    func serve(_ s: CLISandbox) throws -> (Process, Int, FileHandle) {
+    func serve(_ s: CLISandbox, _ extra: [String] = [], scheme: String = "http") throws -> (Process, Int, FileHandle) {
         let process = Process()
         process.executableURL = CLISandbox.binary
-        process.arguments = ["--db", s.db, "serve", "--listen", "127.0.0.1:0"]
+        process.arguments = ["--db", s.db, "serve", "--listen", "127.0.0.1:0"] + extra
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -91,7 +91,7 @@ struct ServerCLITests {
             line += chunk
         }
         let text = String(decoding: line, as: UTF8.self)
-        #expect(text.hasPrefix("listening on http://127.0.0.1:"), "\(text)")
+        #expect(text.hasPrefix("listening on \(scheme)://127.0.0.1:"), "\(text)")
         let port = Int(text.split(separator: ":").last!.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         return (process, port, err.fileHandleForReading)
     }
@@ -144,5 +144,60 @@ struct ServerCLITests {
             #expect(out.code == 65, "\(out.stderr)")
             #expect(out.stderr.contains(message), "\(out.stderr)")
         }
+    }
+
+    @Test("serve over TLS: the first line says https and a client gets the answer through it; half a pair or a file that is not PEM is refused in zh and en")
+    func tls() throws {
+        let s = try CLISandbox()
+        let made = try shell(s, "cd \"$(dirname \"$LEDGER\")\" && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj /CN=127.0.0.1 2>&1")
+        #expect(made.code == 0, "\(made.stdout)")
+        let folder = (s.db as NSString).deletingLastPathComponent
+        let (cert, key) = (folder + "/cert.pem", folder + "/key.pem")
+        let (process, port, _) = try serve(s, ["--tls-cert", cert, "--tls-key", key], scheme: "https")
+        let fetched = try shell(s, "curl -sk https://127.0.0.1:\(port)/healthz; echo; curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:\(port)/healthz")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(fetched.stdout.hasPrefix("ok\n") && !fetched.stdout.hasSuffix("200"), "\(fetched.stdout)")
+        for (lang, pair, notPEM) in [("zh", "--tls-cert 与 --tls-key 须同时给出", "不是可读的 PEM 证书或私钥"), ("en", "give both --tls-cert and --tls-key", "not a readable PEM certificate")] {
+            let half = try s.run(["--lang", lang, "serve", "--listen", "127.0.0.1:0", "--tls-cert", cert])
+            #expect(half.code == 64 && half.stderr.contains(pair), "\(half.stderr)")
+            let swapped = try s.run(["--lang", lang, "serve", "--listen", "127.0.0.1:0", "--tls-cert", key, "--tls-key", cert])
+            #expect(swapped.code == 65 && swapped.stderr.contains(notPEM) && swapped.stderr.contains("--tls-cert"), "\(swapped.stderr)")
+        }
+    }
+
+    @Test("the CLI and the server write the same ledger at once: every accepted registration is in the journal once and the chain verifies")
+    func concurrentWriters() throws {
+        let s = try CLISandbox()
+        #expect(try s.run(["user", "add", "王会计", "--role", "clerk"]).code == 0)
+        let token = try s.run(["user", "token", "王会计"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (process, port, _) = try serve(s)
+        let base = "http://127.0.0.1:\(port)"
+        let rights = (0..<100).map { CLISandbox.patent("concurrent", row: $0) }
+        nonisolated(unsafe) var created = [Int](repeating: 0, count: 4)
+        let lock = NSLock()
+        nonisolated(unsafe) let sandbox = s
+        let cli = Thread {
+            for i in 0..<8 {
+                _ = try? sandbox.run(["register", "--reg-no", "C-\(i)", "--date", "2024-03-06", "--uscc", CLISandbox.validUSCC, "--enterprise", "甲",
+                                "--bank", "兰州银行", "--amount", "20万", "--ip", rights[80 + i]])
+            }
+        }
+        cli.start()
+        DispatchQueue.concurrentPerform(iterations: 4) { w in
+            for i in 0..<10 {
+                let body = #"{"reg_no": "H-\#(w)-\#(i)", "reg_date": "2024-03-05", "uscc": "914403001922038216", "enterprise": "甲", "bank": "兰州银行", "amount_wan": 10, "ip_numbers": "\#(rights[w * 10 + i])"}"#
+                if (try? request(base + "/api/v1/registrations", method: "POST", token: token, body: body).0) == 201 { lock.withLock { created[w] += 1 } }
+            }
+        }
+        while cli.isExecuting || !cli.isFinished { Thread.sleep(forTimeInterval: 0.05) }
+        process.terminate()
+        process.waitUntilExit()
+        #expect(created == [10, 10, 10, 10])
+        #expect(try s.sqlite("SELECT count(*) FROM entries WHERE kind = 'register' AND reg_no LIKE 'H-%'") == "40")
+        #expect(try s.sqlite("SELECT count(*) FROM entries WHERE kind = 'register' AND reg_no LIKE 'C-%'") == "8")
+        #expect(try s.sqlite("SELECT count(DISTINCT seq) = count(*) AND max(seq) = count(*) FROM entries") == "1")
+        #expect(try s.run(["audit", "verify"]).code == 0)
     }
 }

@@ -20,7 +20,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 
     // The ledger.
     case ledgerMissing, ledgerExists, notALedger, newerSchema, olderSchema, readOnly, busy, interruptedWrite, io
-    case registrationExists, registrationMissing, targetMissing, userExists, userMissing, role, password, atLeast, queryFormat, jsonObject, jsonValue, unknownKey, listenAddress, releaseReason, grouping, closedPeriod, periodAlreadyClosed, periodNotOver, periodNotClosed
+    case registrationExists, registrationMissing, targetMissing, userExists, userMissing, role, password, atLeast, queryFormat, jsonObject, jsonValue, unknownKey, listenAddress, tlsFile, tlsPair, releaseReason, grouping, closedPeriod, periodAlreadyClosed, periodNotOver, periodNotClosed
     case totalsOutOfRange, damagedSchema, damagedData, internalError, rightPledged
 
     // The lifecycle.
@@ -244,6 +244,8 @@ enum Catalog {
         .jsonObject: ("请求体应为一个 JSON 对象", "the body must be one JSON object"),
         .jsonValue: ("取值应为文本、数字、是否或文本数组", "a value must be text, a number, true/false or a list of text"),
         .unknownKey: ("未知的键；可用：{names}", "unknown key; the keys are {names}"),
+        .tlsFile: ("不是可读的 PEM 证书或私钥（{detail}）", "not a readable PEM certificate or private key ({detail})"),
+        .tlsPair: ("--tls-cert 与 --tls-key 须同时给出", "give both --tls-cert and --tls-key, or neither"),
         .listenAddress: ("应为 主机:端口，如 127.0.0.1:8080（端口 0–65535）", "expected HOST:PORT such as 127.0.0.1:8080 (port 0–65535)"),
         .releaseReason: ("应为 已还款/repaid 或 其他/other", "expected repaid/已还款 or other/其他"),
         .grouping: ("应为 prefecture、park、bank、ip-type 或 rywq", "expected prefecture, park, bank, ip-type or rywq"),

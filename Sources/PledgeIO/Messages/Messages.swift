@@ -100,6 +100,7 @@ public struct Messages: Sendable {
         case .releaseReason: text(.releaseReason)
         case .grouping: text(.grouping)
         case .listenAddress: text(.listenAddress)
+        case .tlsFile(let detail): text(.tlsFile, ["detail": detail])
         case .jsonObject: text(.jsonObject)
         case .jsonValue: text(.jsonValue)
         case .unknownKey: text(.unknownKey, ["names": ImportColumn.allCases.compactMap { $0.field == nil ? nil : $0.headers[0] }.joined(separator: ", ")])
