@@ -84,7 +84,8 @@ extension WebPages {
         let ledger = ledger.acting(as: user.user.name)
         var values: [String: Any] = [
             "csrf": context.session?.csrf ?? "", "upload": id, "file": upload.name, "dryRun": dryRun,
-            "countsTitle": dryRun ? l.pick("预检结果（尚未写入）", "Check (nothing written yet)") : l.pick("已导入", "Imported"),
+            "countsTitle": dryRun ? l.pick("预检结果（尚未写入）：\(upload.name)", "Check (nothing written yet): \(upload.name)")
+                                  : l.pick("已导入：\(upload.name)", "Imported: \(upload.name)"),
             "problemsTitle": l.pick("问题", "Problems"), "row": l.pick("行", "Row"), "column": l.pick("列", "Column"),
             "value": l.pick("值", "Value"), "rule": l.pick("规则", "Rule"), "warningsTitle": l.pick("警告", "Warnings"),
             "confirm": l.pick("确认导入", "Confirm the import"), "headLabel": l.pick("日志头", "Journal head"),
@@ -131,7 +132,7 @@ extension WebPages {
         """)
 
     static let importResultTemplate = try! MustacheTemplate(string: """
-        <h2>{{countsTitle}}: {{file}}</h2>
+        <h2>{{countsTitle}}</h2>
         {{#summary}}<p id="import-summary">{{summary}}</p>{{/summary}}
         {{#refused}}<p class="error" id="import-refused">{{refused}}</p>{{/refused}}
         {{#problems.0}}<table id="import-problems"><caption>{{problemsTitle}}</caption>

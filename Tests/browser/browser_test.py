@@ -121,13 +121,43 @@ def main():
             fen = c.execute("select sum(amount_fen) from registrations where status <> 'void' and reg_date like '2024-03%'").fetchone()[0]
         check(fen == 2_000_000_000, "and so does a plain SQL query")
 
+        # The clerk uploads the bank's GB18030 file: the dry run writes nothing and shows the counts; confirmed, every row is in.
+        sample = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "SampleData", "registrations-gb18030.csv"))
+        before = journal_head(db)
+        driver.get(base + "/import")
+        driver.find_element(By.NAME, "file").send_keys(sample)
+        submit(driver)
+        summary = driver.find_element(By.ID, "import-summary").text
+        check("新增 2001" in summary and "无效 0" in summary, "the dry run counts the sample's rows: " + summary)
+        check(journal_head(db) == before, "the dry run wrote nothing")
+        shot(driver, "6-import-dry-run")
+        button = driver.find_element(By.ID, "confirm-import")
+        button.click()
+        WebDriverWait(driver, 60).until(expected_conditions.staleness_of(button))
+        check(driver.find_elements(By.ID, "import-head"), "the confirmed import shows the journal head")
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+            count = c.execute("select count(*) from registrations").fetchone()[0]
+            operators = c.execute("select distinct operator from entries where kind = 'register'").fetchall()
+        check(count == 2002, f"the ledger holds the sample's 2,001 rows and BROWSER-1 ({count})")
+        check(operators == [("王会计",)], "the signed-in clerk is every entry's operator")
+        shot(driver, "7-import-done")
+        driver.get(base + "/registrations?prefecture=" + urllib.parse.quote("兰州"))
+        check("Y20" in driver.page_source, "the registrations list filters by prefecture")
+        shot(driver, "8-registrations")
+
         # An auditor finds no write control, and a forged registration with the auditor's own session is refused.
         driver.delete_all_cookies()
         sign_in(driver, base, "审计员", "auditor-password")
         for path in ["/", "/registrations", "/registrations/BROWSER-1"]:
             driver.get(base + path)
-            check(not driver.find_elements(By.CSS_SELECTOR, 'a[href="/register"], form[action="/register"]'), f"no write control on {path}")
-        shot(driver, "6-auditor")
+            check(not driver.find_elements(By.CSS_SELECTOR, 'a[href="/register"], form[action="/register"], a[href="/import"], form.lifecycle'),
+                  f"no write control on {path}")
+        shot(driver, "9-auditor")
+        driver.get(base + "/audit?verify=1")
+        check(driver.find_element(By.ID, "verify-result").get_attribute("class") == "done", "the auditor verifies the ledger from the audit page")
+        shot(driver, "10-audit")
+        driver.get(base + "/periods")
+        shot(driver, "11-periods")
         token = re.search(r'name="csrf" value="([0-9a-f]+)"', driver.page_source).group(1)
         cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
         before = journal_head(db)
