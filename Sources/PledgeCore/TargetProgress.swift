@@ -69,13 +69,17 @@ public struct TargetProgress: Sendable, Equatable {
     /// The average monthly amount over the trailing 12 months.
     public var trailingPacePerMonth: Fen { Fen(trailing12Months.value / 12) }
 
+    static let longestProjectionMonths: Int64 = 1200
+
     public var projection: Projection {
         if let reachedIn, remaining == .zero { return .reached(reachedIn) }
         guard asOf < target.to else { return .windowClosed }
         let pace = trailingPacePerMonth.value
         guard pace > 0 else { return .notReachedAtThisPace }
-        let months = Int((remaining.value + pace - 1) / pace)
-        let month = asOf.yearMonth.advanced(by: asOf.isLastDayOfMonth ? months : months - 1)
+        // Further than a century ahead is no projection a report should print (and past the calendar YearMonth knows).
+        let months = (remaining.value + pace - 1) / pace
+        guard months <= Self.longestProjectionMonths,
+              let month = YearMonth(index: asOf.yearMonth.index + Int(months) - (asOf.isLastDayOfMonth ? 0 : 1)) else { return .notReachedAtThisPace }
         return .projected(month, withinWindow: month <= target.to.yearMonth)
     }
 }

@@ -8,13 +8,14 @@ import PledgeStore
 struct APIRoutes: Sendable {
     let ledger: Ledger
     let uploads: UploadStore
+    let answers: AnswerCache
 
     func register(on api: RouterGroup<PledgeRequestContext>) {
-        api.get("progress") { request, context in try await respond(request, context, .read) { l, m in try progress(request, l, m) } }
+        api.get("progress") { request, context in try await respond(request, context, .read, cached: true) { l, m in try progress(request, l, m) } }
         api.get("monthly") { request, context in
             let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
             let reportFormat: ReportFormat = switch format { case "csv": .csv; case "html": .html; default: .json }
-            let response = try await respond(request, context, .read) { l, m in try monthly(request, reportFormat, l, m) }
+            let response = try await respond(request, context, .read, cached: true) { l, m in try monthly(request, reportFormat, l, m) }
             guard reportFormat != .json else { return response }
             var r = Response(status: response.status, headers: response.headers, body: response.body)
             r.headers[.contentType] = reportFormat == .csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8"
@@ -55,15 +56,23 @@ struct APIRoutes: Sendable {
     }
 
     /// Checks who asks, runs `body` on the ledger as that user off the event loop, and answers its JSON (201 for a
-    /// creation). Library failures become their statuses with the CLI's words.
-    private func respond(_ request: Request, _ context: PledgeRequestContext, _ act: Role.Act, created: Bool = false,
+    /// creation). Library failures become their statuses with the CLI's words. A `cached` report is answered from
+    /// `answers` when the journal head (read with the user), the request, the language and the day are unchanged.
+    private func respond(_ request: Request, _ context: PledgeRequestContext, _ act: Role.Act, created: Bool = false, cached: Bool = false,
                          _ body: @escaping @Sendable (Ledger, Messages) throws -> String) async throws -> Response {
         guard let user = context.user else { throw ServerFailure.unauthenticated }
         guard user.user.role.allows(act) else { throw ServerFailure.forbidden }
         let m = Messages(context.language, http: true)
         let ledger = ledger.acting(as: user.user.name)
+        let key = context.head.flatMap { cached ? "\($0) \(context.language.rawValue) \(request.uri.description)" : nil }
         do {
-            let json = try await PledgeServer.blocking { try body(ledger, m) }
+            let json: String
+            if let key, let answer = await answers.answer(key) {
+                json = answer
+            } else {
+                json = try await PledgeServer.blocking { try body(ledger, m) }
+                if let key { await answers.keep(json, for: key) }
+            }
             return Response(status: created ? .created : .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: json)))
         } catch {

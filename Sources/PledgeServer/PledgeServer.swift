@@ -17,6 +17,8 @@ public struct PledgeRequestContext: RequestContext {
     var session: (cookie: String, csrf: String)?
     /// The language of the answer: `?lang=`, then the `pledge_lang` cookie, then `Accept-Language`.
     var language: Language = .zh
+    /// The journal head (`SEQ:HASH`) read with the user: a report answered for this head may be answered again.
+    var head: String?
     public init(source: Source) { coreContext = .init(source: source) }
     /// Uploads up to 50 MB (CONTRACT); larger bodies get 413.
     public var maxUploadSize: Int { PledgeServer.maxBody }
@@ -63,11 +65,11 @@ public enum PledgeServer {
     /// The routes, for `application` and for in-process tests.
     public static func router(ledger: Ledger, log: @escaping @Sendable (String) -> Void) -> Router<PledgeRequestContext> {
         let router = Router(context: PledgeRequestContext.self)
-        let sessions = SessionStore(), uploads = UploadStore()
+        let sessions = SessionStore(), uploads = UploadStore(), answers = AnswerCache()
         router.add(middleware: SecurityHeaders())
         router.add(middleware: Authentication(ledger: ledger, sessions: sessions, log: log))
         router.get("/healthz") { _, _ in "ok" }
-        APIRoutes(ledger: ledger, uploads: uploads).register(on: router.group("api/v1"))
+        APIRoutes(ledger: ledger, uploads: uploads, answers: answers).register(on: router.group("api/v1"))
         WebPages(ledger: ledger, sessions: sessions, uploads: uploads).register(on: router)
         return router
     }
@@ -111,9 +113,13 @@ struct Authentication: RouterMiddleware {
             if let header = request.headers[.authorization] {
                 let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
                 let hash = Credentials.tokenHash(token)
-                guard !token.isEmpty, let user = try await PledgeServer.blocking({ [ledger] in try ledger.user(tokenHash: hash) }),
-                      !user.user.disabled else { throw ServerFailure.unauthenticated }
+                guard !token.isEmpty else { throw ServerFailure.unauthenticated }
+                let (user, head) = try await PledgeServer.blocking { [ledger] in
+                    (try ledger.user(tokenHash: hash), try ledger.head().map { "\($0.seq):\($0.hash)" })
+                }
+                guard let user, !user.user.disabled else { throw ServerFailure.unauthenticated }
                 context.user = user
+                context.head = head
             } else if let cookie = request.cookies[SessionStore.cookieName]?.value, let session = await sessions.session(cookie: cookie),
                       let user = try await PledgeServer.blocking({ [ledger] in try ledger.user(named: session.user)?.account }), !user.user.disabled {
                 context.user = user
@@ -165,5 +171,23 @@ struct SecurityHeaders: RouterMiddleware {
         }
         secure(&response)
         return response
+    }
+}
+
+/// Reports already answered, by journal head, request and language: every write appends an entry, so an answer for an
+/// unchanged head and day is the same answer. Bounded: emptied when it holds 256.
+actor AnswerCache {
+    private var answers: [String: String] = [:]
+    private var day = CivilDate.today()
+
+    /// The answer kept for `key` today (reports as of today change with the day).
+    func answer(_ key: String) -> String? {
+        if CivilDate.today() != day { (answers, day) = ([:], CivilDate.today()) }
+        return answers[key]
+    }
+
+    func keep(_ answer: String, for key: String) {
+        if answers.count >= 256 { answers = [:] }
+        answers[key] = answer
     }
 }

@@ -47,5 +47,11 @@ struct TargetProgressTests {
         #expect(closed.monthsLeft == 0)
         #expect(closed.paceNeededPerMonth == nil)
         #expect(closed.countedTo == target.to)
+        // 300 万 in a year against 50 亿: 1,667 years at this pace, no month to print (it once crashed the report).
+        let slow = TargetProgress(target: target, asOf: CivilDate(year: 2024, month: 12, day: 31)!, achieved: Fen(300 * MoneyUnit.wan.fenPerUnit),
+                                  registrations: 1, trailing12Months: Fen(300 * MoneyUnit.wan.fenPerUnit), reachedIn: nil)
+        #expect(slow.projection == .notReachedAtThisPace)
+        #expect(progress(achievedYi: 49, trailingYi: 12, asOf: CivilDate(year: 2024, month: 12, day: 31)!).projection
+                == .projected(YearMonth(year: 2025, month: 1)!, withinWindow: true))
     }
 }

@@ -132,7 +132,7 @@ struct APIRouteTests {
         let before = try s.head()
         let bad = validBody.replacingOccurrences(of: "914403001922038216", with: "914403001922038215")
             .replacingOccurrences(of: "2024-03-05", with: "2024-13-05")
-        for (language, messages) in [("zh-CN,zh;q=0.9", Messages(.zh)), ("en", Messages(.en))] {
+        for (language, messages) in [("zh-CN,zh;q=0.9", Messages(.zh, http: true)), ("en", Messages(.en, http: true))] {
             try await s.test { client in
                 try await client.execute(uri: "/api/v1/registrations", method: .post, headers: s.headers(.clerk, language: language), body: ByteBuffer(string: bad)) { r in
                     #expect(r.status == .unprocessableContent)
@@ -277,5 +277,28 @@ struct APIRouteTests {
         }
         #expect(try s.ledger.registration("API-1")?.status == .released)
         #expect(try s.ledger.verify().isClean)
+    }
+
+    @Test("a report answered again for the same journal head is the same; a write by another process (the CLI) changes the next answer")
+    func answersFollowTheJournal() async throws {
+        let s = try ServerLedger()
+        try await s.test { client in
+            func achieved() async throws -> Int64? {
+                var fen: Int64?
+                try await client.execute(uri: "/api/v1/progress?asOf=2024-12-31", method: .get, headers: s.headers(.auditor)) { r in
+                    fen = (json(r.body)["achievedFen"] as? NSNumber)?.int64Value
+                }
+                return fen
+            }
+            #expect(try await achieved() == 0)
+            #expect(try await achieved() == 0)
+            var r = try RegistrationValidator(reference: s.ledger.reference(), today: CivilDate.today()).validate(RegistrationInput(values: [
+                .regNo: "CLI-1", .regDate: "2024-03-05", .uscc: "914403001922038216", .enterprise: "甲", .bank: "兰州银行",
+                .amount: "300", .ipNumbers: "97101765.4",
+            ], amountUnit: .wan)).get()
+            r.notes = nil
+            _ = try Ledger.open(at: s.ledger.path, readOnly: false, operatorName: "另一进程").register(r)
+            #expect(try await achieved() == 300_000_000)
+        }
     }
 }

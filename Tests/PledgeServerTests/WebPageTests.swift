@@ -105,7 +105,7 @@ struct WebPageTests {
                                      body: Browser.form([("csrf", b.csrf!)] + fields)) { r in
                 #expect(r.status == .unprocessableContent)
                 let page = String(buffer: r.body)
-                #expect(page.contains("data-field=\"uscc\">" + Messages(.zh).rule(.usccCheck(expected: "6"))), "\(page)")
+                #expect(page.contains("data-field=\"uscc\">" + Messages(.zh, http: true).rule(.usccCheck(expected: "6"))), "\(page)")
                 #expect(page.contains("value=\"914403001922038215\"") && page.contains("value=\"甘肃陇原新材料科技有限公司\""))
             }
             #expect(try s.head() == before)
