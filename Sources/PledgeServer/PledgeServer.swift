@@ -37,14 +37,14 @@ public enum PledgeServer {
     /// The application on `ledger`, listening on `host:port` (port 0: a free one), over TLS when `tls` names a PEM
     /// certificate chain and its private key; `onRunning` gets the bound port.
     public static func application(ledger: Ledger, host: String, port: Int, tls: (cert: String, key: String)? = nil,
-                                   log: @escaping @Sendable (String) -> Void,
+                                   uploads: UploadStore = UploadStore(), log: @escaping @Sendable (String) -> Void,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         var logger = Logger(label: "pledge")
         logger.logLevel = .error
         var server = HTTPServerBuilder.http1()
         if let tls { server = try .tls(.http1(), tlsConfiguration: try tlsConfiguration(cert: tls.cert, key: tls.key)) }
         return Application(
-            router: router(ledger: ledger, log: log),
+            router: router(ledger: ledger, uploads: uploads, log: log),
             server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "pledge"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
@@ -63,9 +63,9 @@ public enum PledgeServer {
     }
 
     /// The routes, for `application` and for in-process tests.
-    public static func router(ledger: Ledger, log: @escaping @Sendable (String) -> Void) -> Router<PledgeRequestContext> {
+    public static func router(ledger: Ledger, uploads: UploadStore = UploadStore(), log: @escaping @Sendable (String) -> Void) -> Router<PledgeRequestContext> {
         let router = Router(context: PledgeRequestContext.self)
-        let sessions = SessionStore(), uploads = UploadStore(), answers = AnswerCache()
+        let sessions = SessionStore(), answers = AnswerCache()
         router.add(middleware: SecurityHeaders())
         router.add(middleware: Authentication(ledger: ledger, sessions: sessions, log: log))
         router.get("/healthz") { _, _ in "ok" }

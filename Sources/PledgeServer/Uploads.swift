@@ -54,7 +54,7 @@ struct MultipartForm {
 
 /// Uploaded files between the dry run and the confirmation: each in a private folder (0700, files 0600), for the user
 /// who sent it, for at most an hour; removed when confirmed or expired, and the folder when the server stops.
-actor UploadStore {
+public actor UploadStore {
     struct Upload: Sendable {
         var path: String
         var name: String
@@ -67,7 +67,7 @@ actor UploadStore {
     private var uploads: [String: Upload] = [:]
     static let lifetime: TimeInterval = 3600
 
-    init() {
+    public init() {
         var template = Array((NSTemporaryDirectory() + "/pledge-uploads-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         folder = made.map { String(cString: $0) } ?? NSTemporaryDirectory()
@@ -99,7 +99,7 @@ actor UploadStore {
     }
 
     /// Removes every upload and the folder.
-    func removeAll() {
+    public func removeAll() {
         for id in uploads.keys { remove(id) }
         rmdir(folder)
     }

@@ -33,9 +33,12 @@ struct ServeCommand: AsyncParsableCommand {
         let tls = tlsCert.flatMap { cert in tlsKey.map { (cert: cert, key: $0) } }
         guard let ledger = try global.openLedger() as? Ledger else { throw StoreError.internalError("serve needs the SQLite ledger") }
         let scheme = tls == nil ? "http" : "https"
-        let app = try PledgeServer.application(ledger: ledger, host: host, port: port, tls: tls, log: { Console.err($0) }) { bound in
+        let uploads = UploadStore()
+        let app = try PledgeServer.application(ledger: ledger, host: host, port: port, tls: tls, uploads: uploads, log: { Console.err($0) }) { bound in
             Console.out("listening on \(scheme)://\(host):\(bound)")
         }
         try await app.runService()
+        // Files uploaded for a dry run and never confirmed go with the server.
+        await uploads.removeAll()
     }
 }
