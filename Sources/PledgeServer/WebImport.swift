@@ -97,6 +97,7 @@ extension WebPages {
             }
             values["summary"] = summary.line(m)
             values["warnings"] = summary.warnings
+            values["hasWarnings"] = !summary.warnings.isEmpty
             values["canConfirm"] = dryRun && summary.new > 0
             values["head"] = dryRun ? false : (head ?? "")
             return (true, .ok, Self.importResultTemplate.render(values))
@@ -106,6 +107,8 @@ extension WebPages {
             values["problems"] = e.summary.problems.map { ["row": String($0.row), "column": $0.column, "value": $0.value, "rule": $0.rule] }
             values["more"] = e.summary.unlisted > 0 ? m.text(.moreProblems, ["count": String(e.summary.unlisted)]) : false
             values["warnings"] = e.summary.warnings
+            values["hasWarnings"] = !e.summary.warnings.isEmpty
+            values["hasProblems"] = !e.summary.problems.isEmpty
             return (false, e.category == .badInput ? .unprocessableContent : .conflict, Self.importResultTemplate.render(values))
         } catch let e as ImportFileError {
             values["refused"] = e.lines.joined(separator: "\n")
@@ -135,12 +138,12 @@ extension WebPages {
         <h2>{{countsTitle}}</h2>
         {{#summary}}<p id="import-summary">{{summary}}</p>{{/summary}}
         {{#refused}}<p class="error" id="import-refused">{{refused}}</p>{{/refused}}
-        {{#problems.0}}<table id="import-problems"><caption>{{problemsTitle}}</caption>
+        {{#hasProblems}}<table id="import-problems"><caption>{{problemsTitle}}</caption>
         <thead><tr><th>{{row}}</th><th>{{column}}</th><th>{{value}}</th><th>{{rule}}</th></tr></thead><tbody>
-        {{/problems.0}}{{#problems}}<tr><td>{{row}}</td><td>{{column}}</td><td>{{value}}</td><td>{{rule}}</td></tr>
-        {{/problems}}{{#problems.0}}</tbody></table>{{/problems.0}}
+        {{/hasProblems}}{{#problems}}<tr><td>{{row}}</td><td>{{column}}</td><td>{{value}}</td><td>{{rule}}</td></tr>
+        {{/problems}}{{#hasProblems}}</tbody></table>{{/hasProblems}}
         {{#more}}<p>{{more}}</p>{{/more}}
-        {{#warnings.0}}<h3>{{warningsTitle}}</h3><ul>{{/warnings.0}}{{#warnings}}<li>{{.}}</li>{{/warnings}}{{#warnings.0}}</ul>{{/warnings.0}}
+        {{#hasWarnings}}<h3>{{warningsTitle}}</h3><ul>{{/hasWarnings}}{{#warnings}}<li>{{.}}</li>{{/warnings}}{{#hasWarnings}}</ul>{{/hasWarnings}}
         {{#head}}<p id="import-head">{{headLabel}}: <code>{{head}}</code></p>{{/head}}
         {{#canConfirm}}<form method="post" action="/import/confirm" class="filters">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="upload" value="{{upload}}">

@@ -22,7 +22,7 @@ extension WebPages {
     func registerForm(_ context: PledgeRequestContext, values: [String: String], errors: [String: [String]]) -> String {
         let l = context.language
         let fields = Self.formFields.map { f -> [String: Any] in
-            ["key": f.key, "label": l.pick(f.zh, f.en), "type": f.type, "value": values[f.key] ?? "", "errors": errors[f.key] ?? [],
+            ["key": f.key, "label": l.pick(f.zh, f.en), "type": f.type, "value": values[f.key] ?? "", "errors": errors[f.key] ?? [], "invalid": errors[f.key] != nil,
              "placeholder": Self.placeholders[f.key] ?? ""]
         }
         let units = [("万", l.pick("万元", "万元 (wan)")), ("元", l.pick("元", "元 (yuan)")), ("亿", l.pick("亿元", "亿元 (yi)"))].map {

@@ -133,15 +133,31 @@ extension WebPages {
             _ = try await PledgeServer.blocking { [fields] in try act.apply(to: regNo, fields, on: ledger) }
             let path = "/registrations/" + (regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? regNo)
             return Response(status: .seeOther, headers: [.location: path])
-        } catch let e as FieldError {
-            return try await registration(regNo, context, problem: m.describe(e), status: .unprocessableContent)
-        } catch let e as any PledgeFailure {
-            return try await registration(regNo, context, problem: m.describe(e), status: ServerFailure.status(e.category))
+        } catch {
+            // Each broken rule beside its field, what was typed kept; a rule of no field of the form at the top.
+            var errors: [String: [String]] = [:], general: [String] = []
+            let status: HTTPResponse.Status
+            switch error {
+            case let e as InvalidRegistration:
+                for fe in e.errors { errors[fe.field, default: []].append(m.rule(fe.rule)) }
+                status = .unprocessableContent
+            case let e as FieldError:
+                errors[e.field, default: []].append(m.rule(e.rule))
+                status = .unprocessableContent
+            case let e as any PledgeFailure:
+                general.append(m.describe(e))
+                status = ServerFailure.status(e.category)
+            default:
+                throw error
+            }
+            for (field, rules) in errors where !act.keys.contains(field) { general += rules.map { "\(field): \($0)" } }
+            return try await registration(regNo, context, problem: general.isEmpty ? nil : general.joined(separator: "; "), status: status,
+                                          failed: (act, fields, errors))
         }
     }
 
-    func registration(_ regNo: String, _ context: PledgeRequestContext, problem: String? = nil,
-                              status: HTTPResponse.Status = .ok) async throws -> Response {
+    func registration(_ regNo: String, _ context: PledgeRequestContext, problem: String? = nil, status: HTTPResponse.Status = .ok,
+                      failed: (act: LifecycleRequest, fields: [String: String], errors: [String: [String]])? = nil) async throws -> Response {
         let l = context.language
         let found = try await PledgeServer.blocking { [ledger] () -> ([(String, String)], (headers: [String], rows: [[String]]))? in
             guard let s = try ledger.registration(regNo) else { return nil }
@@ -152,7 +168,28 @@ extension WebPages {
         }
         let canWrite = context.user?.user.role.allows(.writeRegistrations) == true
         let path = "/registrations/" + (regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? regNo)
-        let actions = canWrite ? Self.actions(l, path: path) : []
+        var actions = canWrite ? Self.actions(l, path: path) : []
+        if let failed {
+            // The refused form again, as typed, each rule beside its field.
+            actions = actions.map { action in
+                guard (action["action"] as? String) == path + "/" + failed.act.rawValue else { return action }
+                var action = action
+                action["inputs"] = (action["inputs"] as? [[String: Any]] ?? []).map { input in
+                    var input = input
+                    let name = input["name"] as? String ?? ""
+                    input["value"] = failed.fields[name] ?? ""
+                    input["errors"] = failed.errors[name] ?? []
+                    input["invalid"] = failed.errors[name] != nil
+                    input["checked"] = failed.fields[name] == "true"
+                    if var options = input["options"] as? [[String: Any]] {
+                        for i in options.indices { options[i]["selected"] = (options[i]["value"] as? String) == failed.fields[name] }
+                        input["options"] = options
+                    }
+                    return input
+                }
+                return action
+            }
+        }
         let content = Self.registrationTemplate.render([
             "problem": problem ?? false, "actions": actions, "csrf": context.session?.csrf ?? "",
             "regNo": regNo, "pairs": pairs.map { ["label": $0.0, "value": $0.1] },

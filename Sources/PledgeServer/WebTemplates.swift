@@ -98,9 +98,11 @@ extension WebPages {
         </table>
         {{#actions}}<form method="post" action="{{action}}" class="filters lifecycle">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        {{#inputs}}{{#text}}<label>{{label}} <input name="{{name}}" placeholder="{{placeholder}}"></label>{{/text}}\
-        {{#select}}<label>{{label}} <select name="{{name}}">{{#options}}<option value="{{value}}">{{label}}</option>{{/options}}</select></label>{{/select}}\
-        {{#checkbox}}<label><input type="checkbox" name="{{name}}" value="true"> {{label}}</label>{{/checkbox}}{{/inputs}}
+        {{#inputs}}{{#text}}<label>{{label}} <input name="{{name}}" placeholder="{{placeholder}}" value="{{value}}"{{#invalid}} aria-invalid="true"{{/invalid}}>\
+        {{#errors}} <span class="error" data-field="{{name}}">{{.}}</span>{{/errors}}</label>{{/text}}\
+        {{#select}}<label>{{label}} <select name="{{name}}">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select>\
+        {{#errors}} <span class="error" data-field="{{name}}">{{.}}</span>{{/errors}}</label>{{/select}}\
+        {{#checkbox}}<label><input type="checkbox" name="{{name}}" value="true"{{#checked}} checked{{/checked}}> {{label}}</label>{{/checkbox}}{{/inputs}}
         <button>{{label}}</button>
         </form>
         {{/actions}}
@@ -111,7 +113,7 @@ extension WebPages {
         {{#general}}<p class="error">{{.}}</p>{{/general}}
         <form method="post" action="/register" class="entry">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        {{#fields}}<label>{{label}} <input name="{{key}}" type="{{type}}" value="{{value}}" placeholder="{{placeholder}}"{{#errors.0}} aria-invalid="true"{{/errors.0}}>
+        {{#fields}}<label>{{label}} <input name="{{key}}" type="{{type}}" value="{{value}}" placeholder="{{placeholder}}"{{#invalid}} aria-invalid="true"{{/invalid}}>
         {{#errors}}<span class="error" data-field="{{key}}">{{.}}</span>{{/errors}}</label>
         {{/fields}}
         <label>{{unitLabel}} <select name="unit">{{#units}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/units}}</select></label>

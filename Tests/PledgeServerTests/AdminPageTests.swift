@@ -42,7 +42,7 @@ struct AdminPageTests {
         }
     }
 
-    @Test("the correct form on a registration's page: a broken rule is shown at the top (422) and nothing written; a good one applies")
+    @Test("the correct and void forms on a registration's page: a broken rule beside its field, what was typed kept (422), nothing written; a good one applies")
     func correctForm() async throws {
         let s = try ServerLedger()
         try await s.test { client in
@@ -55,7 +55,14 @@ struct AdminPageTests {
             try await client.execute(uri: "/registrations/API-1/correct", method: .post, headers: b.headers(Browser.formType.merging([.acceptLanguage: "zh-CN"])),
                                      body: Browser.form([("csrf", b.csrf!), ("field", "date"), ("value", "2024-02-30"), ("reason", "录错")])) { r in
                 #expect(r.status == .unprocessableContent)
-                #expect(String(buffer: r.body).contains("id=\"problem\""))
+                let page = String(buffer: r.body)
+                #expect(page.contains("value=\"2024-02-30\" aria-invalid=\"true\"") && page.contains("data-field=\"value\">"), "\(page)")
+                #expect(page.contains("<option value=\"date\" selected>") && page.contains("value=\"录错\""))
+            }
+            try await client.execute(uri: "/registrations/API-1/void", method: .post, headers: b.headers(Browser.formType),
+                                     body: Browser.form([("csrf", b.csrf!), ("reason", " ")])) { r in
+                #expect(r.status == .unprocessableContent)
+                #expect(String(buffer: r.body).contains("<span class=\"error\" data-field=\"reason\">"))
             }
             #expect(try s.head() == before)
             try await client.execute(uri: "/registrations/API-1/correct", method: .post, headers: b.headers(Browser.formType),

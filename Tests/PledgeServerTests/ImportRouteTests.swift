@@ -164,6 +164,7 @@ struct ImportRouteTests {
                 #expect(r.status == .unprocessableContent)
                 let page = String(buffer: r.body)
                 #expect(page.contains("<td>2</td><td>reg_date</td><td>2024-13-05</td>") && !page.contains("confirm-import"), "\(page)")
+                #expect(page.contains("<table id=\"import-problems\">"))
             }
             let (h2, empty) = multipart([("csrf", b.csrf!)], file: nil)
             try await client.execute(uri: "/import", method: .post, headers: b.headers(h2), body: empty) { r in #expect(r.status == .unprocessableContent) }

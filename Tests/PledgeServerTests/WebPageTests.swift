@@ -107,6 +107,7 @@ struct WebPageTests {
                 let page = String(buffer: r.body)
                 #expect(page.contains("data-field=\"uscc\">" + Messages(.zh, http: true).rule(.usccCheck(expected: "6"))), "\(page)")
                 #expect(page.contains("value=\"914403001922038215\"") && page.contains("value=\"甘肃陇原新材料科技有限公司\""))
+                #expect(page.contains("value=\"914403001922038215\" placeholder=\"914403001922038216\" aria-invalid=\"true\""), "the field is marked")
             }
             #expect(try s.head() == before)
             fields[2] = ("uscc", "914403001922038216")
