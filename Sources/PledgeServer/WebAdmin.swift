@@ -80,7 +80,7 @@ extension WebPages {
             return (head, verified, try listing.render(format: .table, language: l))
         }
         let content = Self.auditTemplate.render([
-            "title": l.pick("审计", "Audit"), "headLabel": l.pick("日志头", "Journal head"), "head": head,
+            "title": l.pick("审计", "Audit"), "headLabel": l.pick("日志头：", "Journal head: "), "head": head,
             "verifyLabel": l.pick("校验日志与全部统计（大台账需数十秒）", "Verify the journal and every total (tens of seconds on a large ledger)"),
             "verified": verified.map { $0 as [String: Any] } ?? false, "entriesLabel": l.pick("条日志", "entries"),
             "checkTitle": l.pick("数据质量检查（pledge check）", "Data-quality findings (pledge check)"), "findings": findings,
@@ -162,7 +162,7 @@ extension WebPages {
 
     static let auditTemplate = try! MustacheTemplate(string: """
         <h1>{{title}}</h1>
-        <p>{{headLabel}}: <code id="head">{{head}}</code></p>
+        <p>{{headLabel}}<code id="head">{{head}}</code></p>
         {{#verified}}<p id="verify-result" class="{{#ok}}done{{/ok}}{{^ok}}error{{/ok}}">{{result}} ({{entries}} {{entriesLabel}})</p>
         <ul>{{#findings}}<li class="error">{{.}}</li>{{/findings}}</ul>{{/verified}}
         <form method="get" action="/audit" class="filters"><input type="hidden" name="verify" value="1"><button id="verify">{{verifyLabel}}</button></form>

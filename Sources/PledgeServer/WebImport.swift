@@ -88,7 +88,7 @@ extension WebPages {
                                   : l.pick("已导入：\(upload.name)", "Imported: \(upload.name)"),
             "problemsTitle": l.pick("问题", "Problems"), "row": l.pick("行", "Row"), "column": l.pick("列", "Column"),
             "value": l.pick("值", "Value"), "rule": l.pick("规则", "Rule"), "warningsTitle": l.pick("警告", "Warnings"),
-            "confirm": l.pick("确认导入", "Confirm the import"), "headLabel": l.pick("日志头", "Journal head"),
+            "confirm": l.pick("确认导入", "Confirm the import"), "headLabel": l.pick("日志头：", "Journal head: "),
         ]
         do {
             let (summary, head) = try await PledgeServer.blocking { () -> (ImportSummary, String?) in
@@ -144,7 +144,7 @@ extension WebPages {
         {{/problems}}{{#hasProblems}}</tbody></table>{{/hasProblems}}
         {{#more}}<p>{{more}}</p>{{/more}}
         {{#hasWarnings}}<h3>{{warningsTitle}}</h3><ul>{{/hasWarnings}}{{#warnings}}<li>{{.}}</li>{{/warnings}}{{#hasWarnings}}</ul>{{/hasWarnings}}
-        {{#head}}<p id="import-head">{{headLabel}}: <code>{{head}}</code></p>{{/head}}
+        {{#head}}<p id="import-head">{{headLabel}}<code>{{head}}</code></p>{{/head}}
         {{#canConfirm}}<form method="post" action="/import/confirm" class="filters">
         <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="upload" value="{{upload}}">
         <button id="confirm-import">{{confirm}}</button>

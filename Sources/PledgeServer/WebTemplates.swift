@@ -19,6 +19,7 @@ extension WebPages {
         form.entry { flex-direction: column; align-items: stretch; max-width: 640px; }
         form.entry label { display: flex; flex-direction: column; gap: 0.2em; }
         .error { color: #b3261e; font-weight: 600; } input[aria-invalid=true] { border: 2px solid #b3261e; }
+        pre#findings { white-space: pre-wrap; overflow-wrap: anywhere; } .done { color: #1e6b34; font-weight: 600; }
         """
 
     static let layout = try! MustacheTemplate(string: """
