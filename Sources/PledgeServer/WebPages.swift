@@ -140,6 +140,23 @@ struct WebPages: Sendable {
 
 }
 
+extension WebPages {
+    /// A refused form's rules: each broken rule under its field, a refusal of no field apart, and the status; an error
+    /// that is no refusal is thrown on.
+    static func formRefusal(_ error: any Error, _ m: Messages) throws -> (byField: [String: [String]], general: [String], status: HTTPResponse.Status) {
+        switch error {
+        case let e as InvalidRegistration:
+            return (Dictionary(grouping: e.errors, by: \.field).mapValues { $0.map { m.rule($0.rule) } }, [], .unprocessableContent)
+        case let e as FieldError:
+            return ([e.field: [m.rule(e.rule)]], [], .unprocessableContent)
+        case let e as any PledgeFailure:
+            return ([:], [m.describe(e)], ServerFailure.status(e.category))
+        default:
+            throw error
+        }
+    }
+}
+
 /// An `application/x-www-form-urlencoded` body.
 struct Form {
     private var values: [String: String] = [:]

@@ -57,21 +57,8 @@ extension WebPages {
             let path = "/registrations/" + (registration.regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? registration.regNo)
             return Response(status: .seeOther, headers: [.location: path])
         } catch {
-            var errors: [String: [String]] = [:]
-            let status: HTTPResponse.Status
-            switch error {
-            case let e as InvalidRegistration:
-                for fe in e.errors { errors[fe.field, default: []].append(m.rule(fe.rule)) }
-                status = .unprocessableContent
-            case let e as FieldError:
-                errors[e.field, default: []].append(m.rule(e.rule))
-                status = .unprocessableContent
-            case let e as any PledgeFailure:
-                errors["", default: []].append(m.describe(e))
-                status = ServerFailure.status(e.category)
-            default:
-                throw error
-            }
+            var (errors, general, status) = try Self.formRefusal(error, m)
+            if !general.isEmpty { errors["", default: []] += general }
             return page(context, title: l.pick("新登记", "New registration"), status: status, content: registerForm(context, values: values, errors: errors))
         }
     }

@@ -135,21 +135,7 @@ extension WebPages {
             return Response(status: .seeOther, headers: [.location: path])
         } catch {
             // Each broken rule beside its field, what was typed kept; a rule of no field of the form at the top.
-            var errors: [String: [String]] = [:], general: [String] = []
-            let status: HTTPResponse.Status
-            switch error {
-            case let e as InvalidRegistration:
-                for fe in e.errors { errors[fe.field, default: []].append(m.rule(fe.rule)) }
-                status = .unprocessableContent
-            case let e as FieldError:
-                errors[e.field, default: []].append(m.rule(e.rule))
-                status = .unprocessableContent
-            case let e as any PledgeFailure:
-                general.append(m.describe(e))
-                status = ServerFailure.status(e.category)
-            default:
-                throw error
-            }
+            var (errors, general, status) = try Self.formRefusal(error, m)
             for (field, rules) in errors where !act.keys.contains(field) { general += rules.map { "\(field): \($0)" } }
             return try await registration(regNo, context, problem: general.isEmpty ? nil : general.joined(separator: "; "), status: status,
                                           failed: (act, fields, errors))
