@@ -72,8 +72,7 @@ extension APIRoutes {
                 if let v = q[Substring(camel)] ?? q[Substring(k)] { options[k] = String(v) }
             }
             let name = q["name"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? "upload.csv"
-            let id = try await uploads.save(body, name: name, user: user.user.name, options: options)
-            guard let upload = await uploads.upload(id, user: user.user.name) else { throw ServerFailure(.internalServerError, "upload lost") }
+            let (id, upload) = try await uploads.save(body, name: name, user: user.user.name, options: options)
             defer { Task { await uploads.remove(id) } }
             let ledger = ledger.acting(as: user.user.name), language = context.language
             do {

@@ -73,14 +73,15 @@ public actor UploadStore {
         folder = made.map { String(cString: $0) } ?? NSTemporaryDirectory()
     }
 
-    /// Writes `bytes` to a new private file; its id.
-    func save(_ bytes: ByteBuffer, name: String, user: String, options: [String: String]) throws -> String {
+    /// Writes `bytes` to a new private file; its id and the upload.
+    func save(_ bytes: ByteBuffer, name: String, user: String, options: [String: String]) throws -> (id: String, upload: Upload) {
         expire()
         let id = Self.randomID()
         let path = folder + "/" + id
         try Self.write(bytes, to: path)
-        uploads[id] = Upload(path: path, name: name, user: user, options: options, created: Date())
-        return id
+        let upload = Upload(path: path, name: name, user: user, options: options, created: Date())
+        uploads[id] = upload
+        return (id, upload)
     }
 
     /// The upload `id` if `user` sent it and it has not expired.

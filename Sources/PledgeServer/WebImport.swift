@@ -56,7 +56,7 @@ extension WebPages {
         var options: [String: String] = [:]
         for k in ServerImport.optionKeys { if let v = form.fields[k], !v.isEmpty { options[k] = v } }
         let name = file.filename.isEmpty ? "upload.csv" : (file.filename as NSString).lastPathComponent
-        let id = try await uploads.save(file.bytes, name: name, user: user.user.name, options: options)
+        let id = try await uploads.save(file.bytes, name: name, user: user.user.name, options: options).id
         let outcome = try await run(id, context, dryRun: true)
         if !outcome.ok { await uploads.remove(id) }
         return importPage(context, status: outcome.status, content: outcome.html)
