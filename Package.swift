@@ -37,6 +37,7 @@ let package = Package(
                 .embedInCode("sqlite/005_settings_reviews.sql"),
                 .embedInCode("sqlite/006_status_by_maturity.sql"),
                 .embedInCode("sqlite/007_users.sql"),
+                .embedInCode("sqlite/008_approvals.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

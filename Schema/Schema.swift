@@ -11,5 +11,6 @@ public enum SchemaMigrations {
         ("005_settings_reviews", String(decoding: PackageResources._05_settings_reviews_sql, as: UTF8.self), false),
         ("006_status_by_maturity", String(decoding: PackageResources._06_status_by_maturity_sql, as: UTF8.self), false),
         ("007_users", String(decoding: PackageResources._07_users_sql, as: UTF8.self), true),
+        ("008_approvals", String(decoding: PackageResources._08_approvals_sql, as: UTF8.self), true),
     ]
 }

@@ -26,6 +26,12 @@ public enum LedgerEvent: Sendable, Equatable {
     case setting(key: String, value: String)
     /// A user added, or its role or state changed (no password or token: those stay outside the journal).
     case user(UserRecord)
+    /// A write recorded for a second person's approval; it changes nothing until approved.
+    case proposal(Proposal)
+    /// Proposal `proposal` approved: the next `entries` entries of the same transaction are its changes.
+    case approve(proposal: Int64, entries: Int)
+    /// Proposal `proposal` rejected, and why.
+    case reject(proposal: Int64, reason: String)
 
     public var kind: EntryKind {
         switch self {
@@ -44,6 +50,9 @@ public enum LedgerEvent: Sendable, Equatable {
         case .checkAck: .checkAck
         case .setting: .setting
         case .user: .user
+        case .proposal: .proposal
+        case .approve: .approve
+        case .reject: .reject
         }
     }
 }
@@ -51,6 +60,7 @@ public enum LedgerEvent: Sendable, Equatable {
 public enum EntryKind: String, CaseIterable, Sendable, Codable {
     case reference, target, register, correct, void, release, `default`, extend, periodClose = "period-close"
     case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack", setting, user
+    case proposal, approve, reject
 }
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
@@ -102,6 +112,8 @@ extension LedgerEvent {
     private struct NameData: Codable { var name: String }
     private struct FindingReasonData: Codable { var finding: String; var reason: String }
     private struct SettingData: Codable { var key: String; var value: String }
+    private struct ApproveData: Codable { var entries: Int; var proposal: Int64 }
+    private struct RejectData: Codable { var proposal: Int64; var reason: String }
 
     /// Encodes the event's data with `encode` (the canonical JSON encoder).
     public func encodeData<R>(_ encode: (any Encodable) throws -> R) throws -> R {
@@ -121,6 +133,9 @@ extension LedgerEvent {
         case .checkAck(let finding, let reason): try encode(FindingReasonData(finding: finding, reason: reason))
         case .setting(let key, let value): try encode(SettingData(key: key, value: value))
         case .user(let u): try encode(u)
+        case .proposal(let p): try encode(p)
+        case .approve(let n, let entries): try encode(ApproveData(entries: entries, proposal: n))
+        case .reject(let n, let reason): try encode(RejectData(proposal: n, reason: reason))
         }
     }
 
@@ -146,6 +161,9 @@ extension LedgerEvent {
         case .checkAck: let a = try d(FindingReasonData.self); return .checkAck(finding: a.finding, reason: a.reason)
         case .setting: let x = try d(SettingData.self); return .setting(key: x.key, value: x.value)
         case .user: return .user(try d(UserRecord.self))
+        case .proposal: return .proposal(try d(Proposal.self))
+        case .approve: let a = try d(ApproveData.self); return .approve(proposal: a.proposal, entries: a.entries)
+        case .reject: let r = try d(RejectData.self); return .reject(proposal: r.proposal, reason: r.reason)
         }
     }
 }

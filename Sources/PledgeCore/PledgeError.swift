@@ -11,6 +11,8 @@ public enum FailureCategory: Sendable, Equatable {
     case io
     /// Another process holds the ledger's write lock.
     case busy
+    /// The person may not do this (the maker approving their own proposal).
+    case forbidden
     /// A bug or an inconsistent ledger: never the user's input.
     case `internal`
 }

@@ -41,7 +41,7 @@ struct ServerFailure: HTTPResponseError {
         case let e as FieldError: return invalid([e], m)
         case let e as StoreError:
             switch e {
-            case .registrationMissing, .userMissing: return ServerFailure(.notFound, m.describe(e))
+            case .registrationMissing, .userMissing, .proposalMissing: return ServerFailure(.notFound, m.describe(e))
             default: break
             }
             return ServerFailure(status(e.category), m.describe(e))
@@ -57,6 +57,7 @@ struct ServerFailure: HTTPResponseError {
         case .missing: .notFound
         case .conflict: .conflict
         case .busy: .serviceUnavailable
+        case .forbidden: .forbidden
         case .io, .internal: .internalServerError
         }
     }

@@ -2,7 +2,7 @@ import GRDB
 import PledgeCore
 
 /// The ledger's write operations: each checks the registration's state inside the write
-/// transaction, then appends exactly one entry.
+/// transaction, then appends exactly one entry (while the ledger requires approval, a proposal holding it).
 extension Ledger {
     /// Loads the reference lists and the default target into a new ledger.
     @discardableResult
@@ -16,13 +16,18 @@ extension Ledger {
     /// the entry. A right another registration still holds is refused unless `allowDoublePledge`.
     public func register(_ r: Registration, late: Bool, reason: String?, allowDoublePledge: Bool) throws -> AppendedEntry {
         try write { tx in
-            guard try tx.registration(r.regNo) == nil else { throw StoreError.registrationExists(regNo: r.regNo) }
-            try tx.requireOpen(r.regDate, regNo: r.regNo, late: late)
-            if !allowDoublePledge, let (right, holder) = try tx.heldRight(r) {
-                throw StoreError.rightPledged(regNo: r.regNo, right: right, holder: holder)
-            }
-            return try tx.append(.register(r), regNo: r.regNo, late: late, reason: reason)
+            try register(ProposedChange(regNo: r.regNo, event: .register(r), late: late, reason: reason, allowDoublePledge: allowDoublePledge), tx)
         }
+    }
+
+    func register(_ c: ProposedChange, _ tx: LedgerTransaction) throws -> AppendedEntry {
+        guard case .register(let r) = c.event else { throw StoreError.internalError("not a registration") }
+        guard try tx.registration(r.regNo) == nil else { throw StoreError.registrationExists(regNo: r.regNo) }
+        try tx.requireOpen(r.regDate, regNo: r.regNo, late: c.late)
+        if !c.allowDoublePledge, let (right, holder) = try tx.heldRight(r) {
+            throw StoreError.rightPledged(regNo: r.regNo, right: right, holder: holder)
+        }
+        return try tx.submit(c, action: .register)
     }
 
     /// Replaces fields of a registration with `corrected`'s (computed by the caller from the same validation
@@ -33,14 +38,9 @@ extension Ledger {
         try write { tx in
             let current = try existing(regNo, tx)
             if current.status == .void { throw LifecycleError(regNo: regNo, rule: .voidCannotChange) }
-            let new = try corrected(current)
-            if !allowDoublePledge, current.status == .active || current.status == .defaulted {
-                var added = new
-                added.ipNumbers = new.ipNumbers.filter { !current.registration.ipNumbers.contains($0) }
-                if let (right, holder) = try tx.heldRight(added) { throw StoreError.rightPledged(regNo: regNo, right: right, holder: holder) }
-            }
-            let changes = current.registration.changes(to: new)
-            return (try change(current, .correct(changes: changes, reason: reason), late: late, tx), changes)
+            let changes = current.registration.changes(to: try corrected(current))
+            let event = LedgerEvent.correct(changes: changes, reason: reason)
+            return (try change(current, event, late: late, allowDoublePledge: allowDoublePledge, tx), changes)
         }
     }
 
@@ -64,13 +64,22 @@ extension Ledger {
     }
 
     /// Appends a lifecycle event once the lifecycle allows it and every month whose statistic it changes is open
-    /// (or the change is declared late).
-    private func change(_ current: RegistrationState, _ event: LedgerEvent, late: Bool, _ tx: LedgerTransaction) throws -> AppendedEntry {
+    /// (or the change is declared late). A correction that adds rights another registration still holds is refused
+    /// unless `allowDoublePledge`.
+    func change(_ current: RegistrationState, _ event: LedgerEvent, late: Bool, allowDoublePledge: Bool = false,
+                _ tx: LedgerTransaction) throws -> AppendedEntry {
+        let regNo = current.registration.regNo
         try Lifecycle.check(event, on: current)
         for date in Lifecycle.statisticDates(event, on: current) {
-            try tx.requireOpen(date, regNo: current.registration.regNo, late: late)
+            try tx.requireOpen(date, regNo: regNo, late: late)
         }
-        return try tx.append(event, regNo: current.registration.regNo, late: late)
+        if case .correct = event, !allowDoublePledge, current.status == .active || current.status == .defaulted {
+            var added = try Lifecycle.apply(event, to: current, seq: 0, late: late).registration
+            added.ipNumbers = added.ipNumbers.filter { !current.registration.ipNumbers.contains($0) }
+            if let (right, holder) = try tx.heldRight(added) { throw StoreError.rightPledged(regNo: regNo, right: right, holder: holder) }
+        }
+        guard let action = Proposal.Action(rawValue: event.kind.rawValue) else { throw LifecycleError(regNo: regNo, rule: .notAChange(event.kind)) }
+        return try tx.submit(ProposedChange(regNo: regNo, event: event, late: late, allowDoublePledge: allowDoublePledge), action: action)
     }
 
     /// Records events as one transaction, each checked as its own operation would check it (a sample ledger's history).
@@ -85,7 +94,8 @@ extension Ledger {
                     return try tx.append(event, regNo: r.regNo)
                 case .correct, .void, .release, .default, .extend:
                     return try change(try existing(regNo ?? "", tx), event, late: false, tx)
-                case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user:
+                case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
+                     .proposal, .approve, .reject:
                     return try tx.append(event, regNo: regNo)
                 }
             }
@@ -159,7 +169,7 @@ extension Ledger {
         try write { tx in try tx.append(.target(target)) }
     }
 
-    private func existing(_ regNo: String, _ tx: LedgerTransaction) throws -> RegistrationState {
+    func existing(_ regNo: String, _ tx: LedgerTransaction) throws -> RegistrationState {
         guard let r = try tx.registration(regNo) else { throw StoreError.registrationMissing(regNo: regNo) }
         return r
     }

@@ -28,6 +28,15 @@ public protocol LedgerStore: AnyObject, Sendable {
     func importRows(options: LoadOptions, progress: ((LoadStep) -> Void)?, next: () throws -> [LoadRow]?,
                     outcome: (Registration, Int, RowOutcome) -> Void) throws -> LoadResult
 
+    // Approvals (maker-checker): while required, the writes above record proposals (`AppendedEntry.isProposal`).
+    func approvalRequired() throws -> Bool
+    func setApproval(_ setting: ApprovalSetting) throws -> AppendedEntry
+    func approve(_ proposal: Int64) throws -> (approval: AppendedEntry, applied: [AppendedEntry])
+    func reject(_ proposal: Int64, reason: String) throws -> AppendedEntry
+    func proposals(status: ProposalStatus?, proposer: String?) throws -> [ProposalRecord]
+    func proposal(_ seq: Int64) throws -> ProposalRecord?
+    func pendingRegistrations() throws -> [Registration]
+
     // Queries.
     func reference() throws -> ReferenceData
     func registration(_ regNo: String) throws -> RegistrationState?

@@ -23,6 +23,15 @@ public enum StoreError: PledgeFailure, Equatable {
     /// A right of the registration is pledged by another that is neither released nor void.
     case rightPledged(regNo: String, right: String, holder: String)
     case internalError(String)
+    /// Approval is required: a write must be proposed (it was turned on while this one was prepared).
+    case approvalRequired
+    case proposalMissing(seq: Int64)
+    /// The proposal was approved or rejected already.
+    case proposalDecided(seq: Int64, status: ProposalStatus)
+    /// The maker cannot approve (or reject) their own proposal.
+    case sameApprover(seq: Int64, name: String)
+    /// The registration changed since the proposal was made (a correction's old value, an extension's old maturity).
+    case proposalStale(seq: Int64, regNo: String)
     /// The write would take the ledger's totals beyond what an `Int64` of fen holds.
     case totalsOutOfRange
     /// The migrations recorded in `grdb_migrations` disagree with the ledger's tables.
@@ -33,6 +42,9 @@ public enum StoreError: PledgeFailure, Equatable {
     public var category: FailureCategory {
         switch self {
         case .ledgerMissing: .missing
+        case .approvalRequired, .proposalDecided, .proposalStale: .conflict
+        case .sameApprover: .forbidden
+        case .proposalMissing: .badInput
         case .ledgerExists, .registrationExists, .userExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
         case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
@@ -69,6 +81,11 @@ public enum StoreError: PledgeFailure, Equatable {
         case .damagedSchema(let p, let d): "\(p) is damaged: \(d); nothing was written"
         case .damagedData(let d): "the ledger was altered outside pledge: \(d)"
         case .internalError(let d): "internal error: \(d)"
+        case .approvalRequired: "the ledger requires approval: the change must be proposed; nothing was written"
+        case .proposalMissing(let n): "no proposal \(n)"
+        case .proposalDecided(let n, let s): "proposal \(n) is \(s.rawValue) already"
+        case .sameApprover(let n, let name): "proposal \(n) was made by \(name), who cannot decide it"
+        case .proposalStale(let n, let r): "登记号 \(r) changed since proposal \(n) was made"
         }
     }
 }

@@ -19,6 +19,7 @@ enum Console {
         case .conflict: 73
         case .io: 74
         case .busy: 75
+        case .forbidden: 77
         }
     }
 

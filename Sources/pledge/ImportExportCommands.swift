@@ -75,7 +75,10 @@ struct ImportCommand: ParsableCommand {
         for line in summary.warnings { Console.err(line) }
         if summary.warned > 0 { Console.err(Console.messages.text(.warningsCount, ["count": String(summary.warned)])) }
         Console.out(summary.line(Console.messages) + (dryRun ? Console.messages.text(.dryRunNote) : ""))
-        if !dryRun, summary.new > 0, let head = try ledger.head() { Console.out("head \(head.seq):\(head.hash)") }
+        if let proposal = summary.proposal {
+            Console.out(Console.messages.text(.proposed, ["seq": String(proposal), "changes": String(summary.new)]))
+            Console.out("proposal \(proposal)")
+        } else if !dryRun, summary.new > 0, let head = try ledger.head() { Console.out("head \(head.seq):\(head.hash)") }
     }
 }
 

@@ -166,7 +166,33 @@ struct ReferenceCommand: ParsableCommand {
 
 struct SettingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "setting", abstract: L("台账设置（记入日志）", "The ledger's settings (journaled)."), subcommands: [AmountConfirm.self])
+        commandName: "settings", abstract: L("台账设置（记入日志）", "The ledger's settings (journaled)."),
+        subcommands: [Set.self, AmountConfirm.self], aliases: ["setting"])
+
+    enum Key: String, ExpressibleByArgument, CaseIterable { case approval }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: L("设置 approval：required（录入须经另一人审批）或 off", "Set approval: required (every registration change needs a second person's approval) or off."),
+            discussion: L("""
+                示例：pledge settings set approval required
+                需要审批时，register、correct、void、release、default、extend 和 import 只提交提案（显示 proposal N），经 pledge approve N 批准后才计入。关闭审批不影响待审批的提案。
+                """, """
+                Example: pledge settings set approval required
+                While required, register, correct, void, release, default, extend and import record a proposal (printing proposal N) \
+                that counts once `pledge approve N` approves it. Turning approval off leaves pending proposals pending.
+                """))
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(L("设置名：approval", "The setting: approval."))) var key: Key
+        @Argument(help: ArgumentHelp(L("required（需要审批）或 off", "required or off."))) var value: String
+
+        func run() throws {
+            let setting = try ApprovalSetting.parse(value, field: "VALUE")
+            try global.requireWritable()
+            let words = setting == .required ? global.language.pick("需要审批", "required") : global.language.pick("不需要审批", "off")
+            receipt(Console.messages.text(.approvalNow, ["setting": words]), try global.openLedger().setApproval(setting))
+        }
+    }
 
     struct AmountConfirm: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -11,12 +11,12 @@ struct Pledge: AsyncParsableCommand {
         abstract: L("甘肃省知识产权质押融资台账", "甘肃省知识产权质押融资台账 — the Gansu IP pledge financing ledger."),
         discussion: L("""
             记录知识产权质押登记（只追加、哈希链接的 SQLite 台账），报告融资目标进度（默认：专利质押登记融资 50 亿元，2021–2025）。
-            退出码：0 正常，1 发现问题，64 用法错误，65 输入数据错误，66 文件或台账不存在，70 内部错误，73 冲突，74 读写错误或只读，75 台账忙。
+            退出码：0 正常，1 发现问题，64 用法错误，65 输入数据错误，66 文件或台账不存在，70 内部错误，73 冲突，74 读写错误或只读，75 台账忙，77 无权执行（提交人审批自己的提案）。
             """, """
             Records pledge registrations in an append-only, hash-chained SQLite ledger and reports progress \
             against the financing target (default: 专利质押登记融资 50 亿元, 2021–2025).
             Exit codes: 0 ok, 1 findings, 64 usage, 65 bad input, 66 missing file/ledger, 70 internal, \
-            73 conflict, 74 I/O or read-only, 75 ledger busy.
+            73 conflict, 74 I/O or read-only, 75 ledger busy, 77 not permitted (approving one's own proposal).
             """),
         version: "pledge \(version)",
         subcommands: [
@@ -25,6 +25,7 @@ struct Pledge: AsyncParsableCommand {
             ShowCommand.self, HistoryCommand.self,
             TargetCommand.self, ReportCommand.self, PeriodCommand.self, QueryCommand.self, AuditCommand.self, CheckCommand.self,
             BackupCommand.self, ReferenceCommand.self, SettingCommand.self, UserCommand.self, ServeCommand.self,
+            ProposalsCommand.self, ProposalCommand.self, ApproveCommand.self, RejectCommand.self,
         ]
     )
 

@@ -88,10 +88,9 @@ struct RegisterCommand: ParsableCommand {
         for w in warnings where !w.isAmount {
             Console.err(global.language.pick("pledge: 警告：", "pledge: warning: ") + Console.messages.warning(w, enterprise: registration.enterprise))
         }
-        Console.out(global.language.pick(
+        receipt(global.language.pick(
             "已登记 \(registration.regNo)：\(registration.amount.wanDisplay) 万元，\(registration.bank)，\(registration.regDate)",
-            "registered \(registration.regNo): \(registration.amount.wanDisplay) 万元, \(registration.bank), \(registration.regDate)"))
-        Console.out("seq \(entry.seq)  hash \(entry.hash)")
+            "registered \(registration.regNo): \(registration.amount.wanDisplay) 万元, \(registration.bank), \(registration.regDate)"), entry)
     }
 }
 
@@ -134,6 +133,10 @@ struct CorrectCommand: ParsableCommand {
         (correction.confirmAmount, correction.allowDoublePledge) = (confirmAmount, allowDoublePledge)
         let (entry, changes) = try correction.apply(to: regNo, on: try global.openLedger(), today: CivilDate.today(), fieldName: flagName,
                                                     valueName: "--value (\(field.argument))")
+        guard !entry.isProposal else {
+            for c in changes { Console.out("  " + Console.messages.change(c)) }
+            return receipt("", entry)
+        }
         Console.out(global.language.pick("已更正 \(regNo)：", "corrected \(regNo):"))
         for c in changes { Console.out("  " + Console.messages.change(c)) }
         Console.out("seq \(entry.seq)  hash \(entry.hash)")
@@ -213,7 +216,14 @@ func requireReason(_ reason: String?, flag: String = "--reason") throws {
     }
 }
 
-func receipt(_ message: String, _ entry: AppendedEntry) {
-    Console.out(message)
-    Console.out("seq \(entry.seq)  hash \(entry.hash)")
+/// What a write prints: its message and `seq N  hash H`; while the ledger requires approval, that it was proposed and
+/// `proposal N  hash H` instead.
+func receipt(_ message: String, _ entry: AppendedEntry, changes: Int = 1) {
+    if entry.isProposal {
+        Console.out(Console.messages.text(.proposed, ["seq": String(entry.seq), "changes": String(changes)]))
+        Console.out("proposal \(entry.seq)  hash \(entry.hash)")
+    } else {
+        Console.out(message)
+        Console.out("seq \(entry.seq)  hash \(entry.hash)")
+    }
 }

@@ -30,7 +30,8 @@ public enum Lifecycle {
             }
             guard from == state.registration.maturity else { throw LifecycleError(regNo: regNo, rule: .extensionFromOtherMaturity) }
             try requireOnOrAfterRegistration(to, state, field: .maturity)
-        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user:
+        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
+             .proposal, .approve, .reject:
             throw LifecycleError(regNo: regNo, rule: .notAChange(event.kind))
         }
     }
@@ -49,7 +50,8 @@ public enum Lifecycle {
         case .release(let date, _): s.status = .released; s.statusDate = date
         case .default(let date): s.status = .defaulted; s.statusDate = date
         case .extend(_, let to): s.registration.maturity = to
-        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user:
+        case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
+             .proposal, .approve, .reject:
             throw LifecycleError(regNo: state.registration.regNo, rule: .notAChange(event.kind))
         }
         s.updatedSeq = seq

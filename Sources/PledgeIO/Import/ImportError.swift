@@ -50,6 +50,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var warnings: [String] = []
     public var rows = 0
     public var dryRun = false
+    /// While the ledger requires approval: the proposal holding the new rows (nothing counts until it is approved).
+    public var proposal: Int64?
 
     public init() {}
 

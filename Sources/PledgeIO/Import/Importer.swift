@@ -136,6 +136,7 @@ public struct Importer {
         loadOptions.reason = options.reason
         loadOptions.allowDoublePledge = options.allowDoublePledge
         loadOptions.strict = options.strict
+        loadOptions.name = name
         let result = try ledger.importRows(options: loadOptions, progress: finishing, next: {
             guard !unreadable, let batch = try pipeline.take() else { return nil }
             var rows: [LoadRow] = []
@@ -168,6 +169,7 @@ public struct Importer {
         tally.summary.invalid = result.invalid
         tally.summary.conflicting = result.conflicting
         tally.summary.warned = result.warned
+        tally.summary.proposal = result.proposal
         if tally.summary.rows == 0 && tally.summary.invalid == 0 { throw fileError(.noDataRows) }
         let summary = tally.finished()
         if summary.invalid > 0 || summary.conflicting > 0 { throw ImportRefused(summary: summary, file: name) }

@@ -23,6 +23,11 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case registrationExists, registrationMissing, targetMissing, userExists, userMissing, role, password, atLeast, queryFormat, jsonObject, jsonValue, unknownKey, listenAddress, tlsFile, tlsPair, releaseReason, grouping, closedPeriod, periodAlreadyClosed, periodNotOver, periodNotClosed
     case totalsOutOfRange, damagedSchema, damagedData, internalError, rightPledged
 
+    // Approvals.
+    case approvalSetting, approvalRequired, proposalMissing, proposalDecided, sameApprover, proposalStale
+    case proposed, approvedProposal, rejectedProposal, approvalNow, statusPending, statusApproved, statusRejected
+    case kindProposal, kindApprove, kindReject, proposedBy, approvedBy, pendingLine
+
     // The lifecycle.
     case lifecycle
     case voidCannotChange, alreadyVoid, correctionChangesNothing, regNoIsPermanent, notReleasable, notDefaultable
@@ -54,6 +59,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case auditRowMissing, auditRowExtra, auditRowDiffers, auditDifference
     case auditTriggerMissing, auditObjectMissing, auditTriggerChanged, auditObjectChanged, auditTriggerExtra, auditObjectExtra
     case auditMigrations, auditNoMigration, auditTotalsBeyondInt64, auditExpectedHeadGone
+    case auditUnapproved, auditNotAsProposed, auditApprovalIncomplete, auditUnknownProposal, auditDecidedTwice, auditDecidedByProposer
 
     // Command-line usage (ArgumentParser's errors, worded here).
     case usageMissingArgument, usageMissingOneOf, usageUnknownOption, usageUnknownOptionSuggest, usageMissingValue
@@ -249,6 +255,25 @@ enum Catalog {
         .listenAddress: ("应为 主机:端口，如 127.0.0.1:8080（端口 0–65535）", "expected HOST:PORT such as 127.0.0.1:8080 (port 0–65535)"),
         .releaseReason: ("应为 已还款/repaid 或 其他/other", "expected repaid/已还款 or other/其他"),
         .grouping: ("应为 prefecture、park、bank、ip-type 或 rywq", "expected prefecture, park, bank, ip-type or rywq"),
+        .approvalSetting: ("应为 required（需要审批）或 off（不需要）", "expected required or off"),
+        .approvalRequired: ("台账要求审批：此变更须作为提案提交；未写入任何内容", "the ledger requires approval: the change must be proposed; nothing was written"),
+        .proposalMissing: ("没有编号为 {seq} 的提案；见 `pledge proposals`", "no proposal {seq}; see `pledge proposals`"),
+        .proposalDecided: ("提案 {seq} 已{status}；未写入任何内容", "proposal {seq} is {status} already; nothing was written"),
+        .sameApprover: ("提案 {seq} 由 {name} 提交，须由另一人审批；未写入任何内容", "proposal {seq} was made by {name}; another person must decide it; nothing was written"),
+        .proposalStale: ("提案 {seq} 提交后登记号 {regNo} 已被变更；提案仍待审批，可驳回后重新提交", "登记号 {regNo} changed since proposal {seq} was made; it stays pending: reject it and propose again"),
+        .proposed: ("已提交待审批：提案 {seq}（{changes} 条变更），经另一人审批后生效", "proposed for approval: proposal {seq} ({changes} changes); it counts once another person approves it"),
+        .approvedProposal: ("已批准提案 {seq}：写入 {changes} 条日志", "approved proposal {seq}: {changes} entries written"),
+        .rejectedProposal: ("已驳回提案 {seq}", "rejected proposal {seq}"),
+        .approvalNow: ("审批：{setting}", "approval: {setting}"),
+        .statusPending: ("待审批", "pending"),
+        .statusApproved: ("已批准", "approved"),
+        .statusRejected: ("已驳回", "rejected"),
+        .kindProposal: ("提案", "proposal"),
+        .kindApprove: ("批准", "approve"),
+        .kindReject: ("驳回", "reject"),
+        .proposedBy: ("由 {name} 于 {at} 提交（提案 {seq}）", "proposed by {name} at {at} (proposal {seq})"),
+        .approvedBy: ("由 {name} 于 {at} 批准", "approved by {name} at {at}"),
+        .pendingLine: ("待审批（不计入上列数字）：{count} 笔，{amount} 万元", "pending approval (not in the figures above): {count} registrations, {amount} 万元"),
         .role: ("应为 admin（管理员）、clerk（录入员）、checker（复核员）或 auditor（审计员）", "expected admin, clerk, checker or auditor"),
 
         .findingDoublePledge: ("{right} 同时被多笔有效登记质押：{holders}", "{right} is pledged by several registrations while each is active: {holders}"),
@@ -294,6 +319,12 @@ enum Catalog {
         .auditDefaultsMissingTarget: ("设为默认的目标 {name} 并不存在", "makes {name} the default target, which is not set"),
         .auditClosedMonthWithoutLate: ("日期 {date} 属于已关账的 {month}，却没有补录标记", "dated {date} in the closed month {month} without the late flag"),
         .auditUnknownSetting: ("设置 {key}={value} 不是台账认识的设置", "setting {key}={value} is not one the ledger knows"),
+        .auditUnapproved: ("台账要求审批时写入的变更没有经过审批", "a change written while the ledger required approval, without an approval"),
+        .auditNotAsProposed: ("审批提案 {proposal} 时写入的内容与提案不同", "written by the approval of proposal {proposal} but not what it proposed"),
+        .auditApprovalIncomplete: ("批准提案 {proposal} 后缺少提案中的变更", "approves proposal {proposal}, but its changes do not all follow"),
+        .auditUnknownProposal: ("决定的提案 {proposal} 不存在", "decides proposal {proposal}, which does not exist"),
+        .auditDecidedTwice: ("第二次决定提案 {proposal}", "decides proposal {proposal} a second time"),
+        .auditDecidedByProposer: ("提案 {proposal} 由其提交人 {name} 自己决定", "proposal {proposal} decided by {name}, who proposed it"),
         .auditRowMissing: ("{table} {key}：日志中有，台账中缺失", "{table} {key}: in the journal but missing from the ledger"),
         .auditRowExtra: ("{table} {key}：台账中有，日志中没有", "{table} {key}: present in the ledger but not in the journal"),
         .auditRowDiffers: ("{table} {key}：与日志记录不符（{differences}）", "{table} {key}: differs from what the journal records ({differences})"),

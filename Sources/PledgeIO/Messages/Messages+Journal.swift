@@ -19,6 +19,17 @@ extension Messages {
         case .checkAck: text(.kindCheckAck)
         case .setting: text(.kindSetting)
         case .user: text(.kindUser)
+        case .proposal: text(.kindProposal)
+        case .approve: text(.kindApprove)
+        case .reject: text(.kindReject)
+        }
+    }
+
+    public func proposalStatus(_ s: ProposalStatus) -> String {
+        switch s {
+        case .pending: text(.statusPending)
+        case .approved: text(.statusApproved)
+        case .rejected: text(.statusRejected)
         }
     }
 

@@ -78,6 +78,8 @@ public struct HistoryView: Sendable {
 
     struct Item: Encodable {
         var seq: Int64, at: String, `operator`: String, kind: String, late: Bool, changes: [FieldChange], reason: String?, hash: String
+        /// When an approval wrote the entry: the proposal, who proposed it and when, who approved it (the operator) and when.
+        var proposal: Int64?, proposer: String?, proposedAt: String?, approver: String?, approvedAt: String?
     }
 
     /// What an entry changed, before → after, and the reason given.
@@ -92,7 +94,9 @@ public struct HistoryView: Sendable {
         case .default(let date): ([FieldChange(field: "status", from: nil, to: "defaulted"),
                                    FieldChange(field: "statusDate", from: nil, to: date.description)], nil)
         case .extend(let from, let to): ([FieldChange(field: "maturity", from: from?.description, to: to.description)], nil)
-        case .reference, .target, .periodClose, .targetDefault, .setting, .user: ([], nil)
+        case .proposal(let p): (p.changes.flatMap { describe($0.event).changes }, nil)
+        case .reference, .target, .periodClose, .targetDefault, .setting, .user, .approve: ([], nil)
+        case .reject(_, let reason): ([], reason)
         case .periodReopen(_, let reason), .targetRemove(_, let reason), .checkAck(_, let reason): ([], reason)
         }
     }
@@ -100,29 +104,37 @@ public struct HistoryView: Sendable {
     public func render(format: ViewFormat, language l: Language) throws -> String {
         let items = entries.map { e in
             let (changes, reason) = Self.describe(e.event)
+            let a = e.approval
             return Item(seq: e.seq, at: e.at, operator: e.operator, kind: e.kind.rawValue, late: e.late, changes: changes,
-                        reason: reason ?? e.reason, hash: e.hash)
+                        reason: reason ?? e.reason, hash: e.hash, proposal: a?.proposal, proposer: a?.proposer, proposedAt: a?.proposedAt,
+                        approver: a?.approver, approvedAt: a?.approvedAt)
         }
         switch format {
         case .json: return try JSONOutput.render(["entries": items])
         case .table:
             let (headers, rows) = table(language: l)
-            var t = TextTable(headers: headers, alignments: [.right, .left, .left, .left, .left, .left])
+            var t = TextTable(headers: headers, alignments: [.right] + Array(repeating: .left, count: headers.count - 1))
             t.rows = rows
             return t.render()
         }
     }
 
-    /// The history as a table: seq, local time, operator, kind, what changed (before → after), reason.
+    /// The history as a table: seq, local time, operator, kind, what changed (before → after), reason; and, when an
+    /// approval wrote any entry, who proposed and who approved it.
     public func table(language l: Language) -> (headers: [String], rows: [[String]]) {
         let m = Messages(l), time = LocalTime()
+        let approvals = entries.contains { $0.approval != nil }
         let headers = ["seq", l.pick("时间", "Time") + " (\(time.name))", l.pick("操作员", "Operator"), l.pick("类型", "Kind"),
-                       l.pick("变更", "Changes"), l.pick("原因", "Reason")]
+                       l.pick("变更", "Changes"), l.pick("原因", "Reason")] + (approvals ? [l.pick("审批", "Approval")] : [])
         let rows = entries.map { e -> [String] in
             let (changes, reason) = Self.describe(e.event)
             let shownReason = (reason ?? e.reason).map { e.kind == .release ? (ReleaseReason(rawValue: $0).map(m.releaseReason) ?? $0) : $0 }
+            let approval = e.approval.map {
+                m.text(.proposedBy, ["name": $0.proposer, "at": time.show($0.proposedAt), "seq": String($0.proposal)]) + l.pick("，", "; ")
+                    + m.text(.approvedBy, ["name": $0.approver, "at": time.show($0.approvedAt)])
+            }
             return ["\(e.seq)", time.show(e.at), e.operator, m.kind(e.kind) + (e.late ? m.text(.late) : ""),
-                    changes.map(m.change).joined(separator: "; "), shownReason ?? ""]
+                    changes.map(m.change).joined(separator: "; "), shownReason ?? ""] + (approvals ? [approval ?? ""] : [])
         }
         return (headers, rows)
     }

@@ -16,6 +16,8 @@ public struct JournalEntry: Sendable, Equatable {
     public var payload: String
     public var prevHash: String
     public var hash: String
+    /// Who proposed and approved the change, when an approval wrote the entry.
+    public var approval: EntryApproval? = nil
 }
 
 /// The canonical byte form of an entry, specified in Schema/README.md and never changed once shipped:

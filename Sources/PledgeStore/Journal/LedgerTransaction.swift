@@ -5,6 +5,8 @@ import PledgeCore
 public struct AppendedEntry: Sendable, Equatable {
     public var seq: Int64
     public var hash: String
+    /// The entry is a proposal: the change waits for a second person's approval (`Ledger.approve`).
+    public var isProposal = false
 }
 
 /// A write transaction on the ledger: reads see the transaction's own writes; `append` adds one
@@ -25,8 +27,35 @@ public final class LedgerTransaction {
         headHash = head?["hash"] ?? CanonicalEntry.genesisHash
     }
 
+    /// Appending the entries of an approved proposal (`Ledger.approve`): the only way a registration changes while the
+    /// ledger requires approval.
+    var approving = false
+
+    private var approvalCache: Bool?
+
+    /// The ledger requires a second person's approval of every registration change (`ApprovalSetting`).
+    public func approvalRequired() throws -> Bool {
+        if let approvalCache { return approvalCache }
+        let value = try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [ApprovalSetting.key])
+        approvalCache = value == ApprovalSetting.required.rawValue
+        return approvalCache!
+    }
+
+    /// Appends a registration change that its operation has checked: as itself, or, while the ledger requires
+    /// approval, as a proposal holding it.
+    func submit(_ change: ProposedChange, action: Proposal.Action) throws -> AppendedEntry {
+        guard !approving, try approvalRequired() else {
+            return try append(change.event, regNo: change.regNo, late: change.late, reason: change.reason)
+        }
+        var entry = try append(.proposal(Proposal(action: action, changes: [change])), regNo: change.regNo)
+        entry.isProposal = true
+        return entry
+    }
+
     @discardableResult
     public func append(_ event: LedgerEvent, regNo: String? = nil, late: Bool = false, reason: String? = nil) throws -> AppendedEntry {
+        if !approving, ProposedChange.kinds.contains(event.kind), try approvalRequired() { throw StoreError.approvalRequired }
+        if case .setting(ApprovalSetting.key, _) = event { approvalCache = nil }
         let seq = headSeq + 1
         let payload = try CanonicalEntry.payload(seq: seq, at: at, operator: operatorName, regNo: regNo, late: late, reason: reason,
                                                  event: event)
@@ -34,7 +63,7 @@ public final class LedgerTransaction {
         try db.cachedStatement(sql: """
             INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [seq, at, operatorName, event.kind.rawValue, regNo, payload, headHash, hash])
-        try projections().apply(event, seq: seq, regNo: regNo, late: late)
+        try projections().apply(event, seq: seq, regNo: regNo, late: late, by: operatorName, at: at)
         headSeq = seq
         headHash = hash
         return AppendedEntry(seq: seq, hash: hash)

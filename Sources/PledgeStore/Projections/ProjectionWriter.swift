@@ -34,8 +34,9 @@ final class ProjectionWriter {
         }
     }
 
-    /// Applies one entry's event; `regNo` names the registration of a lifecycle event.
-    func apply(_ event: LedgerEvent, seq: Int64, regNo: String?, late: Bool) throws {
+    /// Applies one entry's event; `regNo` names the registration of a lifecycle event; `by` and `at` are the entry's
+    /// operator and time (what `proposals` records).
+    func apply(_ event: LedgerEvent, seq: Int64, regNo: String?, late: Bool, by: String = "", at: String = "") throws {
         if case .register(let r) = event {
             guard try insert(.registered(r, seq: seq, late: late)) else { throw StoreError.registrationExists(regNo: r.regNo) }
             return
@@ -61,6 +62,16 @@ final class ProjectionWriter {
         case .user(let u):
             try db.execute(sql: "INSERT OR REPLACE INTO users(name, role, disabled, seq) VALUES (?, ?, ?, ?)",
                            arguments: [u.name, u.role.rawValue, u.disabled, seq])
+        case .proposal(let p):
+            try db.execute(sql: """
+                INSERT INTO proposals(seq, action, reg_no, name, changes, proposer, proposed_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')
+                """, arguments: [seq, p.action.rawValue, p.regNo, p.name, p.changes.count, by, at])
+        case .approve(let n, _):
+            try db.execute(sql: "UPDATE proposals SET status = 'approved', decided_seq = ?, decider = ?, decided_at = ? WHERE seq = ?",
+                           arguments: [seq, by, at, n])
+        case .reject(let n, let reason):
+            try db.execute(sql: "UPDATE proposals SET status = 'rejected', decided_seq = ?, decider = ?, decided_at = ?, reason = ? WHERE seq = ?",
+                           arguments: [seq, by, at, reason, n])
         case .correct, .void, .release, .default, .extend:
             guard let regNo, let old = try RegistrationState.fetch(db, regNo: regNo) else {
                 throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")

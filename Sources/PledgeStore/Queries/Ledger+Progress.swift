@@ -33,7 +33,11 @@ extension Ledger {
     public func history(_ regNo: String) throws -> [JournalEntry] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries WHERE reg_no = ? ORDER BY seq",
-                             arguments: [regNo]).map(Ledger.journalEntry)
+                             arguments: [regNo]).map { row in
+                var entry = try Ledger.journalEntry(row)
+                if ProposedChange.kinds.contains(entry.kind) { entry.approval = try Ledger.approval(ofEntry: entry.seq, db) }
+                return entry
+            }
         }
     }
 

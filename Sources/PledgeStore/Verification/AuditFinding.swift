@@ -39,6 +39,16 @@ public enum AuditFinding: Sendable, Equatable {
         case defaultsMissingTarget(name: String)
         case closedMonthWithoutLate(date: CivilDate, month: String)
         case unknownSetting(key: String, value: String)
+        /// A registration change while the ledger required approval, outside any approval.
+        case unapproved
+        /// An entry written by the approval of `proposal` that is not the change it proposed.
+        case notAsProposed(proposal: Int64)
+        /// The approval of `proposal` is not followed by all of its changes.
+        case approvalIncomplete(proposal: Int64)
+        case unknownProposal(proposal: Int64)
+        case decidedTwice(proposal: Int64)
+        /// Approved or rejected by the person who proposed it.
+        case decidedByProposer(proposal: Int64, name: String)
     }
 
     public enum RowProblem: Sendable, Equatable {

@@ -22,6 +22,15 @@ struct JournalReplay {
     var settings: [String: (value: String, seq: Int64)] = [:]
     var reviews: [String: (reason: String, seq: Int64)] = [:]
     var users: [String: (user: UserRecord, seq: Int64)] = [:]
+    /// `proposals` as the journal sets them.
+    var proposals: [Int64: ReplayedProposal] = [:]
+    struct ReplayedProposal {
+        var proposal: Proposal, proposer: String, at: String
+        var status = ProposalStatus.pending, decidedSeq: Int64?, decider: String?, decidedAt: String?, reason: String?
+    }
+    private var approvalRequired = false
+    /// The approval whose changes the next entries must be: its entry, its proposal, the next change's index.
+    private var applying: (seq: Int64, proposal: Int64, changes: [ProposedChange], next: Int)?
     private var closedMonths: Set<String> = []
     private var lastAt = ""
     private(set) var findings: [AuditFinding] = []
@@ -33,9 +42,15 @@ struct JournalReplay {
 
     /// Replays entry `seq` (its chain and bytes already checked by the caller); `previous` is the entry before it in the
     /// chain, as stored (asked for by period closes only).
-    mutating func apply(seq: Int64, previous: () -> (seq: Int64, hash: String), at: String, regNo: String?, late: Bool, event: LedgerEvent) {
+    mutating func apply(seq: Int64, previous: () -> (seq: Int64, hash: String), at: String, operator by: String, regNo: String?, late: Bool,
+                        reason: String?, event: LedgerEvent) {
         if at < lastAt { note(seq, .timeBackwards(at: at, previous: lastAt)) }
         lastAt = max(lastAt, at)
+        if ProposedChange.kinds.contains(event.kind) {
+            approved(seq, ProposedChange(regNo: regNo ?? "", event: event, late: late, reason: reason))
+        } else {
+            finish()
+        }
         switch event {
         case .reference(let p): reference = p
         case .target(let t):
@@ -96,9 +111,59 @@ struct JournalReplay {
         case .user(let u):
             users[u.name] = (u, seq)
         case .setting(let key, let value):
-            guard key == RegistrationWarning.settingKey, let fen = Int64(value), fen > 0 else { return note(seq, .unknownSetting(key: key, value: value)) }
+            if key == ApprovalSetting.key, let s = ApprovalSetting(rawValue: value) {
+                approvalRequired = s == .required
+            } else if key != RegistrationWarning.settingKey || (Int64(value) ?? 0) <= 0 {
+                return note(seq, .unknownSetting(key: key, value: value))
+            }
             settings[key] = (value, seq)
+        case .proposal(let p):
+            guard !p.changes.isEmpty, Self.same(regNo, p.regNo) else { return note(seq, .regNoColumn(regNo: p.regNo ?? "")) }
+            proposals[seq] = ReplayedProposal(proposal: p, proposer: by, at: at)
+        case .approve(let n, let entries):
+            guard decide(seq, n, by: by, at: at, status: .approved, reason: nil), let p = proposals[n] else { return }
+            guard entries == p.proposal.changes.count else { return note(seq, .notAsProposed(proposal: n)) }
+            applying = (seq, n, p.proposal.changes, 0)
+        case .reject(let n, let reason):
+            _ = decide(seq, n, by: by, at: at, status: .rejected, reason: reason)
         }
+    }
+
+    private static func same(_ a: String?, _ b: String?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.sameBytes(b)
+    }
+
+    /// Records the decision of proposal `n` when it is pending and `by` did not make it.
+    private mutating func decide(_ seq: Int64, _ n: Int64, by: String, at: String, status: ProposalStatus, reason: String?) -> Bool {
+        guard var p = proposals[n] else { note(seq, .unknownProposal(proposal: n)); return false }
+        guard p.status == .pending else { note(seq, .decidedTwice(proposal: n)); return false }
+        if p.proposer.sameBytes(by) { note(seq, .decidedByProposer(proposal: n, name: by)) }
+        (p.status, p.decidedSeq, p.decider, p.decidedAt, p.reason) = (status, seq, by, at, reason)
+        proposals[n] = p
+        return true
+    }
+
+    /// A registration change: the next change of the approval being applied, or, outside one, allowed only while the
+    /// ledger does not require approval.
+    private mutating func approved(_ seq: Int64, _ change: ProposedChange) {
+        guard var a = applying else {
+            if approvalRequired { note(seq, .unapproved) }
+            return
+        }
+        let expected = a.changes[a.next]
+        if !(expected.regNo.sameBytes(change.regNo) && expected.event == change.event && expected.late == change.late
+             && Self.same(expected.reason, change.reason)) {
+            note(seq, .notAsProposed(proposal: a.proposal))
+        }
+        a.next += 1
+        applying = a.next == a.changes.count ? nil : a
+    }
+
+    /// Ends the approval being applied (another kind of entry, or the end of the journal): its changes must all follow.
+    mutating func finish() {
+        if let a = applying { note(a.seq, .approvalIncomplete(proposal: a.proposal)) }
+        applying = nil
     }
 
     /// A change to the statistic of a closed month must be declared late.

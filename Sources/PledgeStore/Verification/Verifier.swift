@@ -80,8 +80,10 @@ struct Verifier {
                 || !h.kind.rawValue.sameBytes(rows.bytes(3) ?? none) || !Self.same(h.regNo, rows.bytes(4)) {
                 note(seq, .columnsDiffer)
             }
-            replay.apply(seq: seq, previous: { (seq - 1, String(decoding: prev, as: UTF8.self)) }, at: h.at, regNo: h.regNo, late: h.late, event: event)
+            replay.apply(seq: seq, previous: { (seq - 1, String(decoding: prev, as: UTF8.self)) }, at: h.at, operator: h.operator,
+                         regNo: h.regNo, late: h.late, reason: h.reason, event: event)
         }
+        replay.finish()
         let head = count == 0 ? nil : AppendedEntry(seq: expectedSeq - 1, hash: String(decoding: prev, as: UTF8.self))
         if let expectHead, !expectedFound {
             note(.expectedHeadGone(seq: expectHead.seq, hash: expectHead.hash, lastSeq: head?.seq ?? 0))
