@@ -76,7 +76,7 @@ struct ImportCommand: ParsableCommand {
         if summary.warned > 0 { Console.err(Console.messages.text(.warningsCount, ["count": String(summary.warned)])) }
         Console.out(summary.line(Console.messages) + (dryRun ? Console.messages.text(.dryRunNote) : ""))
         if let proposal = summary.proposal {
-            Console.out(Console.messages.text(.proposed, ["seq": String(proposal), "changes": String(summary.new)]))
+            Console.out(Console.messages.text(.proposed, ["seq": String(proposal)]))
             Console.out("proposal \(proposal)")
         } else if !dryRun, summary.new > 0, let head = try ledger.head() { Console.out("head \(head.seq):\(head.hash)") }
     }

@@ -218,9 +218,9 @@ func requireReason(_ reason: String?, flag: String = "--reason") throws {
 
 /// What a write prints: its message and `seq N  hash H`; while the ledger requires approval, that it was proposed and
 /// `proposal N  hash H` instead.
-func receipt(_ message: String, _ entry: AppendedEntry, changes: Int = 1) {
+func receipt(_ message: String, _ entry: AppendedEntry) {
     if entry.isProposal {
-        Console.out(Console.messages.text(.proposed, ["seq": String(entry.seq), "changes": String(changes)]))
+        Console.out(Console.messages.text(.proposed, ["seq": String(entry.seq)]))
         Console.out("proposal \(entry.seq)  hash \(entry.hash)")
     } else {
         Console.out(message)

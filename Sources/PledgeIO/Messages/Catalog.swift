@@ -261,7 +261,7 @@ enum Catalog {
         .proposalDecided: ("提案 {seq} 已{status}；未写入任何内容", "proposal {seq} is {status} already; nothing was written"),
         .sameApprover: ("提案 {seq} 由 {name} 提交，须由另一人审批；未写入任何内容", "proposal {seq} was made by {name}; another person must decide it; nothing was written"),
         .proposalStale: ("提案 {seq} 提交后登记号 {regNo} 已被变更；提案仍待审批，可驳回后重新提交", "登记号 {regNo} changed since proposal {seq} was made; it stays pending: reject it and propose again"),
-        .proposed: ("已提交待审批：提案 {seq}（{changes} 条变更），经另一人审批后生效", "proposed for approval: proposal {seq} ({changes} changes); it counts once another person approves it"),
+        .proposed: ("已提交待审批：提案 {seq}，经另一人审批后生效", "proposed for approval: proposal {seq}; it counts once another person approves it"),
         .approvedProposal: ("已批准提案 {seq}：写入 {changes} 条日志", "approved proposal {seq}: {changes} entries written"),
         .rejectedProposal: ("已驳回提案 {seq}", "rejected proposal {seq}"),
         .approvalNow: ("审批：{setting}", "approval: {setting}"),
