@@ -84,7 +84,8 @@ struct APIRoutes: Sendable {
         let q = request.uri.queryParameters
         let asOf = try q["asOf"].map { try CivilDate.parse(String($0), field: "asOf") } ?? CivilDate.today()
         let t = try l.target(named: q["target"].map(String.init))
-        let report = ProgressReport(progress: try l.progress(target: t, asOf: asOf), details: try l.progressDetails(target: t, asOf: asOf))
+        var report = ProgressReport(progress: try l.progress(target: t, asOf: asOf), details: try l.progressDetails(target: t, asOf: asOf))
+        report.setPending(try l.pendingRegistrations())
         return try report.render(ReportOptions(language: m.language, format: .json, asOf: asOf, journalHead: try l.head().map { "\($0.seq):\($0.hash)" }))
     }
 

@@ -21,7 +21,9 @@ extension WebPages {
                 let details = try ledger.progressDetails(target: t, asOf: asOf)
                 let months = try ledger.monthlyTotals(from: t.from.yearMonth, to: min(t.to, asOf).yearMonth, by: nil, ipType: t.ipType)
                 let options = ReportOptions(language: l, format: .html, asOf: asOf, journalHead: try ledger.head().map { "\($0.seq):\($0.hash)" })
-                return Self.asOfForm(l, asOf) + ProgressReport(progress: progress, details: details, months: months).page(options).renderContent()
+                var report = ProgressReport(progress: progress, details: details, months: months)
+                report.setPending(try ledger.pendingRegistrations())
+                return Self.asOfForm(l, asOf) + report.page(options).renderContent()
             }
             return page(context, title: l.pick("控制台", "Dashboard"), content: content)
         } catch let e as FieldError {

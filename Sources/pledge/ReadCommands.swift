@@ -117,8 +117,9 @@ struct ReportCommand: ParsableCommand {
             let details = try ledger.progressDetails(target: t, asOf: date)
             let months = output.format == .html
                 ? try ledger.monthlyTotals(from: t.from.yearMonth, to: min(t.to, date).yearMonth, by: nil, ipType: t.ipType) : []
-            try output.emit(try ProgressReport(progress: progress, details: details, months: months)
-                .render(try output.options(global, ledger, asOf: date), bom: output.bom), global)
+            var report = ProgressReport(progress: progress, details: details, months: months)
+            report.setPending(try ledger.pendingRegistrations())
+            try output.emit(try report.render(try output.options(global, ledger, asOf: date), bom: output.bom), global)
         }
     }
 

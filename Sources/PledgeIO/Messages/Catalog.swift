@@ -26,7 +26,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // Approvals.
     case approvalSetting, approvalRequired, proposalMissing, proposalDecided, sameApprover, proposalStale
     case proposed, approvedProposal, rejectedProposal, approvalNow, statusPending, statusApproved, statusRejected
-    case kindProposal, kindApprove, kindReject, proposedBy, approvedBy, pendingLine
+    case kindProposal, kindApprove, kindReject, proposedBy, approvedBy
 
     // The lifecycle.
     case lifecycle
@@ -273,7 +273,6 @@ enum Catalog {
         .kindReject: ("驳回", "reject"),
         .proposedBy: ("由 {name} 于 {at} 提交（提案 {seq}）", "proposed by {name} at {at} (proposal {seq})"),
         .approvedBy: ("由 {name} 于 {at} 批准", "approved by {name} at {at}"),
-        .pendingLine: ("待审批（不计入上列数字）：{count} 笔，{amount} 万元", "pending approval (not in the figures above): {count} registrations, {amount} 万元"),
         .role: ("应为 admin（管理员）、clerk（录入员）、checker（复核员）或 auditor（审计员）", "expected admin, clerk, checker or auditor"),
 
         .findingDoublePledge: ("{right} 同时被多笔有效登记质押：{holders}", "{right} is pledged by several registrations while each is active: {holders}"),

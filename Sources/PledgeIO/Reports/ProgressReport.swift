@@ -8,6 +8,14 @@ public struct ProgressReport: Sendable {
     public var details: ProgressDetails?
     /// The window's months up to the as-of date, for the HTML chart.
     public var months: [MonthlyTotal]
+    /// Registrations awaiting approval that would count toward the target: shown beside the figures, never in them.
+    public var pending: (registrations: Int, amount: Fen)?
+
+    /// Counts `registrations` (those of pending proposals) that the target would count as of the report's date.
+    public mutating func setPending(_ registrations: [Registration]) {
+        let counted = registrations.filter { $0.regDate <= progress.asOf && progress.target.counts(.registered($0, seq: 0, late: false)) }
+        pending = counted.isEmpty ? nil : (counted.count, counted.reduce(Fen.zero) { $0 + $1.amount })
+    }
 
     public init(progress: TargetProgress, details: ProgressDetails? = nil, months: [MonthlyTotal] = []) {
         self.progress = progress
@@ -60,6 +68,9 @@ public struct ProgressReport: Sendable {
         public var topPrefectures: [Share]?
         public var topParks: [Share]?
         public var topBanks: [Share]?
+        /// Awaiting approval, not in any figure above (only when some are pending).
+        public var pendingRegistrations: Int?
+        public var pendingFen: Int64?
 
         public struct Share: Encodable, Sendable {
             public var name: String
@@ -98,7 +109,7 @@ public struct ProgressReport: Sendable {
             rywqRegistrations: details?.rywq.registrations, rywqFen: details?.rywq.amount.value,
             rywqSharePercent: details.map { Decimal(TargetProgress.ratioHundredths($0.rywq.amount.value, of: p.achieved.value)) / 100 },
             topPrefectures: details?.topPrefectures.map(Self.share), topParks: details?.topParks.map(Self.share),
-            topBanks: details?.topBanks.map(Self.share))
+            topBanks: details?.topBanks.map(Self.share), pendingRegistrations: pending?.registrations, pendingFen: pending?.amount.value)
     }
 
     static func share(_ s: ProgressDetails.Share) -> Document.Share {
@@ -139,6 +150,7 @@ public struct ProgressReport: Sendable {
         b.add(l.pick("统计窗口", "Window"), "\(p.target.from) … \(p.target.to)")
         b.add(l.pick("截至", "As of"), p.asOf.description + (p.countedTo < p.asOf ? l.pick("（窗口已结束）", " (window closed)") : ""))
         b.add(l.pick("已完成", "Achieved"), "\(p.achieved.wanDisplay) \(wan)  (\(p.registrations) \(l.pick("笔登记", "registrations")))")
+        if let pendingLine = pendingLine(l) { b.add(pendingLine.0, pendingLine.1) }
         b.add(l.pick("完成率", "Percent"), percentText(p.percentHundredths) + " %")
         b.add(l.pick("尚差", "Remaining"), "\(p.remaining.wanDisplay) \(wan)")
         b.add(l.pick("剩余月数", "Months left"), "\(p.monthsLeft)")
@@ -182,6 +194,12 @@ public struct ProgressReport: Sendable {
                       "target not reached: \(p.achieved.wanDisplay) 万元 (\(percent)), \(p.remaining.wanDisplay) 万元 short")
     }
 
+    /// "Pending approval (not in the figures above): N registrations, X 万元".
+    func pendingLine(_ l: Language) -> (String, String)? {
+        pending.map { (l.pick("待审批", "Pending approval"),
+                       l.pick("\($0.registrations) 笔，\($0.amount.wanDisplay) 万元（未计入已完成）", "\($0.registrations) registrations, \($0.amount.wanDisplay) 万元 (not in Achieved)")) }
+    }
+
     func detailPairs(_ d: ProgressDetails, _ l: Language) -> [(String, String)] {
         let p = progress
         return [
@@ -213,6 +231,7 @@ public struct ProgressReport: Sendable {
             (l.pick("剩余月数", "Months left"), "\(p.monthsLeft)"),
             (l.pick("近12个月月均", "Trailing 12-month pace"), "\(p.trailingPacePerMonth.wanDisplay) 万元"),
         ]
+        if let pendingLine = pendingLine(l) { pairs.insert(pendingLine, at: 4) }
         if let need = p.paceNeededPerMonth { pairs.append((l.pick("所需月均", "Pace needed"), "\(need.wanDisplay) 万元")) }
         if let d = details { pairs += detailPairs(d, l) }
         return pairs
