@@ -39,7 +39,7 @@ public enum FieldRule: Sendable, Equatable {
     case rate
     case operatorName(max: Int)
     case role
-    case approvalSetting
+    case approvalSetting, proposalStatus
     case releaseReason, grouping
     case listenAddress
     /// `serve --tls-cert/--tls-key`: not a readable PEM file of that kind (the library's words in `detail`).

@@ -26,7 +26,7 @@ struct APIRoutes: Sendable {
             api.post("registrations/:regNo/\(act.rawValue)") { request, context in
                 let regNo = try context.pathParameter("regNo")
                 let body = try await request.body.collect(upTo: 1 << 20)
-                return try await respond(request, context, .writeRegistrations) { l, m in try lifecycle(act, regNo, Data(buffer: body), l) }
+                return try await answer(request, context, .writeRegistrations) { l, m in try lifecycle(act, regNo, Data(buffer: body), l) }
             }
         }
         api.get("registrations") { request, context in try await respond(request, context, .read) { l, m in try registrations(request, l, m) } }
@@ -47,9 +47,10 @@ struct APIRoutes: Sendable {
         }
         api.post("registrations") { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            return try await respond(request, context, .writeRegistrations, created: true) { l, m in try register(Data(buffer: body), l, m) }
+            return try await answer(request, context, .writeRegistrations) { l, m in try register(Data(buffer: body), l, m) }
         }
         registerImports(on: api, uploads: uploads)
+        registerApprovals(on: api)
         api.get("audit/verify") { request, context in
             try await respond(request, context, .audit) { l, m in try verify(l, m) }
         }
@@ -60,20 +61,26 @@ struct APIRoutes: Sendable {
     /// `answers` when the journal head (read with the user), the request, the language and the day are unchanged.
     private func respond(_ request: Request, _ context: PledgeRequestContext, _ act: Role.Act, created: Bool = false, cached: Bool = false,
                          _ body: @escaping @Sendable (Ledger, Messages) throws -> String) async throws -> Response {
+        try await answer(request, context, act, cached: cached) { l, m in (try body(l, m), created ? .created : .ok) }
+    }
+
+    /// `respond` for a body that chooses its status (a write answers 202 when it was proposed for approval).
+    func answer(_ request: Request, _ context: PledgeRequestContext, _ act: Role.Act, cached: Bool = false,
+                _ body: @escaping @Sendable (Ledger, Messages) throws -> (String, HTTPResponse.Status)) async throws -> Response {
         guard let user = context.user else { throw ServerFailure.unauthenticated }
         guard user.user.role.allows(act) else { throw ServerFailure.forbidden }
         let m = Messages(context.language, http: true)
         let ledger = ledger.acting(as: user.user.name)
         let key = context.head.flatMap { cached ? "\($0) \(context.language.rawValue) \(request.uri.description)" : nil }
         do {
-            let json: String
+            let json: String, status: HTTPResponse.Status
             if let key, let answer = await answers.answer(key) {
-                json = answer
+                (json, status) = (answer, .ok)
             } else {
-                json = try await PledgeServer.blocking { try body(ledger, m) }
+                (json, status) = try await PledgeServer.blocking { try body(ledger, m) }
                 if let key { await answers.keep(json, for: key) }
             }
-            return Response(status: created ? .created : .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: json)))
         } catch {
             throw ServerFailure.from(error, m)
@@ -102,15 +109,23 @@ struct APIRoutes: Sendable {
     }
 
     /// `void {reason}`, `release {date, reason}`, `default {date}`, `extend {maturity}`: the CLI's operations.
-    private func lifecycle(_ act: LifecycleRequest, _ regNo: String, _ body: Data, _ l: Ledger) throws -> String {
+    /// 200 `{seq, hash}`; while the ledger requires approval, 202 `{proposal, hash}`.
+    private func lifecycle(_ act: LifecycleRequest, _ regNo: String, _ body: Data, _ l: Ledger) throws -> (String, HTTPResponse.Status) {
+        let entry = try act.apply(to: regNo, try Self.object(body), on: l)
+        if entry.isProposal { return (try JSONOutput.render(Proposed(proposal: entry.seq, hash: entry.hash)), .accepted) }
+        return (try JSONOutput.render(Appended(seq: entry.seq, hash: entry.hash)), .ok)
+    }
+
+    /// A JSON object's values as text (`JSONField`).
+    static func object(_ body: Data) throws -> [String: String] {
         guard let object = try? JSONDecoder().decode([String: JSONField].self, from: body) else {
             throw FieldError(field: "body", value: String(decoding: body.prefix(80), as: UTF8.self), rule: .jsonObject)
         }
-        let entry = try act.apply(to: regNo, object.compactMapValues(\.text), on: l)
-        return try JSONOutput.render(Appended(seq: entry.seq, hash: entry.hash))
+        return object.compactMapValues(\.text)
     }
 
     struct Appended: Encodable { var seq: Int64, hash: String }
+    struct Proposed: Encodable { var proposal: Int64, hash: String, regNo: String? = nil, warnings: [String]? = nil }
 
     private func registrations(_ request: Request, _ l: Ledger, _ m: Messages) throws -> String {
         let q = request.uri.queryParameters
@@ -140,14 +155,13 @@ struct APIRoutes: Sendable {
     }
 
     /// A registration from a JSON object keyed by the import file's English headers, under the rules of `register`.
-    private func register(_ body: Data, _ l: Ledger, _ m: Messages) throws -> String {
-        guard let object = try? JSONDecoder().decode([String: JSONField].self, from: body) else {
-            throw FieldError(field: "body", value: String(decoding: body.prefix(80), as: UTF8.self), rule: .jsonObject)
+    private func register(_ body: Data, _ l: Ledger, _ m: Messages) throws -> (String, HTTPResponse.Status) {
+        let (registration, entry, warnings) = try Submission(fields: try Self.object(body), unit: nil).register(on: l)
+        let words = warnings.map { m.warning($0, enterprise: registration.enterprise) }
+        if entry.isProposal {
+            return (try JSONOutput.render(Proposed(proposal: entry.seq, hash: entry.hash, regNo: registration.regNo, warnings: words)), .accepted)
         }
-        let fields = object.compactMapValues(\.text)
-        let (registration, entry, warnings) = try Submission(fields: fields, unit: nil).register(on: l)
-        return try JSONOutput.render(Created(regNo: registration.regNo, seq: entry.seq, hash: entry.hash,
-                                             warnings: warnings.map { m.warning($0, enterprise: registration.enterprise) }))
+        return (try JSONOutput.render(Created(regNo: registration.regNo, seq: entry.seq, hash: entry.hash, warnings: words)), .created)
     }
 
     struct Created: Encodable { var regNo: String, seq: Int64, hash: String, warnings: [String] }

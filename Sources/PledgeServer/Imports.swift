@@ -30,12 +30,14 @@ enum ServerImport {
     struct Done: Encodable {
         var new, unchanged, conflicting, invalid, warned: Int
         var dryRun: Bool
+        /// While the ledger requires approval: the proposal holding the new rows (answered with 202).
+        var proposal: Int64?
         var head: String?
         var warnings: [String]
     }
 
     static func done(_ s: ImportSummary, head: String?) -> Done {
-        Done(new: s.new, unchanged: s.unchanged, conflicting: s.conflicting, invalid: s.invalid, warned: s.warned, dryRun: s.dryRun, head: head,
+        Done(new: s.new, unchanged: s.unchanged, conflicting: s.conflicting, invalid: s.invalid, warned: s.warned, dryRun: s.dryRun, proposal: s.proposal, head: head,
              warnings: s.warnings)
     }
 
@@ -76,11 +78,11 @@ extension APIRoutes {
             defer { Task { await uploads.remove(id) } }
             let ledger = ledger.acting(as: user.user.name), language = context.language
             do {
-                let json = try await PledgeServer.blocking { () -> String in
+                let (json, proposed) = try await PledgeServer.blocking { () -> (String, Bool) in
                     let summary = try ServerImport.run(path: upload.path, name: name, options: upload.options, dryRun: dryRun, ledger: ledger, language: language)
-                    return try JSONOutput.render(ServerImport.done(summary, head: try ledger.head().map { "\($0.seq):\($0.hash)" }))
+                    return (try JSONOutput.render(ServerImport.done(summary, head: try ledger.head().map { "\($0.seq):\($0.hash)" })), summary.proposal != nil)
                 }
-                return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
+                return Response(status: proposed ? .accepted : .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
             } catch let e as ImportRefused {
                 throw ServerImport.refusal(e)
             } catch let e as ImportFileError {

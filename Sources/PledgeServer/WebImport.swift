@@ -100,6 +100,11 @@ extension WebPages {
             values["hasWarnings"] = !summary.warnings.isEmpty
             values["canConfirm"] = dryRun && summary.new > 0
             values["head"] = dryRun ? false : (head ?? "")
+            if let proposal = summary.proposal {
+                values["countsTitle"] = m.text(.proposed, ["seq": String(proposal)])
+                values["head"] = false
+                return (true, .accepted, Self.importResultTemplate.render(values) + Self.proposalLink(proposal, l))
+            }
             return (true, .ok, Self.importResultTemplate.render(values))
         } catch let e as ImportRefused {
             values["summary"] = e.summary.line(m)

@@ -42,6 +42,7 @@ struct WebPages: Sendable {
         }
         registerImport(on: router)
         registerAdmin(on: router)
+        registerApprovalPages(on: router)
         router.post("/register") { request, context in
             var request = request
             let form = Form(try await request.collectBody(upTo: context.maxUploadSize))
@@ -114,7 +115,9 @@ struct WebPages: Sendable {
             if user.user.role.allows(.writeRegistrations) {
                 nav.append(["href": "/register", "label": l.pick("新登记", "New registration")])
                 nav.append(["href": "/import", "label": l.pick("导入", "Import")])
+                nav.append(["href": "/proposals?mine=1", "label": l.pick("我的提案", "My proposals")])
             }
+            if user.user.role.allows(.approve) { nav.append(["href": "/proposals", "label": l.pick("待审批", "To approve")]) }
             nav.append(["href": "/periods", "label": l.pick("关账", "Periods")])
             if user.user.role.allows(.audit) { nav.append(["href": "/audit", "label": l.pick("审计", "Audit")]) }
             if user.user.role.allows(.administer) { nav.append(["href": "/users", "label": l.pick("用户", "Users")]) }

@@ -53,7 +53,8 @@ extension WebPages {
         guard let user = context.user else { throw ServerFailure.unauthenticated }
         let ledger = ledger.acting(as: user.user.name)
         do {
-            let (registration, _, _) = try await PledgeServer.blocking { try submission.register(on: ledger) }
+            let (registration, entry, _) = try await PledgeServer.blocking { try submission.register(on: ledger) }
+            if entry.isProposal { return Response(status: .seeOther, headers: [.location: "/proposals/\(entry.seq)"]) }
             let path = "/registrations/" + (registration.regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? registration.regNo)
             return Response(status: .seeOther, headers: [.location: path])
         } catch {

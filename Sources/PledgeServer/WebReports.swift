@@ -132,7 +132,8 @@ extension WebPages {
         var fields: [String: String] = [:]
         for k in act.keys { if let v = form[k] { fields[k] = v } }
         do {
-            _ = try await PledgeServer.blocking { [fields] in try act.apply(to: regNo, fields, on: ledger) }
+            let entry = try await PledgeServer.blocking { [fields] in try act.apply(to: regNo, fields, on: ledger) }
+            if entry.isProposal { return Response(status: .seeOther, headers: [.location: "/proposals/\(entry.seq)"]) }
             let path = "/registrations/" + (regNo.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? regNo)
             return Response(status: .seeOther, headers: [.location: path])
         } catch {

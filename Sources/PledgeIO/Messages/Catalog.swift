@@ -24,7 +24,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case totalsOutOfRange, damagedSchema, damagedData, internalError, rightPledged
 
     // Approvals.
-    case approvalSetting, approvalRequired, proposalMissing, proposalDecided, sameApprover, proposalStale
+    case approvalSetting, proposalStatus, approvalRequired, proposalMissing, proposalDecided, sameApprover, proposalStale
     case proposed, approvedProposal, rejectedProposal, approvalNow, statusPending, statusApproved, statusRejected
     case kindProposal, kindApprove, kindReject, proposedBy, approvedBy
 
@@ -256,6 +256,7 @@ enum Catalog {
         .releaseReason: ("应为 已还款/repaid 或 其他/other", "expected repaid/已还款 or other/其他"),
         .grouping: ("应为 prefecture、park、bank、ip-type 或 rywq", "expected prefecture, park, bank, ip-type or rywq"),
         .approvalSetting: ("应为 required（需要审批）或 off（不需要）", "expected required or off"),
+        .proposalStatus: ("应为 pending（待审批）、approved（已批准）或 rejected（已驳回）", "expected pending, approved or rejected"),
         .approvalRequired: ("台账要求审批：此变更须作为提案提交；未写入任何内容", "the ledger requires approval: the change must be proposed; nothing was written"),
         .proposalMissing: ("没有编号为 {seq} 的提案；见 `pledge proposals`", "no proposal {seq}; see `pledge proposals`"),
         .proposalDecided: ("提案 {seq} 已{status}；未写入任何内容", "proposal {seq} is {status} already; nothing was written"),

@@ -98,6 +98,7 @@ public struct Messages: Sendable {
         case .operatorName(let max): text(.operatorName, ["max": String(max)])
         case .role: text(.role)
         case .approvalSetting: text(.approvalSetting)
+        case .proposalStatus: text(.proposalStatus)
         case .releaseReason: text(.releaseReason)
         case .grouping: text(.grouping)
         case .listenAddress: text(.listenAddress)

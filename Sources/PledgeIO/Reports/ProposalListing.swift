@@ -39,7 +39,7 @@ public struct ProposalListing: Sendable {
         return (headers, rows)
     }
 
-    static func action(_ a: Proposal.Action, _ m: Messages) -> String {
+    public static func action(_ a: Proposal.Action, _ m: Messages) -> String {
         a == .import ? m.language.pick("导入", "import") : m.kind(EntryKind(rawValue: a.rawValue) ?? .register)
     }
 }
