@@ -100,7 +100,8 @@ extension WebPages {
         let changes = record.proposal?.changes ?? []
         if changes.count == 1, case .register(let r) = changes[0].event {
             html += "<h2>" + escape(l.pick("批准后的登记", "The registration once approved")) + "</h2>"
-            html += Self.pairs(RegistrationView(stored: .registered(r, seq: 0, late: changes[0].late), reference: reference).pairs(language: l), id: "after")
+            let after = RegistrationView(stored: .registered(r, seq: 0, late: changes[0].late), reference: reference).pairs(language: l)
+            html += Self.pairs(after.filter { $0.0 != l.pick("日志", "Journal") }, id: "after")
         } else {
             let t = ProposalView(record: record).table(language: l)
             html += "<h2>" + escape(l.pick("变更（前 → 后）", "Changes (before → after)")) + "</h2>"
@@ -159,7 +160,7 @@ extension WebPages {
 
     /// Label and value pairs as a definition list.
     static func pairs(_ pairs: [(String, String)], id: String) -> String {
-        "<dl id=\"\(id)\">" + pairs.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>"
+        "<dl class=\"summary\" id=\"\(id)\">" + pairs.map { "<dt>\(escape($0.0))</dt><dd>\(escape($0.1))</dd>" }.joined() + "</dl>"
     }
 
     /// A link to a proposal just made.

@@ -70,6 +70,7 @@ def main():
     pledge(db, "init")
     pledge(db, "user", "add", "王会计", "--role", "clerk", "--password-stdin", stdin="clerk-password\n")
     pledge(db, "user", "add", "审计员", "--role", "auditor", "--password-stdin", stdin="auditor-password\n")
+    pledge(db, "user", "add", "李复核", "--role", "checker", "--password-stdin", stdin="checker-password\n")
     server = subprocess.Popen([PLEDGE, "--db", db, "serve", "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
     base = server.stdout.readline().strip().removeprefix("listening on ")
@@ -169,6 +170,39 @@ def main():
             status = e.code
         check(status == 403, "a forged POST by the auditor gets 403")
         check(journal_head(db) == before, "and writes nothing")
+
+        # With approval required, the clerk's registration is a proposal that counts nowhere until the checker approves it.
+        pledge(db, "settings", "set", "approval", "required")
+        driver.delete_all_cookies()
+        sign_in(driver, base, "王会计", "clerk-password")
+        driver.get(base + "/register")
+        for name, value in {**values, "reg_no": "BROWSER-2", "uscc": "914403001922038216", "ip_numbers": "2014103620773"}.items():
+            field = driver.find_element(By.NAME, name)
+            field.clear()
+            field.send_keys(value)
+        submit(driver)
+        check("/proposals/" in driver.current_url and driver.find_elements(By.ID, "own"), "the clerk's registration lands on its proposal, to be approved by another")
+        proposal_url = driver.current_url
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+            check(c.execute("select count(*) from registrations where reg_no = 'BROWSER-2'").fetchone()[0] == 0, "the proposal is in no table")
+        shot(driver, "12-my-proposal")
+        driver.delete_all_cookies()
+        sign_in(driver, base, "李复核", "checker-password")
+        driver.get(base + "/proposals")
+        link = driver.find_element(By.CSS_SELECTOR, f'#proposals a[href="{urllib.parse.urlparse(proposal_url).path}"]')
+        shot(driver, "13-to-approve")
+        link.click()
+        check("BROWSER-2" in driver.find_element(By.ID, "after").text, "the checker sees the registration as it would be recorded")
+        button = driver.find_element(By.ID, "approve")
+        button.click()
+        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+        check(driver.find_elements(By.ID, "done"), "the approval is confirmed on the page")
+        shot(driver, "14-approved")
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+            row = c.execute("select e.operator from registrations r join entries e on e.seq = r.created_seq where r.reg_no = 'BROWSER-2'").fetchone()
+        check(row == ("李复核",), "the approved registration is in the ledger, written by the checker")
+        driver.get(base + "/registrations/BROWSER-2")
+        check("王会计" in driver.page_source and "李复核" in driver.page_source, "its history names the proposer and the approver")
     finally:
         driver.quit()
         server.terminate()
