@@ -78,11 +78,11 @@ extension WebPages {
     private func proposal(_ n: Int64, _ context: PledgeRequestContext, problem: String? = nil, done: String? = nil,
                           status: HTTPResponse.Status = .ok) async throws -> Response {
         let l = context.language, m = Messages(l, http: true), time = LocalTime()
-        let found = try await PledgeServer.blocking { [ledger] () -> (ProposalRecord, ReferenceData)? in
+        let found = try await PledgeServer.blocking { [ledger] () -> (ProposalRecord, ReferenceData, RegistrationState?)? in
             guard let record = try ledger.proposal(n) else { return nil }
-            return (record, try ledger.reference())
+            return (record, try ledger.reference(), try record.regNo.flatMap { try ledger.registration($0) })
         }
-        guard let (record, reference) = found else {
+        guard let (record, reference, current) = found else {
             return page(context, title: "404", status: .notFound, content: "<h1>404</h1><p>" + escape(m.describe(StoreError.proposalMissing(seq: n))) + "</p>")
         }
         let title = l.pick("提案 \(n)", "Proposal \(n)")
@@ -103,6 +103,12 @@ extension WebPages {
             let after = RegistrationView(stored: .registered(r, seq: 0, late: changes[0].late), reference: reference).pairs(language: l)
             html += Self.pairs(after.filter { $0.0 != l.pick("日志", "Journal") }, id: "after")
         } else {
+            // One change to a registration: the registration as the approval would leave it, then the change itself.
+            if record.status == .pending, changes.count == 1, let current,
+               let after = try? Lifecycle.apply(changes[0].event, to: current, seq: current.updatedSeq, late: changes[0].late) {
+                html += "<h2>" + escape(l.pick("批准后的登记", "The registration once approved")) + "</h2>"
+                html += Self.pairs(RegistrationView(stored: after, reference: reference).pairs(language: l).filter { $0.0 != l.pick("日志", "Journal") }, id: "after")
+            }
             let t = ProposalView(record: record).table(language: l)
             html += "<h2>" + escape(l.pick("变更（前 → 后）", "Changes (before → after)")) + "</h2>"
             html += "<table id=\"changes\"><thead><tr>" + t.headers.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"

@@ -24,8 +24,9 @@ struct JournalReplay {
     var users: [String: (user: UserRecord, seq: Int64)] = [:]
     /// `proposals` as the journal sets them.
     var proposals: [Int64: ReplayedProposal] = [:]
+    /// A proposal's row; its changes are kept only while it is pending (a large import's are many).
     struct ReplayedProposal {
-        var proposal: Proposal, proposer: String, at: String
+        var proposal: Proposal, changeCount: Int, proposer: String, at: String
         var status = ProposalStatus.pending, decidedSeq: Int64?, decider: String?, decidedAt: String?, reason: String?
     }
     private var approvalRequired = false
@@ -119,13 +120,14 @@ struct JournalReplay {
             settings[key] = (value, seq)
         case .proposal(let p):
             guard !p.changes.isEmpty, Self.same(regNo, p.regNo) else { return note(seq, .regNoColumn(regNo: p.regNo ?? "")) }
-            proposals[seq] = ReplayedProposal(proposal: p, proposer: by, at: at)
+            proposals[seq] = ReplayedProposal(proposal: p, changeCount: p.changes.count, proposer: by, at: at)
         case .approve(let n, let entries):
             guard decide(seq, n, by: by, at: at, status: .approved, reason: nil), let p = proposals[n] else { return }
-            guard entries == p.proposal.changes.count else { return note(seq, .notAsProposed(proposal: n)) }
+            proposals[n]?.proposal.changes = []
+            guard entries == p.changeCount else { return note(seq, .notAsProposed(proposal: n)) }
             applying = (seq, n, p.proposal.changes, 0)
         case .reject(let n, let reason):
-            _ = decide(seq, n, by: by, at: at, status: .rejected, reason: reason)
+            if decide(seq, n, by: by, at: at, status: .rejected, reason: reason) { proposals[n]?.proposal.changes = [] }
         }
     }
 
