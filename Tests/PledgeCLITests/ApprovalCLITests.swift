@@ -30,6 +30,9 @@ struct ApprovalCLITests {
         #expect(progress.stdout.contains("\"achievedFen\" : 0"))
         #expect(progress.stdout.contains("\"pendingFen\" : 2000000000"))
         #expect(progress.stdout.contains("\"pendingRegistrations\" : 1"))
+        let monthly = try s.run(["report", "monthly", "--from", "2024-01", "--to", "2024-12", "--format", "json"])
+        #expect(monthly.stdout.contains("\"totalFen\" : 0") && monthly.stdout.contains("\"pendingFen\" : 2000000000"), "\(monthly.stdout)")
+        #expect(try s.run(["--lang", "zh", "report", "monthly", "--from", "2024-01", "--to", "2024-12"]).stdout.contains("待审批（未计入下表）：1 笔，2,000.00 万元"))
 
         let approved = try s.run(["--operator", "李复核", "approve", n])
         #expect(approved.code == 0, "\(approved.stderr)")

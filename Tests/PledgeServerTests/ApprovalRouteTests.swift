@@ -149,6 +149,19 @@ struct ApprovalRouteTests {
                 let page = String(buffer: r.body)
                 #expect(page.contains("clerk-用户") && page.contains("checker-用户"))
             }
+            // A correction proposed from the registration's page: its proposal shows the registration after it, and the change.
+            try await client.execute(uri: "/registrations/WEB-1/correct", method: .post, headers: clerk.headers(Browser.formType), body: Browser.form([
+                ("csrf", clerk.csrf ?? ""), ("field", "amount"), ("value", "120"), ("unit", "万"), ("reason", "银行更正"),
+            ])) { r in
+                #expect(r.status == .seeOther, "\(String(buffer: r.body))")
+                location = r.headers[.location] ?? ""
+            }
+            try await client.execute(uri: location, method: .get, headers: checker.headers()) { r in
+                let page = String(buffer: r.body)
+                #expect(page.contains("id=\"after\"") && page.contains("120.00 万元"))
+                #expect(page.contains("100.00 万元 → 120.00 万元"))
+            }
+            #expect(try s.ledger.registration("WEB-1")?.registration.amount == Fen(100 * MoneyUnit.wan.fenPerUnit))
         }
         #expect(try s.ledger.verify().isClean)
     }

@@ -28,6 +28,8 @@ public struct MonthlyReport: Sendable {
     public var reference: ReferenceData
     /// Closed months' figures are those frozen at closing (`--as-closed`).
     public var asClosed: Bool
+    /// Registrations awaiting approval in the report's months (of the target's type): beside the rows, never in them.
+    public var pending: (registrations: Int, amount: Fen)?
 
     /// `totals` are `from`…`to`; `openingTotals` are the window's months before `from`; `frozen` are the
     /// totals recorded when the closed months in range were closed (same grouping), `closedMonths` those months.
@@ -50,8 +52,13 @@ public struct MonthlyReport: Sendable {
         let opening = try ledger.monthlyTotals(from: t.from.yearMonth, to: fromMonth.advanced(by: -1), by: by, ipType: ipType, source: source)
         let frozen = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: .frozenOnly)
         let closed = Set(try ledger.closedPeriods().map(\.month))
-        return MonthlyReport(target: t, from: fromMonth, to: toMonth, grouping: by, totals: totals, openingTotals: opening,
-                             reference: try ledger.reference(), frozen: frozen, closedMonths: closed, asClosed: asClosed)
+        var report = MonthlyReport(target: t, from: fromMonth, to: toMonth, grouping: by, totals: totals, openingTotals: opening,
+                                   reference: try ledger.reference(), frozen: frozen, closedMonths: closed, asClosed: asClosed)
+        let pending = try ledger.pendingRegistrations().filter {
+            (fromMonth...toMonth).contains($0.regDate.yearMonth) && (ipType == nil || $0.ipType == ipType)
+        }
+        if !pending.isEmpty { report.pending = (pending.count, pending.reduce(Fen.zero) { $0 + $1.amount }) }
+        return report
     }
 
     public init(target: Target, from: YearMonth, to: YearMonth, grouping: MonthlyGrouping?, totals: [MonthlyTotal],
@@ -142,6 +149,8 @@ public struct MonthlyReport: Sendable {
         var asClosed: Bool
         var targetName: String, targetFen: Int64, ipType: String, fromMonth: String, toMonth: String, groupBy: String?
         var openingFen: Int64, totalRegistrations: Int, totalFen: Int64, totalWan: String, rows: [Row]
+        /// Awaiting approval in these months, in no row (only when some are pending).
+        var pendingRegistrations: Int?, pendingFen: Int64?
     }
 
     var document: Document {
@@ -156,7 +165,7 @@ public struct MonthlyReport: Sendable {
                              cumulativeFen: line.cumulative.value, cumulativeWan: line.cumulative.wanString,
                              percentOfTarget: Decimal(percent(line.cumulative)) / 100, closed: line.closed,
                              lateAdjustmentFen: line.lateAdjustment?.value)
-            })
+            }, pendingRegistrations: pending?.registrations, pendingFen: pending?.amount.value)
     }
 
     public func render(_ options: ReportOptions, bom: Bool = false) throws -> String {
@@ -198,7 +207,14 @@ public struct MonthlyReport: Sendable {
                                      "Opening cumulative (window start … \(from.advanced(by: -1))): \(opening.wanDisplay) 万元")
         }
         if asClosed { heading += "\n" + l.pick("已关账月份按关账时的数据（不含补录）", "Closed months as they were when closed (late entries excluded)") }
+        if let p = pendingText(l) { heading += "\n" + p }
         return heading + "\n\n" + t.render()
+    }
+
+    /// "Pending approval, not in the rows: N registrations, X 万元".
+    func pendingText(_ l: Language) -> String? {
+        pending.map { l.pick("待审批（未计入下表）：\($0.registrations) 笔，\($0.amount.wanDisplay) 万元",
+                             "Pending approval (not in the rows): \($0.registrations) registrations, \($0.amount.wanDisplay) 万元") }
     }
 
     /// Header, rows and totals row shared by the table and HTML forms.
@@ -236,7 +252,7 @@ public struct MonthlyReport: Sendable {
         }
         let (h, rows, footer) = cells(l)
         let type = grouping == .ipType ? l.pick("全部类型", "all types") : target.ipType.map { l.pick($0.chineseName, $0.rawValue) } ?? l.pick("全部类型", "all types")
-        let summary: [(String, String)] = [
+        var summary: [(String, String)] = [
             (l.pick("目标", "Target"), "\(target.name) — \(target.amount.wanDisplay) 万元，\(type)"),
             (l.pick("统计窗口", "Window"), "\(target.from) … \(target.to)"),
             (l.pick("报告月份", "Months"), "\(from) … \(to)" + (asClosed ? l.pick("（按关账时数据）", " (as closed)") : "")),
@@ -244,6 +260,9 @@ public struct MonthlyReport: Sendable {
             (l.pick("本期合计", "Total of the months"), "\(totalAmount.wanDisplay) 万元（\(totalRegistrations)）"),
             (l.pick("期末累计", "Closing cumulative"), "\(closingCumulative.wanDisplay) 万元，" + percentText(percent(closingCumulative)) + " %"),
         ]
+        if let p = pending {
+            summary.append((l.pick("待审批（未计入）", "Pending approval (not counted)"), l.pick("\(p.registrations) 笔，\(p.amount.wanDisplay) 万元", "\(p.registrations) registrations, \(p.amount.wanDisplay) 万元")))
+        }
         let table = HTMLPage.Table(caption: l.pick("月度明细", "Months"), headers: h, rows: rows, footer: [footer],
                                    numeric: Set((grouping == nil ? 1 : 2)..<h.count))
         return HTMLPage(language: l, title: l.pick("甘肃省知识产权质押融资月度汇总", "Gansu IP pledge financing: monthly rollup"),

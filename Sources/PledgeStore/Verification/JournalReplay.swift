@@ -26,7 +26,7 @@ struct JournalReplay {
     var proposals: [Int64: ReplayedProposal] = [:]
     /// A proposal's row; its changes are kept only while it is pending (a large import's are many).
     struct ReplayedProposal {
-        var proposal: Proposal, changeCount: Int, proposer: String, at: String
+        var proposal: Proposal, regNo: String?, changeCount: Int, proposer: String, at: String
         var status = ProposalStatus.pending, decidedSeq: Int64?, decider: String?, decidedAt: String?, reason: String?
     }
     private var approvalRequired = false
@@ -120,7 +120,7 @@ struct JournalReplay {
             settings[key] = (value, seq)
         case .proposal(let p):
             guard !p.changes.isEmpty, Self.same(regNo, p.regNo) else { return note(seq, .regNoColumn(regNo: p.regNo ?? "")) }
-            proposals[seq] = ReplayedProposal(proposal: p, changeCount: p.changes.count, proposer: by, at: at)
+            proposals[seq] = ReplayedProposal(proposal: p, regNo: p.regNo, changeCount: p.changes.count, proposer: by, at: at)
         case .approve(let n, let entries):
             guard decide(seq, n, by: by, at: at, status: .approved, reason: nil), let p = proposals[n] else { return }
             proposals[n]?.proposal.changes = []

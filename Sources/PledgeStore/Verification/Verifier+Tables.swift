@@ -94,7 +94,7 @@ extension Verifier {
         try compare("users", "name, role, disabled, seq", keys: 1,
                     replay.users.values.map { [t($0.user.name), t($0.user.role.rawValue), b($0.user.disabled), i($0.seq)] })
         try compare("proposals", Ledger.proposalColumns, keys: 1, replay.proposals.map { seq, p in
-            [i(seq), t(p.proposal.action.rawValue), t(p.proposal.regNo), t(p.proposal.name), i(Int64(p.changeCount)), t(p.proposer),
+            [i(seq), t(p.proposal.action.rawValue), t(p.regNo), t(p.proposal.name), i(Int64(p.changeCount)), t(p.proposer),
              t(p.at), t(p.status.rawValue), p.decidedSeq.map(i) ?? t(nil), t(p.decider), t(p.decidedAt), t(p.reason)]
         })
         try compare("finding_reviews", "finding, reason, seq", keys: 1, replay.reviews.map { [t($0.key), t($0.value.reason), i($0.value.seq)] })
