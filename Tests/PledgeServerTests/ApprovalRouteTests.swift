@@ -103,14 +103,26 @@ struct ApprovalRouteTests {
                 #expect(r.status == .accepted, "\(String(buffer: r.body))")
             }
             #expect(try s.ledger.registration("Y2024620000001")?.status == .active)
-            let csv = "reg_no,reg_date,uscc,enterprise,bank,amount_wan,ip_numbers\nCSV-1,2024-04-01,914403001922038216,甘肃示例科技有限公司,兰州银行,50,2014103620773\n"
-            try await client.execute(uri: "/api/v1/imports?name=bank.csv", method: .post, headers: s.headers(.clerk), body: ByteBuffer(string: csv)) { r in
+            // The bank's GB18030 file: one proposal for the whole file, approved in one step.
+            let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../SampleData/registrations-gb18030.csv").standardized
+            var proposal: Int64 = 0
+            try await client.execute(uri: "/api/v1/imports?name=bank-gb18030.csv", method: .post, headers: s.headers(.clerk),
+                                     body: ByteBuffer(data: try Data(contentsOf: sample))) { r in
                 #expect(r.status == .accepted, "\(String(buffer: r.body))")
-                #expect(json(r.body)["proposal"] != nil)
+                #expect((json(r.body)["new"] as? NSNumber)?.intValue == 2001)
+                proposal = (json(r.body)["proposal"] as? NSNumber)?.int64Value ?? 0
             }
-            #expect(try s.ledger.registration("CSV-1") == nil)
+            #expect(try s.ledger.proposals(status: .pending, proposer: "clerk-用户").map(\.action) == [.import, .void])
+            #expect(try s.ledger.registration("Y2021610001735") == nil)
+            try await client.execute(uri: "/api/v1/proposals/\(proposal)/approve", method: .post, headers: s.headers(.checker)) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+            }
+            try await client.execute(uri: "/api/v1/registrations?limit=1", method: .get, headers: s.headers(.auditor)) { r in
+                #expect((json(r.body)["totals"] as? [String: Any])?["registrations"] as? Int == 2002, "\(String(buffer: r.body).prefix(300))")
+            }
         }
-        #expect(try s.ledger.proposals(status: .pending, proposer: "clerk-用户").map(\.action) == [.import, .void])
+        #expect(try s.ledger.verify().isClean)
     }
 
     @Test("the pages: the clerk's form lands on the proposal; the checker sees it to approve, approves it with CSRF; the maker sees no button")
