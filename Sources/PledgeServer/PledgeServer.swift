@@ -114,9 +114,7 @@ struct Authentication: RouterMiddleware {
                 let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
                 let hash = Credentials.tokenHash(token)
                 guard !token.isEmpty else { throw ServerFailure.unauthenticated }
-                let (user, head) = try await PledgeServer.blocking { [ledger] in
-                    (try ledger.user(tokenHash: hash), try ledger.head().map { "\($0.seq):\($0.hash)" })
-                }
+                let (user, head) = try await PledgeServer.blocking { [ledger] in try ledger.userAndHead(tokenHash: hash) }
                 guard let user, !user.user.disabled else { throw ServerFailure.unauthenticated }
                 context.user = user
                 context.head = head

@@ -31,7 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let host = String(listen[..<colon])
         let tls = tlsCert.flatMap { cert in tlsKey.map { (cert: cert, key: $0) } }
-        guard let ledger = try global.openLedger() as? Ledger else { throw StoreError.internalError("serve needs the SQLite ledger") }
+        guard let opened = try global.openLedger() as? Ledger else { throw StoreError.internalError("serve needs the SQLite ledger") }
+        let ledger = try opened.concurrentReads()
         let scheme = tls == nil ? "http" : "https"
         let uploads = UploadStore()
         let app = try PledgeServer.application(ledger: ledger, host: host, port: port, tls: tls, uploads: uploads, log: { Console.err($0) }) { bound in

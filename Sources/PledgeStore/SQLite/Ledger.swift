@@ -14,21 +14,36 @@ public final class Ledger: Sendable {
     let dbQueue: DatabaseQueue
     /// How a read-only open reads the file (the ledger itself or a private snapshot of it); nil when writable.
     let access: ReadOnlyAccess?
+    /// Connections that read side by side (`concurrentReads()`, for the server); nil: reads share the one connection.
+    let readers: DatabasePool?
 
     /// How long a writer waits for another writer's lock before giving up (exit 75).
     public static let defaultBusyTimeout: TimeInterval = 10
 
-    private init(path: String, readOnly: Bool, operatorName: String, dbQueue: DatabaseQueue, access: ReadOnlyAccess? = nil) {
+    private init(path: String, readOnly: Bool, operatorName: String, dbQueue: DatabaseQueue, access: ReadOnlyAccess? = nil,
+                 readers: DatabasePool? = nil) {
         self.access = access
         self.path = path
         self.readOnly = readOnly
         self.operatorName = operatorName
         self.dbQueue = dbQueue
+        self.readers = readers
     }
 
     /// The same open ledger writing as another operator: the server records each request's signed-in user.
     public func acting(as operatorName: String) -> Ledger {
-        Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: dbQueue, access: access)
+        Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: dbQueue, access: access, readers: readers)
+    }
+
+    /// The same open ledger whose queries run side by side on a pool of read-only connections (WAL snapshots), while
+    /// writes keep the one connection: a server's many readers no longer queue behind each other. A read-only ledger
+    /// (a private snapshot) keeps its one connection.
+    public func concurrentReads() throws -> Ledger {
+        guard !readOnly else { return self }
+        var config = Ledger.configuration(readOnly: false, busyTimeout: Ledger.defaultBusyTimeout)
+        config.maximumReaderCount = 4
+        let pool = try Ledger.mapErrors(path) { try DatabasePool(path: path, configuration: config) }
+        return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: dbQueue, access: access, readers: pool)
     }
 
     /// `keepSidecars`: a writer leaves the emptied `-wal` and `-shm` when it closes (a backup, one standalone file, does not).
@@ -195,7 +210,8 @@ public final class Ledger: Sendable {
 
     /// Runs a read on a consistent snapshot.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try Ledger.mapErrors(path) { try dbQueue.read(body) }
+        if let readers { return try Ledger.mapErrors(path) { try readers.read(body) } }
+        return try Ledger.mapErrors(path) { try dbQueue.read(body) }
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; entries it appends commit together or not at all.
@@ -242,7 +258,8 @@ public final class Ledger: Sendable {
                 // A pragma of the connection; it cannot change inside a transaction.
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 firstLoad = true
-                guard rollbackJournalIfEmpty else { return }
+                // A server's pool of readers keeps the WAL: its readers would otherwise wait for the whole load.
+                guard rollbackJournalIfEmpty, readers == nil else { return }
                 // Leaving the WAL needs the file to ourselves (ask once, without waiting) and removes the -wal, which
                 // would put readers back in WAL mode.
                 Ledger.keepWALFiles(db, false)

@@ -65,6 +65,16 @@ extension Ledger {
         try read { db in try Row.fetchOne(db, sql: Self.accountSQL + " WHERE c.token_hash = ?", arguments: [tokenHash]).map(Self.account) }
     }
 
+    /// The token's user and the journal head `SEQ:HASH`, from one snapshot (what every API request asks first).
+    public func userAndHead(tokenHash: String) throws -> (UserAccount?, String?) {
+        try read { db in
+            let user = try Row.fetchOne(db.cachedStatement(sql: Self.accountSQL + " WHERE c.token_hash = ?"), arguments: [tokenHash]).map(Self.account)
+            let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"))
+                .map { "\($0["seq"] as Int64):\($0["hash"] as String)" }
+            return (user, head)
+        }
+    }
+
     private static let accountSQL = """
         SELECT u.name, u.role, u.disabled, u.seq, c.password_hash, c.token_hash IS NOT NULL AS has_token
         FROM users u LEFT JOIN user_credentials c ON c.name = u.name
