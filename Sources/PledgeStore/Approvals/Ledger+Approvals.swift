@@ -90,12 +90,9 @@ extension Ledger {
     /// Proposals, newest first, without their changes; all of them, or those with `status`, or those `proposer` made.
     public func proposals(status: ProposalStatus?, proposer: String? = nil) throws -> [ProposalRecord] {
         try read { db in
-            var conditions: [String] = [], arguments: [(any DatabaseValueConvertible)?] = []
-            if let status { conditions.append("status = ?"); arguments.append(status.rawValue) }
-            if let proposer { conditions.append("proposer = ?"); arguments.append(proposer) }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT \(Self.proposalColumns) FROM proposals \(filter) ORDER BY seq DESC",
-                                    arguments: StatementArguments(arguments)!).map(Self.proposalRecord)
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.proposalColumns) FROM proposals WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR proposer = ?2) ORDER BY seq DESC
+                """, arguments: [status?.rawValue, proposer]).map(Self.proposalRecord)
         }
     }
 
