@@ -68,15 +68,30 @@ public actor UploadStore {
     static let lifetime: TimeInterval = 3600
 
     public init() {
+        Self.removeAbandoned(in: NSTemporaryDirectory())
         var template = Array((NSTemporaryDirectory() + "/pledge-uploads-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         folder = made.map { String(cString: $0) } ?? NSTemporaryDirectory()
+    }
+
+    /// Removes the upload folders of this OS user untouched for longer than an upload lives: left by a server that was
+    /// killed before it could remove its own (a running server's folder comes back at its next upload).
+    static func removeAbandoned(in directory: String, now: Date = Date()) {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("pledge-uploads-") {
+            let path = directory + "/" + name
+            guard let a = try? fm.attributesOfItem(atPath: path), (a[.ownerAccountID] as? NSNumber)?.uint32Value == geteuid(),
+                  a[.type] as? FileAttributeType == .typeDirectory,
+                  let modified = a[.modificationDate] as? Date, now.timeIntervalSince(modified) > lifetime else { continue }
+            try? fm.removeItem(atPath: path)
+        }
     }
 
     /// Writes `bytes` to a new private file; its id and the upload.
     func save(_ bytes: ByteBuffer, name: String, user: String, options: [String: String]) throws -> (id: String, upload: Upload) {
         expire()
         let id = Self.randomID()
+        if mkdir(folder, 0o700) != 0 && errno != EEXIST { throw ServerFailure(.internalServerError, "cannot keep the upload: \(String(cString: strerror(errno)))") }
         let path = folder + "/" + id
         try Self.write(bytes, to: path)
         let upload = Upload(path: path, name: name, user: user, options: options, created: Date())

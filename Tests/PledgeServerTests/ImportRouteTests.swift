@@ -30,6 +30,22 @@ func multipart(_ fields: [(String, String)], file: (name: String, bytes: ByteBuf
 
 @Suite("imports over HTTP: the API's dry run and import, the upload page, all or nothing")
 struct ImportRouteTests {
+    @Test("upload folders a killed server left are removed by the next one after an hour; a fresh one stays")
+    func abandonedUploads() async throws {
+        let fm = FileManager.default, tmp = NSTemporaryDirectory()
+        let old = tmp + "/pledge-uploads-old-\(UUID().uuidString)", fresh = tmp + "/pledge-uploads-new-\(UUID().uuidString)"
+        for dir in [old, fresh] {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            #expect(fm.createFile(atPath: dir + "/upload", contents: Data("reg_no\n".utf8), attributes: [.posixPermissions: 0o600]))
+        }
+        try fm.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: old)
+        let store = UploadStore()
+        #expect(!fm.fileExists(atPath: old))
+        #expect(fm.fileExists(atPath: fresh + "/upload"))
+        try fm.removeItem(atPath: fresh)
+        await store.removeAll()
+    }
+
     @Test("the GB18030 sample: a dry run writes nothing; the import writes every row with the clerk as operator; again, all unchanged")
     func sample() async throws {
         let s = try ServerLedger()

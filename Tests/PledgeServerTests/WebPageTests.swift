@@ -66,6 +66,8 @@ struct WebPageTests {
                 #expect(r.status == .ok)
                 let page = String(buffer: r.body)
                 #expect(page.contains("甘肃省知识产权质押融资进度报告") && page.contains("class=\"headline\""), "\(page.prefix(300))")
+                // A page names no command-line command: the loans past maturity are counted, the CLI's hint is not shown.
+                #expect(page.contains("已到期未注销") && !page.contains("pledge check"))
                 #expect(r.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
             }
         }

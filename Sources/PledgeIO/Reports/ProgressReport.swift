@@ -200,13 +200,16 @@ public struct ProgressReport: Sendable {
                        l.pick("\($0.registrations) 笔，\($0.amount.wanDisplay) 万元（未计入已完成）", "\($0.registrations) registrations, \($0.amount.wanDisplay) 万元 (not in Achieved)")) }
     }
 
-    func detailPairs(_ d: ProgressDetails, _ l: Language) -> [(String, String)] {
+    /// `commands`: name the command that lists the loans past maturity (a terminal's table; not a page).
+    func detailPairs(_ d: ProgressDetails, _ l: Language, commands: Bool = true) -> [(String, String)] {
         let p = progress
+        let overdueUnit = commands ? l.pick("笔；见 pledge check --rule matured-not-released", "registrations; see pledge check --rule matured-not-released")
+                                   : l.pick("笔", "registrations")
         return [
             (l.pick("在贷余额（截至 \(p.asOf)，未到期）", "Outstanding on \(p.asOf) (not past maturity)"),
              "\(d.outstanding.wanDisplay) 万元  (\(d.outstandingRegistrations) \(l.pick("笔", "registrations")))"),
             (l.pick("已到期未注销", "Past maturity, not released"),
-             "\(d.overdue.wanDisplay) 万元  (\(d.overdueRegistrations) \(l.pick("笔；见 pledge check --rule matured-not-released", "registrations; see pledge check --rule matured-not-released")))"),
+             "\(d.overdue.wanDisplay) 万元  (\(d.overdueRegistrations) \(overdueUnit))"),
             (l.pick("服务企业", "Enterprises served"), "\(d.enterprisesServed)"),
             (l.pick("首贷", "First loans"), "\(d.firstLoans.registrations) \(l.pick("笔", "registrations")), \(d.firstLoans.amount.wanDisplay) 万元"),
             (l.pick("入园惠企", "RYWQ (入园惠企)"), "\(d.rywq.registrations) \(l.pick("笔", "registrations")), \(d.rywq.amount.wanDisplay) 万元 ("
@@ -233,7 +236,7 @@ public struct ProgressReport: Sendable {
         ]
         if let pendingLine = pendingLine(l) { pairs.insert(pendingLine, at: 4) }
         if let need = p.paceNeededPerMonth { pairs.append((l.pick("所需月均", "Pace needed"), "\(need.wanDisplay) 万元")) }
-        if let d = details { pairs += detailPairs(d, l) }
+        if let d = details { pairs += detailPairs(d, l, commands: false) }
         return pairs
     }
 
