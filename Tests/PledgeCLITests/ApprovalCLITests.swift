@@ -93,6 +93,19 @@ struct ApprovalCLITests {
         #expect(try s.run(["audit", "verify"]).code == 0)
     }
 
+    @Test("a month closed between proposal and approval: the approval is refused (73), the proposal stays pending")
+    func closedAtApproval() throws {
+        let s = try ledger()
+        let n = try #require(proposalNumber(try s.run(["--operator", "a"] + s.registerArgs)))
+        #expect(try s.run(["period", "close", "2024-03"]).code == 0)
+        let before = try s.snapshot()
+        let refused = try s.run(["--operator", "b", "approve", n])
+        #expect(refused.code == 73)
+        #expect(refused.stderr.contains("in the closed period 2024-03"), "\(refused.stderr)")
+        #expect(try s.snapshot() == before)
+        #expect(try s.sqlite("SELECT status FROM proposals WHERE seq = \(n)") == "pending")
+    }
+
     @Test("an import of the GB18030 sample is one proposal, approved in one step into the same ledger as a direct import")
     func importProposal() throws {
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../SampleData/registrations-gb18030.csv").standardized.path
