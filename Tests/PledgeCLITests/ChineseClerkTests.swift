@@ -156,7 +156,8 @@ struct HelpLanguageTests {
         ["report"], ["report", "progress"], ["report", "monthly"], ["report", "annual"], ["period"], ["period", "close"],
         ["period", "reopen"], ["period", "list"], ["query"], ["audit"], ["audit", "head"], ["audit", "verify"], ["check"],
         ["check", "ack"], ["backup"], ["reference"], ["setting"], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"],
-        ["user", "passwd"], ["user", "token"], ["serve"],
+        ["user", "passwd"], ["user", "token"], ["serve"], ["settings"], ["settings", "set"], ["settings", "amount-confirm"], ["proposals"],
+        ["proposal"], ["approve"], ["reject"],
     ]
 
     @Test("every command's help is Chinese under zh (overview and every option) and English under en", arguments: commands)
