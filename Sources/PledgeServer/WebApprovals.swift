@@ -99,15 +99,12 @@ extension WebPages {
         html += Self.pairs(pairs, id: "proposal")
         let changes = record.proposal?.changes ?? []
         if changes.count == 1, case .register(let r) = changes[0].event {
-            html += "<h2>" + escape(l.pick("批准后的登记", "The registration once approved")) + "</h2>"
-            let after = RegistrationView(stored: .registered(r, seq: 0, late: changes[0].late), reference: reference).pairs(language: l)
-            html += Self.pairs(after.filter { $0.0 != l.pick("日志", "Journal") }, id: "after")
+            html += Self.after(.registered(r, seq: 0, late: changes[0].late), reference, l)
         } else {
             // One change to a registration: the registration as the approval would leave it, then the change itself.
             if record.status == .pending, changes.count == 1, let current,
                let after = try? Lifecycle.apply(changes[0].event, to: current, seq: current.updatedSeq, late: changes[0].late) {
-                html += "<h2>" + escape(l.pick("批准后的登记", "The registration once approved")) + "</h2>"
-                html += Self.pairs(RegistrationView(stored: after, reference: reference).pairs(language: l).filter { $0.0 != l.pick("日志", "Journal") }, id: "after")
+                html += Self.after(after, reference, l)
             }
             let t = ProposalView(record: record).table(language: l)
             html += "<h2>" + escape(l.pick("变更（前 → 后）", "Changes (before → after)")) + "</h2>"
@@ -162,6 +159,12 @@ extension WebPages {
         } catch let e as any PledgeFailure {
             return try await proposals(mine: false, status: nil, context, problem: m.describe(e), status: ServerFailure.status(e.category))
         }
+    }
+
+    /// The registration as approval would leave it (without the journal line: it has no entries yet).
+    static func after(_ state: RegistrationState, _ reference: ReferenceData, _ l: Language) -> String {
+        "<h2>" + escape(l.pick("批准后的登记", "The registration once approved")) + "</h2>"
+            + pairs(RegistrationView(stored: state, reference: reference).pairs(language: l).filter { $0.0 != l.pick("日志", "Journal") }, id: "after")
     }
 
     /// Label and value pairs as a definition list.

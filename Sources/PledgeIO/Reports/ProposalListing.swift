@@ -20,8 +20,9 @@ public struct ProposalListing: Sendable {
         case .json: return try JSONOutput.render(["proposals": proposals.map(Item.init)])
         case .table:
             guard !proposals.isEmpty else { return l.pick("没有提案\n", "no proposals\n") }
-            var t = TextTable(headers: table(language: l).headers, alignments: [.right, .left, .left, .right, .left, .left, .left, .left])
-            t.rows = table(language: l).rows
+            let (headers, rows) = table(language: l)
+            var t = TextTable(headers: headers, alignments: [.right, .left, .left, .right, .left, .left, .left, .left])
+            t.rows = rows
             return t.render()
         }
     }
@@ -74,8 +75,9 @@ public struct ProposalView: Sendable {
             return try JSONOutput.render(Document(proposal: ProposalListing.Item(record), entries: changes))
         case .table:
             var out = try ProposalListing(proposals: [record]).render(format: .table, language: l)
-            var t = TextTable(headers: table(language: l).headers, alignments: [.left, .left, .left, .left])
-            t.rows = table(language: l).rows
+            let (headers, rows) = table(language: l)
+            var t = TextTable(headers: headers, alignments: [.left, .left, .left, .left])
+            t.rows = rows
             out += "\n" + t.render()
             return out
         }

@@ -30,11 +30,12 @@ public struct EntryApproval: Sendable, Equatable {
 extension Ledger {
     static let proposalColumns = "seq, action, reg_no, name, changes, proposer, proposed_at, status, decided_seq, decider, decided_at, reason"
 
-    public func approvalRequired() throws -> Bool {
-        try read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [ApprovalSetting.key])
-                == ApprovalSetting.required.rawValue
-        }
+    public func approvalRequired() throws -> Bool { try read(Self.approvalRequired) }
+
+    /// The ledger requires a second person's approval of every registration change (`ApprovalSetting`).
+    static func approvalRequired(_ db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [ApprovalSetting.key])
+            == ApprovalSetting.required.rawValue
     }
 
     /// Turns approval on or off (an administrator's act). Pending proposals stay pending either way.

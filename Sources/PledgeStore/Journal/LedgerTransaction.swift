@@ -36,9 +36,9 @@ public final class LedgerTransaction {
     /// The ledger requires a second person's approval of every registration change (`ApprovalSetting`).
     public func approvalRequired() throws -> Bool {
         if let approvalCache { return approvalCache }
-        let value = try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [ApprovalSetting.key])
-        approvalCache = value == ApprovalSetting.required.rawValue
-        return approvalCache!
+        let required = try Ledger.approvalRequired(db)
+        approvalCache = required
+        return required
     }
 
     /// Appends a registration change that its operation has checked: as itself, or, while the ledger requires
