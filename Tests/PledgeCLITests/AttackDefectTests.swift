@@ -301,6 +301,9 @@ struct FirstLoadReaderTests {
         load.standardOutput = FileHandle.nullDevice
         load.standardError = FileHandle.nullDevice
         try load.run()
+        // The first reader starts once the load holds the ledger: a reader that opened the file at the very moment the
+        // load asked for it alone would make the load keep the WAL (it never waits for that), and the test would race.
+        while load.isRunning && !FileManager.default.fileExists(atPath: s.db + "-journal") { usleep(5_000) }
         var sawLoadRunning = false
         while load.isRunning {
             // The load's rollback journal exists from its first write to its commit: one transaction, one lock.
