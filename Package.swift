@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure domain: no I/O, no SQLite, no printing.
@@ -60,7 +61,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PledgeIO", dependencies: ["PledgeCore", "PledgeStore", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "PledgeIO", dependencies: [
+            "PledgeCore", "PledgeStore", .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
         // The ledger in the browser and over HTTP: the same store operations and reports as the CLI.
         .target(
             name: "PledgeServer",

@@ -11,11 +11,13 @@ extension RegistrationExport.Headers: ExpressibleByArgument {}
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: L("导入银行报送的登记 CSV 文件：全部导入或全部不导入", "Load a bank's CSV file of registrations: all rows or none."),
+        abstract: L("导入银行报送的登记文件（CSV 或 Excel .xlsx）：全部导入或全部不导入", "Load a bank's file of registrations (CSV or Excel .xlsx): all rows or none."),
         discussion: L("""
             UTF-8（有无 BOM 均可）或 GB18030，自动识别。须有表头行；列按名称识别，顺序不限，中英文均可（登记号、登记日期、统一社会信用代码、企业名称、质权人/贷款银行、支行、登记金额(元) 或 登记金额(万元)、质押物类型、知识产权号/专利号、市州、园区、到期日、年利率(%)、入园惠企、首贷、保险、备注、状态、状态日期）。
             登记号已在台账中且内容相同的行跳过；内容不同即为冲突（退出码 73）。有任何无效行（65）或冲突：不写入任何内容。
+            Excel 工作簿（.xlsx）：默认读第一个工作表（--sheet 指定），表头上方的标题行自动跳过（--header-row 指定表头行）；日期单元格、数字单元格均可。
             示例：pledge import SampleData/registrations.csv --dry-run
+                  pledge import 兰州银行-11月.xlsx --sheet 质押台账
             """, """
             UTF-8 (with or without BOM) or GB18030, detected automatically. Header row required; columns by name in \
             any order, English or Chinese (reg_no/登记号, reg_date/登记日期, uscc/统一社会信用代码, enterprise/企业名称, \
@@ -24,11 +26,16 @@ struct ImportCommand: ParsableCommand {
             first_loan/首贷, insured/保险, notes/备注, status/状态, status_date/状态日期).
             A row whose 登记号 is already in the ledger with the same content is skipped; with other content it is a \
             conflict (exit 73). Any invalid row (exit 65) or conflict: nothing is written.
-            Example: pledge import SampleData/registrations.csv --dry-run
+            Excel workbooks (.xlsx): the first sheet unless --sheet names one; title rows above the header are skipped             (--header-row gives the header's row); date cells and number cells are read as such.
+            Examples: pledge import SampleData/registrations.csv --dry-run
+                      pledge import bank-november.xlsx --sheet 质押台账
             """))
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp(L("CSV 文件", "The CSV file."))) var file: String
+    @Argument(help: ArgumentHelp(L("CSV 文件或 .xlsx 工作簿", "The CSV file or .xlsx workbook."))) var file: String
+    @Option(help: ArgumentHelp(L("工作簿中要读的工作表（默认第一个）", "The workbook's sheet to read (default: the first)."))) var sheet: String?
+    @Option(name: .customLong("header-row"), help: ArgumentHelp(L("表头所在行（默认：CSV 为第 1 行；工作簿为前几行中第一个列名齐全的行）", "The header's row (default: row 1 of a CSV file; in a workbook, the first of its first rows that names the required columns).")))
+    var headerRow: Int?
     @Option(help: ArgumentHelp(L("auto（自动）、utf8 或 gb18030", "auto, utf8 or gb18030."))) var encoding: ImportEncoding = .auto
     @Flag(name: .customLong("dry-run"), help: ArgumentHelp(L("校验并检查冲突、打印汇总，不写入任何内容（可与 --read-only 同用）", "Validate, check conflicts and print the summary; write nothing (works with --read-only)."))) var dryRun = false
     @Option(name: .customLong("max-errors"), help: ArgumentHelp(L("最多列出这么多个问题", "List at most this many problems."))) var maxErrors = 100
@@ -43,6 +50,7 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard maxErrors >= 1 else { throw ValidationError(Console.messages.text(.maxErrorsTooSmall)) }
+        if let headerRow, headerRow < 1 { throw FieldError(field: "--header-row", value: String(headerRow), rule: .atLeast(1)) }
         if late || allowDoublePledge || reason != nil { try requireReason(reason) }
     }
 
@@ -60,6 +68,8 @@ struct ImportCommand: ParsableCommand {
         options.reason = reason?.trimmingSpaces
         options.allowDoublePledge = allowDoublePledge
         options.strict = strict
+        options.sheet = sheet
+        options.headerRow = headerRow
         options.language = global.language
         let bar = ProgressBar(language: global.language)
         let importer = Importer(ledger: ledger, options: options, today: CivilDate.today(), progress: bar.map { b in b.update })

@@ -26,20 +26,24 @@ final class ImportPipeline: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     static let batchSize = 512
 
-    /// Starts the producer: `next` returns the next prepared row (nil at the end) and the bytes read so far.
-    init(_ next: @escaping @Sendable () throws -> (PreparedRow, Int64)?) {
+    /// Starts the producer: `produce` hands each prepared row and the bytes read so far to `emit`, which answers false
+    /// when the producer must stop (the consumer cancelled, or the row was unreadable).
+    init(_ produce: @escaping @Sendable (_ emit: (PreparedRow, Int64) -> Bool) throws -> Void) {
         let thread = Thread { [self] in
             defer { channel.close(); done.signal() }
             var batch = Batch()
+            var open = true
             do {
-                while let (row, bytes) = try next() {
+                try produce { row, bytes in
+                    guard open else { return false }
                     batch.rows.append(row)
                     batch.bytesConsumed = bytes
-                    if case .unreadable = row { break }
+                    if case .unreadable = row { open = false; return false }
                     if batch.rows.count >= Self.batchSize {
-                        guard channel.put(batch) else { return }
+                        guard channel.put(batch) else { open = false; return false }
                         batch = Batch()
                     }
+                    return true
                 }
                 _ = channel.put(batch)
             } catch {

@@ -18,7 +18,21 @@ public struct ImportOptions: Sendable {
     public var language: Language = .en
     /// Options named as the server's keys (`late`), not the CLI's flags (`--late`).
     public var http = false
+    /// A workbook's sheet to read (the first when nil).
+    public var sheet: String?
+    /// The row the header is on; nil: row 1 of a CSV file, and in a workbook the first of its first rows that names
+    /// the required columns (title rows above the header are skipped).
+    public var headerRow: Int?
     public init() {}
+}
+
+/// Where an import's rows come from: the header as written, the row it is on, the file's size for progress, and the
+/// data rows, each handed to `emit` prepared (`false` back: stop).
+struct RowSource {
+    var headerRow: Int
+    var header: [String]
+    var total: Int64
+    var produce: (_ layout: ImportLayout, _ prepare: Importer.RowPreparer, _ emit: (PreparedRow, Int64) -> Bool) throws -> Void
 }
 
 /// Loads a bank's CSV file into the ledger as ONE transaction: every row valid and none conflicting,
@@ -45,20 +59,21 @@ public struct Importer {
     /// when any row is invalid or conflicting, `ImportFileError` for file-level problems.
     public func run(path: String, name: String) throws -> ImportSummary {
         let messages = Messages(options.language, http: options.http)
-        func fileError(_ e: ImportError) -> ImportFileError {
-            ImportFileError(lines: [messages.describe(e, file: name)], category: e.category)
-        }
         // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever; it is refused below.
         let raw = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard raw >= 0 else {
-            throw fileError(errno == ENOENT ? .fileMissing(path: name) : .io(detail: String(cString: strerror(errno))))
+            throw fileError(errno == ENOENT ? .fileMissing(path: name) : .io(detail: String(cString: strerror(errno))), name)
         }
         defer { close(raw) }
         var info = stat()
         guard fstat(raw, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw fileError(.notRegular)
+            throw fileError(.notRegular, name)
         }
         _ = fcntl(raw, F_SETFL, fcntl(raw, F_GETFL) & ~O_NONBLOCK)
+        if WorkbookSource.isWorkbook(fd: raw) {
+            return try load(WorkbookSource.open(path: path, name: name, options: options, messages: messages), name: name)
+        }
+        if options.sheet != nil { throw ImportFileError(lines: [messages.text(.sheetNotWorkbook, ["file": name])], category: .badInput) }
         var fd = raw
         var transcoded = false
         do {
@@ -74,36 +89,65 @@ public struct Importer {
                 }
             }
         } catch let e as ImportError {
-            throw fileError(e)
+            throw fileError(e, name)
         }
         defer { if transcoded { close(fd) } }
         let total = transcoded ? Int64(lseek(fd, 0, SEEK_END)) : Int64(info.st_size)
         if transcoded { lseek(fd, 0, SEEK_SET) }
+        return try load(csvSource(CSVReader(fileDescriptor: fd), total: total, name: name, messages: messages), name: name)
+    }
 
-        let reader = CSVReader(fileDescriptor: fd)
+    func fileError(_ e: ImportError, _ name: String, headerRow: Int = 1) -> ImportFileError {
+        ImportFileError(lines: [Messages(options.language, http: options.http).describe(e, file: name, headerRow: headerRow)], category: e.category)
+    }
+
+    /// A CSV file's header (row `--header-row`, 1 by default) and its records.
+    private func csvSource(_ reader: CSVReader, total: Int64, name: String, messages: Messages) throws -> RowSource {
         let forcedUTF8 = options.encoding == .utf8
         @Sendable func readError(_ e: CSVReadError, _ headers: [String]) -> ImportProblem {
             let line = messages.describe(e, file: name, headers: headers, forcedUTF8: forcedUTF8)
             guard let (row, c) = e.place else { return ImportProblem(row: 0, column: "", value: "", rule: line, line: line) }
             return ImportProblem(file: name, row: row, column: c < headers.count ? headers[c] : messages.text(.column, ["index": String(c + 1)]), line: line)
         }
-
-        // Row 1: the header.
         let headerRecord: CSVRecord
         do {
-            guard let h = try reader.next(), !(h.fields.count == 1 && h.fields[0].trimmingSpaces.isEmpty) else {
-                throw fileError(.empty)
+            var h = try reader.next()
+            while let r = h, r.row < (options.headerRow ?? 1) { h = try reader.next() }
+            guard let h, !(h.fields.count == 1 && h.fields[0].trimmingSpaces.isEmpty) else {
+                throw fileError(.empty, name)
             }
             headerRecord = h
         } catch let e as CSVReadError {
             throw ImportFileError(lines: [readError(e, []).line], category: .badInput)
         }
+        let reader_ = UncheckedBox(reader)
+        return RowSource(headerRow: headerRecord.row, header: headerRecord.fields, total: total) { layout, prepare, emit in
+            while true {
+                let record: CSVRecord
+                do {
+                    guard let r = try reader_.value.next() else { return }
+                    record = r
+                } catch let e as CSVReadError {
+                    _ = emit(.unreadable(readError(e, layout.headers)), reader_.value.bytesConsumed)
+                    return
+                }
+                if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
+                if !emit(prepare.prepare(record), reader_.value.bytesConsumed) { return }
+            }
+        }
+    }
+
+    /// The rows of `source` validated on a second thread and loaded in one transaction by the store.
+    private func load(_ source: RowSource, name: String) throws -> ImportSummary {
+        let messages = Messages(options.language, http: options.http)
+        let total = source.total
         let layout: ImportLayout
         do {
-            layout = try ImportLayout(headers: headerRecord.fields, ignoreUnknown: options.ignoreUnknownColumns, maxProblems: options.maxErrors)
+            layout = try ImportLayout(headers: source.header, ignoreUnknown: options.ignoreUnknownColumns, maxProblems: options.maxErrors)
         } catch let h as HeaderProblems {
             let more = h.unlisted > 0 ? [messages.text(.moreProblems, ["count": String(h.unlisted)])] : []
-            throw ImportFileError(lines: h.listed.map { messages.describe($0, file: name) } + more + [messages.text(.headerRefused, ["file": name])],
+            throw ImportFileError(lines: h.listed.map { messages.describe($0, file: name, headerRow: source.headerRow) } + more
+                                    + [messages.text(.headerRefused, ["file": name])],
                                   category: .badInput)
         }
 
@@ -113,20 +157,8 @@ public struct Importer {
         tally.summary.dryRun = options.dryRun
 
         let prepare = RowPreparer(importer: self, name: name, layout: layout, validator: validator, messages: messages)
-        let reader_ = UncheckedBox(reader)
-        let pipeline = ImportPipeline {
-            while true {
-                let record: CSVRecord
-                do {
-                    guard let r = try reader_.value.next() else { return nil }
-                    record = r
-                } catch let e as CSVReadError {
-                    return (.unreadable(readError(e, layout.headers)), reader_.value.bytesConsumed)
-                }
-                if record.fields.count == 1 && record.fields[0].trimmingSpaces.isEmpty { continue }
-                return (prepare.prepare(record), reader_.value.bytesConsumed)
-            }
-        }
+        let produce = UncheckedBox(source.produce)
+        let pipeline = ImportPipeline { emit in try produce.value(layout, prepare, emit) }
         defer { pipeline.finish() }
         // The reader's half of each row: problem lines for the invalid ones; the store decides the rest (and the
         // transaction: written only when every row is valid and none conflicts).
@@ -170,7 +202,7 @@ public struct Importer {
         tally.summary.conflicting = result.conflicting
         tally.summary.warned = result.warned
         tally.summary.proposal = result.proposal
-        if tally.summary.rows == 0 && tally.summary.invalid == 0 { throw fileError(.noDataRows) }
+        if tally.summary.rows == 0 && tally.summary.invalid == 0 { throw fileError(.noDataRows, name, headerRow: source.headerRow) }
         let summary = tally.finished()
         if summary.invalid > 0 || summary.conflicting > 0 { throw ImportRefused(summary: summary, file: name) }
         return summary

@@ -40,6 +40,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case headerEmpty, headerUnknown, headerDuplicate, headerMissing, headerNoAmount, headerTwoAmounts, headerRefused
     case moreProblems, importSummary, importSummaryWarned, importRefusedInvalid, importRefusedConflict, dryRunNote
     case importConflict, importChangesClosed, importDuplicateInFile, column, fieldCount, truncatedGB18030, neitherEncoding
+    case workbookInvalid, workbookLegacy, workbookMissingPart, workbookNoSheet, workbookMalformed, workbookPartTooLarge, sheetNotWorkbook
+    case cellError, cellNotADate, cellDigitsLost, cellWithoutHeader, xlsxNeedsOutput, sheetAbout
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
@@ -71,7 +73,8 @@ public enum MessageKey: String, CaseIterable, Sendable {
 }
 
 enum Catalog {
-    static let entries: [MessageKey: (zh: String, en: String)] = [
+    static let entries = core.merging(spreadsheet) { a, _ in a }
+    private static let core: [MessageKey: (zh: String, en: String)] = [
         .fieldError: ("{field}：值“{value}”，{rule}", "{field}: value \"{value}\" — {rule}"),
         .required: ("为必填项", "is required"),
         .controlCharacters: ("不能含控制字符（制表符、换行、NUL 等）", "control characters (tab, newline, NUL, …) are not allowed"),
@@ -187,8 +190,8 @@ enum Catalog {
                       "{file}: not a regular file (a pipe, socket, device or folder); save the list as a file and import that"),
         .badEncoding: ("{file}:{line}：{detail}；请把文件存为 UTF-8 或 GB18030（Excel：CSV UTF-8），或加 --encoding",
                        "{file}:{line}: {detail}; save the file as UTF-8 or GB18030 (Excel: CSV UTF-8), or pass --encoding"),
-        .emptyFile: ("{file}:1：文件为空；需要表头行（见 `pledge import --help`）", "{file}:1: the file is empty; a header row is required (see `pledge import --help`)"),
-        .noDataRows: ("{file}:2：文件只有表头没有数据行；没有可导入的内容", "{file}:2: the file has a header but no data rows; nothing to import"),
+        .emptyFile: ("{place}：文件为空；需要表头行（见 `pledge import --help`）", "{place}: the file is empty; a header row is required (see `pledge import --help`)"),
+        .noDataRows: ("{place}：文件只有表头没有数据行；没有可导入的内容", "{place}: the file has a header but no data rows; nothing to import"),
         .unterminatedQuote: ("{place}：引号字段从这里开始但没有结束；请补上右引号 \"（此行之后无法读取）",
                              "{place}: a quoted field opens here and never closes; add the closing \" (nothing after this row could be read)"),
         .characterAfterQuote: ("{place}：右引号后还有文字；在引号字段内引号要写成 \"\"", "{place}: text after a closing quote; inside a quoted field write a quote as \"\""),
@@ -367,34 +370,4 @@ enum Catalog {
     /// The CLI's flags that the server takes as the API's keys and the forms' fields, longest first.
     static let httpNames: [(String, String)] = ["--allow-double-pledge", "--confirm-amount", "--allow-bad-uscc", "--encoding", "--reason", "--strict",
                                                 "--late", "--unit"].map { ($0, $0.dropFirst(2).replacingOccurrences(of: "-", with: "_")) }
-
-    /// The template with each `{name}` replaced by its argument, in one pass over the template (an argument's own
-    /// text, a value from a file or the ledger, is never read as a placeholder).
-    static func text(_ key: MessageKey, _ language: Language, _ args: [String: String], http: Bool = false) -> String {
-        guard let entry = entries[key] else { return key.rawValue }
-        var template = language == .zh ? entry.zh : entry.en
-        if http, template.contains("--") {
-            for (flag, key) in httpNames { template = template.replacingOccurrences(of: flag, with: key) }
-        }
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out += rest[..<open]
-            let name = String(rest[rest.index(after: open)..<close])
-            out += args[name] ?? String(rest[open...close])
-            rest = rest[rest.index(after: close)...]
-        }
-        return out + rest
-    }
-
-    /// The `{name}` placeholders of a template.
-    static func placeholders(_ template: String) -> Set<String> {
-        var names: Set<String> = []
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            names.insert(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return names
-    }
 }

@@ -2,16 +2,17 @@ import Foundation
 import PledgeCore
 
 extension Messages {
-    public func describe(_ e: ImportError, file: String) -> String {
+    /// `headerRow`: the row the file's header is on (1 but in a workbook with title rows above it).
+    public func describe(_ e: ImportError, file: String, headerRow: Int = 1) -> String {
         switch e {
         case .fileMissing(let p): text(.fileMissing, ["file": p])
         case .io(let d): text(.fileUnreadable, ["file": file, "detail": d])
         case .notRegular: text(.notRegular, ["file": file])
         case .badEncoding(let line, let p):
             text(.badEncoding, ["file": file, "line": String(line), "detail": text(p == .truncatedCharacter ? .truncatedGB18030 : .neitherEncoding)])
-        case .empty: text(.emptyFile, ["file": file])
-        case .noDataRows: text(.noDataRows, ["file": file])
-        case .header(let column, let p): "\(file):1:\(column.isEmpty ? headerPlace(p) : column): " + header(p)
+        case .empty: text(.emptyFile, ["place": "\(file):\(headerRow)"])
+        case .noDataRows: text(.noDataRows, ["place": "\(file):\(headerRow + 1)"])
+        case .header(let column, let p): "\(file):\(headerRow):\(column.isEmpty ? headerPlace(p) : column): " + header(p)
         }
     }
 
@@ -52,6 +53,19 @@ extension Messages {
         case .fieldTooLarge(let row, let c): return text(.fieldTooLarge, ["place": place(row, c), "size": String(CSVReader.maxFieldBytes / 1024)])
         case .recordTooLarge(let row, let c): return text(.recordTooLarge, ["place": place(row, c), "size": String(CSVReader.maxRecordBytes >> 20)])
         case .read(let err): return text(.fileUnreadable, ["file": file, "detail": String(cString: strerror(err))])
+        }
+    }
+}
+
+extension Messages {
+    public func describe(_ e: WorkbookError, file: String) -> String {
+        switch e {
+        case .notAWorkbook: text(.workbookInvalid, ["file": file])
+        case .legacyXLS: text(.workbookLegacy, ["file": file])
+        case .missingPart(let part): text(.workbookMissingPart, ["file": file, "part": part])
+        case .noSheet(let sheet, let sheets): text(.workbookNoSheet, ["file": file, "sheet": sheet.printableExcerpt, "sheets": sheets.map(\.printableExcerpt).joined(separator: language == .zh ? "、" : ", ")])
+        case .malformedXML(let part, let line): text(.workbookMalformed, ["file": file, "part": part, "line": String(line)])
+        case .partTooLarge(let part): text(.workbookPartTooLarge, ["file": file, "part": part])
         }
     }
 }
