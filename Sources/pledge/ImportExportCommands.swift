@@ -5,7 +5,8 @@ import PledgeIO
 import PledgeStore
 
 extension ImportEncoding: ExpressibleByArgument {}
-extension RegistrationExport.Format: ExpressibleByArgument {}
+/// `export --format`: the library's text formats, or an Excel workbook.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, xlsx }
 extension RegistrationExport.Headers: ExpressibleByArgument {}
 
 struct ImportCommand: ParsableCommand {
@@ -99,7 +100,7 @@ struct ExportCommand: ParsableCommand {
         discussion: L("示例：pledge export --headers zh --unit wan --bom --output 台账.csv（供 Excel 使用）", "Examples: pledge export --output all.csv\n          pledge export --headers zh --unit wan --bom --output 台账.csv   (for Excel)"))
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp(L("csv 或 json", "csv or json."))) var format: RegistrationExport.Format = .csv
+    @Option(help: ArgumentHelp(L("csv、json 或 xlsx（Excel 工作簿，需 --output）", "csv, json or xlsx (an Excel workbook; needs --output)."))) var format: ExportFormat = .csv
     @Option(help: ArgumentHelp(L("写入此文件（原子替换），而不是标准输出", "Write to this file (replaced atomically) instead of stdout."), valueName: "file")) var output: String?
     @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头，Excel 才能正确显示中文", "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly."))) var bom = false
     @Option(help: ArgumentHelp(L("CSV 表头语言：en（reg_no…）或 zh（登记号…；名称、是/否）", "CSV header language: en (reg_no, …) or zh (登记号, …; names, 是/否)."))) var headers: RegistrationExport.Headers = .en
@@ -107,13 +108,20 @@ struct ExportCommand: ParsableCommand {
 
     func validate() throws {
         if unit == .yi { throw ValidationError(Console.messages.text(.exportUnit)) }
+        if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
     }
 
     func run() throws {
+        if format == .xlsx, let output {
+            try OutputSink.refuseLedgerFiles(output, ledger: global.ledgerPath)
+            let count = try RegistrationExport(ledger: try global.openLedger(), headers: headers, unit: unit)
+                .writeWorkbook(to: output, ledgerPath: global.ledgerPath, language: global.language)
+            return Console.err(global.language.pick("已导出 \(count) 笔登记到 \(output)", "exported \(count) registrations to \(output)"))
+        }
         let sink = try OutputSink(path: output, ledger: global.ledgerPath)
         do {
             let ledger = try global.openLedger()
-            let count = try RegistrationExport(ledger: ledger, headers: headers, unit: unit).write(format: format, bom: bom, to: sink)
+            let count = try RegistrationExport(ledger: ledger, headers: headers, unit: unit).write(format: format == .json ? .json : .csv, bom: bom, to: sink)
             try sink.finish()
             if let output { Console.err(global.language.pick("已导出 \(count) 笔登记到 \(output)", "exported \(count) registrations to \(output)")) }
         } catch {

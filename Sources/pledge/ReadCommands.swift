@@ -34,18 +34,30 @@ struct HistoryCommand: ParsableCommand {
 
 /// Where and how a report is written.
 struct ReportOutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(L("table、csv、json 或 html（含图表的独立网页）", "table, csv, json or html (one self-contained page with a chart)."))) var format: ReportFormat = .table
+    /// The library's report formats, or an Excel workbook (written by the report's `workbook`).
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json, html, xlsx
+        var report: ReportFormat { ReportFormat(rawValue: rawValue) ?? .table }
+    }
+    @Option(help: ArgumentHelp(L("table、csv、json、html（含图表的独立网页）或 xlsx（Excel 工作簿，需 --output）", "table, csv, json, html (one self-contained page with a chart) or xlsx (an Excel workbook; needs --output)."))) var format: Format = .table
     @Option(help: ArgumentHelp(L("把报表写入此文件，而不是标准输出", "Write the report to this file instead of stdout."), valueName: "file")) var output: String?
     @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头，Excel 才能正确显示中文", "Start CSV with a UTF-8 BOM so Excel shows Chinese correctly."))) var bom = false
 
     func options(_ global: GlobalOptions, _ ledger: any LedgerStore, asOf: CivilDate) throws -> ReportOptions {
-        ReportOptions(language: global.language, format: format, asOf: asOf,
+        ReportOptions(language: global.language, format: format.report, asOf: asOf,
                       journalHead: try ledger.head().map { "\($0.seq):\($0.hash)" })
     }
 
     /// Refuses an output file that is the ledger or one of its files; call before the ledger is opened.
     func check(_ global: GlobalOptions) throws {
+        if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
         if let output { try OutputSink.refuseLedgerFiles(output, ledger: global.ledgerPath) }
+    }
+
+    /// Writes the report: its workbook with `--format xlsx`, else its text (`render`).
+    func emit(_ options: ReportOptions, _ global: GlobalOptions, workbook: (ReportOptions) -> [SheetTable], render: (ReportOptions) throws -> String) throws {
+        if format == .xlsx, let output { return try XLSXWriter.write(workbook(options), to: output, ledger: global.ledgerPath) }
+        try emit(try render(options), global)
     }
 
     /// Writes the report to stdout, or replaces the output file atomically (a new file is 0600).
@@ -95,7 +107,7 @@ struct ReportCommand: ParsableCommand {
             let dimension = by?.dimension ?? .all
             let report = AnnualReport(totals: try ledger.annualTotals(by: dimension, ipType: type), grouping: dimension, ipType: type,
                                       reference: try ledger.reference())
-            try output.emit(try report.render(try output.options(global, ledger, asOf: CivilDate.today()), bom: output.bom), global)
+            try output.emit(try output.options(global, ledger, asOf: CivilDate.today()), global, workbook: report.workbook) { try report.render($0, bom: output.bom) }
         }
     }
 
@@ -115,11 +127,11 @@ struct ReportCommand: ParsableCommand {
             let t = try ledger.target(named: target)
             let progress = try ledger.progress(target: t, asOf: date)
             let details = try ledger.progressDetails(target: t, asOf: date)
-            let months = output.format == .html
+            let months = output.format == .html || output.format == .xlsx
                 ? try ledger.monthlyTotals(from: t.from.yearMonth, to: min(t.to, date).yearMonth, by: nil, ipType: t.ipType) : []
             var report = ProgressReport(progress: progress, details: details, months: months)
             report.setPending(try ledger.pendingRegistrations())
-            try output.emit(try report.render(try output.options(global, ledger, asOf: date), bom: output.bom), global)
+            try output.emit(try output.options(global, ledger, asOf: date), global, workbook: report.workbook) { try report.render($0, bom: output.bom) }
         }
     }
 
@@ -146,7 +158,7 @@ struct ReportCommand: ParsableCommand {
             try output.check(global)
             let ledger = try global.openLedger()
             let report = try MonthlyReport.make(ledger, target: target, from: from, to: to, by: by, asClosed: asClosed) { "--" + $0 }
-            try output.emit(try report.render(try output.options(global, ledger, asOf: CivilDate.today()), bom: output.bom), global)
+            try output.emit(try output.options(global, ledger, asOf: CivilDate.today()), global, workbook: report.workbook) { try report.render($0, bom: output.bom) }
         }
     }
 }

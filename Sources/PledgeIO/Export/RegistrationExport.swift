@@ -54,6 +54,42 @@ public struct RegistrationExport {
         return count
     }
 
+    /// Writes every registration to the workbook at `path` (the CSV's columns, typed: dates as date cells, the amount
+    /// a number, identifiers text) and an "About" sheet with the journal head; returns how many. `import` reads the
+    /// workbook back to the same registrations.
+    @discardableResult
+    public func writeWorkbook(to path: String, ledgerPath: String?, language: Language) throws -> Int {
+        let book = try XLSXWriter(path: path, ledger: ledgerPath)
+        try book.beginSheet(language.pick("登记", "Registrations"), header: csvColumns.map { $0.headers[headers == .zh ? 1 : 0] })
+        let reference = headers == .zh ? try ledger.reference() : nil
+        var count = 0
+        try ledger.forEachRegistration { s in
+            try book.row(sheetRow(s, reference: reference))
+            count += 1
+        }
+        let head = try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—"
+        try book.beginSheet(Messages(language).text(.sheetAbout), header: [language.pick("项目", "Item"), language.pick("内容", "Value")])
+        for (k, v) in [(language.pick("登记笔数", "Registrations"), String(count)), (language.pick("数据截至日志", "Journal head"), head),
+                       (language.pick("生成日期", "Generated on"), CivilDate.today().description)] {
+            try book.row([.text(k), .text(v)])
+        }
+        try book.finish()
+        return count
+    }
+
+    /// One registration as typed workbook cells, in the CSV's columns.
+    func sheetRow(_ s: RegistrationState, reference: ReferenceData?) -> [SheetValue] {
+        let r = s.registration
+        let text = csvRow(s, reference: reference)
+        var out = text.map { SheetValue.text($0) }
+        out[1] = .date(r.regDate)
+        out[6] = .amount(r.amount, unit == .wan ? .wan : .yuan)
+        out[11] = r.maturity.map { .date($0) } ?? .empty
+        out[12] = r.rate.map { .decimal($0) } ?? .empty
+        out[18] = s.statusDate.map { .date($0) } ?? .empty
+        return out.map { if case .text("") = $0 { .empty } else { $0 } }
+    }
+
     /// One registration as a CSV record; with `reference` (Chinese headers) names instead of codes.
     func csvRow(_ s: RegistrationState, reference: ReferenceData?) -> [String] {
         let r = s.registration

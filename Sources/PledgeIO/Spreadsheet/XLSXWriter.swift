@@ -1,0 +1,231 @@
+import Foundation
+import PledgeCore
+import ZIPFoundation
+
+/// A value written into a workbook cell, typed: identifiers stay text (an all-digit USCC must not become
+/// 9.14403001922038E+17), money and counts are numbers, dates are date cells.
+public enum SheetValue: Sendable, Equatable {
+    case empty
+    case text(String)
+    case integer(Int64)
+    /// Money in 元 (two decimals shown) or 万元 (two to six: a 万元 amount is exact to the 分 with six).
+    case amount(Fen, MoneyUnit)
+    /// A plain decimal as written (`5.2`, a rate; `12.34`, a percentage).
+    case decimal(String)
+    case date(CivilDate)
+}
+
+/// A sheet of a report: its header (frozen, bold), its rows and an optional totals row (bold).
+public struct SheetTable: Sendable {
+    public var name: String
+    public var header: [String]
+    public var rows: [[SheetValue]]
+    public var totals: [SheetValue]?
+
+    public init(name: String, header: [String], rows: [[SheetValue]], totals: [SheetValue]? = nil) {
+        (self.name, self.header, self.rows, self.totals) = (name, header, rows, totals)
+    }
+
+    /// The "About" sheet: one row per label and value (the target, the journal head the figures come from, …).
+    public static func about(_ language: Language, _ pairs: [(String, String)]) -> SheetTable {
+        SheetTable(name: Messages(language).text(.sheetAbout), header: [language.pick("项目", "Item"), language.pick("内容", "Value")],
+                   rows: pairs.map { [.text($0.0), .text($0.1)] })
+    }
+}
+
+/// Writes an .xlsx workbook: each sheet's rows streamed to a private temporary file (memory does not grow with a
+/// million rows), then the package assembled by ZIPFoundation (deflate) into a file beside the output and renamed
+/// over it. Cells are inline strings, numbers and date serials; styles: a bold header frozen below its row, numbers
+/// with their decimals, dates as yyyy-mm-dd; column widths fitted to the widest text (a Chinese character is two).
+public final class XLSXWriter {
+    private let path: String
+    private let folder: URL
+    private var sheets: [(name: String, file: URL, columns: [Int], rows: Int)] = []
+    private var current: (handle: FileHandle, buffer: [UInt8], widths: [Int], rows: Int)?
+
+    /// `ledger`: an output path that is the ledger or one of its files is refused before anything is written.
+    public init(path: String, ledger: String?) throws {
+        if let ledger { try OutputSink.refuseLedgerFiles(path, ledger: ledger) }
+        self.path = path
+        var template = Array((FileManager.default.temporaryDirectory.path + "/pledge-xlsx-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw OutputError(path: path, detail: String(cString: strerror(errno))) }
+        folder = URL(fileURLWithPath: String(cString: made))
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// Writes a whole workbook of `tables`.
+    public static func write(_ tables: [SheetTable], to path: String, ledger: String?) throws {
+        let w = try XLSXWriter(path: path, ledger: ledger)
+        for t in tables {
+            try w.beginSheet(t.name, header: t.header)
+            for r in t.rows { try w.row(r) }
+            if let totals = t.totals { try w.row(totals, bold: true) }
+        }
+        try w.finish()
+    }
+
+    public func beginSheet(_ name: String, header: [String]) throws {
+        try endSheet()
+        let file = folder.appendingPathComponent("sheet\(sheets.count + 1).xml")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: file.path) else { throw OutputError(path: path, detail: "cannot create a temporary file") }
+        sheets.append((Self.sheetName(name, taken: sheets.map(\.name)), file, [], 0))
+        current = (handle, [], [], 0)
+        try row(header.map(SheetValue.text), bold: true)
+    }
+
+    /// Appends one row to the current sheet.
+    public func row(_ values: [SheetValue], bold: Bool = false) throws {
+        guard var c = current else { return }
+        current = nil
+        c.rows += 1
+        let r = c.rows
+        c.buffer.append(contentsOf: Array("<row r=\"\(r)\">".utf8))
+        for (i, v) in values.enumerated() {
+            if c.widths.count <= i { c.widths.append(0) }
+            let (xml, width) = Self.cell(v, reference: WorkbookSource.cellColumn(i) + String(r), bold: bold)
+            c.buffer.append(contentsOf: xml)
+            c.widths[i] = max(c.widths[i], width)
+        }
+        c.buffer.append(contentsOf: Array("</row>".utf8))
+        if c.buffer.count >= 1 << 16 {
+            c.handle.write(Data(c.buffer))
+            c.buffer.removeAll(keepingCapacity: true)
+        }
+        current = c
+    }
+
+    private func endSheet() throws {
+        guard let c = current else { return }
+        c.handle.write(Data(c.buffer))
+        try c.handle.close()
+        sheets[sheets.count - 1].columns = c.widths
+        sheets[sheets.count - 1].rows = c.rows
+        current = nil
+    }
+
+    /// Assembles the workbook and renames it into place (0600, as every file pledge writes).
+    public func finish() throws {
+        try endSheet()
+        let temp = path + ".pledge-tmp-\(getpid())"
+        unlink(temp)
+        do {
+            let archive = try Archive(url: URL(fileURLWithPath: temp), accessMode: .create)
+            chmod(temp, 0o600)
+            func add(_ name: String, _ text: String) throws {
+                let data = Data(text.utf8)
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+            }
+            try add("[Content_Types].xml", XLSXPackage.contentTypes(sheets: sheets.count))
+            try add("_rels/.rels", XLSXPackage.packageRelationships)
+            try add("xl/workbook.xml", XLSXPackage.workbook(names: sheets.map(\.name)))
+            try add("xl/_rels/workbook.xml.rels", XLSXPackage.workbookRelationships(sheets: sheets.count))
+            try add("xl/styles.xml", XLSXPackage.styles)
+            for (i, s) in sheets.enumerated() {
+                let head = Data(XLSXPackage.sheetHead(widths: s.columns).utf8), tail = Data(XLSXPackage.sheetTail.utf8)
+                let rows = try FileHandle(forReadingFrom: s.file)
+                defer { try? rows.close() }
+                let body = Int64(try rows.seekToEnd())
+                let total = Int64(head.count) + body + Int64(tail.count)
+                try archive.addEntry(with: "xl/worksheets/sheet\(i + 1).xml", type: .file, uncompressedSize: total,
+                                     compressionMethod: .deflate, bufferSize: 1 << 20) { position, size in
+                    try Self.slice(position, size, head: head, rows: rows, body: body, tail: tail)
+                }
+            }
+        } catch let e as OutputError {
+            unlink(temp)
+            throw e
+        } catch {
+            unlink(temp)
+            throw OutputError(path: path, detail: "\(error)")
+        }
+        guard rename(temp, path) == 0 else {
+            let detail = String(cString: strerror(errno))
+            unlink(temp)
+            throw OutputError(path: path, detail: detail)
+        }
+    }
+
+    /// Bytes `position..<position+size` of head + the rows file + tail.
+    private static func slice(_ position: Int64, _ size: Int, head: Data, rows: FileHandle, body: Int64, tail: Data) throws -> Data {
+        var out = Data()
+        var p = position, left = size
+        let headEnd = Int64(head.count), bodyEnd = headEnd + body
+        if p < headEnd && left > 0 {
+            let n = min(left, Int(headEnd - p))
+            out.append(head.subdata(in: Int(p)..<Int(p) + n)); p += Int64(n); left -= n
+        }
+        if p < bodyEnd && left > 0 {
+            let n = min(left, Int(bodyEnd - p))
+            try rows.seek(toOffset: UInt64(p - headEnd))
+            out.append(rows.readData(ofLength: n)); p += Int64(n); left -= n
+        }
+        if left > 0 {
+            let start = Int(p - bodyEnd)
+            out.append(tail.subdata(in: start..<start + left))
+        }
+        return out
+    }
+
+    /// A sheet name Excel accepts: at most 31 characters, none of : \ / ? * [ ], unique in the workbook.
+    static func sheetName(_ name: String, taken: [String]) -> String {
+        var base = String(name.filter { !":\\/?*[]".contains($0) }.prefix(31))
+        if base.isEmpty { base = "Sheet" }
+        var out = base, n = 2
+        while taken.contains(out) { out = String(base.prefix(28)) + " \(n)"; n += 1 }
+        return out
+    }
+
+    /// A cell's XML and the width its text takes. Style indexes: `XLSXPackage.styles`' cellXfs, format × 2 + bold.
+    static func cell(_ v: SheetValue, reference: String, bold: Bool) -> (xml: [UInt8], width: Int) {
+        func number(_ text: String, format: Int, width: Int? = nil) -> ([UInt8], Int) {
+            (Array("<c r=\"\(reference)\" s=\"\(format * 2 + (bold ? 1 : 0))\"><v>\(text)</v></c>".utf8), width ?? text.count + 1)
+        }
+        switch v {
+        case .empty: return ([], 0)
+        case .text(let s):
+            var out = Array("<c r=\"\(reference)\" t=\"inlineStr\" s=\"\(2 + (bold ? 1 : 0))\"><is><t xml:space=\"preserve\">".utf8)
+            appendEscaped(s, to: &out)
+            out.append(contentsOf: Array("</t></is></c>".utf8))
+            return (out, s.displayWidth)
+        case .integer(let n): return number(String(n), format: 2)
+        case .amount(let fen, let unit):
+            let text = unit == .wan ? fen.wanString : fen.formatted(.yuan)
+            return number(text, format: unit == .wan ? 5 : 3, width: fen.formatted(unit == .wan ? .wan : .yuan, decimals: 2, grouping: true).count + 1)
+        case .decimal(let d): return number(d, format: 0)
+        case .date(let d): return number(String(d.dayNumber - excelEpochDay), format: 4, width: 11)
+        }
+    }
+
+    /// The day number of serial 0 in the 1900 date system for dates from 1900-03-01 on (serial 61 is 1900-03-01).
+    static let excelEpochDay = CivilDate(year: 1900, month: 3, day: 1)!.dayNumber - 61
+
+    /// XML text: & < > escaped; characters XML 1.0 cannot hold, and an underscore that would start Excel's own `_xHHHH_`
+    /// escape, written as `_xHHHH_` (which Excel and LibreOffice read back as the character).
+    static func appendEscaped(_ s: String, to out: inout [UInt8]) {
+        let u = Array(s.utf8)
+        var i = 0
+        while i < u.count {
+            let b = u[i]
+            switch b {
+            case UInt8(ascii: "&"): out.append(contentsOf: Array("&amp;".utf8))
+            case UInt8(ascii: "<"): out.append(contentsOf: Array("&lt;".utf8))
+            case UInt8(ascii: ">"): out.append(contentsOf: Array("&gt;".utf8))
+            case 0x09, 0x0A, 0x0D: out.append(b)
+            case 0..<0x20: out.append(contentsOf: Array(String(format: "_x%04X_", b).utf8))
+            case UInt8(ascii: "_") where isEscapeSequence(u, i): out.append(contentsOf: Array("_x005F_".utf8))
+            default: out.append(b)
+            }
+            i += 1
+        }
+    }
+
+    /// `_x` followed by four hex digits and `_` at `i`.
+    private static func isEscapeSequence(_ u: [UInt8], _ i: Int) -> Bool {
+        guard i + 6 < u.count, u[i + 1] == UInt8(ascii: "x") || u[i + 1] == UInt8(ascii: "X"), u[i + 6] == UInt8(ascii: "_") else { return false }
+        return u[(i + 2)...(i + 5)].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+    }
+}
