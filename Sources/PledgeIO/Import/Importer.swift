@@ -30,6 +30,8 @@ public struct ImportOptions: Sendable {
 /// data rows, each handed to `emit` prepared (`false` back: stop).
 struct RowSource {
     var headerRow: Int
+    /// A line added when the header is refused (a workbook's other sheets).
+    var headerHint: String? = nil
     var header: [String]
     var total: Int64
     var produce: (_ layout: ImportLayout, _ prepare: Importer.RowPreparer, _ emit: (PreparedRow, Int64) -> Bool) throws -> Void
@@ -147,7 +149,7 @@ public struct Importer {
         } catch let h as HeaderProblems {
             let more = h.unlisted > 0 ? [messages.text(.moreProblems, ["count": String(h.unlisted)])] : []
             throw ImportFileError(lines: h.listed.map { messages.describe($0, file: name, headerRow: source.headerRow) } + more
-                                    + [messages.text(.headerRefused, ["file": name])],
+                                    + [source.headerHint].compactMap { $0 } + [messages.text(.headerRefused, ["file": name])],
                                   category: .badInput)
         }
 

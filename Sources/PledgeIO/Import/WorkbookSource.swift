@@ -40,7 +40,10 @@ enum WorkbookSource {
         let named = texts.indices.filter { !texts[$0].trimmingSpaces.isEmpty }
         let field = Dictionary(uniqueKeysWithValues: named.enumerated().map { ($1, $0) })
         let date1904 = book.date1904
-        return RowSource(headerRow: header.row, header: named.map { texts[$0] }, total: sheet.bytes) { layout, prepare, emit in
+        let hint = book.sheetNames.count > 1
+            ? messages.text(.workbookSheets, ["file": name, "sheet": sheet.name, "sheets": book.sheetNames.map(\.printableExcerpt).joined(separator: messages.language == .zh ? "、" : ", ")])
+            : nil
+        return RowSource(headerRow: header.row, headerHint: hint, header: named.map { texts[$0] }, total: sheet.bytes) { layout, prepare, emit in
             let dates = Set([ImportColumn.regDate, .maturity, .statusDate].compactMap { layout.index[$0] })
             let identifiers = Set([ImportColumn.regNo, .uscc, .ipNumbers].compactMap { layout.index[$0] })
             func convert(_ row: SheetRow) -> PreparedRow {

@@ -12,6 +12,8 @@ extension Catalog {
                              "{file}: {part} in the workbook is not well-formed XML at line {line}; open it in Excel or WPS and save it again"),
         .workbookPartTooLarge: ("{file}：工作簿中的 {part} 解压后超过 2 GiB；请拆成几个文件导入",
                                 "{file}: {part} in the workbook is over 2 GiB once decompressed; split the rows over several files"),
+        .workbookSheets: ("{file}：读的是工作表“{sheet}”；工作簿的工作表有：{sheets}；用 --sheet 指定另一个",
+                          "{file}: read sheet \"{sheet}\"; the workbook's sheets are: {sheets}; name another with --sheet"),
         .sheetNotWorkbook: ("{file}：--sheet 只适用于 .xlsx 工作簿，这个文件是 CSV", "{file}: --sheet applies to .xlsx workbooks only; this file is CSV"),
         .cellError: ("{place}：单元格 {cell} 是错误值 {value}；请在表格中修正公式后重新保存",
                      "{place}: cell {cell} holds the error {value}; fix the formula in the workbook and save it again"),

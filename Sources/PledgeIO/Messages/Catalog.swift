@@ -40,7 +40,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case headerEmpty, headerUnknown, headerDuplicate, headerMissing, headerNoAmount, headerTwoAmounts, headerRefused
     case moreProblems, importSummary, importSummaryWarned, importRefusedInvalid, importRefusedConflict, dryRunNote
     case importConflict, importChangesClosed, importDuplicateInFile, column, fieldCount, truncatedGB18030, neitherEncoding
-    case workbookInvalid, workbookLegacy, workbookMissingPart, workbookNoSheet, workbookMalformed, workbookPartTooLarge, sheetNotWorkbook
+    case workbookInvalid, workbookLegacy, workbookMissingPart, workbookNoSheet, workbookMalformed, workbookPartTooLarge, sheetNotWorkbook, workbookSheets
     case cellError, cellNotADate, cellDigitsLost, cellWithoutHeader, xlsxNeedsOutput, sheetAbout
 
     // Journal entry kinds.

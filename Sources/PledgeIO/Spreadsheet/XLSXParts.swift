@@ -9,6 +9,25 @@ private func local(_ name: String) -> Substring {
     return name[name.index(after: colon)...]
 }
 
+/// Text with Excel's `_xHHHH_` escapes (characters XML cannot hold; `_x005F_` an underscore) made characters again.
+func unescapedCellText(_ s: String) -> String {
+    guard s.contains("_x") || s.contains("_X") else { return s }
+    var out = "", rest = Substring(s)
+    while let i = rest.firstIndex(of: "_") {
+        out += rest[..<i]
+        let candidate = rest[i...].prefix(7)
+        if candidate.count == 7, candidate.dropFirst().first.map({ $0 == "x" || $0 == "X" }) == true, candidate.last == "_",
+           let code = UInt32(candidate.dropFirst(2).prefix(4), radix: 16), let scalar = Unicode.Scalar(code) {
+            out.unicodeScalars.append(scalar)
+            rest = rest[rest.index(i, offsetBy: 7)...]
+        } else {
+            out.append("_")
+            rest = rest[rest.index(after: i)...]
+        }
+    }
+    return out + rest
+}
+
 private func attribute(_ attributes: [String: String], _ name: String) -> String? {
     if let v = attributes[name] { return v }
     return attributes.first { local($0.key) == name }?.value
@@ -59,7 +78,7 @@ final class SharedStringsPart: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         switch local(name) {
-        case "si": strings.append(current); inItem = false
+        case "si": strings.append(unescapedCellText(current)); inItem = false
         case "t": inText = false
         case "rPh": phonetic -= 1
         default: break
@@ -168,13 +187,13 @@ final class SheetPart: NSObject, XMLParserDelegate {
         case "is": inInline = false
         case "rPh": phonetic -= 1
         case "c":
-            guard hasValue else { return }
+            guard hasValue, failure == nil else { return }
             let cell = self.cell()
             if cell == .empty { return }
             while row.cells.count < column { row.cells.append(.empty) }
             if column < row.cells.count { row.cells[column] = cell } else { row.cells.append(cell) }
         case "row":
-            guard !row.cells.isEmpty else { return }
+            guard !row.cells.isEmpty, failure == nil else { return }
             if !body(row, estimatedPosition) {
                 stopped = true
                 parser.abortParsing()
@@ -197,9 +216,14 @@ final class SheetPart: NSObject, XMLParserDelegate {
     private func cell() -> SheetCell {
         switch type {
         case "s":
-            guard let i = Int(value.trimmingSpaces), let s = strings[i] else { return .error("#N/A") }
+            guard let i = Int(value.trimmingSpaces), let s = strings[i] else {
+                // A reference into a shared-string table the workbook lacks, or past its end: the workbook is damaged.
+                failure = strings.count == 0 ? WorkbookError.missingPart("xl/sharedStrings.xml") : WorkbookError.malformedXML(part: "xl/sharedStrings.xml", line: 0)
+                parser?.abortParsing()
+                return .empty
+            }
             return s.isEmpty ? .empty : .text(s)
-        case "inlineStr", "str": return value.isEmpty ? .empty : .text(value)
+        case "inlineStr", "str": return value.isEmpty ? .empty : .text(unescapedCellText(value))
         case "b": return .bool(value.trimmingSpaces == "1" || value.lowercased() == "true")
         case "e": return .error(value)
         case "d": return value.isEmpty ? .empty : .text(String(value.prefix(10)))

@@ -91,7 +91,7 @@ public final class XLSXWorkbook {
             i = 0
         }
         guard let entry = archive[sheetParts[i]] else { throw WorkbookError.missingPart(sheetParts[i]) }
-        return try XLSXSheet(workbook: self, part: sheetParts[i], entry: entry)
+        return try XLSXSheet(workbook: self, name: sheetNames[i], part: sheetParts[i], entry: entry)
     }
 
     static func data(_ archive: Archive, _ entry: Entry) throws -> Data {
@@ -117,13 +117,16 @@ public final class XLSXWorkbook {
 public final class XLSXSheet {
     let workbook: XLSXWorkbook
     let part: String
+    /// The sheet's name in the workbook.
+    public let name: String
     private let folder: URL
     private let file: URL
     /// The decompressed size of the sheet's XML, for progress.
     public private(set) var bytes: Int64 = 0
 
-    init(workbook: XLSXWorkbook, part: String, entry: Entry) throws {
+    init(workbook: XLSXWorkbook, name: String, part: String, entry: Entry) throws {
         self.workbook = workbook
+        self.name = name
         self.part = part
         let template = FileManager.default.temporaryDirectory.appendingPathComponent("pledge-xlsx-XXXXXX").path
         var chars = Array(template.utf8CString)
@@ -162,10 +165,9 @@ public final class XLSXSheet {
         reader.parser = parser
         parser.delegate = reader
         parser.shouldResolveExternalEntities = false
-        if !parser.parse() && !reader.stopped {
-            throw WorkbookError.malformedXML(part: part, line: parser.lineNumber)
-        }
+        let parsed = parser.parse()
         if let e = reader.failure { throw e }
+        if !parsed && !reader.stopped { throw WorkbookError.malformedXML(part: part, line: parser.lineNumber) }
     }
 }
 

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Writes the workbook fixtures (Fixtures/xlsx/*.xlsx) with real spreadsheet programs: openpyxl (PyPI) and LibreOffice
+(`soffice --headless --convert-to xlsx`, which also computes and stores formulas' values). Run from anywhere:
+python3 generate_xlsx.py. WorkbookTests.swift holds what each file must give."""
+import csv, datetime, io, os, shutil, subprocess, tempfile, zipfile
+import openpyxl
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "xlsx")
+SAMPLE = os.path.join(HERE, "..", "..", "..", "SampleData", "registrations.csv")
+DATES = {"登记日期", "到期日", "状态日期"}
+NUMBERS = {"登记金额(万元)", "年利率(%)"}
+
+def sample(n):
+    rows = list(csv.reader(open(SAMPLE, encoding="utf-8-sig")))
+    return rows[0], rows[1:n + 1]
+
+def typed(header, row):
+    out = []
+    for name, v in zip(header, row):
+        if name in DATES and v:
+            out.append(datetime.date.fromisoformat(v))
+        elif name in NUMBERS and v:
+            out.append(float(v))
+        else:
+            out.append(v)
+    return out
+
+def styled_dates(ws, header, first_row):
+    for i, name in enumerate(header):
+        if name in DATES:
+            for row in ws.iter_rows(min_row=first_row, min_col=i + 1, max_col=i + 1):
+                row[0].number_format = "yyyy-mm-dd"
+
+def libreoffice(src, name):
+    """`src` opened and saved again by LibreOffice as OUT/name (formulas computed, its own XML)."""
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", d, src], check=True, capture_output=True)
+        shutil.move(os.path.join(d, os.path.splitext(os.path.basename(src))[0] + ".xlsx"), os.path.join(OUT, name))
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    header, rows = sample(6)
+    # A notes sheet first, the list second: a title row merged over the header's width, a blank row, the header on row 3.
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表由兰州银行报送，金额单位万元"])
+    ws = wb.create_sheet("质押台账")
+    ws.append(["兰州银行知识产权质押登记清单（2021 年）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    ws.append([])
+    ws.append(header)
+    for r in rows:
+        ws.append(typed(header, r))
+    styled_dates(ws, header, 4)
+    wb.save(os.path.join(OUT, "openpyxl-title-rows.xlsx"))
+
+    # Formulas: the amount as =a*b; LibreOffice saves their computed values.
+    with tempfile.TemporaryDirectory() as d:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "质押台账"
+        ws.append(header)
+        amount = header.index("登记金额(万元)")
+        for n, r in enumerate(rows, start=2):
+            cells = typed(header, r)
+            cells[amount] = f"={r[amount]}*1"
+            ws.append(cells)
+        styled_dates(ws, header, 2)
+        src = os.path.join(d, "formulas.xlsx")
+        wb.save(src)
+        libreoffice(src, "libreoffice-formulas.xlsx")
+
+        # The 2,000-row sample as LibreOffice reads the CSV (dates and amounts become typed cells).
+        copy = os.path.join(d, "registrations.csv")
+        shutil.copy(SAMPLE, copy)
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--infilter=CSV:44,34,76,1", "--outdir", d, copy],
+                       check=True, capture_output=True)
+        shutil.move(os.path.join(d, "registrations.xlsx"), os.path.join(OUT, "libreoffice-sample.xlsx"))
+
+        # An error value: the amount of row 3 is =1/0 (#DIV/0! once computed).
+        wb = openpyxl.load_workbook(src)
+        wb.active.cell(row=3, column=amount + 1).value = "=1/0"
+        bad = os.path.join(d, "error.xlsx")
+        wb.save(bad)
+        libreoffice(bad, "error-cell.xlsx")
+
+    # The 1904 date system (old Mac workbooks).
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(header)
+    for r in rows[:2]:
+        ws.append(typed(header, r))
+    styled_dates(ws, header, 2)
+    wb.save(os.path.join(OUT, "date1904.xlsx"))
+
+    # A date typed as a number that is no date (20210113 in 登记日期, row 2), and a USCC typed as a number (row 3).
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows[:2]:
+        ws.append(typed(header, r))
+    ws.cell(row=2, column=header.index("登记日期") + 1).value = 20210113
+    ws.cell(row=3, column=header.index("统一社会信用代码") + 1).value = 914403001922038216
+    wb.save(os.path.join(OUT, "number-cells.xlsx"))
+
+    # Malformed: cut short; a workbook whose cells point into a sharedStrings part that is missing; a legacy .xls.
+    good = open(os.path.join(OUT, "openpyxl-title-rows.xlsx"), "rb").read()
+    open(os.path.join(OUT, "truncated.xlsx"), "wb").write(good[: len(good) // 2])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(os.path.join(OUT, "libreoffice-formulas.xlsx")) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                dst.writestr(item, src.read(item.filename))
+    open(os.path.join(OUT, "no-shared-strings.xlsx"), "wb").write(buf.getvalue())
+    open(os.path.join(OUT, "legacy.xls"), "wb").write(bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + bytes(504))
+
+if __name__ == "__main__":
+    main()
