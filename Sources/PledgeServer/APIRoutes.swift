@@ -14,6 +14,7 @@ struct APIRoutes: Sendable {
         api.get("progress") { request, context in try await respond(request, context, .read, cached: true) { l, m in try progress(request, l, m) } }
         api.get("monthly") { request, context in
             let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+            if format == "xlsx" { return try await workbook(context, name: "monthly.xlsx") { l, m, options in try monthlyReport(request, l).workbook(options) } }
             let reportFormat: ReportFormat = switch format { case "csv": .csv; case "html": .html; default: .json }
             let response = try await respond(request, context, .read, cached: true) { l, m in try monthly(request, reportFormat, l, m) }
             guard reportFormat != .json else { return response }
@@ -97,15 +98,19 @@ struct APIRoutes: Sendable {
     }
 
     private func monthly(_ request: Request, _ format: ReportFormat, _ l: Ledger, _ m: Messages) throws -> String {
+        let report = try monthlyReport(request, l)
+        let options = ReportOptions(language: m.language, format: format, asOf: CivilDate.today(), journalHead: try l.head().map { "\($0.seq):\($0.hash)" })
+        return try report.render(options, bom: format == .csv)
+    }
+
+    func monthlyReport(_ request: Request, _ l: Ledger) throws -> MonthlyReport {
         let q = request.uri.queryParameters
         let by = try q["by"].map { text -> MonthlyGrouping in
             guard let g = MonthlyGrouping(rawValue: String(text)) else { throw FieldError(field: "by", value: String(text), rule: .grouping) }
             return g
         }
-        let report = try MonthlyReport.make(l, target: q["target"].map(String.init), from: q["from"].map(String.init), to: q["to"].map(String.init),
-                                            by: by, asClosed: q["asClosed"] == "true") { $0 }
-        let options = ReportOptions(language: m.language, format: format, asOf: CivilDate.today(), journalHead: try l.head().map { "\($0.seq):\($0.hash)" })
-        return try report.render(options, bom: format == .csv)
+        return try MonthlyReport.make(l, target: q["target"].map(String.init), from: q["from"].map(String.init), to: q["to"].map(String.init),
+                                      by: by, asClosed: q["asClosed"] == "true") { $0 }
     }
 
     /// `void {reason}`, `release {date, reason}`, `default {date}`, `extend {maturity}`: the CLI's operations.

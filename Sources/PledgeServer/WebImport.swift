@@ -130,7 +130,7 @@ extension WebPages {
         {{#problem}}<p class="error" id="problem">{{problem}}</p>{{/problem}}
         <form method="post" action="/import" enctype="multipart/form-data" class="entry">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        <label>{{fileLabel}} <input type="file" name="file" accept=".csv,text/csv"></label>
+        <label>{{fileLabel}} <input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"></label>
         <label>{{encodingLabel}} <select name="encoding">{{#encodings}}<option value="{{value}}">{{label}}</option>{{/encodings}}</select></label>
         <label><span><input type="checkbox" name="strict" value="true"> {{strict}}</span></label>
         <label><span><input type="checkbox" name="late" value="true"> {{late}}</span></label>

@@ -46,7 +46,7 @@ extension WebPages {
             "from": values["from"] ?? "", "to": values["to"] ?? "", "fromLabel": l.pick("起始月份", "From month"), "toLabel": l.pick("截止月份", "To month"),
             "byLabel": l.pick("拆分", "Split by"), "show": l.pick("显示", "Show"),
             "groupings": groupings.map { ["value": $0.0, "label": $0.1, "selected": (values["by"] ?? "") == $0.0] },
-            "downloads": [("csv", l.pick("下载 CSV（Excel）", "Download CSV (Excel)")), ("html", l.pick("下载网页", "Download HTML")), ("json", "JSON")]
+            "downloads": [("xlsx", l.pick("下载 Excel 工作簿", "Download Excel workbook")), ("csv", l.pick("下载 CSV", "Download CSV")), ("html", l.pick("下载网页", "Download HTML")), ("json", "JSON")]
                 .map { ["href": "/api/v1/monthly?format=\($0.0)" + suffix, "label": $0.1] },
         ] as [String: Any])
         do {
