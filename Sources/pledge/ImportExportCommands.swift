@@ -51,7 +51,9 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard maxErrors >= 1 else { throw ValidationError(Console.messages.text(.maxErrorsTooSmall)) }
-        if let headerRow, headerRow < 1 { throw FieldError(field: "--header-row", value: String(headerRow), rule: .atLeast(1)) }
+        if let headerRow, headerRow < 1 {
+            throw ValidationError(Console.messages.describe(FieldError(field: "--header-row", value: String(headerRow), rule: .atLeast(1))))
+        }
         if late || allowDoublePledge || reason != nil { try requireReason(reason) }
     }
 

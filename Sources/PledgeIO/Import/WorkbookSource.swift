@@ -125,6 +125,8 @@ enum WorkbookSource {
     static func numberText(_ raw: String) -> String {
         guard let d = Double(raw), d.isFinite else { return raw }
         if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+        // A short decimal as stored (19.86) is already what a spreadsheet shows.
+        if raw.utf8.count <= 16 && !raw.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) { return raw }
         let s = String(format: "%.15g", d)
         return s.contains("e") ? raw : s
     }

@@ -9,6 +9,7 @@ enum XLSXPackage {
             + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
             + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
             + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+            + "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>"
             + "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
             + (1...max(sheets, 1)).map {
                 "<Override PartName=\"/xl/worksheets/sheet\($0).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
@@ -34,7 +35,8 @@ enum XLSXPackage {
     static func workbookRelationships(sheets: Int) -> String {
         declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
             + (1...max(sheets, 1)).map { "<Relationship Id=\"rId\($0)\" Type=\"\(relationships)/worksheet\" Target=\"worksheets/sheet\($0).xml\"/>" }.joined()
-            + "<Relationship Id=\"rId\(sheets + 1)\" Type=\"\(relationships)/styles\" Target=\"styles.xml\"/></Relationships>"
+            + "<Relationship Id=\"rId\(sheets + 1)\" Type=\"\(relationships)/styles\" Target=\"styles.xml\"/>"
+            + "<Relationship Id=\"rId\(sheets + 2)\" Type=\"\(relationships)/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"
     }
 
     /// Cell formats, each plain and bold (index format × 2 + bold): 0 general, 1 text, 2 integer (#,##0),
@@ -60,6 +62,17 @@ enum XLSXPackage {
         parts.append("<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>")
         return parts.joined()
     }()
+
+    static func sharedStrings(_ texts: [String]) -> String {
+        var out = Array((declaration + "<sst xmlns=\"\(main)\" count=\"\(texts.count)\" uniqueCount=\"\(texts.count)\">").utf8)
+        for t in texts {
+            out += Array((XLSXWriter.needsPreserve(t) ? "<si><t xml:space=\"preserve\">" : "<si><t>").utf8)
+            XLSXWriter.appendEscaped(t, to: &out)
+            out += Array("</t></si>".utf8)
+        }
+        out += Array("</sst>".utf8)
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// A sheet's XML before its rows: the header frozen, the columns' widths.
     static func sheetHead(widths: [Int]) -> String {

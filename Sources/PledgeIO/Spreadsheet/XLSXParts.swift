@@ -4,14 +4,14 @@ import FoundationXML
 #endif
 
 /// The local name of an element or attribute (`x:row` → `row`): some writers prefix SpreadsheetML's namespace.
-private func local(_ name: String) -> Substring {
-    guard let colon = name.lastIndex(of: ":") else { return Substring(name) }
-    return name[name.index(after: colon)...]
+private func local(_ name: String) -> String {
+    guard name.utf8.contains(UInt8(ascii: ":")), let colon = name.lastIndex(of: ":") else { return name }
+    return String(name[name.index(after: colon)...])
 }
 
 /// Text with Excel's `_xHHHH_` escapes (characters XML cannot hold; `_x005F_` an underscore) made characters again.
 func unescapedCellText(_ s: String) -> String {
-    guard s.contains("_x") || s.contains("_X") else { return s }
+    guard s.utf8.contains(UInt8(ascii: "_")) else { return s }
     var out = "", rest = Substring(s)
     while let i = rest.firstIndex(of: "_") {
         out += rest[..<i]

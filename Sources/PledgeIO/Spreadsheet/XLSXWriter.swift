@@ -81,19 +81,121 @@ public final class XLSXWriter {
         current = nil
         c.rows += 1
         let r = c.rows
-        c.buffer.append(contentsOf: Array("<row r=\"\(r)\">".utf8))
+        let measure = r <= Self.widthSampleRows
+        c.buffer.append(contentsOf: "<row r=\"".utf8)
+        Self.appendDigits(Int64(r), to: &c.buffer)
+        c.buffer.append(contentsOf: "\">".utf8)
+        var gap = false
         for (i, v) in values.enumerated() {
-            if c.widths.count <= i { c.widths.append(0) }
-            let (xml, width) = Self.cell(v, reference: WorkbookSource.cellColumn(i) + String(r), bold: bold)
-            c.buffer.append(contentsOf: xml)
-            c.widths[i] = max(c.widths[i], width)
+            if case .empty = v { gap = true; continue }
+            // A cell's reference is written only after an empty cell: otherwise it is the next column (SpreadsheetML).
+            c.buffer.append(contentsOf: "<c".utf8)
+            if gap {
+                c.buffer.append(contentsOf: " r=\"".utf8)
+                c.buffer.append(contentsOf: WorkbookSource.cellColumn(i).utf8)
+                Self.appendDigits(Int64(r), to: &c.buffer)
+                c.buffer.append(UInt8(ascii: "\""))
+                gap = false
+            }
+            let width = cell(v, column: i, bold: bold, into: &c.buffer, measure: measure)
+            if measure {
+                while c.widths.count <= i { c.widths.append(0) }
+                c.widths[i] = max(c.widths[i], width)
+            }
         }
-        c.buffer.append(contentsOf: Array("</row>".utf8))
-        if c.buffer.count >= 1 << 16 {
+        c.buffer.append(contentsOf: "</row>".utf8)
+        if c.buffer.count >= 1 << 20 {
             c.handle.write(Data(c.buffer))
             c.buffer.removeAll(keepingCapacity: true)
         }
         current = c
+    }
+
+    /// Column widths are fitted to the header and the first rows (a million rows' widths would cost a pass of their own).
+    static let widthSampleRows = 10_000
+
+    /// The shared-string table: texts that repeat down a column (bank, park, status, 是/否) are written once. Each
+    /// column shares its first `sharedPerColumn` distinct texts; beyond that (登记号, USCCs: every one different) its
+    /// new texts are written inline, so the table stays small whatever the rows.
+    private var shared: [String: Int] = [:]
+    private var sharedTexts: [String] = []
+    private var sharedByColumn: [Int: Int] = [:]
+    static let sharedPerColumn = 1_000
+
+    /// Appends a cell's attributes and value (after `<c` and its reference); returns the width its text takes.
+    private func cell(_ v: SheetValue, column: Int, bold: Bool, into out: inout [UInt8], measure: Bool) -> Int {
+        func style(_ format: Int) {
+            out.append(contentsOf: " s=\"".utf8)
+            Self.appendDigits(Int64(format * 2 + (bold ? 1 : 0)), to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+        func number(_ format: Int, _ digits: (inout [UInt8]) -> Void) {
+            style(format)
+            out.append(contentsOf: "><v>".utf8)
+            digits(&out)
+            out.append(contentsOf: "</v></c>".utf8)
+        }
+        switch v {
+        case .empty: return 0
+        case .text(let s):
+            var index = shared[s]
+            if index == nil && sharedByColumn[column, default: 0] < Self.sharedPerColumn && s.utf8.count <= 64 {
+                index = sharedTexts.count
+                shared[s] = sharedTexts.count
+                sharedTexts.append(s)
+                sharedByColumn[column, default: 0] += 1
+            }
+            if let index {
+                out.append(contentsOf: " t=\"s\"".utf8)
+                number(1) { Self.appendDigits(Int64(index), to: &$0) }
+            } else {
+                out.append(contentsOf: " t=\"inlineStr\"".utf8)
+                style(1)
+                out.append(contentsOf: Self.needsPreserve(s) ? "><is><t xml:space=\"preserve\">".utf8 : "><is><t>".utf8)
+                Self.appendEscaped(s, to: &out)
+                out.append(contentsOf: "</t></is></c>".utf8)
+            }
+            return measure ? s.displayWidth : 0
+        case .integer(let n):
+            number(2) { Self.appendDigits(n, to: &$0) }
+            return String(n).count + 1
+        case .amount(let fen, let unit):
+            number(unit == .wan ? 5 : 3) { out in
+                if unit == .wan { out.append(contentsOf: fen.wanString.utf8); return }
+                if fen.value < 0 { out.append(UInt8(ascii: "-")) }
+                Self.appendDigits(Int64(fen.value.magnitude / 100), to: &out)
+                out.append(UInt8(ascii: "."))
+                let cents = Int64(fen.value.magnitude % 100)
+                if cents < 10 { out.append(UInt8(ascii: "0")) }
+                Self.appendDigits(cents, to: &out)
+            }
+            return measure ? fen.formatted(unit == .wan ? .wan : .yuan, decimals: 2, grouping: true).count + 1 : 0
+        case .decimal(let d):
+            number(0) { $0.append(contentsOf: d.utf8) }
+            return d.count + 1
+        case .date(let d):
+            number(4) { Self.appendDigits(Int64(d.dayNumber - Self.excelEpochDay), to: &$0) }
+            return 11
+        }
+    }
+
+    static func appendDigits(_ n: Int64, to out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        var m = n.magnitude
+        if m == 0 { out.append(UInt8(ascii: "0")); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while m > 0 { d[count] = UInt8(48 + m % 10); m /= 10; count += 1 }
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(d[i]) }
+        }
+    }
+
+    /// Leading or trailing white space, which XML would otherwise let a reader drop.
+    static func needsPreserve(_ s: String) -> Bool {
+        guard let first = s.utf8.first, let last = s.utf8.last else { return false }
+        return first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D || last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D
     }
 
     private func endSheet() throws {
@@ -124,6 +226,7 @@ public final class XLSXWriter {
             try add("xl/workbook.xml", XLSXPackage.workbook(names: sheets.map(\.name)))
             try add("xl/_rels/workbook.xml.rels", XLSXPackage.workbookRelationships(sheets: sheets.count))
             try add("xl/styles.xml", XLSXPackage.styles)
+            try add("xl/sharedStrings.xml", XLSXPackage.sharedStrings(sharedTexts))
             for (i, s) in sheets.enumerated() {
                 let head = Data(XLSXPackage.sheetHead(widths: s.columns).utf8), tail = Data(XLSXPackage.sheetTail.utf8)
                 let rows = try FileHandle(forReadingFrom: s.file)
@@ -179,33 +282,17 @@ public final class XLSXWriter {
         return out
     }
 
-    /// A cell's XML and the width its text takes. Style indexes: `XLSXPackage.styles`' cellXfs, format × 2 + bold.
-    static func cell(_ v: SheetValue, reference: String, bold: Bool) -> (xml: [UInt8], width: Int) {
-        func number(_ text: String, format: Int, width: Int? = nil) -> ([UInt8], Int) {
-            (Array("<c r=\"\(reference)\" s=\"\(format * 2 + (bold ? 1 : 0))\"><v>\(text)</v></c>".utf8), width ?? text.count + 1)
-        }
-        switch v {
-        case .empty: return ([], 0)
-        case .text(let s):
-            var out = Array("<c r=\"\(reference)\" t=\"inlineStr\" s=\"\(2 + (bold ? 1 : 0))\"><is><t xml:space=\"preserve\">".utf8)
-            appendEscaped(s, to: &out)
-            out.append(contentsOf: Array("</t></is></c>".utf8))
-            return (out, s.displayWidth)
-        case .integer(let n): return number(String(n), format: 2)
-        case .amount(let fen, let unit):
-            let text = unit == .wan ? fen.wanString : fen.formatted(.yuan)
-            return number(text, format: unit == .wan ? 5 : 3, width: fen.formatted(unit == .wan ? .wan : .yuan, decimals: 2, grouping: true).count + 1)
-        case .decimal(let d): return number(d, format: 0)
-        case .date(let d): return number(String(d.dayNumber - excelEpochDay), format: 4, width: 11)
-        }
-    }
-
     /// The day number of serial 0 in the 1900 date system for dates from 1900-03-01 on (serial 61 is 1900-03-01).
     static let excelEpochDay = CivilDate(year: 1900, month: 3, day: 1)!.dayNumber - 61
 
     /// XML text: & < > escaped; characters XML 1.0 cannot hold, and an underscore that would start Excel's own `_xHHHH_`
     /// escape, written as `_xHHHH_` (which Excel and LibreOffice read back as the character).
     static func appendEscaped(_ s: String, to out: inout [UInt8]) {
+        // Most text needs no escape: copied as it is.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "_") }) {
+            out.append(contentsOf: s.utf8)
+            return
+        }
         let u = Array(s.utf8)
         var i = 0
         while i < u.count {
