@@ -63,9 +63,11 @@ public struct RegistrationExport {
         try book.beginSheet(language.pick("登记", "Registrations"), header: csvColumns.map { $0.headers[headers == .zh ? 1 : 0] })
         let reference = headers == .zh ? try ledger.reference() : nil
         var count = 0
-        try ledger.forEachRegistration { s in
-            try book.row(sheetRow(s, reference: reference))
-            count += 1
+        try book.rows { add in
+            try ledger.forEachRegistration { s in
+                try add(sheetRow(s, reference: reference))
+                count += 1
+            }
         }
         let head = try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—"
         try book.beginSheet(Messages(language).text(.sheetAbout), header: [language.pick("项目", "Item"), language.pick("内容", "Value")])

@@ -111,6 +111,53 @@ public final class XLSXWriter {
         current = c
     }
 
+    /// Appends the rows `produce` hands over, each encoded on a second thread while `produce` reads the next (a
+    /// million-row export: the ledger's rows are read and decoded while the previous ones become XML).
+    public func rows(_ produce: (_ add: ([SheetValue]) throws -> Void) throws -> Void) throws {
+        final class Encoder: @unchecked Sendable {
+            let writer: XLSXWriter
+            let channel = BatchChannel<[[SheetValue]]>(capacity: 8)
+            let done = DispatchSemaphore(value: 0)
+            var failure: Error?
+            init(_ writer: XLSXWriter) { self.writer = writer }
+        }
+        let encoder = Encoder(self)
+        let thread = Thread {
+            defer { encoder.done.signal() }
+            while let batch = encoder.channel.take() {
+                do {
+                    for r in batch { try encoder.writer.row(r) }
+                } catch {
+                    encoder.failure = error
+                    encoder.channel.cancel()
+                    return
+                }
+            }
+        }
+        thread.start()
+        var batch: [[SheetValue]] = []
+        batch.reserveCapacity(1024)
+        struct Stopped: Error {}
+        do {
+            try produce { row in
+                batch.append(row)
+                if batch.count == 1024 {
+                    guard encoder.channel.put(batch) else { throw Stopped() }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            _ = encoder.channel.put(batch)
+            encoder.channel.close()
+        } catch {
+            encoder.channel.cancel()
+            encoder.done.wait()
+            if error is Stopped, let failure = encoder.failure { throw failure }
+            throw error
+        }
+        encoder.done.wait()
+        if let failure = encoder.failure { throw failure }
+    }
+
     /// Column widths are fitted to the header and the first rows (a million rows' widths would cost a pass of their own).
     static let widthSampleRows = 10_000
 
@@ -145,12 +192,16 @@ public final class XLSXWriter {
                 sharedTexts.append(s)
                 sharedByColumn[column, default: 0] += 1
             }
+            // Text cells take the default style (a string cell stays text whatever its format); bold ones the header's.
             if let index {
                 out.append(contentsOf: " t=\"s\"".utf8)
-                number(1) { Self.appendDigits(Int64(index), to: &$0) }
+                if bold { style(1) }
+                out.append(contentsOf: "><v>".utf8)
+                Self.appendDigits(Int64(index), to: &out)
+                out.append(contentsOf: "</v></c>".utf8)
             } else {
                 out.append(contentsOf: " t=\"inlineStr\"".utf8)
-                style(1)
+                if bold { style(1) }
                 out.append(contentsOf: Self.needsPreserve(s) ? "><is><t xml:space=\"preserve\">".utf8 : "><is><t>".utf8)
                 Self.appendEscaped(s, to: &out)
                 out.append(contentsOf: "</t></is></c>".utf8)
