@@ -187,15 +187,24 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: ArgumentHelp(L("只列入园惠企登记", "Only 入园惠企 registrations."))) var rywq = false
     @Option(name: .customLong("ip-type"), help: ArgumentHelp(L("patent（专利）、trademark（商标）、copyright（著作权）或 other（其他）", "patent, trademark, copyright or other."))) var ipType: IPType?
     @Option(help: ArgumentHelp(L("最多列出这么多条（合计仍覆盖全部匹配）", "List at most this many (totals still cover all matches)."))) var limit: Int?
-    @Option(help: ArgumentHelp(L("table（表格）、csv 或 json", "table, csv or json."))) var format: ReportFormat = .table
+    @Option(help: ArgumentHelp(L("table（表格）、csv、json 或 xlsx（Excel 工作簿，需 --output）", "table, csv, json or xlsx (an Excel workbook; needs --output)."))) var format: ReportOutputOptions.Format = .table
     @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
     @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
 
     func validate() throws {
         if format == .html { throw ValidationError(Console.messages.text(.queryFormat)) }
+        if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
     }
 
     func run() throws {
+        if format == .xlsx, let output {
+            try OutputSink.refuseLedgerFiles(output, ledger: global.ledgerPath)
+            let ledger = try global.openLedger()
+            let reference = try ledger.reference()
+            try QueryListing(ledger: ledger, query: try filters().query(reference) { "--" + $0 }, reference: reference)
+                .writeWorkbook(to: output, ledgerPath: global.ledgerPath, language: global.language)
+            return
+        }
         let sink = try OutputSink(path: output, ledger: global.ledgerPath)
         let ledger: any LedgerStore
         do { ledger = try global.openLedger() } catch { sink.abandon(); throw error }
@@ -205,10 +214,14 @@ struct QueryCommand: ParsableCommand {
 
     private func list(_ ledger: any LedgerStore, to sink: OutputSink) throws {
         let reference = try ledger.reference()
+        let q = try filters().query(reference) { "--" + $0 }
+        try QueryListing(ledger: ledger, query: q, reference: reference).write(format: format.report, language: global.language, bom: bom, to: sink)
+    }
+
+    private func filters() -> QueryFilters {
         var f = QueryFilters()
         (f.park, f.bank, f.prefecture, f.enterprise, f.enterpriseName, f.branch) = (park, bank, prefecture, enterprise, enterpriseName, branch)
         (f.minAmount, f.from, f.to, f.status, f.rywq, f.ipType, f.limit) = (minAmount, from, to, status, rywq, ipType, limit)
-        let q = try f.query(reference) { "--" + $0 }
-        try QueryListing(ledger: ledger, query: q, reference: reference).write(format: format, language: global.language, bom: bom, to: sink)
+        return f
     }
 }

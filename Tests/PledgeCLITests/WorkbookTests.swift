@@ -30,7 +30,7 @@ struct WorkbookTests {
 
     @Test("workbooks saved by openpyxl and LibreOffice give the ledger their rows give as CSV",
           arguments: [("openpyxl-title-rows.xlsx", ["--sheet", "质押台账"], 6), ("libreoffice-formulas.xlsx", [], 6),
-                      ("date1904.xlsx", [], 2), ("libreoffice-sample.xlsx", [], 2001)])
+                      ("date1904.xlsx", [], 2), ("merged-header.xlsx", [], 6), ("libreoffice-sample.xlsx", [], 2001)])
     func sameAsCSV(file: String, options: [String], rows: Int) throws {
         let book = try CLISandbox(), csv = try CLISandbox()
         let imported = try book.run(["import", fixture(file)] + options)
@@ -175,6 +175,24 @@ struct WorkbookTests {
             SELECT sum(r.amount_fen) FROM registrations r JOIN targets t ON t.name = 'gansu-2025'
             WHERE r.status != 'void' AND reg_date BETWEEN t.from_date AND '2025-12-31' AND r.ip_type = t.ip_type
             """)))
+    }
+
+    @Test("query --format xlsx: the matching rows typed, a bold totals row equal to the ledger's sum")
+    func query() throws {
+        let s = try CLISandbox()
+        #expect(try s.run(["import", try sampleCSV(s, rows: 2001)]).code == 0)
+        let path = s.directory.appendingPathComponent("q.xlsx").path
+        let out = try s.run(["--lang", "zh", "query", "--bank", "兰州银行", "--format", "xlsx", "--output", path])
+        #expect(out.code == 0, "\(out.stderr)")
+        let read = try python(s, """
+            import sys, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+            last = [c.value for c in ws[ws.max_row]]
+            print(ws.max_row - 2, last[7], type(ws['B2'].value).__name__, ws[ws.max_row][0].font.b)
+            """, [path])
+        let count = try s.sqlite("SELECT count(*) FROM registrations WHERE bank = '兰州银行'")
+        let sum = try s.sqlite("SELECT sum(amount_fen) FROM registrations WHERE bank = '兰州银行' AND status != 'void'")
+        #expect(read == "\(count) \(sum) datetime True\n", "\(read)")
     }
 
     @Test("an output workbook that is the ledger is refused (74) and the ledger is untouched")

@@ -61,6 +61,36 @@ public struct QueryListing {
         }
     }
 
+    /// The matching registrations as a workbook (the CSV's columns typed, a bold totals row), an About sheet with the
+    /// journal head; returns how many were listed.
+    @discardableResult
+    public func writeWorkbook(to path: String, ledgerPath: String?, language l: Language) throws -> Int {
+        let book = try XLSXWriter(path: path, ledger: ledgerPath)
+        try book.beginSheet(l.pick("查询结果", "Query"), header: Messages(l).csvHeaders(Self.csvHeader))
+        var totals = QueryTotals()
+        try book.rows { add in
+            totals = try ledger.query(query) { s in
+                let r = s.registration
+                let text = csvRow(s)
+                var row = text.map { $0.isEmpty ? SheetValue.empty : .text($0) }
+                row[1] = .date(r.regDate)
+                row[7] = .integer(r.amount.value)
+                row[8] = .amount(r.amount, .wan)
+                row[11] = r.maturity.map { .date($0) } ?? .empty
+                row[15] = s.statusDate.map { .date($0) } ?? .empty
+                try add(row)
+            }
+        }
+        try book.row([.text(l.pick("合计 \(totals.registrations) 笔（金额不含作废）", "Total: \(totals.registrations) registrations (amount without void)")),
+                      .empty, .empty, .empty, .empty, .empty, .empty, .integer(totals.amount.value), .amount(totals.amount, .wan)], bold: true)
+        let head = try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—"
+        try book.beginSheet(Messages(l).text(.sheetAbout), header: [l.pick("项目", "Item"), l.pick("内容", "Value")])
+        try book.row([.text(l.pick("数据截至日志", "Journal head")), .text(head)])
+        try book.row([.text(l.pick("生成日期", "Generated on")), .text(CivilDate.today().description)])
+        try book.finish()
+        return totals.registrations
+    }
+
     struct TotalsDoc: Encodable {
         var registrations: Int, amountFen: Int64, amountWan: String, byStatus: [String: [String: Int]]
     }

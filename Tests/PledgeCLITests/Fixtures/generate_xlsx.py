@@ -86,6 +86,29 @@ def main():
         wb.save(bad)
         libreoffice(bad, "error-cell.xlsx")
 
+    # Merged header cells: group titles merged over row 1, and 知识产权号 merged over two columns of row 2 (its values
+    # in the first of them, the second empty), every later column one to the right.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "质押台账"
+    ip = header.index("知识产权号")
+    groups = [("登记信息", 1, 3), ("企业", 4, 5), ("贷款", 6, len(header) + 1)]
+    for title, first, last in groups:
+        ws.cell(row=1, column=first).value = title
+        ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+    for c, name in enumerate(header[:ip + 1] + [None] + header[ip + 1:], start=1):
+        ws.cell(row=2, column=c).value = name
+    ws.merge_cells(start_row=2, start_column=ip + 1, end_row=2, end_column=ip + 2)
+    for n, r in enumerate(rows, start=3):
+        cells = typed(header, r)
+        for c, v in enumerate(cells[:ip + 1] + [None] + cells[ip + 1:], start=1):
+            ws.cell(row=n, column=c).value = v
+    for i, name in enumerate(header[:ip + 1] + [None] + header[ip + 1:]):
+        if name in DATES:
+            for row in ws.iter_rows(min_row=3, min_col=i + 1, max_col=i + 1):
+                row[0].number_format = "yyyy-mm-dd"
+    wb.save(os.path.join(OUT, "merged-header.xlsx"))
+
     # The 1904 date system (old Mac workbooks).
     wb = openpyxl.Workbook()
     wb.epoch = CALENDAR_MAC_1904
