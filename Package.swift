@@ -39,6 +39,7 @@ let package = Package(
                 .embedInCode("sqlite/006_status_by_maturity.sql"),
                 .embedInCode("sqlite/007_users.sql"),
                 .embedInCode("sqlite/008_approvals.sql"),
+                .embedInCode("sqlite/009_balance_days.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

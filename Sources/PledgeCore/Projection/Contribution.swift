@@ -103,6 +103,41 @@ public struct StatusKey: Hashable, Sendable {
     }
 }
 
+/// The `balance_days` key: a registration's type, a day its balance changes, and how.
+public struct BalanceDayKey: Hashable, Sendable {
+    public var ipType: String, day: String, kind: BalanceChange
+    public init(ipType: String, day: String, kind: BalanceChange) { (self.ipType, self.day, self.kind) = (ipType, day, kind) }
+    public func hash(into h: inout Hasher) { ipType.hashBytes(into: &h); day.hashBytes(into: &h); h.combine(kind) }
+    public static func == (a: Self, b: Self) -> Bool { a.kind == b.kind && a.ipType.sameBytes(b.ipType) && a.day.sameBytes(b.day) }
+}
+
+/// How a registration's balance changes on a day: it opens (registered), closes (released or defaulted), falls past
+/// maturity while open, and leaves the overdue part when it closes after that.
+public enum BalanceChange: String, CaseIterable, Sendable {
+    case opened, closed, overdueFrom = "overdue_from", overdueTo = "overdue_to"
+}
+
+extension RegistrationState {
+    /// The days its balance changes. On day D a registration is outstanding when it opened on or before D and did not
+    /// close on or before D (void: never), and past maturity when moreover its maturity is before D. The only
+    /// statement of the balance rule: `report progress` sums these changes up to its as-of day.
+    public var balanceChanges: [(BalanceChange, CivilDate)] {
+        guard status != .void else { return [] }
+        let opened = registration.regDate
+        let closed = status == .released || status == .defaulted ? statusDate : nil
+        var out: [(BalanceChange, CivilDate)] = [(.opened, opened)]
+        if let closed { out.append((.closed, closed)) }
+        if let maturity = registration.maturity, let after = maturity.adding(days: 1) {
+            let overdue = max(opened, after)
+            if closed.map({ overdue < $0 }) ?? true {
+                out.append((.overdueFrom, overdue))
+                if let closed { out.append((.overdueTo, closed)) }
+            }
+        }
+        return out
+    }
+}
+
 /// The dimensions of `group_totals`: the statistic split along one of them at a time.
 public enum GroupDimension: String, CaseIterable, Sendable {
     case all, prefecture, park, bank, rywq, firstLoan = "first_loan"

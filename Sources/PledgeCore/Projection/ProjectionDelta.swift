@@ -6,6 +6,8 @@ public struct ProjectionDelta: Sendable {
     public private(set) var cells: [Cell: Totals] = [:]
     /// `status_totals`: count and amount per IP type, current status and maturity month, void included.
     public private(set) var statusTotals: [StatusKey: Totals] = [:]
+    /// `balance_days`: per IP type, day and kind, the registrations whose balance changes that day.
+    public private(set) var balanceDays: [BalanceDayKey: Totals] = [:]
     /// Registrations per (target, USCC) that count toward the target.
     public private(set) var served: [ServedKey: Int64] = [:]
     public private(set) var rightsRemoved: [PledgedRight] = []
@@ -33,7 +35,7 @@ public struct ProjectionDelta: Sendable {
         self.keepsRights = keepsRights
     }
 
-    public var isEmpty: Bool { cells.isEmpty && statusTotals.isEmpty && served.isEmpty && rightsRemoved.isEmpty && rightsAdded.isEmpty && enterprises.isEmpty }
+    public var isEmpty: Bool { cells.isEmpty && statusTotals.isEmpty && balanceDays.isEmpty && served.isEmpty && rightsRemoved.isEmpty && rightsAdded.isEmpty && enterprises.isEmpty }
 
     /// A new registration: its contribution, its rights, its enterprise's name.
     public mutating func register(_ s: RegistrationState) {
@@ -62,6 +64,9 @@ public struct ProjectionDelta: Sendable {
         let totals = Totals(registrations: sign, amountFen: sign &* s.registration.amount.value)
         cells[Cell(s), default: Totals()].add(totals)
         statusTotals[StatusKey(s), default: Totals()].add(totals)
+        for (kind, day) in s.balanceChanges {
+            balanceDays[BalanceDayKey(ipType: s.registration.ipType.rawValue, day: day.description, kind: kind), default: Totals()].add(totals)
+        }
         for t in targets where t.counts(s) {
             served[ServedKey(target: t.name, uscc: s.registration.uscc), default: 0] &+= sign
         }
@@ -85,6 +90,7 @@ public struct ProjectionDelta: Sendable {
     public mutating func removeAll() {
         cells.removeAll(keepingCapacity: true)
         statusTotals.removeAll(keepingCapacity: true)
+        balanceDays.removeAll(keepingCapacity: true)
         served.removeAll(keepingCapacity: true)
         rightsRemoved.removeAll(keepingCapacity: true)
         rightsAdded.removeAll(keepingCapacity: true)

@@ -131,6 +131,9 @@ final class ProjectionWriter {
         for (k, t) in delta.statusTotals {
             try add(t, to: "status_totals", key: ["ip_type": k.ipType, "status": k.status, "maturity_month": k.maturityMonth])
         }
+        for (k, t) in delta.balanceDays.sorted(by: { ($0.key.ipType, $0.key.kind.rawValue, $0.key.day) < ($1.key.ipType, $1.key.kind.rawValue, $1.key.day) }) {
+            try add(t, to: "balance_days", key: ["ip_type": k.ipType, "kind": k.kind.rawValue, "day": k.day])
+        }
         for (k, t) in delta.groups.sorted(by: { ($0.key.dimension.rawValue, $0.key.group, $0.key.month) < ($1.key.dimension.rawValue, $1.key.group, $1.key.month) }) {
             try add(t, to: "group_totals", key: ["dimension": k.dimension.rawValue, "grp": k.group, "month": k.month, "ip_type": k.ipType,
                                                  "status": k.status])

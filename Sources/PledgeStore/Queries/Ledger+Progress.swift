@@ -193,7 +193,7 @@ extension Ledger {
             var typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
             if let park = target.park { typeClause += " AND park = ?"; typeArg += [park] }
             if let code = target.prefectureCode { typeClause += " AND prefecture_code = ?"; typeArg += [code] }
-            let (outstanding, overdue) = try Ledger.outstanding(db, asOf: asOf, fromTotals: target.scope == nil && asOf >= CivilDate.today(),
+            let (outstanding, overdue) = try Ledger.outstanding(db, asOf: asOf, scoped: target.scope != nil,
                                                                 typeClause: typeClause, typeArg: typeArg)
             let served = try Ledger.enterprisesServed(db, target: target, to: to)
             // A park's or a prefecture's target: its own registrations (through their index), grouped by PledgeCore's cells.
@@ -286,28 +286,24 @@ extension Ledger {
     typealias Figure = (registrations: Int, amount: Fen)
 
     /// Registrations active on `asOf` (registered by then; not released, defaulted or void by then) and not past their
-    /// maturity, and those past it. As of today or later (`fromTotals`): the maintained active totals by maturity month,
-    /// whole months before `asOf`'s from `status_totals` and its own month's days before it through
-    /// `registrations_active_by_maturity`; as of an earlier day, or for one park or prefecture: one scan of the
-    /// registrations. `typeClause` names the IP type when the target has one.
-    static func outstanding(_ db: Database, asOf: CivilDate, fromTotals: Bool, typeClause: String,
+    /// maturity, and those past it (`RegistrationState.balanceChanges`). For the whole ledger or one IP type: the
+    /// maintained `balance_days` summed up to `asOf`, any day; for one park or prefecture (`scoped`): one scan of the
+    /// registrations. `typeClause` names the IP type (and the park or prefecture) when the target has one.
+    static func outstanding(_ db: Database, asOf: CivilDate, scoped: Bool, typeClause: String,
                             typeArg: StatementArguments) throws -> (outstanding: Figure, overdue: Figure) {
         let d = asOf.description
-        if fromTotals {
-            let month = asOf.yearMonth.description
-            let active = try Row.fetchOne(db, sql: """
-                SELECT coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen,
-                       coalesce(sum(CASE WHEN maturity_month <> '' AND maturity_month < ? THEN registrations END), 0) AS on_,
-                       coalesce(sum(CASE WHEN maturity_month <> '' AND maturity_month < ? THEN amount_fen END), 0) AS ofen
-                FROM status_totals WHERE status = 'active'\(typeClause)
-                """, arguments: [month, month] + typeArg)!
-            let days = try Row.fetchOne(db, sql: """
-                SELECT count(*) AS n, coalesce(sum(amount_fen), 0) AS fen FROM registrations
-                WHERE status = 'active' AND maturity >= ? AND maturity < ?\(typeClause)
-                """, arguments: [month + "-01", d] + typeArg)!
-            let (n, fen) = (try active.totalCount("n"), try active.totalFen("fen"))
-            let on = try active.totalCount("on_") + days.totalCount("n"), ofen = try active.totalFen("ofen") + days.totalFen("fen")
-            return ((n - on, fen - ofen), (on, ofen))
+        if !scoped {
+            var sums: [String: Figure] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT kind, coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM balance_days
+                WHERE day <= ?\(typeClause) GROUP BY kind
+                """, arguments: [d] + typeArg) {
+                sums[row["kind"]] = (try row.totalCount("n"), try row.totalFen("fen"))
+            }
+            func sum(_ k: BalanceChange) -> Figure { sums[k.rawValue] ?? (0, .zero) }
+            let open = (sum(.opened).registrations - sum(.closed).registrations, sum(.opened).amount - sum(.closed).amount)
+            let overdue = (sum(.overdueFrom).registrations - sum(.overdueTo).registrations, sum(.overdueFrom).amount - sum(.overdueTo).amount)
+            return ((open.0 - overdue.0, open.1 - overdue.1), overdue)
         }
         let row = try Row.fetchOne(db, sql: """
             SELECT count(CASE WHEN maturity IS NULL OR maturity >= ? THEN 1 END) AS n,

@@ -63,6 +63,10 @@ extension Verifier {
             [t(k.ipType), t(k.status), t(k.maturityMonth), i(v.registrations), i(v.amountFen)]
         }
         try compare("status_totals", "ip_type, status, maturity_month, registrations, amount_fen", keys: 3, status)
+        let balance = replay.delta.balanceDays.filter { $0.value.registrations != 0 }.map { k, v in
+            [t(k.ipType), t(k.kind.rawValue), t(k.day), i(v.registrations), i(v.amountFen)]
+        }
+        try compare("balance_days", "ip_type, kind, day, registrations, amount_fen", keys: 3, balance)
         let groups = replay.delta.groups.filter { $0.value.registrations != 0 }.map { k, v in
             [t(k.dimension.rawValue), t(k.group), t(k.month), t(k.ipType), t(k.status), i(v.registrations), i(v.amountFen)]
         }
