@@ -11,9 +11,9 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 PLEDGE = os.path.abspath(sys.argv[1])
@@ -45,11 +45,23 @@ def browser():
     return webdriver.Chrome(service=Service(driver_path) if driver_path else Service(), options=options)
 
 
+def click_and_wait(driver, button, seconds=20):
+    """Clicks `button` and waits until the answer has replaced its page. Asked while the next page loads, chromium
+    may answer "node does not belong to the document" instead of "stale element": either way the page is gone."""
+    button.click()
+
+    def replaced(_):
+        try:
+            button.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(driver, seconds).until(replaced)
+
+
 def submit(driver):
     """Clicks the form's button and waits until the answer has replaced the page."""
-    button = driver.find_element(By.CSS_SELECTOR, "form.entry button")
-    button.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "form.entry button"))
 
 
 def sign_in(driver, base, user, password):
@@ -132,9 +144,7 @@ def main():
         check("新增 2001" in summary and "无效 0" in summary, "the dry run counts the sample's rows: " + summary)
         check(journal_head(db) == before, "the dry run wrote nothing")
         shot(driver, "6-import-dry-run")
-        button = driver.find_element(By.ID, "confirm-import")
-        button.click()
-        WebDriverWait(driver, 60).until(expected_conditions.staleness_of(button))
+        click_and_wait(driver, driver.find_element(By.ID, "confirm-import"), 60)
         check(driver.find_elements(By.ID, "import-head"), "the confirmed import shows the journal head")
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
             count = c.execute("select count(*) from registrations").fetchone()[0]
@@ -142,6 +152,14 @@ def main():
         check(count == 2002, f"the ledger holds the sample's 2,001 rows and BROWSER-1 ({count})")
         check(operators == [("王会计",)], "the signed-in clerk is every entry's operator")
         shot(driver, "7-import-done")
+        # The bank's Excel workbook of the same rows (title rows, merged header cells): its dry run finds them all in.
+        workbook = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "PledgeCLITests", "Fixtures", "xlsx", "merged-header.xlsx"))
+        driver.get(base + "/import")
+        driver.find_element(By.NAME, "file").send_keys(workbook)
+        submit(driver)
+        summary = driver.find_element(By.ID, "import-summary").text
+        check("未变 6" in summary and "无效 0" in summary, "an uploaded .xlsx workbook's dry run: " + summary)
+        shot(driver, "7b-import-workbook")
         driver.get(base + "/registrations?prefecture=" + urllib.parse.quote("兰州"))
         check("Y20" in driver.page_source, "the registrations list filters by prefecture")
         shot(driver, "8-registrations")
@@ -193,9 +211,7 @@ def main():
         shot(driver, "13-to-approve")
         link.click()
         check("BROWSER-2" in driver.find_element(By.ID, "after").text, "the checker sees the registration as it would be recorded")
-        button = driver.find_element(By.ID, "approve")
-        button.click()
-        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+        click_and_wait(driver, driver.find_element(By.ID, "approve"))
         check(driver.find_elements(By.ID, "done"), "the approval is confirmed on the page")
         shot(driver, "14-approved")
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
