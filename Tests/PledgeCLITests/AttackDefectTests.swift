@@ -114,6 +114,7 @@ struct AttackDefectTests {
         #expect(try register(s, "V-2", amount: "2", unit: "wan").code == 0)
         _ = try s.sqlite("UPDATE registrations SET amount_fen = 9223372036854775000")
         _ = try s.sqlite("UPDATE status_totals SET amount_fen = 1.5e19")
+        _ = try s.sqlite("UPDATE balance_days SET amount_fen = 1.5e19")   // what report progress reads
         let out = try s.run(["--read-only", "audit", "verify"])
         #expect(out.code == 1, "\(out.code) \(out.stderr)")
         #expect(out.stdout.contains("registrations V-1: differs from what the journal records (amount_fen: 9223372036854775000 in the ledger"), "\(out.stdout)")
