@@ -21,6 +21,14 @@ struct WorkbookTests {
         return path
     }
 
+    /// A ledger holding the 2,001 sample rows, imported from their CSV.
+    func sampleLedger() throws -> CLISandbox {
+        let s = try CLISandbox()
+        let out = try s.run(["import", try sampleCSV(s, rows: 2001)])
+        #expect(out.code == 0, "\(out.stderr)")
+        return s
+    }
+
     /// The registrations as `export` writes them (CSV): equal exports, equal ledgers.
     func exported(_ s: CLISandbox) throws -> String {
         let out = try s.run(["export"])
@@ -97,8 +105,7 @@ struct WorkbookTests {
 
     @Test("export --format xlsx: openpyxl reads typed cells, LibreOffice converts it, and import reads it back to the same ledger")
     func exportRoundTrip() throws {
-        let s = try CLISandbox()
-        #expect(try s.run(["import", try sampleCSV(s, rows: 2001)]).code == 0)
+        let s = try sampleLedger()
         let book = s.directory.appendingPathComponent("ledger.xlsx").path
         let out = try s.run(["export", "--format", "xlsx", "--headers", "zh", "--unit", "wan", "--output", book])
         #expect(out.code == 0, "\(out.stderr)")
@@ -140,8 +147,7 @@ struct WorkbookTests {
 
     @Test("report monthly, progress and annual as workbooks: numbers are numbers, the totals row is the ledger's sum")
     func reports() throws {
-        let s = try CLISandbox()
-        #expect(try s.run(["import", try sampleCSV(s, rows: 2001)]).code == 0)
+        let s = try sampleLedger()
         let monthly = s.directory.appendingPathComponent("m.xlsx").path
         #expect(try s.run(["--lang", "zh", "report", "monthly", "--from", "2021-01", "--to", "2025-12", "--format", "xlsx", "--output", monthly]).code == 0)
         let sheet = try python(s, """
@@ -179,8 +185,7 @@ struct WorkbookTests {
 
     @Test("query --format xlsx: the matching rows typed, a bold totals row equal to the ledger's sum")
     func query() throws {
-        let s = try CLISandbox()
-        #expect(try s.run(["import", try sampleCSV(s, rows: 2001)]).code == 0)
+        let s = try sampleLedger()
         let path = s.directory.appendingPathComponent("q.xlsx").path
         let out = try s.run(["--lang", "zh", "query", "--bank", "兰州银行", "--format", "xlsx", "--output", path])
         #expect(out.code == 0, "\(out.stderr)")
