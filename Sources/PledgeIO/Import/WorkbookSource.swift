@@ -50,7 +50,7 @@ enum WorkbookSource {
                 var fields = [String](repeating: "", count: named.count)
                 var problems: [ImportProblem] = []
                 for (c, cell) in row.cells.enumerated() where cell != .empty {
-                    let reference = cellColumn(c) + String(row.row)
+                    var reference: String { cellColumn(c) + String(row.row) }
                     guard let i = field[c] else {
                         let header = messages.text(.column, ["index": String(c + 1)])
                         problems.append(ImportProblem(file: name, row: row.row, column: header, value: text(cell),
@@ -85,17 +85,50 @@ enum WorkbookSource {
                 return problems.isEmpty ? prepare.prepare(CSVRecord(row: row.row, fields: fields)) : .invalid(problems)
             }
             do {
-                try withoutActuallyEscaping(emit) { emit in
-                    try sheet.rows { row, position in
-                        guard row.row > header.row, !row.isEmpty else { return true }
-                        return emit(convert(row), position)
-                    }
-                }
+                try rows(of: sheet, after: header.row) { row, position in emit(convert(row), position) }
             } catch let e as WorkbookError {
                 let line = messages.describe(e, file: name)
                 _ = emit(.unreadable(ImportProblem(row: 0, column: "", value: "", rule: line, line: line)), sheet.bytes)
             }
         }
+    }
+
+    /// The sheet's rows below the header, parsed on a thread of their own while the caller converts and validates
+    /// the ones before (with the database thread that makes three stages; XML parsing alone is as slow as the rest of
+    /// a row's way). Stops when `body` answers false.
+    static func rows(of sheet: XLSXSheet, after headerRow: Int, _ body: (SheetRow, Int64) -> Bool) throws {
+        final class Parser: @unchecked Sendable {
+            let sheet: XLSXSheet
+            let channel = BatchChannel<[(SheetRow, Int64)]>(capacity: 8)
+            /// Set before the channel closes (its lock orders the two).
+            var failure: Error?
+            let done = DispatchSemaphore(value: 0)
+            init(_ sheet: XLSXSheet) { self.sheet = sheet }
+        }
+        let parser = Parser(sheet)
+        let thread = Thread {
+            defer { parser.channel.close(); parser.done.signal() }
+            var batch: [(SheetRow, Int64)] = []
+            do {
+                try parser.sheet.rows { row, position in
+                    guard row.row > headerRow, !row.isEmpty else { return true }
+                    batch.append((row, position))
+                    guard batch.count >= 256 else { return true }
+                    defer { batch = [] }
+                    return parser.channel.put(batch)
+                }
+                _ = parser.channel.put(batch)
+            } catch {
+                parser.failure = error
+            }
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        defer { parser.channel.cancel(); parser.done.wait() }
+        while let batch = parser.channel.take() {
+            for (row, position) in batch where !body(row, position) { return }
+        }
+        if let failure = parser.failure { throw failure }
     }
 
     /// The first of the sheet's first rows that names every required column, else the one naming the most columns
