@@ -91,25 +91,34 @@ struct CheckCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp(L("只列此规则（可重复）：", "Only this rule (repeatable): ") + DataQualityFinding.Rule.allCases.map(\.rawValue).joined(separator: ", "),
                                    valueName: "rule")) var rule: [DataQualityFinding.Rule] = []
-        @Option(help: ArgumentHelp(L("table（表格）、csv 或 json", "table, csv or json."))) var format: FindingsListing.Format = .table
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, xlsx }
+        @Option(help: ArgumentHelp(L("table（表格）、csv、json 或 xlsx（Excel 工作簿，需 --output）", "table, csv, json or xlsx (an Excel workbook; needs --output)."))) var format: Format = .table
         @Option(name: .customLong("as-of"), help: ArgumentHelp(L("判断是否到期的日期（默认今天）", "The day loans are matured by (default today)."))) var asOf: String?
         @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
         @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
 
+        func validate() throws {
+            if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
+        }
+
         func run() throws {
             let day = try asOf.map { try CivilDate.parse($0, field: "--as-of") } ?? CivilDate.today()
-            let sink = try OutputSink(path: output, ledger: global.ledgerPath)
+            let sink = format == .xlsx ? nil : try OutputSink(path: output, ledger: global.ledgerPath)
             let unreviewed: Int
             do {
                 let ledger = try global.openLedger()
                 let findings = try ledger.dataQualityFindings(asOf: day).filter { rule.isEmpty || rule.contains($0.rule) }
-                let reviews = try ledger.findingReviews()
-                let text = try FindingsListing(findings: findings, reviews: reviews).render(format: format, language: global.language)
-                if bom && format == .csv { try sink.write("\u{FEFF}") }
-                try sink.write(text)
-                unreviewed = findings.count { reviews[$0.id] == nil }
-            } catch { sink.abandon(); throw error }
-            try sink.finish()
+                let listing = FindingsListing(findings: findings, reviews: try ledger.findingReviews())
+                unreviewed = findings.count { listing.reviews[$0.id] == nil }
+                if let sink, let textFormat = FindingsListing.Format(rawValue: format.rawValue) {
+                    if bom && textFormat == .csv { try sink.write("\u{FEFF}") }
+                    try sink.write(try listing.render(format: textFormat, language: global.language))
+                } else if let output {
+                    let head = try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—"
+                    try XLSXWriter.write(listing.workbook(language: global.language, asOf: day, head: head), to: output, ledger: global.ledgerPath)
+                }
+            } catch { sink?.abandon(); throw error }
+            try sink?.finish()
             if unreviewed > 0 { throw ExitCode(1) }
         }
     }

@@ -88,7 +88,7 @@ struct WorkbookTests {
         let csv = try sampleCSV(s, rows: 2)
         let sheet = try s.run(["--lang", "zh", "import", csv, "--sheet", "x"])
         #expect(sheet.code == 65 && sheet.stderr.contains("--sheet 只适用于 .xlsx 工作簿"), "\(sheet.stderr)")
-        for args in [["export", "--format", "xlsx"], ["report", "monthly", "--format", "xlsx"]] {
+        for args in [["export", "--format", "xlsx"], ["report", "monthly", "--format", "xlsx"], ["check", "--format", "xlsx"]] {
             let out = try s.run(args)
             #expect(out.code == 64 && out.stderr.contains("--format xlsx needs --output FILE"), "\(out.stderr)")
         }
@@ -198,6 +198,27 @@ struct WorkbookTests {
         let count = try s.sqlite("SELECT count(*) FROM registrations WHERE bank = '兰州银行'")
         let sum = try s.sqlite("SELECT sum(amount_fen) FROM registrations WHERE bank = '兰州银行' AND status != 'void'")
         #expect(read == "\(count) \(sum) datetime True\n", "\(read)")
+    }
+
+    @Test("check --format xlsx: one row per finding, the ids `check --format json` gives, the journal head; exit 1 while any is unreviewed")
+    func findings() throws {
+        let s = try sampleLedger()
+        let path = s.directory.appendingPathComponent("check.xlsx").path
+        let out = try s.run(["check", "--as-of", "2025-12-31", "--format", "xlsx", "--output", path])
+        #expect(out.code == 1, "\(out.stderr)")
+        let json = try s.run(["check", "--as-of", "2025-12-31", "--format", "json"])
+        let ids = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [[String: Any]]])["findings"]?
+            .compactMap { $0["id"] as? String } ?? []
+        #expect(!ids.isEmpty)
+        let read = try python(s, """
+            import sys, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            ws = wb.worksheets[0]
+            print("\\n".join(r[0] for r in ws.iter_rows(min_row=2, max_row=ws.max_row - 1, values_only=True)))
+            print(wb.worksheets[1]['B2'].value)
+            """, [path])
+        let head = try s.run(["audit", "head"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(read == (ids + [head]).joined(separator: "\n") + "\n", "\(read)")
     }
 
     @Test("an output workbook that is the ledger is refused (74) and the ledger is untouched")
