@@ -40,6 +40,7 @@ let package = Package(
                 .embedInCode("sqlite/007_users.sql"),
                 .embedInCode("sqlite/008_approvals.sql"),
                 .embedInCode("sqlite/009_balance_days.sql"),
+                .embedInCode("sqlite/010_subsidies.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

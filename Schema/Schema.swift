@@ -13,5 +13,6 @@ public enum SchemaMigrations {
         ("007_users", String(decoding: PackageResources._07_users_sql, as: UTF8.self), true),
         ("008_approvals", String(decoding: PackageResources._08_approvals_sql, as: UTF8.self), true),
         ("009_balance_days", String(decoding: PackageResources._09_balance_days_sql, as: UTF8.self), false),
+        ("010_subsidies", String(decoding: PackageResources._10_subsidies_sql, as: UTF8.self), true),
     ]
 }

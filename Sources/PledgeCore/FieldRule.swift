@@ -73,6 +73,11 @@ public enum FieldRule: Sendable, Equatable {
     case monthBeforeFrom(String)
     case reportTooLong(years: Int)
 
+    // Subsidies and risk pools.
+    case policyName, year, share
+    /// A pool's shares do not add up to 100 % (their sum, in hundredths of a percent).
+    case sharesSum(Int)
+
     case reasonRequired
     /// `check ack` of an id `check` does not list.
     case unknownFinding

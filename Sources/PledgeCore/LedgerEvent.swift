@@ -32,6 +32,10 @@ public enum LedgerEvent: Sendable, Equatable {
     case approve(proposal: Int64, entries: Int)
     /// Proposal `proposal` rejected, and why.
     case reject(proposal: Int64, reason: String)
+    /// An interest-subsidy policy set or replaced.
+    case subsidyPolicy(SubsidyPolicy)
+    /// A subsidy paid to an enterprise under a policy.
+    case subsidyPayment(SubsidyPayment)
 
     public var kind: EntryKind {
         switch self {
@@ -53,6 +57,8 @@ public enum LedgerEvent: Sendable, Equatable {
         case .proposal: .proposal
         case .approve: .approve
         case .reject: .reject
+        case .subsidyPolicy: .subsidyPolicy
+        case .subsidyPayment: .subsidyPayment
         }
     }
 }
@@ -61,6 +67,7 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
     case reference, target, register, correct, void, release, `default`, extend, periodClose = "period-close"
     case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack", setting, user
     case proposal, approve, reject
+    case subsidyPolicy = "subsidy-policy", subsidyPayment = "subsidy-payment"
 }
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
@@ -136,6 +143,8 @@ extension LedgerEvent {
         case .proposal(let p): try encode(p)
         case .approve(let n, let entries): try encode(ApproveData(entries: entries, proposal: n))
         case .reject(let n, let reason): try encode(RejectData(proposal: n, reason: reason))
+        case .subsidyPolicy(let p): try encode(p)
+        case .subsidyPayment(let p): try encode(p)
         }
     }
 
@@ -164,6 +173,8 @@ extension LedgerEvent {
         case .proposal: return .proposal(try d(Proposal.self))
         case .approve: let a = try d(ApproveData.self); return .approve(proposal: a.proposal, entries: a.entries)
         case .reject: let r = try d(RejectData.self); return .reject(proposal: r.proposal, reason: r.reason)
+        case .subsidyPolicy: return .subsidyPolicy(try d(SubsidyPolicy.self))
+        case .subsidyPayment: return .subsidyPayment(try d(SubsidyPayment.self))
         }
     }
 }

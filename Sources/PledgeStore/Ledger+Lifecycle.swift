@@ -95,7 +95,7 @@ extension Ledger {
                 case .correct, .void, .release, .default, .extend:
                     return try change(try existing(regNo ?? "", tx), event, late: false, tx)
                 case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
-                     .proposal, .approve, .reject:
+                     .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment:
                     return try tx.append(event, regNo: regNo)
                 }
             }

@@ -68,6 +68,12 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// The same open ledger, recording `operatorName` on what it writes.
     func acting(as operatorName: String) -> Self
 
+    // Interest subsidies.
+    func setSubsidyPolicy(_ policy: SubsidyPolicy) throws -> AppendedEntry
+    func subsidyPolicies() throws -> [(policy: SubsidyPolicy, seq: Int64)]
+    func subsidyStatement(policy name: String, uscc: String?) throws -> SubsidyStatement
+    func paySubsidy(_ payment: SubsidyPayment) throws -> AppendedEntry
+
     // Verification and copies.
     func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport
     func backup(to destination: String) throws -> any LedgerStore

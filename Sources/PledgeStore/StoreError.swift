@@ -38,11 +38,15 @@ public enum StoreError: PledgeFailure, Equatable {
     case damagedSchema(path: String, detail: String)
     /// A projection holds a value pledge never writes (altered outside pledge).
     case damagedData(detail: String)
+    case subsidyPolicyMissing(name: String)
+    /// A subsidy payment beyond what the policy owes the enterprise.
+    case subsidyOverpaid(uscc: String, policy: String, amount: Fen, due: Fen, paid: Fen)
 
     public var category: FailureCategory {
         switch self {
         case .ledgerMissing: .missing
-        case .approvalRequired, .proposalDecided, .proposalStale: .conflict
+        case .approvalRequired, .proposalDecided, .proposalStale, .subsidyOverpaid: .conflict
+        case .subsidyPolicyMissing: .badInput
         case .sameApprover: .forbidden
         case .proposalMissing: .badInput
         case .ledgerExists, .registrationExists, .userExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
@@ -86,6 +90,9 @@ public enum StoreError: PledgeFailure, Equatable {
         case .proposalDecided(let n, let s): "proposal \(n) is \(s.rawValue) already"
         case .sameApprover(let n, let name): "proposal \(n) was made by \(name), who cannot decide it"
         case .proposalStale(let n, let r): "登记号 \(r) changed since proposal \(n) was made"
+        case .subsidyPolicyMissing(let n): "no subsidy policy named \(n)"
+        case .subsidyOverpaid(let u, let p, let a, let d, let paid):
+            "paying \(a.value) fen to \(u) under \(p) would pass what is due (\(d.value) fen, \(paid.value) paid); nothing was written"
         }
     }
 }

@@ -25,7 +25,7 @@ struct Pledge: AsyncParsableCommand {
             ShowCommand.self, HistoryCommand.self,
             TargetCommand.self, ReportCommand.self, PeriodCommand.self, QueryCommand.self, AuditCommand.self, CheckCommand.self,
             BackupCommand.self, ReferenceCommand.self, SettingCommand.self, UserCommand.self, ServeCommand.self,
-            ProposalsCommand.self, ProposalCommand.self, ApproveCommand.self, RejectCommand.self,
+            ProposalsCommand.self, ProposalCommand.self, ApproveCommand.self, RejectCommand.self, SubsidyCommand.self,
         ]
     )
 

@@ -43,6 +43,10 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case workbookInvalid, workbookLegacy, workbookMissingPart, workbookNoSheet, workbookMalformed, workbookPartTooLarge, sheetNotWorkbook, workbookSheets
     case cellError, cellNotADate, cellDigitsLost, cellWithoutHeader, xlsxNeedsOutput, sheetAbout
 
+    // Subsidies and risk pools.
+    case kindSubsidyPolicy, kindSubsidyPayment, policyName, year, share, sharesSum, subsidyPolicyMissing, subsidyOverpaid
+    case auditInvalidRecord, auditUnknownPolicy, auditOverpaid, subsidyPolicySet, subsidyPaymentRecorded, noSubsidyPolicies
+
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
     case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck, kindSetting, kindUser
@@ -73,7 +77,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 }
 
 enum Catalog {
-    static let entries = core.merging(spreadsheet) { a, _ in a }
+    static let entries = core.merging(spreadsheet) { a, _ in a }.merging(money) { a, _ in a }
     private static let core: [MessageKey: (zh: String, en: String)] = [
         .fieldError: ("{field}：值“{value}”，{rule}", "{field}: value \"{value}\" — {rule}"),
         .required: ("为必填项", "is required"),

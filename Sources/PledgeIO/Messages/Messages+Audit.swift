@@ -62,6 +62,9 @@ extension Messages {
         case .defaultsMissingTarget(let n): text(.auditDefaultsMissingTarget, ["name": n])
         case .closedMonthWithoutLate(let d, let m): text(.auditClosedMonthWithoutLate, ["date": d.description, "month": m])
         case .unknownSetting(let k, let v): text(.auditUnknownSetting, ["key": k, "value": v])
+        case .invalidRecord(let n): text(.auditInvalidRecord, ["name": n])
+        case .unknownPolicy(let n): text(.auditUnknownPolicy, ["name": n])
+        case .overpaid(let u, let p): text(.auditOverpaid, ["uscc": u, "policy": p])
         }
     }
 }

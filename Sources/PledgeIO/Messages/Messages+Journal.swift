@@ -22,6 +22,8 @@ extension Messages {
         case .proposal: text(.kindProposal)
         case .approve: text(.kindApprove)
         case .reject: text(.kindReject)
+        case .subsidyPolicy: text(.kindSubsidyPolicy)
+        case .subsidyPayment: text(.kindSubsidyPayment)
         }
     }
 

@@ -95,6 +95,10 @@ public struct Messages: Sendable {
         case .ipType: text(.ipType)
         case .flag: text(.flag)
         case .rate: text(.rate)
+        case .policyName: text(.policyName)
+        case .year: text(.year)
+        case .share: text(.share)
+        case .sharesSum(let bp): text(.sharesSum, ["sum": Percent.text(bp)])
         case .operatorName(let max): text(.operatorName, ["max": String(max)])
         case .role: text(.role)
         case .approvalSetting: text(.approvalSetting)
@@ -176,6 +180,10 @@ public struct Messages: Sendable {
         case .damagedSchema(let p, let d): text(.damagedSchema, ["path": p, "detail": d])
         case .damagedData(let d): text(.damagedData, ["detail": d])
         case .internalError(let d): text(.internalError, ["detail": d])
+        case .subsidyPolicyMissing(let n): text(.subsidyPolicyMissing, ["name": n])
+        case .subsidyOverpaid(let u, let p, let a, let d, let paid):
+            text(.subsidyOverpaid, ["uscc": u, "policy": p, "amount": a.formatted(.yuan, decimals: 2, grouping: true), "due": d.formatted(.yuan, decimals: 2, grouping: true),
+                                    "paid": paid.formatted(.yuan, decimals: 2, grouping: true), "outstanding": (d - paid).formatted(.yuan, decimals: 2, grouping: true)])
         }
     }
 

@@ -72,6 +72,12 @@ final class ProjectionWriter {
         case .reject(let n, let reason):
             try db.execute(sql: "UPDATE proposals SET status = 'rejected', decided_seq = ?, decider = ?, decided_at = ?, reason = ? WHERE seq = ?",
                            arguments: [seq, by, at, reason, n])
+        case .subsidyPolicy(let p):
+            try db.execute(sql: "INSERT OR REPLACE INTO subsidy_policies(name, year, share_bp, cap_fen, only_kind, ip_type, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [p.name, p.year, p.shareBasisPoints, p.cap?.value, p.only?.rawValue, p.ipType?.rawValue, seq])
+        case .subsidyPayment(let p):
+            try db.execute(sql: "INSERT INTO subsidy_payments(seq, policy, uscc, amount_fen, paid_on) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [seq, p.policy, p.uscc, p.amount.value, p.date.description])
         case .correct, .void, .release, .default, .extend:
             guard let regNo, let old = try RegistrationState.fetch(db, regNo: regNo) else {
                 throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")

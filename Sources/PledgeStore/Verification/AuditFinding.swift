@@ -49,6 +49,11 @@ public enum AuditFinding: Sendable, Equatable {
         case decidedTwice(proposal: Int64)
         /// Approved or rejected by the person who proposed it.
         case decidedByProposer(proposal: Int64, name: String)
+        /// A policy or pool no command would record (a share or cap out of range).
+        case invalidRecord(name: String)
+        case unknownPolicy(name: String)
+        /// A subsidy payment beyond what the policy owed the enterprise when it was paid.
+        case overpaid(uscc: String, policy: String)
     }
 
     public enum RowProblem: Sendable, Equatable {

@@ -29,6 +29,12 @@ struct JournalReplay {
         var proposal: Proposal, regNo: String?, changeCount: Int, proposer: String, at: String
         var status = ProposalStatus.pending, decidedSeq: Int64?, decider: String?, decidedAt: String?, reason: String?
     }
+    /// `subsidy_policies` and `subsidy_payments` as the journal sets them.
+    var subsidyPolicies: [String: (policy: SubsidyPolicy, seq: Int64)] = [:]
+    var subsidyPayments: [(payment: SubsidyPayment, seq: Int64)] = []
+    /// Paid so far per policy and USCC; the registrations per USCC, built at the first payment and kept from then on.
+    private var subsidyPaid: [RegNo: Fen] = [:]
+    private var byEnterprise: [String: [RegNo]]?
     private var approvalRequired = false
     /// The approval whose changes the next entries must be: its entry, its proposal, the next change's index.
     private var applying: (seq: Int64, proposal: Int64, changes: [ProposedChange], next: Int)?
@@ -66,6 +72,7 @@ struct JournalReplay {
             requireOpen(seq, [r.regDate], late: late)
             let s = RegistrationState.registered(r, seq: seq, late: late)
             states[RegNo(r.regNo)] = s
+            byEnterprise?[r.uscc, default: []].append(RegNo(r.regNo))
             delta.register(s)
         case .correct, .void, .release, .default, .extend:
             guard let regNo, let old = states[RegNo(regNo)] else { return note(seq, .notRegistered(regNo: regNo)) }
@@ -77,6 +84,10 @@ struct JournalReplay {
                     return note(seq, .amountOutOfRange(fen: new.registration.amount.value))
                 }
                 states[RegNo(regNo)] = new
+                if byEnterprise != nil && !old.registration.uscc.sameBytes(new.registration.uscc) {
+                    byEnterprise?[old.registration.uscc]?.removeAll { $0 == RegNo(regNo) }
+                    byEnterprise?[new.registration.uscc, default: []].append(RegNo(regNo))
+                }
                 delta.change(from: old, to: new)
             } catch {
                 note(seq, .forbidden(kind: event.kind, error as? LifecycleError ?? LifecycleError(regNo: regNo, rule: .notAChange(event.kind))))
@@ -128,6 +139,23 @@ struct JournalReplay {
             applying = (seq, n, p.proposal.changes, 0)
         case .reject(let n, let reason):
             if decide(seq, n, by: by, at: at, status: .rejected, reason: reason) { proposals[n]?.proposal.changes = [] }
+        case .subsidyPolicy(let p):
+            guard (try? p.validate()) != nil else { return note(seq, .invalidRecord(name: p.name)) }
+            subsidyPolicies[p.name] = (p, seq)
+        case .subsidyPayment(let p):
+            guard let policy = subsidyPolicies[p.policy]?.policy else { return note(seq, .unknownPolicy(name: p.policy)) }
+            let key = RegNo(p.policy + "\u{0}" + p.uscc)
+            let before = subsidyPaid[key] ?? .zero
+            if byEnterprise == nil {
+                var index: [String: [RegNo]] = [:]
+                for (k, s) in states { index[s.registration.uscc, default: []].append(k) }
+                byEnterprise = index
+            }
+            let loans = (byEnterprise?[p.uscc] ?? []).compactMap { states[$0] }
+            let due = SubsidyStatement(policy: policy, states: loans, paid: [:]).enterprises.first?.due ?? .zero
+            if p.amount.value <= 0 || (before + p.amount) > due { note(seq, .overpaid(uscc: p.uscc, policy: p.policy)) }
+            subsidyPaid[key] = before + p.amount
+            subsidyPayments.append((p, seq))
         }
     }
 

@@ -102,6 +102,12 @@ extension Verifier {
              t(p.at), t(p.status.rawValue), p.decidedSeq.map(i) ?? t(nil), t(p.decider), t(p.decidedAt), t(p.reason)]
         })
         try compare("finding_reviews", "finding, reason, seq", keys: 1, replay.reviews.map { [t($0.key), t($0.value.reason), i($0.value.seq)] })
+        try compare("subsidy_policies", "name, year, share_bp, cap_fen, only_kind, ip_type, seq", keys: 1, replay.subsidyPolicies.values.map { p, seq in
+            [t(p.name), i(Int64(p.year)), i(Int64(p.shareBasisPoints)), p.cap.map { i($0.value) } ?? t(nil), t(p.only?.rawValue), t(p.ipType?.rawValue), i(seq)]
+        })
+        try compare("subsidy_payments", "seq, policy, uscc, amount_fen, paid_on", keys: 1, replay.subsidyPayments.map { p, seq in
+            [i(seq), t(p.policy), t(p.uscc), i(p.amount.value), t(p.date.description)]
+        })
         let ref = replay.reference ?? ReferencePayload(prefectures: [], parks: [], banks: [])
         try compare("prefectures", "code, name, short", keys: 1, ref.prefectures.map { [t($0.code), t($0.name), t($0.short)] })
         try compare("parks", "name, prefecture_code, level", keys: 1, ref.parks.map { [t($0.name), t($0.prefectureCode), t($0.level)] })

@@ -1,0 +1,101 @@
+/// What a subsidy policy owes, per enterprise and loan, computed from the registrations as they stand:
+/// - a loan is eligible when it is not void, is dated on or before 31 December of the policy's year, has a rate, and
+///   meets the policy's IP type and `only` condition;
+/// - its days are the dates d of the year with reg_date ≤ d < end, where end is the first of its release or default
+///   date and its maturity, else 1 January of the next year;
+/// - its interest is amount × rate ÷ 100 × days ÷ 365 and its due the interest × share, each rounded half-up to the 分;
+/// - an enterprise's due is the sum of its loans' dues, capped at the policy's cap. The capped due and the payments are
+///   allocated to its loans in registration order (date, then 登记号), which is how parks and banks are credited.
+public struct SubsidyStatement: Sendable {
+    public struct Loan: Sendable, Equatable {
+        public var regNo: String, bank: String, park: String?, prefectureCode: String?
+        public var amount: Fen, rate: String, regDate: CivilDate
+        public var days: Int
+        public var interest: Fen
+        /// The loan's due before the enterprise's cap.
+        public var due: Fen
+        /// Its part of the enterprise's capped due, and of what was paid.
+        public var allocatedDue: Fen, allocatedPaid: Fen
+    }
+
+    public struct Enterprise: Sendable, Equatable {
+        public var uscc: String, name: String
+        public var interest: Fen, dueBeforeCap: Fen, due: Fen, paid: Fen
+        public var outstanding: Fen { due - paid }
+        public var loans: [Loan]
+    }
+
+    public var policy: SubsidyPolicy
+    /// In USCC order.
+    public var enterprises: [Enterprise]
+
+    public var totalDue: Fen { enterprises.reduce(.zero) { $0 + $1.due } }
+    public var totalPaid: Fen { enterprises.reduce(.zero) { $0 + $1.paid } }
+
+    /// `states`: any registrations (the ineligible are left out); `paid`: the payments per USCC under this policy.
+    public init(policy: SubsidyPolicy, states: some Sequence<RegistrationState>, paid: [String: Fen]) {
+        self.policy = policy
+        var byEnterprise: [String: [(loan: Loan, name: String)]] = [:]
+        for s in states {
+            guard let loan = Self.loan(s, policy) else { continue }
+            byEnterprise[s.registration.uscc, default: []].append((loan, s.registration.enterprise))
+        }
+        for uscc in paid.keys where byEnterprise[uscc] == nil { byEnterprise[uscc] = [] }
+        enterprises = byEnterprise.map { uscc, loans in
+            let ordered = loans.sorted { a, b in
+                a.loan.regDate != b.loan.regDate ? a.loan.regDate < b.loan.regDate : a.loan.regNo.compareBytes(b.loan.regNo) < 0
+            }
+            var e = Enterprise(uscc: uscc, name: ordered.last?.name ?? "", interest: .zero, dueBeforeCap: .zero, due: .zero,
+                               paid: paid[uscc] ?? .zero, loans: ordered.map(\.loan))
+            for l in e.loans { e.interest = e.interest + l.interest; e.dueBeforeCap = e.dueBeforeCap + l.due }
+            e.due = policy.cap.map { min($0, e.dueBeforeCap) } ?? e.dueBeforeCap
+            var (dueLeft, paidLeft) = (e.due, e.paid)
+            for i in e.loans.indices {
+                let d = min(e.loans[i].due, dueLeft)
+                let p = i == e.loans.count - 1 ? paidLeft : min(d, paidLeft)
+                (e.loans[i].allocatedDue, e.loans[i].allocatedPaid) = (d, p)
+                dueLeft = dueLeft - d
+                paidLeft = paidLeft - p
+            }
+            return e
+        }.sorted { $0.uscc.compareBytes($1.uscc) < 0 }
+    }
+
+    /// The loan's place in the statement, nil when the policy does not cover it (or it ran no day of the year).
+    static func loan(_ s: RegistrationState, _ p: SubsidyPolicy) -> Loan? {
+        let r = s.registration
+        guard s.status != .void, let rate = r.rate, r.regDate.year <= p.year, p.ipType.map({ $0 == r.ipType }) ?? true else { return nil }
+        switch p.only {
+        case .rywq?: guard r.rywq else { return nil }
+        case .firstLoan?: guard r.firstLoan else { return nil }
+        case nil: break
+        }
+        let firstDay = CivilDate(year: p.year, month: 1, day: 1)!, nextYear = CivilDate(year: p.year + 1, month: 1, day: 1)!
+        let ended = s.status == .released || s.status == .defaulted ? s.statusDate : nil
+        let end = [ended, r.maturity, nextYear].compactMap { $0 }.min()!
+        let days = max(0, end.dayNumber - max(r.regDate, firstDay).dayNumber)
+        guard days > 0 else { return nil }
+        let interest = interest(amount: r.amount, rate: rate, days: days)
+        return Loan(regNo: r.regNo, bank: r.bank, park: r.park, prefectureCode: r.prefectureCode, amount: r.amount, rate: rate,
+                    regDate: r.regDate, days: days, interest: interest, due: share(interest, basisPoints: p.shareBasisPoints),
+                    allocatedDue: .zero, allocatedPaid: .zero)
+    }
+
+    /// amount × rate ÷ 100 × days ÷ 365, rounded half-up to the 分; `rate` is canonical percent text (`3.85`).
+    public static func interest(amount: Fen, rate: String, days: Int) -> Fen {
+        let parts = rate.split(separator: ".")
+        let decimals = parts.count == 2 ? parts[1].count : 0
+        guard let numerator = Int64(parts.joined()) else { return .zero }
+        var scale: Int128 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        return Fen(roundHalfUp(Int128(amount.value) * Int128(numerator) * Int128(days), 100 * scale * 365))
+    }
+
+    /// interest × share (hundredths of a percent), rounded half-up to the 分.
+    public static func share(_ interest: Fen, basisPoints: Int) -> Fen {
+        Fen(roundHalfUp(Int128(interest.value) * Int128(basisPoints), 10_000))
+    }
+
+    /// n ÷ d rounded half-up, for n ≥ 0 and d > 0.
+    static func roundHalfUp(_ n: Int128, _ d: Int128) -> Int64 { Int64((2 * n + d) / (2 * d)) }
+}
