@@ -41,6 +41,7 @@ let package = Package(
                 .embedInCode("sqlite/008_approvals.sql"),
                 .embedInCode("sqlite/009_balance_days.sql"),
                 .embedInCode("sqlite/010_subsidies.sql"),
+                .embedInCode("sqlite/011_pools.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

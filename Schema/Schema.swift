@@ -14,5 +14,6 @@ public enum SchemaMigrations {
         ("008_approvals", String(decoding: PackageResources._08_approvals_sql, as: UTF8.self), true),
         ("009_balance_days", String(decoding: PackageResources._09_balance_days_sql, as: UTF8.self), false),
         ("010_subsidies", String(decoding: PackageResources._10_subsidies_sql, as: UTF8.self), true),
+        ("011_pools", String(decoding: PackageResources._11_pools_sql, as: UTF8.self), true),
     ]
 }

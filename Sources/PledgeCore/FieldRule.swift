@@ -77,6 +77,9 @@ public enum FieldRule: Sendable, Equatable {
     case policyName, year, share
     /// A pool's shares do not add up to 100 % (their sum, in hundredths of a percent).
     case sharesSum(Int)
+    /// A pool covers one park, one prefecture or one bank, not two.
+    case poolScope
+    case disposalRoute
 
     case reasonRequired
     /// `check ack` of an id `check` does not list.

@@ -36,6 +36,13 @@ public enum LedgerEvent: Sendable, Equatable {
     case subsidyPolicy(SubsidyPolicy)
     /// A subsidy paid to an enterprise under a policy.
     case subsidyPayment(SubsidyPayment)
+    /// A risk-compensation pool set or replaced.
+    case pool(RiskPool)
+    case poolContribution(PoolContribution)
+    /// A defaulted registration's pledged rights disposed of, and what that recovered.
+    case dispose(Disposal)
+    /// A loss on a defaulted registration claimed from a pool.
+    case loss(LossClaim)
 
     public var kind: EntryKind {
         switch self {
@@ -59,6 +66,10 @@ public enum LedgerEvent: Sendable, Equatable {
         case .reject: .reject
         case .subsidyPolicy: .subsidyPolicy
         case .subsidyPayment: .subsidyPayment
+        case .pool: .pool
+        case .poolContribution: .poolContribution
+        case .dispose: .dispose
+        case .loss: .loss
         }
     }
 }
@@ -67,7 +78,7 @@ public enum EntryKind: String, CaseIterable, Sendable, Codable {
     case reference, target, register, correct, void, release, `default`, extend, periodClose = "period-close"
     case periodReopen = "period-reopen", targetRemove = "target-remove", targetDefault = "target-default", checkAck = "check-ack", setting, user
     case proposal, approve, reject
-    case subsidyPolicy = "subsidy-policy", subsidyPayment = "subsidy-payment"
+    case subsidyPolicy = "subsidy-policy", subsidyPayment = "subsidy-payment", pool, poolContribution = "pool-contribution", dispose, loss
 }
 
 public enum ReleaseReason: String, CaseIterable, Sendable, Codable {
@@ -145,6 +156,10 @@ extension LedgerEvent {
         case .reject(let n, let reason): try encode(RejectData(proposal: n, reason: reason))
         case .subsidyPolicy(let p): try encode(p)
         case .subsidyPayment(let p): try encode(p)
+        case .pool(let p): try encode(p)
+        case .poolContribution(let c): try encode(c)
+        case .dispose(let d): try encode(d)
+        case .loss(let c): try encode(c)
         }
     }
 
@@ -175,6 +190,10 @@ extension LedgerEvent {
         case .reject: let r = try d(RejectData.self); return .reject(proposal: r.proposal, reason: r.reason)
         case .subsidyPolicy: return .subsidyPolicy(try d(SubsidyPolicy.self))
         case .subsidyPayment: return .subsidyPayment(try d(SubsidyPayment.self))
+        case .pool: return .pool(try d(RiskPool.self))
+        case .poolContribution: return .poolContribution(try d(PoolContribution.self))
+        case .dispose: return .dispose(try d(Disposal.self))
+        case .loss: return .loss(try d(LossClaim.self))
         }
     }
 }

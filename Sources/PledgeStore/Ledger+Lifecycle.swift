@@ -95,7 +95,7 @@ extension Ledger {
                 case .correct, .void, .release, .default, .extend:
                     return try change(try existing(regNo ?? "", tx), event, late: false, tx)
                 case .reference, .target, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
-                     .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment:
+                     .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment, .pool, .poolContribution, .dispose, .loss:
                     return try tx.append(event, regNo: regNo)
                 }
             }

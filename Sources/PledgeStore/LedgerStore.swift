@@ -74,6 +74,14 @@ public protocol LedgerStore: AnyObject, Sendable {
     func subsidyStatement(policy name: String, uscc: String?) throws -> SubsidyStatement
     func paySubsidy(_ payment: SubsidyPayment) throws -> AppendedEntry
 
+    // Risk-compensation pools, disposals and losses.
+    func setPool(_ pool: RiskPool) throws -> AppendedEntry
+    func contribute(_ c: PoolContribution) throws -> AppendedEntry
+    func dispose(_ regNo: String, _ d: Disposal) throws -> AppendedEntry
+    func claimLoss(_ regNo: String, _ c: LossClaim) throws -> (entry: AppendedEntry, outcome: LossOutcome)
+    func poolStatuses() throws -> [PoolStatus]
+    func poolStatus(_ name: String) throws -> PoolStatus
+
     // Verification and copies.
     func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport
     func backup(to destination: String) throws -> any LedgerStore

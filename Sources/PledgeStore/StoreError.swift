@@ -39,6 +39,9 @@ public enum StoreError: PledgeFailure, Equatable {
     /// A projection holds a value pledge never writes (altered outside pledge).
     case damagedData(detail: String)
     case subsidyPolicyMissing(name: String)
+    case poolMissing(name: String)
+    /// A disposal or a loss claim the rules refuse.
+    case recoveryRefused(regNo: String, RecoveryRule.Violation)
     /// A subsidy payment beyond what the policy owes the enterprise.
     case subsidyOverpaid(uscc: String, policy: String, amount: Fen, due: Fen, paid: Fen)
 
@@ -46,7 +49,12 @@ public enum StoreError: PledgeFailure, Equatable {
         switch self {
         case .ledgerMissing: .missing
         case .approvalRequired, .proposalDecided, .proposalStale, .subsidyOverpaid: .conflict
-        case .subsidyPolicyMissing: .badInput
+        case .subsidyPolicyMissing, .poolMissing: .badInput
+        case .recoveryRefused(_, let v):
+            switch v {
+            case .beforeDefault, .beforeDisposal, .principalAboveAmount: .badInput
+            case .notDefaulted, .disposedTwice, .claimedTwice, .notCovered, .nothingLost: .conflict
+            }
         case .sameApprover: .forbidden
         case .proposalMissing: .badInput
         case .ledgerExists, .registrationExists, .userExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
@@ -91,6 +99,8 @@ public enum StoreError: PledgeFailure, Equatable {
         case .sameApprover(let n, let name): "proposal \(n) was made by \(name), who cannot decide it"
         case .proposalStale(let n, let r): "登记号 \(r) changed since proposal \(n) was made"
         case .subsidyPolicyMissing(let n): "no subsidy policy named \(n)"
+        case .poolMissing(let n): "no risk-compensation pool named \(n)"
+        case .recoveryRefused(let r, let v): "登记号 \(r): \(v); nothing was written"
         case .subsidyOverpaid(let u, let p, let a, let d, let paid):
             "paying \(a.value) fen to \(u) under \(p) would pass what is due (\(d.value) fen, \(paid.value) paid); nothing was written"
         }

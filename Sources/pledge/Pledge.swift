@@ -26,6 +26,7 @@ struct Pledge: AsyncParsableCommand {
             TargetCommand.self, ReportCommand.self, PeriodCommand.self, QueryCommand.self, AuditCommand.self, CheckCommand.self,
             BackupCommand.self, ReferenceCommand.self, SettingCommand.self, UserCommand.self, ServeCommand.self,
             ProposalsCommand.self, ProposalCommand.self, ApproveCommand.self, RejectCommand.self, SubsidyCommand.self,
+            PoolCommand.self, DisposeCommand.self, LossCommand.self,
         ]
     )
 

@@ -69,7 +69,7 @@ struct ReportOutputOptions: ParsableArguments {
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: L("融资目标报表", "Reports against the financing target."), subcommands: [Progress.self, Monthly.self, Annual.self, SubsidyReportCommand.self])
+        commandName: "report", abstract: L("融资目标报表", "Reports against the financing target."), subcommands: [Progress.self, Monthly.self, Annual.self, SubsidyReportCommand.self, PoolReportCommand.self])
 
     enum AnnualGrouping: String, ExpressibleByArgument, CaseIterable {
         case park, prefecture, bank, rywq

@@ -31,7 +31,7 @@ public enum Lifecycle {
             guard from == state.registration.maturity else { throw LifecycleError(regNo: regNo, rule: .extensionFromOtherMaturity) }
             try requireOnOrAfterRegistration(to, state, field: .maturity)
         case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
-             .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment:
+             .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment, .pool, .poolContribution, .dispose, .loss:
             throw LifecycleError(regNo: regNo, rule: .notAChange(event.kind))
         }
     }
@@ -51,7 +51,7 @@ public enum Lifecycle {
         case .default(let date): s.status = .defaulted; s.statusDate = date
         case .extend(_, let to): s.registration.maturity = to
         case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
-             .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment:
+             .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment, .pool, .poolContribution, .dispose, .loss:
             throw LifecycleError(regNo: state.registration.regNo, rule: .notAChange(event.kind))
         }
         s.updatedSeq = seq

@@ -46,6 +46,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     // Subsidies and risk pools.
     case kindSubsidyPolicy, kindSubsidyPayment, policyName, year, share, sharesSum, subsidyPolicyMissing, subsidyOverpaid
     case auditInvalidRecord, auditUnknownPolicy, auditOverpaid, subsidyPolicySet, subsidyPaymentRecorded, noSubsidyPolicies
+    case kindPool, kindPoolContribution, kindDispose, kindLoss, poolScope, disposalRoute, poolMissing, recoveryRefused, auditUnknownPool
+    case recoveryNotDefaulted, recoveryBeforeDefault, recoveryDisposedTwice, recoveryClaimedTwice, recoveryBeforeDisposal, recoveryNotCovered
+    case recoveryPrincipal, recoveryNothingLost, poolSet, poolContributed, disposalRecorded, lossRecorded, noPools
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late

@@ -65,6 +65,24 @@ extension Messages {
         case .invalidRecord(let n): text(.auditInvalidRecord, ["name": n])
         case .unknownPolicy(let n): text(.auditUnknownPolicy, ["name": n])
         case .overpaid(let u, let p): text(.auditOverpaid, ["uscc": u, "policy": p])
+        case .unknownPool(let n): text(.auditUnknownPool, ["name": n])
+        case .recoveryRefused(let v): recovery(v)
+        }
+    }
+}
+
+extension Messages {
+    /// Why a disposal or a loss claim is refused.
+    public func recovery(_ v: RecoveryRule.Violation) -> String {
+        switch v {
+        case .notDefaulted(let s): text(.recoveryNotDefaulted, ["status": status(s)])
+        case .beforeDefault(let d, let defaulted): text(.recoveryBeforeDefault, ["date": d.description, "defaultDate": defaulted.description])
+        case .disposedTwice: text(.recoveryDisposedTwice)
+        case .claimedTwice: text(.recoveryClaimedTwice)
+        case .beforeDisposal(let d, let disposal): text(.recoveryBeforeDisposal, ["date": d.description, "disposalDate": disposal.description])
+        case .notCovered(let p): text(.recoveryNotCovered, ["pool": p])
+        case .principalAboveAmount: text(.recoveryPrincipal)
+        case .nothingLost: text(.recoveryNothingLost)
         }
     }
 }

@@ -24,6 +24,10 @@ extension Messages {
         case .reject: text(.kindReject)
         case .subsidyPolicy: text(.kindSubsidyPolicy)
         case .subsidyPayment: text(.kindSubsidyPayment)
+        case .pool: text(.kindPool)
+        case .poolContribution: text(.kindPoolContribution)
+        case .dispose: text(.kindDispose)
+        case .loss: text(.kindLoss)
         }
     }
 

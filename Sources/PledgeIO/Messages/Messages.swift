@@ -99,6 +99,8 @@ public struct Messages: Sendable {
         case .year: text(.year)
         case .share: text(.share)
         case .sharesSum(let bp): text(.sharesSum, ["sum": Percent.text(bp)])
+        case .poolScope: text(.poolScope)
+        case .disposalRoute: text(.disposalRoute)
         case .operatorName(let max): text(.operatorName, ["max": String(max)])
         case .role: text(.role)
         case .approvalSetting: text(.approvalSetting)
@@ -181,6 +183,8 @@ public struct Messages: Sendable {
         case .damagedData(let d): text(.damagedData, ["detail": d])
         case .internalError(let d): text(.internalError, ["detail": d])
         case .subsidyPolicyMissing(let n): text(.subsidyPolicyMissing, ["name": n])
+        case .poolMissing(let n): text(.poolMissing, ["name": n])
+        case .recoveryRefused(let r, let v): text(.recoveryRefused, ["regNo": r, "rule": recovery(v)])
         case .subsidyOverpaid(let u, let p, let a, let d, let paid):
             text(.subsidyOverpaid, ["uscc": u, "policy": p, "amount": a.formatted(.yuan, decimals: 2, grouping: true), "due": d.formatted(.yuan, decimals: 2, grouping: true),
                                     "paid": paid.formatted(.yuan, decimals: 2, grouping: true), "outstanding": (d - paid).formatted(.yuan, decimals: 2, grouping: true)])

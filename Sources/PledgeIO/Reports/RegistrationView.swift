@@ -95,7 +95,7 @@ public struct HistoryView: Sendable {
                                    FieldChange(field: "statusDate", from: nil, to: date.description)], nil)
         case .extend(let from, let to): ([FieldChange(field: "maturity", from: from?.description, to: to.description)], nil)
         case .proposal(let p): (p.changes.flatMap { describe($0.event).changes }, nil)
-        case .reference, .target, .periodClose, .targetDefault, .setting, .user, .approve, .subsidyPolicy, .subsidyPayment: ([], nil)
+        case .reference, .target, .periodClose, .targetDefault, .setting, .user, .approve, .subsidyPolicy, .subsidyPayment, .pool, .poolContribution, .dispose, .loss: ([], nil)
         case .reject(_, let reason): ([], reason)
         case .periodReopen(_, let reason), .targetRemove(_, let reason), .checkAck(_, let reason): ([], reason)
         }

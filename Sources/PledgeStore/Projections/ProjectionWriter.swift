@@ -78,6 +78,8 @@ final class ProjectionWriter {
         case .subsidyPayment(let p):
             try db.execute(sql: "INSERT INTO subsidy_payments(seq, policy, uscc, amount_fen, paid_on) VALUES (?, ?, ?, ?, ?)",
                            arguments: [seq, p.policy, p.uscc, p.amount.value, p.date.description])
+        case .pool, .poolContribution, .dispose, .loss:
+            try PoolTables.apply(event, seq: seq, regNo: regNo, db: db)
         case .correct, .void, .release, .default, .extend:
             guard let regNo, let old = try RegistrationState.fetch(db, regNo: regNo) else {
                 throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")

@@ -54,6 +54,9 @@ public enum AuditFinding: Sendable, Equatable {
         case unknownPolicy(name: String)
         /// A subsidy payment beyond what the policy owed the enterprise when it was paid.
         case overpaid(uscc: String, policy: String)
+        case unknownPool(name: String)
+        /// A disposal or loss claim the rules refuse (not defaulted, before the default, twice, …).
+        case recoveryRefused(RecoveryRule.Violation)
     }
 
     public enum RowProblem: Sendable, Equatable {

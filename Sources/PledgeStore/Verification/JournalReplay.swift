@@ -35,6 +35,11 @@ struct JournalReplay {
     /// Paid so far per policy and USCC; the registrations per USCC, built at the first payment and kept from then on.
     private var subsidyPaid: [RegNo: Fen] = [:]
     private var byEnterprise: [String: [RegNo]]?
+    /// The pool tables as the journal sets them.
+    var pools: [String: (pool: RiskPool, seq: Int64, contributions: Fen, payouts: Fen)] = [:]
+    var poolContributions: [(contribution: PoolContribution, seq: Int64)] = []
+    var disposals: [RegNo: (disposal: Disposal, seq: Int64)] = [:]
+    var losses: [RegNo: (claim: LossClaim, outcome: LossOutcome, seq: Int64)] = [:]
     private var approvalRequired = false
     /// The approval whose changes the next entries must be: its entry, its proposal, the next change's index.
     private var applying: (seq: Int64, proposal: Int64, changes: [ProposedChange], next: Int)?
@@ -139,6 +144,29 @@ struct JournalReplay {
             applying = (seq, n, p.proposal.changes, 0)
         case .reject(let n, let reason):
             if decide(seq, n, by: by, at: at, status: .rejected, reason: reason) { proposals[n]?.proposal.changes = [] }
+        case .pool(let p):
+            guard (try? p.validate()) != nil else { return note(seq, .invalidRecord(name: p.name)) }
+            pools[p.name] = (p, seq, pools[p.name]?.contributions ?? .zero, pools[p.name]?.payouts ?? .zero)
+        case .poolContribution(let c):
+            guard pools[c.pool] != nil else { return note(seq, .unknownPool(name: c.pool)) }
+            guard c.amount.value > 0 else { return note(seq, .invalidRecord(name: c.pool)) }
+            let before = pools[c.pool]?.contributions ?? .zero
+            pools[c.pool]?.contributions = before + c.amount
+            poolContributions.append((c, seq))
+        case .dispose(let d):
+            guard let regNo, let state = states[RegNo(regNo)] else { return note(seq, .notRegistered(regNo: regNo)) }
+            if let v = RecoveryRule.checkDisposal(d, on: state, disposed: disposals[RegNo(regNo)] != nil) { return note(seq, .recoveryRefused(v)) }
+            disposals[RegNo(regNo)] = (d, seq)
+        case .loss(let c):
+            guard let regNo, let state = states[RegNo(regNo)] else { return note(seq, .notRegistered(regNo: regNo)) }
+            guard let p = pools[c.pool] else { return note(seq, .unknownPool(name: c.pool)) }
+            let disposal = disposals[RegNo(regNo)]?.disposal
+            if let v = RecoveryRule.checkLoss(c, on: state, disposal: disposal, pool: p.pool, claimed: losses[RegNo(regNo)] != nil) {
+                return note(seq, .recoveryRefused(v))
+            }
+            let outcome = LossOutcome(claim: c, registration: state.registration, disposal: disposal, pool: p.pool, balance: p.contributions - p.payouts)
+            losses[RegNo(regNo)] = (c, outcome, seq)
+            pools[c.pool]?.payouts = p.payouts + outcome.paid
         case .subsidyPolicy(let p):
             guard (try? p.validate()) != nil else { return note(seq, .invalidRecord(name: p.name)) }
             subsidyPolicies[p.name] = (p, seq)

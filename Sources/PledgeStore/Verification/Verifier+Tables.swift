@@ -108,6 +108,26 @@ extension Verifier {
         try compare("subsidy_payments", "seq, policy, uscc, amount_fen, paid_on", keys: 1, replay.subsidyPayments.map { p, seq in
             [i(seq), t(p.policy), t(p.uscc), i(p.amount.value), t(p.date.description)]
         })
+        try compare("pools", "name, fund_bp, bank_bp, insurer_bp, appraiser_bp, cap_per_loan_fen, park, prefecture_code, bank, contributions_fen, payouts_fen, seq",
+                    keys: 1, replay.pools.values.map { x in
+            let p = x.pool
+            return [t(p.name), i(Int64(p.fundBasisPoints)), i(Int64(p.bankBasisPoints)), i(Int64(p.insurerBasisPoints)), i(Int64(p.appraiserBasisPoints)),
+                    p.capPerLoan.map { i($0.value) } ?? t(nil), t(p.park), t(p.prefectureCode), t(p.bank), i(x.contributions.value), i(x.payouts.value), i(x.seq)]
+        })
+        try compare("pool_contributions", "seq, pool, amount_fen, contributed_on, source", keys: 1, replay.poolContributions.map { c, seq in
+            [i(seq), t(c.pool), i(c.amount.value), t(c.date.description), t(c.from)]
+        })
+        try compare("disposals", "reg_no, route, recovered_fen, disposed_on, seq", keys: 1, replay.disposals.map { k, v in
+            [t(k.text), t(v.disposal.route.rawValue), i(v.disposal.recovered.value), t(v.disposal.date.description), i(v.seq)]
+        })
+        try compare("pool_losses", """
+            reg_no, pool, loss_on, principal_fen, recovered_fen, loss_fen, fund_share_fen, bank_share_fen, insurer_share_fen, appraiser_share_fen,
+            fund_due_fen, paid_fen, owed_fen, seq
+            """, keys: 1, replay.losses.map { k, v in
+            let o = v.outcome
+            return [t(k.text), t(v.claim.pool), t(v.claim.date.description)] + [o.principal, o.recovered, o.loss, o.fundShare, o.bankShare, o.insurerShare,
+                                                                                  o.appraiserShare, o.fundDue, o.paid, o.owed].map { i($0.value) } + [i(v.seq)]
+        })
         let ref = replay.reference ?? ReferencePayload(prefectures: [], parks: [], banks: [])
         try compare("prefectures", "code, name, short", keys: 1, ref.prefectures.map { [t($0.code), t($0.name), t($0.short)] })
         try compare("parks", "name, prefecture_code, level", keys: 1, ref.parks.map { [t($0.name), t($0.prefectureCode), t($0.level)] })
