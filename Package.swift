@@ -42,6 +42,8 @@ let package = Package(
                 .embedInCode("sqlite/009_balance_days.sql"),
                 .embedInCode("sqlite/010_subsidies.sql"),
                 .embedInCode("sqlite/011_pools.sql"),
+                .embedInCode("sqlite/012_puhui_dimension.sql"),
+                .embedInCode("sqlite/013_puhui_totals.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

@@ -15,5 +15,7 @@ public enum SchemaMigrations {
         ("009_balance_days", String(decoding: PackageResources._09_balance_days_sql, as: UTF8.self), false),
         ("010_subsidies", String(decoding: PackageResources._10_subsidies_sql, as: UTF8.self), true),
         ("011_pools", String(decoding: PackageResources._11_pools_sql, as: UTF8.self), true),
+        ("012_puhui_dimension", String(decoding: PackageResources._12_puhui_dimension_sql, as: UTF8.self), true),
+        ("013_puhui_totals", String(decoding: PackageResources._13_puhui_totals_sql, as: UTF8.self), false),
     ]
 }

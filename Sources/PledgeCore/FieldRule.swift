@@ -80,6 +80,8 @@ public enum FieldRule: Sendable, Equatable {
     /// A pool covers one park, one prefecture or one bank, not two.
     case poolScope
     case disposalRoute
+    /// `--by puhui` with `--as-closed`: a closed month froze no amount band.
+    case puhuiNotFrozen
 
     case reasonRequired
     /// `check ack` of an id `check` does not list.

@@ -40,6 +40,8 @@ public struct Registration: Sendable, Equatable, Codable {
     /// The largest secured amount one registration may record: 1,000 亿元, far above any real loan, and small enough
     /// that the ledger's totals (checked on every write) stay within `Int64` for any realistic number of loans.
     public static let maximumAmount = Fen(100_000_000_000 * 100)
+    /// The 普惠 band: registrations under 1,000 万元 (an amount of exactly 1,000 万元 is outside it).
+    public static let puhuiLimit = Fen(10_000_000 * 100)
 
     public var regNo: String
     public var regDate: CivilDate

@@ -150,7 +150,7 @@ struct ReportCommand: ParsableCommand {
         @Option(help: ArgumentHelp(L("目标名称（默认：默认目标）", "Target name (default: the ledger's first target)."))) var target: String?
         @Option(help: ArgumentHelp(L("起始月份，YYYY-MM", "First month, YYYY-MM."))) var from: String?
         @Option(help: ArgumentHelp(L("截止月份，YYYY-MM", "Last month, YYYY-MM."))) var to: String?
-        @Option(help: ArgumentHelp(L("每月按市州、园区、银行、质押物类型或入园惠企拆分", "Split each month by prefecture, park, bank, ip-type or rywq."))) var by: MonthlyGrouping?
+        @Option(help: ArgumentHelp(L("每月按市州、园区、银行、质押物类型、入园惠企或普惠（单笔 1,000 万元以下）拆分", "Split each month by prefecture, park, bank, ip-type, rywq or puhui (普惠: under 1,000 万元 each)."))) var by: MonthlyGrouping?
         @Flag(name: .customLong("as-closed"), help: ArgumentHelp(L("已关账月份按关账时的数字（不含补录）：即当时报送的报表", "Closed months as they were when closed (late entries excluded): the report as it was sent."))) var asClosed = false
         @OptionGroup var output: ReportOutputOptions
 

@@ -223,7 +223,7 @@ struct ReliabilityTests {
             INSERT INTO status_totals SELECT ip_type, status, count(*), sum(amount_fen) FROM registrations GROUP BY 1, 2;
             DROP TABLE user_credentials; DROP TABLE users; DROP TABLE proposals; DROP TABLE balance_days; DROP TABLE subsidy_policies; DROP TABLE subsidy_payments; DROP TABLE pool_losses; DROP TABLE disposals; DROP TABLE pool_contributions; DROP TABLE pools;
             DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews',
-                                                             '006_status_by_maturity', '007_users', '008_approvals', '009_balance_days', '010_subsidies', '011_pools')
+                                                             '006_status_by_maturity', '007_users', '008_approvals', '009_balance_days', '010_subsidies', '011_pools', '012_puhui_dimension', '013_puhui_totals')
             """)
         let bytes = FileManager.default.contents(atPath: s.db)
         let refused = try s.run(["--read-only", "report", "progress"])

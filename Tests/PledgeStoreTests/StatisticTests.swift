@@ -53,6 +53,7 @@ struct StatisticTests {
         case .bank: "bank"
         case .rywq: "CAST(rywq AS TEXT)"
         case .firstLoan: "CAST(first_loan AS TEXT)"
+        case .puhui: "CASE WHEN amount_fen < 1000000000 THEN '1' ELSE '0' END"
         }
     }
 

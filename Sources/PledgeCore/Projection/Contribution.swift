@@ -24,6 +24,8 @@ public struct Totals: Sendable, Equatable {
 public struct Cell: Hashable, Sendable {
     public var month: String, ipType: String, status: String, prefecture: String, park: String, bank: String
     public var rywq: Bool, firstLoan: Bool
+    /// In the 普惠 band: an amount under 1,000 万元 (`Registration.puhuiLimit`).
+    public var puhui: Bool
 
     public init(_ s: RegistrationState) {
         let r = s.registration
@@ -35,6 +37,7 @@ public struct Cell: Hashable, Sendable {
         bank = r.bank
         rywq = r.rywq
         firstLoan = r.firstLoan
+        puhui = r.amount < Registration.puhuiLimit
     }
 
     public func hash(into h: inout Hasher) {
@@ -43,10 +46,11 @@ public struct Cell: Hashable, Sendable {
         park.hashBytes(into: &h); bank.hashBytes(into: &h)
         h.combine(rywq)
         h.combine(firstLoan)
+        h.combine(puhui)
     }
 
     public static func == (a: Cell, b: Cell) -> Bool {
-        a.rywq == b.rywq && a.firstLoan == b.firstLoan && a.month.sameBytes(b.month) && a.ipType.sameBytes(b.ipType)
+        a.rywq == b.rywq && a.firstLoan == b.firstLoan && a.puhui == b.puhui && a.month.sameBytes(b.month) && a.ipType.sameBytes(b.ipType)
             && a.status.sameBytes(b.status) && a.prefecture.sameBytes(b.prefecture) && a.park.sameBytes(b.park) && a.bank.sameBytes(b.bank)
     }
 
@@ -70,6 +74,7 @@ public struct Cell: Hashable, Sendable {
         case .bank: bank
         case .rywq: GroupDimension.group(of: rywq)
         case .firstLoan: GroupDimension.group(of: firstLoan)
+        case .puhui: GroupDimension.group(of: puhui)
         }
     }
 }
@@ -140,7 +145,7 @@ extension RegistrationState {
 
 /// The dimensions of `group_totals`: the statistic split along one of them at a time.
 public enum GroupDimension: String, CaseIterable, Sendable {
-    case all, prefecture, park, bank, rywq, firstLoan = "first_loan"
+    case all, prefecture, park, bank, rywq, firstLoan = "first_loan", puhui
 
     /// The group of a flag's value along its dimension (`rywq`, `first_loan`).
     public static func group(of flag: Bool) -> String { flag ? "1" : "0" }

@@ -41,6 +41,8 @@ extension Catalog {
         .disposalRecorded: ("已记录：登记号 {regNo} 质物{route}，回收 {recovered} 元（{date}）", "recorded: 登记号 {regNo} disposed of by {route}, {recovered} yuan recovered on {date}"),
         .lossRecorded: ("登记号 {regNo}：损失 {loss} 元；资金池 {fund}，银行 {bank}，保险 {insurer}，评估 {appraiser}；资金池支付 {paid} 元，尚欠 {owed} 元",
                         "登记号 {regNo}: loss {loss} yuan; fund {fund}, bank {bank}, insurer {insurer}, appraiser {appraiser}; the pool pays {paid} yuan, owes {owed}"),
+        .puhuiNotFrozen: ("关账时未按金额分档冻结，--by puhui 只能用当前数据（去掉 --as-closed）",
+                          "closed months froze no amount band: --by puhui shows live figures only (drop --as-closed)"),
         .noPools: ("尚未设置风险补偿资金池；用 `pledge pool set` 设置", "no risk-compensation pool yet; set one with `pledge pool set`"),
     ]
 }

@@ -48,7 +48,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case auditInvalidRecord, auditUnknownPolicy, auditOverpaid, subsidyPolicySet, subsidyPaymentRecorded, noSubsidyPolicies
     case kindPool, kindPoolContribution, kindDispose, kindLoss, poolScope, disposalRoute, poolMissing, recoveryRefused, auditUnknownPool
     case recoveryNotDefaulted, recoveryBeforeDefault, recoveryDisposedTwice, recoveryClaimedTwice, recoveryBeforeDisposal, recoveryNotCovered
-    case recoveryPrincipal, recoveryNothingLost, poolSet, poolContributed, disposalRecorded, lossRecorded, noPools
+    case recoveryPrincipal, recoveryNothingLost, poolSet, poolContributed, disposalRecorded, lossRecorded, noPools, puhuiNotFrozen
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late

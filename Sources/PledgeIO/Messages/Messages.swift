@@ -101,6 +101,7 @@ public struct Messages: Sendable {
         case .sharesSum(let bp): text(.sharesSum, ["sum": Percent.text(bp)])
         case .poolScope: text(.poolScope)
         case .disposalRoute: text(.disposalRoute)
+        case .puhuiNotFrozen: text(.puhuiNotFrozen)
         case .operatorName(let max): text(.operatorName, ["max": String(max)])
         case .role: text(.role)
         case .approvalSetting: text(.approvalSetting)

@@ -46,6 +46,7 @@ public struct MonthlyReport: Sendable {
         guard fromMonth.distance(to: toMonth) < 1200 else {
             throw FieldError(field: field("to"), value: toMonth.description, rule: .reportTooLong(years: 100))
         }
+        if by == .puhui && asClosed { throw FieldError(field: field("by"), value: "puhui", rule: .puhuiNotFrozen) }
         let ipType = by == .ipType ? nil : t.ipType
         let source: MonthlySource = asClosed ? .asClosed : .live
         let totals = try ledger.monthlyTotals(from: fromMonth, to: toMonth, by: by, ipType: ipType, source: source)
@@ -82,7 +83,7 @@ public struct MonthlyReport: Sendable {
             totals.sort { ($0.month, $0.group ?? "") < ($1.month, $1.group ?? "") }
         }
         func late(_ month: YearMonth, _ group: String?, _ amount: Fen) -> Fen? {
-            guard closedMonths.contains(month), !asClosed else { return nil }
+            guard closedMonths.contains(month), !asClosed, grouping != .puhui else { return nil }
             return amount - (frozenByKey[Key(month: month, group: group)]?.amount ?? .zero)
         }
         var opening: [String?: Fen] = [:]
@@ -125,7 +126,7 @@ public struct MonthlyReport: Sendable {
         switch grouping {
         case .prefecture: return reference.prefecture(code: raw)?.name ?? raw
         case .park, .bank, .ipType: return raw
-        case .rywq: return raw == "1" ? "yes" : "no"
+        case .rywq, .puhui: return raw == "1" ? "yes" : "no"
         }
     }
 
@@ -135,6 +136,7 @@ public struct MonthlyReport: Sendable {
         switch grouping {
         case .ipType: return IPType(rawValue: value).map { l.pick($0.chineseName, $0.rawValue) } ?? value
         case .rywq: return raw == "1" ? l.pick("入园惠企", "RYWQ") : l.pick("非入园惠企", "not RYWQ")
+        case .puhui: return raw == "1" ? l.pick("普惠（1,000 万元以下）", "普惠 (under 1,000 万元)") : l.pick("1,000 万元及以上", "1,000 万元 and above")
         default: return value.isEmpty ? l.pick("（未填）", "(none)") : value
         }
     }
@@ -278,6 +280,7 @@ public struct MonthlyReport: Sendable {
         case .bank: l.pick("银行", "Bank")
         case .ipType: l.pick("类型", "IP type")
         case .rywq: l.pick("入园惠企", "RYWQ")
+        case .puhui: l.pick("普惠", "普惠 band")
         }
     }
 }

@@ -65,6 +65,9 @@ public struct ProgressReport: Sendable {
         public var rywqFen: Int64?
         /// 入园惠企 share of the achieved amount, percent.
         public var rywqSharePercent: Decimal?
+        /// The 普惠 band: registrations under 1,000 万元.
+        public var puhuiRegistrations: Int?
+        public var puhuiFen: Int64?
         public var topPrefectures: [Share]?
         public var topParks: [Share]?
         public var topBanks: [Share]?
@@ -108,6 +111,7 @@ public struct ProgressReport: Sendable {
             firstLoanRegistrations: details?.firstLoans.registrations, firstLoanFen: details?.firstLoans.amount.value,
             rywqRegistrations: details?.rywq.registrations, rywqFen: details?.rywq.amount.value,
             rywqSharePercent: details.map { Decimal(TargetProgress.ratioHundredths($0.rywq.amount.value, of: p.achieved.value)) / 100 },
+            puhuiRegistrations: details?.puhui.registrations, puhuiFen: details?.puhui.amount.value,
             topPrefectures: details?.topPrefectures.map(Self.share), topParks: details?.topParks.map(Self.share),
             topBanks: details?.topBanks.map(Self.share), pendingRegistrations: pending?.registrations, pendingFen: pending?.amount.value)
     }
@@ -214,6 +218,7 @@ public struct ProgressReport: Sendable {
             (l.pick("首贷", "First loans"), "\(d.firstLoans.registrations) \(l.pick("笔", "registrations")), \(d.firstLoans.amount.wanDisplay) 万元"),
             (l.pick("入园惠企", "RYWQ (入园惠企)"), "\(d.rywq.registrations) \(l.pick("笔", "registrations")), \(d.rywq.amount.wanDisplay) 万元 ("
                 + percentText(TargetProgress.ratioHundredths(d.rywq.amount.value, of: p.achieved.value)) + l.pick(" % 占已完成)", " % of achieved)")),
+            (l.pick("普惠（单笔 1,000 万元以下）", "普惠 (under 1,000 万元 each)"), "\(d.puhui.registrations) \(l.pick("笔", "registrations")), \(d.puhui.amount.wanDisplay) 万元"),
         ]
     }
 

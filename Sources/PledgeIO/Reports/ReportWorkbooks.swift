@@ -64,6 +64,8 @@ extension ProgressReport {
                 [.text(l.pick("服务企业", "Enterprises served")), .integer(Int64(d.enterprisesServed))],
                 [.text(l.pick("首贷(万元)", "First loans (万元)")), .amount(d.firstLoans.amount, .wan)],
                 [.text(l.pick("入园惠企(万元)", "RYWQ (万元)")), .amount(d.rywq.amount, .wan)],
+                [.text(l.pick("普惠：单笔 1,000 万元以下(万元)", "普惠: under 1,000 万元 each (万元)")), .amount(d.puhui.amount, .wan)],
+                [.text(l.pick("普惠笔数", "普惠 registrations")), .integer(Int64(d.puhui.registrations))],
             ]
         }
         var sheets = [SheetTable(name: l.pick("目标进度", "Progress"), header: [l.pick("项目", "Item"), l.pick("数值", "Value")], rows: rows)]

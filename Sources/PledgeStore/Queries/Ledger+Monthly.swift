@@ -4,6 +4,8 @@ import PledgeCore
 /// How `report monthly --by` splits each month.
 public enum MonthlyGrouping: String, CaseIterable, Sendable {
     case prefecture, park, bank, ipType = "ip-type", rywq
+    /// The 普惠 band: under 1,000 万元 ('1') or not ('0'). Live figures only: a closed month froze no band.
+    case puhui
 
     var column: String {
         switch self {
@@ -12,6 +14,7 @@ public enum MonthlyGrouping: String, CaseIterable, Sendable {
         case .bank: "bank"
         case .ipType: "ip_type"
         case .rywq: "rywq"
+        case .puhui: "NULL"
         }
     }
 
@@ -22,6 +25,7 @@ public enum MonthlyGrouping: String, CaseIterable, Sendable {
         case .bank: .bank
         case .ipType: .all
         case .rywq: .rywq
+        case .puhui: .puhui
         }
     }
 }
@@ -68,6 +72,9 @@ extension Ledger {
                 SELECT month, \(grouping.map { "CAST(\($0.column) AS TEXT)" } ?? "NULL") AS g, sum(registrations) AS n,
                   sum(amount_fen) AS fen FROM period_totals WHERE month BETWEEN ? AND ?\(typeClause)
                 """
+            // A closed month's frozen rows have no band: the 普惠 split is always live.
+            let source = grouping == .puhui ? (source == .frozenOnly ? nil : .live) : source
+            guard let source else { return [] }
             let sql = switch source {
             case .live: "\(live) GROUP BY month, g ORDER BY month, g"
             case .frozenOnly: "\(frozen) GROUP BY month, g ORDER BY month, g"

@@ -179,6 +179,8 @@ public struct ProgressDetails: Sendable, Equatable {
     public var enterprisesServed: Int
     public var firstLoans: Share
     public var rywq: Share
+    /// The 普惠 band: registrations under 1,000 万元 (`Registration.puhuiLimit`).
+    public var puhui: Share
     public var topPrefectures: [Share]
     public var topParks: [Share]
     public var topBanks: [Share]
@@ -221,6 +223,7 @@ extension Ledger {
                 outstanding: outstanding.amount, outstandingRegistrations: outstanding.registrations,
                 overdue: overdue.amount, overdueRegistrations: overdue.registrations, enterprisesServed: served,
                 firstLoans: share(try grouped(.firstLoan), "1", "首贷"), rywq: share(try grouped(.rywq), "1", "入园惠企"),
+                puhui: share(try grouped(.puhui), "1", "普惠"),
                 topPrefectures: try topList(.prefecture) { prefectureNames[$0] ?? $0 },
                 topParks: try topList(.park) { $0 }, topBanks: try topList(.bank) { $0 })
         }
