@@ -87,7 +87,35 @@ public struct DemoData {
             }
         }
         items += later.sorted { ($0.0, $0.1.regNo) < ($1.0, $1.1.regNo) }.map(\.1)
-        return items
+        return items + money(after: items, &g)
+    }
+
+    /// The bureau's own money: a 2025 interest-subsidy policy for 入园惠企 loans, a province-wide risk pool (40 : 60,
+    /// 500 万元 per loan) with the province's contribution, and the first three defaults disposed of and claimed.
+    func money(after items: [Item], _ g: inout SeededGenerator) -> [Item] {
+        var out = [Item(event: .subsidyPolicy(SubsidyPolicy(name: "2025年贴息", year: 2025, shareBasisPoints: 5000, cap: Fen(50 * MoneyUnit.wan.fenPerUnit),
+                                                               only: .rywq)), regNo: ""),
+                   Item(event: .pool(RiskPool(name: "全省风险补偿资金池", fundBasisPoints: 4000, bankBasisPoints: 6000,
+                                              capPerLoan: Fen(500 * MoneyUnit.wan.fenPerUnit))), regNo: "")]
+        let start = CivilDate(year: 2021, month: 1, day: 15)!
+        if start <= today {
+            out.append(Item(event: .poolContribution(PoolContribution(pool: "全省风险补偿资金池", amount: Fen(5_000 * MoneyUnit.wan.fenPerUnit),
+                                                                      date: start, from: "甘肃省财政厅")), regNo: ""))
+        }
+        let amounts = Dictionary(items.compactMap { i -> (String, Fen)? in
+            if case .register(let r) = i.event { return (r.regNo, r.amount) }
+            return nil
+        }, uniquingKeysWith: { a, _ in a })
+        var claims = 0
+        for item in items where claims < 3 {
+            guard case .default(let date) = item.event, let amount = amounts[item.regNo],
+                  let disposed = date.adding(days: 60), let claimed = date.adding(days: 90), claimed <= today else { continue }
+            let recovered = Fen(amount.value / 100 * Int64(g.int(30...60)))
+            out.append(Item(event: .dispose(Disposal(route: g.pick([.agreement, .auction, .sale]), recovered: recovered, date: disposed)), regNo: item.regNo))
+            out.append(Item(event: .loss(LossClaim(pool: "全省风险补偿资金池", date: claimed, principal: nil)), regNo: item.regNo))
+            claims += 1
+        }
+        return out
     }
 
     func makeEnterprises(_ n: Int, _ g: inout SeededGenerator) -> [(String, String, String)] {
@@ -121,7 +149,7 @@ extension DemoData {
     @discardableResult
     public func fill(_ ledger: any LedgerStore, count: Int, seed: UInt64) throws -> Int {
         let items = items(count: count, seed: seed)
-        try ledger.record(items.map { ($0.event, $0.regNo) })
+        try ledger.record(items.map { ($0.event, $0.regNo.isEmpty ? nil : $0.regNo) })
         return items.count
     }
 }

@@ -51,7 +51,7 @@ extension Messages {
         func value(_ v: String?) -> String {
             guard let v else { return "—" }
             switch c.field {
-            case "amountFen": return Int64(v).map { Fen($0).wanDisplay + " 万元" } ?? v
+            case "amountFen", "recoveredFen": return Int64(v).map { Fen($0).wanDisplay + " 万元" } ?? v
             case "status": return RegistrationStatus(rawValue: v).map(status) ?? v
             default: return v
             }
@@ -68,6 +68,9 @@ extension Messages {
         case "status": return language == .zh ? "状态" : "status"
         case "statusDate": return language == .zh ? "状态日期" : "status date"
         case "usccOverride": return language == .zh ? "校验位例外" : "USCC check exception"
+        case "disposal": return language == .zh ? "处置方式" : "disposal"
+        case "recoveredFen": return language == .zh ? "回收金额" : "recovered"
+        case "pool": return language == .zh ? "资金池" : "pool"
         default: return key
         }
     }

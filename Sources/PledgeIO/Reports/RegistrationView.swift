@@ -95,7 +95,11 @@ public struct HistoryView: Sendable {
                                    FieldChange(field: "statusDate", from: nil, to: date.description)], nil)
         case .extend(let from, let to): ([FieldChange(field: "maturity", from: from?.description, to: to.description)], nil)
         case .proposal(let p): (p.changes.flatMap { describe($0.event).changes }, nil)
-        case .reference, .target, .periodClose, .targetDefault, .setting, .user, .approve, .subsidyPolicy, .subsidyPayment, .pool, .poolContribution, .dispose, .loss: ([], nil)
+        case .dispose(let d): ([FieldChange(field: "disposal", from: nil, to: d.route.rawValue), FieldChange(field: "recoveredFen", from: nil, to: String(d.recovered.value)),
+                                FieldChange(field: "statusDate", from: nil, to: d.date.description)], nil)
+        case .loss(let c): ([FieldChange(field: "pool", from: nil, to: c.pool), FieldChange(field: "statusDate", from: nil, to: c.date.description)]
+                            + (c.principal.map { [FieldChange(field: "amountFen", from: nil, to: String($0.value))] } ?? []), nil)
+        case .reference, .target, .periodClose, .targetDefault, .setting, .user, .approve, .subsidyPolicy, .subsidyPayment, .pool, .poolContribution: ([], nil)
         case .reject(_, let reason): ([], reason)
         case .periodReopen(_, let reason), .targetRemove(_, let reason), .checkAck(_, let reason): ([], reason)
         }
