@@ -52,6 +52,7 @@ struct APIRoutes: Sendable {
         }
         registerImports(on: api, uploads: uploads)
         registerApprovals(on: api)
+        registerMoney(on: api)
         api.get("audit/verify") { request, context in
             try await respond(request, context, .audit) { l, m in try verify(l, m) }
         }
