@@ -25,8 +25,8 @@ struct BothLanguagesTests {
         let cases: [([String], zh: String, en: String)] = [
             (["register", "--reg-no", "U-1"], "pledge: 错误：缺少必需的参数 --date <date>", "pledge: error: Missing expected argument '--date <date>'"),
             (["show", "A", "--fromat", "json"], "pledge: 错误：未知选项 --fromat；是否是 --format？", "pledge: error: Unknown option '--fromat'. Did you mean '--format'?"),
-            (["report", "monthly", "--by", "city"], "pledge: 错误：值“city”不能用于 --by <by>；可选：prefecture、park、bank、ip-type、rywq",
-             "pledge: error: The value 'city' is invalid for '--by <by>'. Please provide one of 'prefecture', 'park', 'bank', 'ip-type' or 'rywq'."),
+            (["report", "monthly", "--by", "city"], "pledge: 错误：值“city”不能用于 --by <by>；可选：prefecture、park、bank、ip-type、rywq、puhui",
+             "pledge: error: The value 'city' is invalid for '--by <by>'. Please provide one of prefecture, park, bank, ip-type, rywq, puhui."),
             (["show", "A", "B"], "pledge: 错误：多余的参数：B", "pledge: error: Unexpected argument: B"),
             (["show", "A", "--format"], "pledge: 错误：选项 --format <format> 缺少取值", "pledge: error: Missing value for '--format <format>'"),
             (["--read-only=yes", "show", "A"], "pledge: 错误：选项 --read-only 不带取值，却给了“yes”",

@@ -11,12 +11,13 @@ func terminalWidth(_ s: Substring) -> Int {
 
 @Suite("report progress and report monthly, end to end, against sqlite3")
 struct ReportCommandTests {
-    /// A demo ledger: registrations with corrections, voids, releases, defaults and extensions.
+    /// A demo ledger: registrations with corrections, voids, releases, defaults and extensions, a subsidy policy, a pool,
+    /// its contribution, disposals and loss claims.
     func demo() throws -> CLISandbox {
         let s = try CLISandbox(initialize: false)
         let out = try s.run(["demo", "--loans", "600", "--seed", "21"])
         #expect(out.code == 0, "\(out.stderr)")
-        #expect(try s.sqlite("SELECT count(DISTINCT kind) FROM entries") == "8")
+        #expect(try s.sqlite("SELECT count(DISTINCT kind) FROM entries") == "13")
         return s
     }
 
@@ -24,7 +25,7 @@ struct ReportCommandTests {
         try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as! [String: Any]
     }
 
-    @Test("monthly JSON rows equal a plain SQL GROUP BY over registrations, for every grouping", arguments: ["", "prefecture", "park", "bank", "ip-type", "rywq"])
+    @Test("monthly JSON rows equal a plain SQL GROUP BY over registrations, for every grouping", arguments: ["", "prefecture", "park", "bank", "ip-type", "rywq", "puhui"])
     func monthlyMatchesSQL(by: String) throws {
         let s = try demo()
         let out = try s.run(["report", "monthly", "--from", "2023-01", "--to", "2024-12", "--format", "json"] + (by.isEmpty ? [] : ["--by", by]))
@@ -32,7 +33,8 @@ struct ReportCommandTests {
         let rows = try json(out)["rows"] as! [[String: Any]]
         let column = ["": "''", "prefecture": "coalesce((SELECT name FROM prefectures WHERE code = prefecture_code), '')",
                       "park": "coalesce(park, '')", "bank": "bank", "ip-type": "ip_type",
-                      "rywq": "CASE rywq WHEN 1 THEN 'yes' ELSE 'no' END"][by]!
+                      "rywq": "CASE rywq WHEN 1 THEN 'yes' ELSE 'no' END",
+                      "puhui": "CASE WHEN amount_fen < 1000000000 THEN 'yes' ELSE 'no' END"][by]!
         let typeFilter = by == "ip-type" ? "" : "AND ip_type = 'patent'"
         let sql = try s.sqlite("""
             SELECT substr(reg_date, 1, 7) || '|' || \(column) || '|' || count(*) || '|' || sum(amount_fen) FROM registrations

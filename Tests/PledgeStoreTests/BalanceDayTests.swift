@@ -77,7 +77,11 @@ struct BalanceDayTests {
         let kept = try t.raw().read { db in try Row.fetchAll(db, sql: "SELECT * FROM balance_days ORDER BY ip_type, kind, day") }
         #expect(kept.count > 10)
         try t.raw().write { db in
-            try db.execute(sql: "DROP TABLE balance_days; DELETE FROM grdb_migrations WHERE identifier = '009_balance_days'")
+            try db.execute(sql: """
+                DROP TABLE balance_days; DROP TABLE subsidy_policies; DROP TABLE subsidy_payments; DROP TABLE pool_losses; DROP TABLE disposals;
+                DROP TABLE pool_contributions; DROP TABLE pools; DELETE FROM group_totals WHERE dimension = 'puhui';
+                DELETE FROM grdb_migrations WHERE identifier IN ('009_balance_days', '010_subsidies', '011_pools', '012_puhui_dimension', '013_puhui_totals')
+                """)
         }
         let upgraded = try Ledger.open(at: t.path, readOnly: false, operatorName: "clerk")
         #expect(try upgraded.verify().isClean)
