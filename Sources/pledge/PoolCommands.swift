@@ -7,7 +7,7 @@ import PledgeStore
 /// `pledge pool set|list|contribute`, `pledge dispose`, `pledge loss`, `pledge report pool`.
 struct PoolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pool", abstract: L("风险补偿资金池：设置、列出、注资", "Risk-compensation pools (风险补偿资金池): set, list, contribute."),
+        commandName: "pool", abstract: L("风险补偿资金池：设置、列出、注资", "Risk-compensation pools: set, list, contribute."),
         discussion: L("""
             示例：pledge pool set 兰州新区风险池 --fund 40% --bank 60% --cap-per-loan 200 --unit wan --park 兰州新区
                   pledge pool contribute 兰州新区风险池 --amount 1000 --unit wan --date 2025-01-15 --from 兰州新区财政局

@@ -157,7 +157,9 @@ struct HelpLanguageTests {
         ["period", "reopen"], ["period", "list"], ["query"], ["audit"], ["audit", "head"], ["audit", "verify"], ["check"],
         ["check", "ack"], ["backup"], ["reference"], ["setting"], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"],
         ["user", "passwd"], ["user", "token"], ["serve"], ["settings"], ["settings", "set"], ["settings", "amount-confirm"], ["proposals"],
-        ["proposal"], ["approve"], ["reject"],
+        ["proposal"], ["approve"], ["reject"], ["subsidy"], ["subsidy", "policy", "set"], ["subsidy", "policy", "list"], ["subsidy", "compute"],
+        ["subsidy", "pay"], ["report", "subsidy"], ["pool"], ["pool", "set"], ["pool", "list"], ["pool", "contribute"], ["dispose"], ["loss"],
+        ["report", "pool"],
     ]
 
     @Test("every command's help is Chinese under zh (overview and every option) and English under en", arguments: commands)
@@ -173,7 +175,10 @@ struct HelpLanguageTests {
         let lines = zh.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (i, line) in lines.enumerated() where line.hasPrefix("  --") && !line.contains("--help") && !line.contains("--version") {
             let parts = line.split(separator: "  ", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
-            let description = parts.count > 1 ? parts[1] : (i + 1 < lines.count ? lines[i + 1].trimmingCharacters(in: .whitespaces) : "")
+            // A name exactly as wide as the column is followed by one space only.
+            let afterValue = line.range(of: "> ").map { String(line[$0.upperBound...]).trimmingCharacters(in: .whitespaces) } ?? ""
+            let description = parts.count > 1 ? parts[1] : !afterValue.isEmpty ? afterValue
+                : (i + 1 < lines.count ? lines[i + 1].trimmingCharacters(in: .whitespaces) : "")
             #expect(han(Substring(description)), "\(command): \(line)")
         }
         #expect(zh != en)

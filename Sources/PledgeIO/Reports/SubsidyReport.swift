@@ -59,7 +59,7 @@ public struct SubsidyReport: Sendable {
                                    "", "", "", "", "", "", "", ""])
                 }
             }
-            t.footer = [[l.pick("合计", "Total"), l.pick("\(s.enterprises.count) 户", "\(s.enterprises.count) enterprises"), "", "", "", "", "",
+            t.footer = [[l.pick("合计", "Total"), l.pick("\(s.enterprises.count) 户", "enterprises: \(s.enterprises.count)"), "", "", "", "", "",
                          Self.shown(s.enterprises.reduce(.zero) { $0 + $1.interest }), Self.shown(s.enterprises.reduce(.zero) { $0 + $1.dueBeforeCap }),
                          Self.shown(s.totalDue)]]
             return summary(l) + t.render()
