@@ -25,6 +25,7 @@ struct WebPages: Sendable {
         router.get("/") { request, context in try await signedIn(context) { try await dashboard(request, context) } }
         router.get("/registrations") { request, context in try await signedIn(context) { try await registrations(request, context) } }
         router.get("/monthly") { request, context in try await signedIn(context) { try await monthly(request, context) } }
+        router.get("/money") { request, context in try await signedIn(context) { try await money(context) } }
         router.get("/registrations/:regNo") { request, context in
             let regNo = try context.pathParameter("regNo")
             return try await signedIn(context) { try await registration(regNo, context) }
@@ -112,6 +113,7 @@ struct WebPages: Sendable {
             nav.append(["href": "/", "label": l.pick("控制台", "Dashboard")])
             nav.append(["href": "/monthly", "label": l.pick("按月统计", "Monthly")])
             nav.append(["href": "/registrations", "label": l.pick("登记", "Registrations")])
+            nav.append(["href": "/money", "label": l.pick("贴息与风险池", "Subsidies and pools")])
             if user.user.role.allows(.writeRegistrations) {
                 nav.append(["href": "/register", "label": l.pick("新登记", "New registration")])
                 nav.append(["href": "/import", "label": l.pick("导入", "Import")])

@@ -9,7 +9,7 @@ import Testing
 
 /// `GET /api/v1/subsidy` and `GET /api/v1/pools` on the demo data: the figures the store computes, 401 without a token,
 /// 422 with the CLI's words for an unknown policy.
-@Suite("subsidies and pools over HTTP")
+@Suite("subsidies and pools over HTTP and on the money page")
 struct MoneyRouteTests {
     @Test("the subsidy owed per enterprise and per park, and a pool's losses, as the CLI's JSON; refusals")
     func money() async throws {
@@ -32,6 +32,13 @@ struct MoneyRouteTests {
             }
             try await client.execute(uri: "/api/v1/subsidy?policy=nope", method: .get, headers: s.headers(.auditor, language: "zh-CN")) { r in
                 #expect(r.status == .unprocessableContent && String(buffer: r.body).contains("没有名为 nope 的贴息政策"), "\(String(buffer: r.body))")
+            }
+            let b = try await Browser.signIn(client, "auditor-用户", "password-auditor")
+            try await client.execute(uri: "/money?lang=zh", method: .get, headers: b.headers()) { r in
+                let page = String(buffer: r.body)
+                #expect(r.status == .ok)
+                #expect(page.contains("贴息政策 2025年贴息") && page.contains("全省风险补偿资金池"), "\(page.prefix(2000))")
+                #expect(page.contains(SubsidyReport.shown(statement.totalDue)) && page.contains(SubsidyReport.shown(pool.payouts)))
             }
             try await client.execute(uri: "/api/v1/pools?pool=%E5%85%A8%E7%9C%81%E9%A3%8E%E9%99%A9%E8%A1%A5%E5%81%BF%E8%B5%84%E9%87%91%E6%B1%A0", method: .get,
                                      headers: s.headers(.auditor)) { r in

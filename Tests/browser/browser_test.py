@@ -163,6 +163,10 @@ def main():
         driver.get(base + "/registrations?prefecture=" + urllib.parse.quote("兰州"))
         check("Y20" in driver.page_source, "the registrations list filters by prefecture")
         shot(driver, "8-registrations")
+        check(driver.find_elements(By.CSS_SELECTOR, 'nav a[href="/money"]'), "every page links to the subsidies and pools page")
+        driver.get(base + "/money")
+        check("贴息" in driver.find_element(By.TAG_NAME, "main").text, "the subsidies and pools page opens")
+        shot(driver, "8b-money")
 
         # An auditor finds no write control, and a forged registration with the auditor's own session is refused.
         driver.delete_all_cookies()

@@ -36,12 +36,12 @@ public struct PoolReport: Sendable {
                 } : nil)
     }
 
-    func header(_ l: Language) -> [String] {
+    public func header(_ l: Language) -> [String] {
         [l.pick("资金池", "Pool"), l.pick("注资(元)", "Contributions (yuan)"), l.pick("已支付(元)", "Payouts (yuan)"), l.pick("余额(元)", "Balance (yuan)"),
          l.pick("尚欠(元)", "Owed (yuan)"), l.pick("覆盖笔数", "Loans covered"), l.pick("覆盖金额(万元)", "Covered (万元)"), l.pick("放大倍数", "Leverage")]
     }
 
-    func cells(_ p: PoolStatus, _ money: (Fen) -> String, wan: (Fen) -> String) -> [String] {
+    public func cells(_ p: PoolStatus, _ money: (Fen) -> String, wan: (Fen) -> String) -> [String] {
         [p.pool.name, money(p.contributions), money(p.payouts), money(p.balance), money(p.owed), String(p.coveredRegistrations), wan(p.coveredAmount),
          Self.leverage(p).map { String(format: "%.2f", $0) } ?? "—"]
     }

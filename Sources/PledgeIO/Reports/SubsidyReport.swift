@@ -66,7 +66,7 @@ public struct SubsidyReport: Sendable {
         }
     }
 
-    func summary(_ l: Language) -> String {
+    public func summary(_ l: Language) -> String {
         let p = statement.policy
         var scope = [l.pick("\(p.year) 年", "\(p.year)"), l.pick("贴息比例 \(Percent.text(p.shareBasisPoints))", "share \(Percent.text(p.shareBasisPoints))"),
                      p.cap.map { l.pick("每户上限 \(Self.shown($0)) 元", "cap \(Self.shown($0)) yuan per enterprise") } ?? l.pick("不封顶", "no cap")]
@@ -108,7 +108,7 @@ public struct SubsidyReport: Sendable {
     struct GroupDoc: Encodable { var group: String, loans: Int, dueFen: Int64, paidFen: Int64, outstandingFen: Int64 }
     struct GroupsDoc: Encodable { var policy: String, year: Int, by: String, totalDueFen: Int64, totalPaidFen: Int64, totalOutstandingFen: Int64, rows: [GroupDoc] }
 
-    func groupHeader(_ grouping: Grouping, _ l: Language) -> [String] {
+    public func groupHeader(_ grouping: Grouping, _ l: Language) -> [String] {
         let g = switch grouping {
         case .enterprise: l.pick("统一社会信用代码", "USCC")
         case .park: l.pick("园区", "Park")
@@ -119,7 +119,7 @@ public struct SubsidyReport: Sendable {
             : [g, l.pick("笔数", "Loans"), l.pick("应贴息(元)", "Due (yuan)"), l.pick("已支付(元)", "Paid (yuan)"), l.pick("尚欠(元)", "Outstanding (yuan)")]
     }
 
-    func groupCells(_ line: Line, _ grouping: Grouping, _ l: Language, _ money: (Fen) -> String) -> [String] {
+    public func groupCells(_ line: Line, _ grouping: Grouping, _ l: Language, _ money: (Fen) -> String) -> [String] {
         let label = line.group.isEmpty ? l.pick("（无）", "(none)") : line.group
         let names = grouping == .enterprise ? [statement.enterprises.first { $0.uscc == line.group }?.name ?? ""] : []
         return [label] + names + [String(line.loans), money(line.due), money(line.paid), money(line.due - line.paid)]
