@@ -14,18 +14,10 @@ extension WebPages {
             var tables: [HTMLPage.Table] = []
             for (policy, _) in try ledger.subsidyPolicies() {
                 let r = SubsidyReport(statement: try ledger.subsidyStatement(policy: policy.name, uscc: nil), head: head)
-                let s = r.statement
-                tables.append(HTMLPage.Table(caption: r.summary(l).trimmingSpaces, headers: r.groupHeader(.park, l),
-                                             rows: r.lines(by: .park).map { r.groupCells($0, .park, l, SubsidyReport.shown) },
-                                             footer: [[l.pick("合计", "Total"), String(s.enterprises.reduce(0) { $0 + $1.loans.count }), SubsidyReport.shown(s.totalDue),
-                                                       SubsidyReport.shown(s.totalPaid), SubsidyReport.shown(s.totalDue - s.totalPaid)]],
-                                             numeric: [1, 2, 3, 4]))
+                tables += r.groupPage(by: .park, language: l).tables
             }
             let pools = PoolReport(pools: try ledger.poolStatuses(), detailed: false, head: head)
-            if !pools.pools.isEmpty {
-                tables.append(HTMLPage.Table(caption: l.pick("风险补偿资金池", "Risk-compensation pools"), headers: pools.header(l),
-                                             rows: pools.pools.map { pools.cells($0, SubsidyReport.shown, wan: { $0.wanDisplay }) }, numeric: Set(1...7)))
-            }
+            if !pools.pools.isEmpty { tables += pools.page(language: l).tables.prefix(1) }
             let none = tables.isEmpty ? "<p>" + escape(l.pick("尚未设置贴息政策或风险补偿资金池（pledge subsidy policy set、pledge pool set）。",
                                                                "No subsidy policy or risk pool yet (pledge subsidy policy set, pledge pool set).")) + "</p>" : ""
             return none + HTMLPage(language: l, title: l.pick("贴息与风险补偿", "Subsidies and risk pools"), subtitle: "", summary: [], chartSVG: nil,

@@ -84,7 +84,7 @@ struct SubsidyCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp(L("贴息政策名称", "The subsidy policy."))) var policy: String
         @Option(help: ArgumentHelp(L("只看这家企业（统一社会信用代码）", "One enterprise only (its USCC)."))) var enterprise: String?
-        @Option(help: ArgumentHelp(L("table、csv、json 或 xlsx（需 --output）", "table, csv, json or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
+        @Option(help: ArgumentHelp(L("table、csv、json、html 或 xlsx（需 --output）", "table, csv, json, html or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
         @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
         @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
 
@@ -137,7 +137,7 @@ struct SubsidyReportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp(L("贴息政策名称", "The subsidy policy."))) var policy: String
     @Option(help: ArgumentHelp(L("enterprise（默认）、park 或 bank", "enterprise (default), park or bank."))) var by: SubsidyReport.Grouping = .enterprise
-    @Option(help: ArgumentHelp(L("table、csv、json 或 xlsx（需 --output）", "table, csv, json or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
+    @Option(help: ArgumentHelp(L("table、csv、json、html 或 xlsx（需 --output）", "table, csv, json, html or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
     @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
     @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
 

@@ -47,6 +47,8 @@ struct PoolCommandTests {
         #expect(fen(doc["balanceFen"]) == 0 && fen(doc["coveredFen"]) == covered && covered == 4_000_000_000)
         #expect((doc["leverage"] as? NSNumber)?.doubleValue == 13.33, "4,000 万元 covered ÷ 300 万元")
         #expect(try s.run(["audit", "verify"]).code == 0)
+        let page = try s.run(["--lang", "zh", "report", "pool", "--pool", "高新区风险池", "--format", "html"])
+        #expect(page.code == 0 && page.stdout.contains("损失分担") && page.stdout.contains("3,000,000.00") && page.stdout.contains("200,000.00"), "\(page.stdout.prefix(600))")
         let book = s.directory.appendingPathComponent("pool.xlsx").path
         #expect(try s.run(["report", "pool", "--pool", "高新区风险池", "--format", "xlsx", "--output", book]).code == 0)
         #expect(FileManager.default.fileExists(atPath: book))

@@ -81,6 +81,11 @@ struct SubsidyCommandTests {
         let rows = try #require(byBank["rows"] as? [[String: Any]])
         #expect(rows.reduce(Int64(0)) { $0 + ($1["dueFen"] as! NSNumber).int64Value } == (doc["totalDueFen"] as! NSNumber).int64Value)
 
+        let page = try s.run(["--lang", "zh", "report", "subsidy", "--policy", "2025贴息", "--by", "bank", "--format", "html"])
+        let totalDue = Double((doc["totalDueFen"] as! NSNumber).int64Value) / 100
+        #expect(page.code == 0 && page.stdout.lowercased().hasPrefix("<!doctype html") && page.stdout.contains(String(format: "%.2f", Double(part) / 100).suffix(6)))
+        #expect(page.stdout.contains("贴息测算") && page.stdout.contains(String(format: "%.2f", totalDue).suffix(6)), "\(page.stdout.prefix(600))")
+
         let before = try s.snapshot()
         let over = String(Double(dueFen - part + 1) / 100)
         for (lang, words) in [("en", "would pass what is due"), ("zh", "将超过应贴息额")] {

@@ -68,6 +68,8 @@ public struct PoolReport: Sendable {
                 out += "\n" + p.losses.reduce(CSVOutput.line(lossHeader(l))) { $0 + CSVOutput.line(lossCells($1, SubsidyReport.yuan)) }
             }
             return out
+        case .html:
+            return page(language: l).render()
         case .table, .xlsx:
             var t = TextTable(headers: header(l), alignments: [.left] + Array(repeating: .right, count: 7))
             t.rows = pools.map { cells($0, SubsidyReport.shown, wan: { $0.wanDisplay }) }
@@ -83,6 +85,18 @@ public struct PoolReport: Sendable {
             }
             return out
         }
+    }
+
+    /// The pools, and one pool's losses, as a self-contained page.
+    public func page(language l: Language) -> HTMLPage {
+        var tables = [HTMLPage.Table(caption: l.pick("风险补偿资金池", "Risk-compensation pools"), headers: header(l),
+                                     rows: pools.map { cells($0, SubsidyReport.shown, wan: { $0.wanDisplay }) }, numeric: Set(1...7))]
+        if detailed, let p = pools.first {
+            tables.append(HTMLPage.Table(caption: l.pick("损失分担", "Losses"), headers: lossHeader(l), rows: p.losses.map { lossCells($0, SubsidyReport.shown) },
+                                         numeric: Set(2...10)))
+        }
+        return HTMLPage(language: l, title: l.pick("风险补偿资金池", "Risk-compensation pools"), subtitle: detailed ? (pools.first?.pool.name ?? "") : "",
+                        summary: [], chartSVG: nil, tables: tables, footer: l.pick("数据截至日志 ", "Journal head ") + head)
     }
 
     public func workbook(language l: Language) -> [SheetTable] {

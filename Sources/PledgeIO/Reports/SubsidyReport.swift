@@ -4,7 +4,7 @@ import PledgeCore
 /// outstanding per group), as a table, CSV, JSON or a workbook. Amounts in 元.
 public struct SubsidyReport: Sendable {
     public enum Grouping: String, CaseIterable, Sendable { case enterprise, park, bank }
-    public enum Format: String, CaseIterable, Sendable { case table, csv, json, xlsx }
+    public enum Format: String, CaseIterable, Sendable { case table, csv, json, html, xlsx }
 
     public var statement: SubsidyStatement
     public var head: String
@@ -47,6 +47,8 @@ public struct SubsidyReport: Sendable {
                 }
             }
             return out
+        case .html:
+            return loanPage(language: l).render()
         case .table, .xlsx:
             var t = TextTable(headers: loanHeader(l), alignments: [.left, .left, .left, .left, .right, .right, .right, .right, .right, .right])
             for e in s.enterprises {
@@ -136,6 +138,8 @@ public struct SubsidyReport: Sendable {
                                                                               outstandingFen: ($0.due - $0.paid).value) }))
         case .csv:
             return lines.reduce(CSVOutput.line(groupHeader(grouping, l))) { $0 + CSVOutput.line(groupCells($1, grouping, l, Self.yuan)) }
+        case .html:
+            return groupPage(by: grouping, language: l).render()
         case .table, .xlsx:
             let header = groupHeader(grouping, l)
             var t = TextTable(headers: header, alignments: header.indices.map { $0 < header.count - 4 ? .left : .right })
@@ -145,6 +149,35 @@ public struct SubsidyReport: Sendable {
             t.footer = [total]
             return summary(l) + t.render()
         }
+    }
+
+    // MARK: pages
+
+    /// A self-contained HTML page: the policy, the totals, one row per group.
+    public func groupPage(by grouping: Grouping, language l: Language) -> HTMLPage {
+        let header = groupHeader(grouping, l), s = statement
+        var footer = [l.pick("合计", "Total")] + (grouping == .enterprise ? [""] : [])
+        footer += [String(s.enterprises.reduce(0) { $0 + $1.loans.count }), Self.shown(s.totalDue), Self.shown(s.totalPaid), Self.shown(s.totalDue - s.totalPaid)]
+        let table = HTMLPage.Table(caption: summary(l).trimmingSpaces, headers: header, rows: lines(by: grouping).map { groupCells($0, grouping, l, Self.shown) },
+                                   footer: [footer], numeric: Set((header.count - 4)..<header.count))
+        return page(l, table)
+    }
+
+    /// The per-loan statement as a page.
+    public func loanPage(language l: Language) -> HTMLPage {
+        let rows = statement.enterprises.flatMap { e in
+            e.loans.map { x in [e.uscc, e.name, x.regNo, x.bank, Self.shown(x.amount), x.rate, String(x.days), Self.shown(x.interest), Self.shown(x.due), Self.shown(x.allocatedDue)] }
+        }
+        return page(l, HTMLPage.Table(caption: summary(l).trimmingSpaces, headers: loanHeader(l), rows: rows, numeric: Set(4..<10)))
+    }
+
+    func page(_ l: Language, _ table: HTMLPage.Table) -> HTMLPage {
+        let s = statement
+        return HTMLPage(language: l, title: l.pick("贴息测算", "Interest subsidy"), subtitle: s.policy.name,
+                        summary: [(l.pick("应贴息(元)", "Due (yuan)"), Self.shown(s.totalDue)), (l.pick("已支付(元)", "Paid (yuan)"), Self.shown(s.totalPaid)),
+                                  (l.pick("尚欠(元)", "Outstanding (yuan)"), Self.shown(s.totalDue - s.totalPaid)),
+                                  (l.pick("企业", "Enterprises"), String(s.enterprises.count))],
+                        chartSVG: nil, tables: [table], footer: l.pick("数据截至日志 ", "Journal head ") + head)
     }
 
     // MARK: workbooks
