@@ -17,5 +17,6 @@ public enum SchemaMigrations {
         ("011_pools", String(decoding: PackageResources._11_pools_sql, as: UTF8.self), true),
         ("012_puhui_dimension", String(decoding: PackageResources._12_puhui_dimension_sql, as: UTF8.self), true),
         ("013_puhui_totals", String(decoding: PackageResources._13_puhui_totals_sql, as: UTF8.self), false),
+        ("014_appraisal", String(decoding: PackageResources._14_appraisal_sql, as: UTF8.self), false),
     ]
 }

@@ -63,11 +63,18 @@ public struct Registration: Sendable, Equatable, Codable {
     public var firstLoan: Bool
     public var insured: Bool
     public var notes: String?
+    /// The pledged rights' appraised value (评估价值) and who appraised them.
+    public var appraisedValue: Fen?
+    public var appraiser: String?
+    /// The insurer of the loan and the amount insured.
+    public var insurer: String?
+    public var insuredAmount: Fen?
 
     public init(regNo: String, regDate: CivilDate, uscc: String, usccOverride: Bool = false, enterprise: String,
                 bank: String, branch: String? = nil, amount: Fen, ipType: IPType, ipNumbers: [String],
                 park: String? = nil, prefectureCode: String? = nil, maturity: CivilDate? = nil, rate: String? = nil,
-                rywq: Bool = false, firstLoan: Bool = false, insured: Bool = false, notes: String? = nil) {
+                rywq: Bool = false, firstLoan: Bool = false, insured: Bool = false, notes: String? = nil,
+                appraisedValue: Fen? = nil, appraiser: String? = nil, insurer: String? = nil, insuredAmount: Fen? = nil) {
         self.regNo = regNo
         self.regDate = regDate
         self.uscc = uscc
@@ -86,12 +93,21 @@ public struct Registration: Sendable, Equatable, Codable {
         self.firstLoan = firstLoan
         self.insured = insured
         self.notes = notes
+        (self.appraisedValue, self.appraiser, self.insurer, self.insuredAmount) = (appraisedValue, appraiser, insurer, insuredAmount)
+    }
+
+    /// The pledge rate (质押率): the amount as a share of the appraised value, in hundredths of a percent, rounded
+    /// half-up; nil without an appraisal.
+    public var pledgeRateBasisPoints: Int64? {
+        guard let v = appraisedValue, v.value > 0 else { return nil }
+        return Int64((2 * Int128(amount.value) * 10_000 + Int128(v.value)) / (2 * Int128(v.value)))
     }
 
     // The journal's JSON keys: part of the canonical payload, never renamed once shipped.
     enum CodingKeys: String, CodingKey {
         case regNo, regDate, uscc, usccOverride, enterprise, bank, branch, amount = "amountFen", ipType,
-             ipNumbers, park, prefectureCode = "prefecture", maturity, rate, rywq, firstLoan, insured, notes
+             ipNumbers, park, prefectureCode = "prefecture", maturity, rate, rywq, firstLoan, insured, notes,
+             appraisedValue = "appraisedValueFen", appraiser, insurer, insuredAmount = "insuredAmountFen"
     }
 }
 
@@ -114,7 +130,7 @@ extension CivilDate: Codable {
 /// the journal by `journalKey`.
 public enum RegistrationField: CaseIterable, Sendable {
     case regNo, regDate, uscc, enterprise, bank, branch, amount, ipType, ipNumbers, park, prefecture, maturity, rate, rywq,
-         firstLoan, insured, notes
+         firstLoan, insured, notes, appraisedValue, appraiser, insurer, insuredAmount
 
     /// The CSV header (English) for the same field.
     public var csvHeader: String {
@@ -125,6 +141,8 @@ public enum RegistrationField: CaseIterable, Sendable {
         case .ipType: "ip_type"
         case .ipNumbers: "ip_numbers"
         case .firstLoan: "first_loan"
+        case .appraisedValue: "appraised_value"
+        case .insuredAmount: "insured_amount"
         default: journalKey
         }
     }
@@ -149,6 +167,10 @@ public enum RegistrationField: CaseIterable, Sendable {
         case .firstLoan: "firstLoan"
         case .insured: "insured"
         case .notes: "notes"
+        case .appraisedValue: "appraisedValueFen"
+        case .appraiser: "appraiser"
+        case .insurer: "insurer"
+        case .insuredAmount: "insuredAmountFen"
         }
     }
 
@@ -188,6 +210,10 @@ extension Registration {
         case .firstLoan: String(firstLoan)
         case .insured: String(insured)
         case .notes: notes
+        case .appraisedValue: appraisedValue.map { String($0.value) }
+        case .appraiser: appraiser
+        case .insurer: insurer
+        case .insuredAmount: insuredAmount.map { String($0.value) }
         }
     }
 
@@ -220,6 +246,10 @@ extension Registration {
         case .firstLoan: firstLoan = text == "true"
         case .insured: insured = text == "true"
         case .notes: notes = text
+        case .appraisedValue: appraisedValue = try text.map { guard let v = Int64($0) else { throw bad() }; return Fen(v) }
+        case .appraiser: appraiser = text
+        case .insurer: insurer = text
+        case .insuredAmount: insuredAmount = try text.map { guard let v = Int64($0) else { throw bad() }; return Fen(v) }
         }
     }
 }

@@ -1,7 +1,8 @@
 /// A registration as typed by a clerk or read from a CSV row: raw text, not yet validated.
 public struct RegistrationInput: Sendable, Equatable {
     public var values: [RegistrationField: String] = [:]
-    /// The unit the `amount` text is in, unless the text writes its own (`2,000万`).
+    /// The unit the `amount` text is in (and the appraised value's and insured amount's), unless the text writes its own
+    /// (`2,000万`).
     public var amountUnit: MoneyUnit?
     /// Accept a USCC whose only fault is its check character (recorded in the entry).
     public var allowBadUSCC = false
@@ -25,6 +26,8 @@ public struct RegistrationInput: Sendable, Equatable {
             if let t = registration.canonicalText(f) { values[f] = t }
         }
         values[.amount] = registration.amount.formatted(.yuan)
+        values[.appraisedValue] = registration.appraisedValue?.formatted(.yuan)
+        values[.insuredAmount] = registration.insuredAmount?.formatted(.yuan)
         amountUnit = .yuan
         allowBadUSCC = registration.usccOverride
     }
@@ -162,6 +165,15 @@ public struct RegistrationValidator: Sendable {
         let firstLoan = attempt { try parseFlag(input[.firstLoan] ?? "", field: name(.firstLoan)) }
         let insured = attempt { try parseFlag(input[.insured] ?? "", field: name(.insured)) }
         let notes = text(.notes, max: 1000, multiline: true)
+        /// An optional amount: above zero, within a registration's maximum.
+        func money(_ f: RegistrationField) -> Fen? {
+            guard let a = raw(f), let fen = attempt({ try Fen.parse(amount: a, unit: input.amountUnit, field: name(f)) }) else { return nil }
+            guard fen.value > 0 else { errors.append(FieldError(field: name(f), value: a, rule: .amountNotPositive)); return nil }
+            guard fen <= Registration.maximumAmount else { errors.append(FieldError(field: name(f), value: a, rule: .amountOverRegistrationMaximum)); return nil }
+            return fen
+        }
+        let appraisedValue = money(.appraisedValue), insuredAmount = money(.insuredAmount)
+        let appraiser = text(.appraiser, max: 100), insurer = text(.insurer, max: 100)
 
         guard errors.isEmpty, let regNo, let regDate, let usccValue, let enterprise, let bank, let amount, let ipType,
               let rywq, let firstLoan, let insured else {
@@ -171,7 +183,8 @@ public struct RegistrationValidator: Sendable {
             regNo: regNo, regDate: regDate, uscc: usccValue.text, usccOverride: !usccValue.hasValidCheck,
             enterprise: enterprise, bank: bank, branch: branch, amount: amount, ipType: ipType, ipNumbers: ipNumbers,
             park: park?.name, prefectureCode: prefectureCode, maturity: maturity, rate: rate, rywq: rywq,
-            firstLoan: firstLoan, insured: insured, notes: notes))
+            firstLoan: firstLoan, insured: insured, notes: notes, appraisedValue: appraisedValue, appraiser: appraiser, insurer: insurer,
+            insuredAmount: insuredAmount))
     }
 
     /// The numbers of a rights list: split at ";", "；", LF and CR, each trimmed, empty pieces dropped.

@@ -14,7 +14,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: L("导入银行报送的登记文件（CSV 或 Excel .xlsx）：全部导入或全部不导入", "Load a bank's file of registrations (CSV or Excel .xlsx): all rows or none."),
         discussion: L("""
-            UTF-8（有无 BOM 均可）或 GB18030，自动识别。须有表头行；列按名称识别，顺序不限，中英文均可（登记号、登记日期、统一社会信用代码、企业名称、质权人/贷款银行、支行、登记金额(元) 或 登记金额(万元)、质押物类型、知识产权号/专利号、市州、园区、到期日、年利率(%)、入园惠企、首贷、保险、备注、状态、状态日期）。
+            UTF-8（有无 BOM 均可）或 GB18030，自动识别。须有表头行；列按名称识别，顺序不限，中英文均可（登记号、登记日期、统一社会信用代码、企业名称、质权人/贷款银行、支行、登记金额(元) 或 登记金额(万元)、质押物类型、知识产权号/专利号、市州、园区、到期日、年利率(%)、入园惠企、首贷、保险、备注、状态、状态日期、评估价值、评估机构、保险公司、保险金额；评估价值和保险金额与登记金额同单位）。
             登记号已在台账中且内容相同的行跳过；内容不同即为冲突（退出码 73）。有任何无效行（65）或冲突：不写入任何内容。
             Excel 工作簿（.xlsx）：默认读第一个工作表（--sheet 指定），表头上方的标题行自动跳过（--header-row 指定表头行）；日期单元格、数字单元格均可。
             示例：pledge import SampleData/registrations.csv --dry-run
@@ -24,7 +24,8 @@ struct ImportCommand: ParsableCommand {
             any order, English or Chinese (reg_no/登记号, reg_date/登记日期, uscc/统一社会信用代码, enterprise/企业名称, \
             bank/质权人/贷款银行, branch/支行, amount_yuan/登记金额(元) or amount_wan/登记金额(万元), ip_type/质押物类型, \
             ip_numbers/知识产权号/专利号, prefecture/市州, park/园区, maturity/到期日, rate/年利率(%), rywq/入园惠企, \
-            first_loan/首贷, insured/保险, notes/备注, status/状态, status_date/状态日期).
+            first_loan/首贷, insured/保险, notes/备注, status/状态, status_date/状态日期, appraised_value/评估价值, appraiser/评估机构, \
+            insurer/保险公司, insured_amount/保险金额).
             A row whose 登记号 is already in the ledger with the same content is skipped; with other content it is a \
             conflict (exit 73). Any invalid row (exit 65) or conflict: nothing is written.
             Excel workbooks (.xlsx): the first sheet unless --sheet names one; title rows above the header are skipped             (--header-row gives the header's row); date cells and number cells are read as such.

@@ -45,6 +45,10 @@ struct RegisterCommand: ParsableCommand {
     @Flag(help: ArgumentHelp(L("入园惠企", "入园惠企 action."))) var rywq = false
     @Flag(name: .customLong("first-loan"), help: ArgumentHelp(L("首贷：企业的第一笔贷款", "首贷: the enterprise's first loan."))) var firstLoan = false
     @Flag(help: ArgumentHelp(L("有质押贷款保险", "Covered by pledge-loan insurance (保险)."))) var insured = false
+    @Option(name: .customLong("appraised-value"), help: ArgumentHelp(L("质押物评估价值（单位同 --unit，或自带单位）；报告据此给出质押率", "The pledged rights' appraised value (in --unit unless it says its own); reports give the pledge rate from it."))) var appraisedValue: String?
+    @Option(help: ArgumentHelp(L("评估机构", "Who appraised them."))) var appraiser: String?
+    @Option(help: ArgumentHelp(L("保险公司", "The insurer of the loan."))) var insurer: String?
+    @Option(name: .customLong("insured-amount"), help: ArgumentHelp(L("保险金额（单位同 --unit，或自带单位）", "The amount insured (in --unit unless it says its own)."))) var insuredAmount: String?
     @Flag(help: ArgumentHelp(L("登记日期属于已关账月份（补录）；连同 --reason 记入日志", "Registration dated in a closed period; recorded in the entry with --reason."))) var late = false
     @Option(help: ArgumentHelp(L("补录或重复质押的原因（用 --late 或 --allow-double-pledge 时必填；记入日志）", "Why a --late registration is recorded in a closed month (required with --late; kept in the entry)."))) var reason: String?
     @Flag(name: .customLong("allow-bad-uscc"), help: ArgumentHelp(L("接受校验位错误的统一社会信用代码；记入日志", "Accept a USCC whose check character is wrong; recorded in the entry."))) var allowBadUSCC = false
@@ -78,6 +82,7 @@ struct RegisterCommand: ParsableCommand {
         input[.rywq] = String(rywq)
         input[.firstLoan] = String(firstLoan)
         input[.insured] = String(insured)
+        (input[.appraisedValue], input[.appraiser], input[.insurer], input[.insuredAmount]) = (appraisedValue, appraiser, insurer, insuredAmount)
         let validator = RegistrationValidator(reference: try ledger.reference(), today: CivilDate.today(), fieldName: flagName)
         let registration = try validator.validate(input).get()
         let warnings = try ledger.warnings(for: registration)
@@ -100,11 +105,12 @@ struct CorrectCommand: ParsableCommand {
         commandName: "correct",
         abstract: L("更正一个字段；原值保留在日志中", "Clerical correction of one field; the original stays in the journal."),
         discussion: L("""
-            字段：登记日期、统一社会信用代码、企业名称、银行、支行、金额、质押物类型、知识产权号（以 ; 分隔）、园区、市州、到期日、年利率、入园惠企、首贷、保险、备注（或英文 date、uscc、amount …）。--value 为空则清除可选字段。
+            字段：登记日期、统一社会信用代码、企业名称、银行、支行、金额、质押物类型、知识产权号（以 ; 分隔）、园区、市州、到期日、年利率、入园惠企、首贷、保险、备注、评估价值、评估机构、保险公司、保险金额（或英文 date、uscc、amount …）。--value 为空则清除可选字段。
             示例：pledge correct Y2024620000123 --field 金额 --value 2,100万 --reason "银行更正金额"
             """, """
             Fields: date, uscc, enterprise, bank, branch, amount (needs --unit), ip-type, ip (';'-separated), park, \
-            prefecture, maturity, rate, rywq, first-loan, insured, notes. An empty --value clears an optional field.
+            prefecture, maturity, rate, rywq, first-loan, insured, notes, appraised-value, appraiser, insurer, insured-amount. An \
+            empty --value clears an optional field.
             Example: pledge correct Y2024620000123 --field amount --value 2,100 --unit wan --reason "银行更正金额"
             """))
 

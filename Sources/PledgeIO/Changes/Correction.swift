@@ -11,6 +11,8 @@ extension RegistrationField {
         case .ipType: "ip-type"
         case .ipNumbers: "ip"
         case .firstLoan: "first-loan"
+        case .appraisedValue: "appraised-value"
+        case .insuredAmount: "insured-amount"
         default: journalKey
         }
     }
@@ -56,6 +58,11 @@ public struct Correction: Sendable {
             var input = RegistrationInput(current.registration)
             input[field] = value
             if field == .amount { input.amountUnit = unit }
+            // The other amounts are read in the input's unit (元, as the current amount is written): given in `unit`,
+            // they are written in 元 first.
+            if [.appraisedValue, .insuredAmount].contains(field), let unit, !value.trimmingSpaces.isEmpty {
+                input[field] = try Fen.parse(amount: value, unit: unit, field: valueName).formatted(.yuan)
+            }
             if field == .uscc { input.allowBadUSCC = allowBadUSCC }
             // A new park decides the prefecture.
             if field == .park { input[.prefecture] = nil }

@@ -9,7 +9,8 @@ public struct RegistrationExport {
 
     /// The CSV columns, in order: CONTRACT's English headers plus the status columns.
     static let columns: [ImportColumn] = [.regNo, .regDate, .uscc, .enterprise, .bank, .branch, .amountYuan, .ipType, .ipNumbers,
-                                          .prefecture, .park, .maturity, .rate, .rywq, .firstLoan, .insured, .notes, .status, .statusDate]
+                                          .prefecture, .park, .maturity, .rate, .rywq, .firstLoan, .insured, .notes, .status, .statusDate,
+                                          .appraisedValue, .appraiser, .insurer, .insuredAmount]
 
     /// Header language of the CSV: English (CONTRACT's names) or Chinese (what clerks' spreadsheets use).
     public enum Headers: String, CaseIterable, Sendable { case en, zh }
@@ -89,6 +90,8 @@ public struct RegistrationExport {
         out[11] = r.maturity.map { .date($0) } ?? .empty
         out[12] = r.rate.map { .decimal($0) } ?? .empty
         out[18] = s.statusDate.map { .date($0) } ?? .empty
+        out[19] = r.appraisedValue.map { .amount($0, unit == .wan ? .wan : .yuan) } ?? .empty
+        out[22] = r.insuredAmount.map { .amount($0, unit == .wan ? .wan : .yuan) } ?? .empty
         return out.map { if case .text("") = $0 { .empty } else { $0 } }
     }
 
@@ -98,10 +101,12 @@ public struct RegistrationExport {
         let zh = reference != nil
         func flag(_ b: Bool) -> String { zh ? (b ? "是" : "否") : (b ? "yes" : "no") }
         let prefecture = r.prefectureCode.map { code in reference?.prefecture(code: code)?.name ?? code } ?? ""
-        let amount = unit == .wan ? r.amount.wanString : r.amount.formatted(.yuan)
+        func money(_ f: Fen) -> String { unit == .wan ? f.wanString : f.formatted(.yuan) }
+        let amount = money(r.amount)
         return [r.regNo, r.regDate.description, r.uscc, r.enterprise, r.bank, r.branch ?? "", amount,
                 zh ? r.ipType.chineseName : r.ipType.rawValue, r.ipNumbers.joined(separator: ";"), prefecture, r.park ?? "",
                 r.maturity?.description ?? "", r.rate ?? "", flag(r.rywq), flag(r.firstLoan), flag(r.insured), r.notes ?? "",
-                zh ? s.status.chineseName : s.status.rawValue, s.statusDate?.description ?? ""]
+                zh ? s.status.chineseName : s.status.rawValue, s.statusDate?.description ?? "",
+                r.appraisedValue.map(money) ?? "", r.appraiser ?? "", r.insurer ?? "", r.insuredAmount.map(money) ?? ""]
     }
 }

@@ -3,7 +3,7 @@ import PledgeCore
 /// The import file's columns: which header (English or Chinese, CONTRACT.md) means which field.
 public enum ImportColumn: String, CaseIterable, Sendable {
     case regNo, regDate, uscc, enterprise, bank, branch, amountYuan, amountWan, ipType, ipNumbers, prefecture, park,
-         maturity, rate, rywq, firstLoan, insured, notes, status, statusDate
+         maturity, rate, rywq, firstLoan, insured, notes, status, statusDate, appraisedValue, appraiser, insurer, insuredAmount
 
     /// Accepted headers; the first is what `export` writes.
     public var headers: [String] {
@@ -28,6 +28,10 @@ public enum ImportColumn: String, CaseIterable, Sendable {
         case .notes: ["notes", "备注"]
         case .status: ["status", "状态"]
         case .statusDate: ["status_date", "状态日期"]
+        case .appraisedValue: ["appraised_value", "评估价值"]
+        case .appraiser: ["appraiser", "评估机构"]
+        case .insurer: ["insurer", "保险公司", "保险机构"]
+        case .insuredAmount: ["insured_amount", "保险金额"]
         }
     }
 
@@ -51,6 +55,10 @@ public enum ImportColumn: String, CaseIterable, Sendable {
         case .firstLoan: .firstLoan
         case .insured: .insured
         case .notes: .notes
+        case .appraisedValue: .appraisedValue
+        case .appraiser: .appraiser
+        case .insurer: .insurer
+        case .insuredAmount: .insuredAmount
         case .status, .statusDate: nil
         }
     }

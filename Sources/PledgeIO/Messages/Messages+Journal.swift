@@ -51,7 +51,7 @@ extension Messages {
         func value(_ v: String?) -> String {
             guard let v else { return "—" }
             switch c.field {
-            case "amountFen", "recoveredFen": return Int64(v).map { Fen($0).wanDisplay + " 万元" } ?? v
+            case "amountFen", "recoveredFen", "appraisedValueFen", "insuredAmountFen": return Int64(v).map { Fen($0).wanDisplay + " 万元" } ?? v
             case "status": return RegistrationStatus(rawValue: v).map(status) ?? v
             default: return v
             }

@@ -57,6 +57,10 @@ public struct Messages: Sendable {
         case .firstLoan: ("首贷", "first loan")
         case .insured: ("保险", "insured")
         case .notes: ("备注", "notes")
+        case .appraisedValue: ("评估价值", "appraised value")
+        case .appraiser: ("评估机构", "appraiser")
+        case .insurer: ("保险公司", "insurer")
+        case .insuredAmount: ("保险金额", "insured amount")
         }
         return language == .zh ? zh : en
     }

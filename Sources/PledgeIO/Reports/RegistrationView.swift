@@ -1,3 +1,4 @@
+import Foundation
 import PledgeCore
 import PledgeStore
 
@@ -17,6 +18,9 @@ public struct RegistrationView: Sendable {
         var park: String?, prefectureCode: String?, prefecture: String?, maturity: String?, rate: String?
         var rywq: Bool, firstLoan: Bool, insured: Bool, notes: String?, status: String, statusDate: String?, late: Bool
         var createdSeq: Int64, updatedSeq: Int64
+        var appraisedValueFen: Int64?, appraiser: String?, insurer: String?, insuredAmountFen: Int64?
+        /// The amount as a percentage of the appraised value (质押率), two decimals.
+        var pledgeRatePercent: Decimal?
     }
 
     /// The JSON form of one registration (also each element of `export --format json`).
@@ -29,7 +33,8 @@ public struct RegistrationView: Sendable {
             prefecture: prefectureName, maturity: r.maturity?.description, rate: r.rate, rywq: r.rywq,
             firstLoan: r.firstLoan, insured: r.insured, notes: r.notes, status: stored.status.rawValue,
             statusDate: stored.statusDate?.description, late: stored.late, createdSeq: stored.createdSeq,
-            updatedSeq: stored.updatedSeq)
+            updatedSeq: stored.updatedSeq, appraisedValueFen: r.appraisedValue?.value, appraiser: r.appraiser, insurer: r.insurer,
+            insuredAmountFen: r.insuredAmount?.value, pledgeRatePercent: r.pledgeRateBasisPoints.map { Decimal($0) / 100 })
     }
 
     public func render(format: ViewFormat, language l: Language) throws -> String {
@@ -64,6 +69,13 @@ public struct RegistrationView: Sendable {
         add(l.pick("到期日", "Maturity"), r.maturity?.description ?? "—")
         add(l.pick("年利率", "Rate"), r.rate.map { "\($0) %" } ?? "—")
         add(l.pick("入园惠企 / 首贷 / 保险", "RYWQ / first loan / insured"), "\(yesNo(r.rywq)) / \(yesNo(r.firstLoan)) / \(yesNo(r.insured))")
+        if let v = r.appraisedValue {
+            add(l.pick("评估价值", "Appraised value"), "\(v.wanDisplay) 万元" + (r.appraiser.map { l.pick("（\($0)）", " (\($0))") } ?? ""))
+            add(l.pick("质押率", "Pledge rate"), r.pledgeRateBasisPoints.map { percentText($0) + " %" } ?? "—")
+        } else if let a = r.appraiser { add(l.pick("评估机构", "Appraiser"), a) }
+        if r.insurer != nil || r.insuredAmount != nil {
+            add(l.pick("保险", "Insurance"), [r.insurer, r.insuredAmount.map { "\($0.wanDisplay) 万元" }].compactMap { $0 }.joined(separator: l.pick("，", ", ")))
+        }
         if let notes = r.notes { add(l.pick("备注", "Notes"), notes) }
         if stored.late { add(l.pick("补录", "Late"), l.pick("是（已关账期间）", "yes (closed period)")) }
         add(l.pick("日志", "Journal"), "seq \(stored.createdSeq) … \(stored.updatedSeq)")

@@ -29,11 +29,15 @@ struct PayloadWriter {
     mutating func register(seq: Int64, at: String, operator op: String, late: Bool, reason: String?, _ r: Registration) {
         raw("{\"at\":"); string(at)
         raw(",\"data\":{\"amountFen\":"); int(r.amount.value)
+        if let v = r.appraisedValue { raw(",\"appraisedValueFen\":"); int(v.value) }
+        if let v = r.appraiser { raw(",\"appraiser\":"); string(v) }
         raw(",\"bank\":"); string(r.bank)
         if let v = r.branch { raw(",\"branch\":"); string(v) }
         raw(",\"enterprise\":"); string(r.enterprise)
         raw(",\"firstLoan\":"); bool(r.firstLoan)
         raw(",\"insured\":"); bool(r.insured)
+        if let v = r.insuredAmount { raw(",\"insuredAmountFen\":"); int(v.value) }
+        if let v = r.insurer { raw(",\"insurer\":"); string(v) }
         raw(",\"ipNumbers\":[")
         for (i, n) in r.ipNumbers.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: ",")) }

@@ -18,7 +18,7 @@ final class ProjectionWriter {
         self.flushEvery = flushEvery
         delta = ProjectionDelta(targets: try Self.targets(db))
         insertRow = try RawStatement(db, sql: """
-            INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(23))) ON CONFLICT(reg_no) DO NOTHING
+            INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(27))) ON CONFLICT(reg_no) DO NOTHING
             """)
     }
 
@@ -93,7 +93,7 @@ final class ProjectionWriter {
 
     /// Every column but the key: a 登记号 never changes (and in the SET list it would make SQLite check the foreign
     /// key of every right of the registration).
-    static let updateRow = "UPDATE registrations SET (\(RegistrationState.valueColumns)) = (\(placeholders(22))) WHERE reg_no = ?"
+    static let updateRow = "UPDATE registrations SET (\(RegistrationState.valueColumns)) = (\(placeholders(26))) WHERE reg_no = ?"
 
     /// Inserts a new registration's row and counts it; false (nothing written) when its 登记号 is registered.
     func insert(_ s: RegistrationState) throws -> Bool {
@@ -105,6 +105,7 @@ final class ProjectionWriter {
         row.bind(13, r.maturity?.description); row.bind(14, r.rate); row.bind(15, r.rywq); row.bind(16, r.firstLoan); row.bind(17, r.insured)
         row.bind(18, r.notes); row.bind(19, s.status.rawValue); row.bind(20, s.statusDate?.description); row.bind(21, s.late)
         row.bind(22, s.createdSeq); row.bind(23, s.updatedSeq)
+        row.bind(24, r.appraisedValue?.value); row.bind(25, r.appraiser); row.bind(26, r.insurer); row.bind(27, r.insuredAmount?.value)
         guard try row.run() == 1 else { return false }
         delta.register(s)
         pending += 1

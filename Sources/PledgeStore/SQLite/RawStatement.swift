@@ -32,6 +32,9 @@ struct RawStatement {
     }
 
     func bind(_ i: Int32, _ value: Int64) { sqlite3_bind_int64(handle, i, value) }
+    func bind(_ i: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(handle, i, value) } else { sqlite3_bind_null(handle, i) }
+    }
     func bind(_ i: Int32, _ value: Bool) { sqlite3_bind_int64(handle, i, value ? 1 : 0) }
 
     /// Steps to completion; returns the number of rows changed.

@@ -24,10 +24,12 @@ struct RegisterPayloadReader {
     /// The members in the canonical order; an optional one is read when its key comes next.
     private mutating func entry() -> Entry? {
         guard literal("{\"at\":"), let at = string(), literal(",\"data\":{\"amountFen\":"), let amount = integer(),
+              let appraised = optionalInteger(",\"appraisedValueFen\":"), let appraiser = optional(",\"appraiser\":"),
               literal(",\"bank\":"), let bank = string() else { return nil }
         let branch = optional(",\"branch\":")
         guard literal(",\"enterprise\":"), let enterprise = string(), literal(",\"firstLoan\":"), let firstLoan = bool(),
-              literal(",\"insured\":"), let insured = bool(), literal(",\"ipNumbers\":"), let numbers = strings(),
+              literal(",\"insured\":"), let insured = bool(), let insuredAmount = optionalInteger(",\"insuredAmountFen\":"),
+              let insurer = optional(",\"insurer\":"), literal(",\"ipNumbers\":"), let numbers = strings(),
               literal(",\"ipType\":"), let type = string().flatMap(IPType.init(rawValue:)) else { return nil }
         let maturity = optional(",\"maturity\":"), notes = optional(",\"notes\":"), park = optional(",\"park\":")
         let prefecture = optional(",\"prefecture\":"), rate = optional(",\"rate\":")
@@ -42,7 +44,8 @@ struct RegisterPayloadReader {
               let day = Self.date(regDate), let due = maturity.map({ Self.date($0) }) ?? .some(nil) else { return nil }
         let r = Registration(regNo: regNo, regDate: day, uscc: uscc, usccOverride: usccOverride, enterprise: enterprise, bank: bank,
                              branch: branch, amount: Fen(amount), ipType: type, ipNumbers: numbers, park: park, prefectureCode: prefecture,
-                             maturity: due, rate: rate, rywq: rywq, firstLoan: firstLoan, insured: insured, notes: notes)
+                             maturity: due, rate: rate, rywq: rywq, firstLoan: firstLoan, insured: insured, notes: notes,
+                             appraisedValue: appraised.map(Fen.init), appraiser: appraiser, insurer: insurer, insuredAmount: insuredAmount.map(Fen.init))
         return Entry(seq: seq, at: at, operator: op, regNo: entryRegNo, late: late, reason: reason, registration: r)
     }
 
@@ -64,6 +67,11 @@ struct RegisterPayloadReader {
     private mutating func optional(_ key: StaticString) -> String?? {
         guard literal(key) else { return .some(nil) }
         return string().map { .some($0) }
+    }
+
+    private mutating func optionalInteger(_ key: StaticString) -> Int64?? {
+        guard literal(key) else { return .some(nil) }
+        return integer().map { .some($0) }
     }
 
     private var byte: UInt8? { i < p.count ? p[i] : nil }
