@@ -18,6 +18,14 @@ struct ImportHotPathTests {
                      notes: "行一\n行二\r\n\t制表\u{1}\u{8}\u{c}\u{1f}\u{7f}\u{2028}😀"),
         Registration(regNo: "X", regDate: CivilDate(year: 2021, month: 1, day: 1)!, uscc: "914403001922038216", enterprise: "e", bank: "b",
                      amount: Fen(Int64.max), ipType: .other, ipNumbers: []),
+        // Appraisal and insurance, every optional key present, and each alone.
+        Registration(regNo: "A1", regDate: CivilDate(year: 2025, month: 6, day: 1)!, uscc: "914403001922038216", enterprise: "e", bank: "b",
+                     amount: Fen(150_000_000), ipType: .patent, ipNumbers: ["ZL201710601862.3"], insured: true, notes: "n",
+                     appraisedValue: Fen(300_000_000), appraiser: "甘肃\"中天\"评估/所", insurer: "人保\u{1}财险", insuredAmount: Fen(Int64.max)),
+        Registration(regNo: "A2", regDate: CivilDate(year: 2025, month: 6, day: 1)!, uscc: "914403001922038216", enterprise: "e", bank: "b",
+                     amount: Fen(1), ipType: .patent, ipNumbers: [], appraisedValue: Fen(1)),
+        Registration(regNo: "A3", regDate: CivilDate(year: 2025, month: 6, day: 1)!, uscc: "914403001922038216", enterprise: "e", bank: "b",
+                     amount: Fen(1), ipType: .patent, ipNumbers: [], insurer: "i"),
     ]
 
     @Test("the hand-built register payload is byte-identical to JSONEncoder's canonical form", arguments: payloadSamples)
