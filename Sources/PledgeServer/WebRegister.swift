@@ -14,6 +14,8 @@ extension WebPages {
         ("ip_type", "质押物类型", "IP type", "text"), ("ip_numbers", "知识产权号（以 ; 分隔）", "IP numbers (separated by ;)", "text"),
         ("park", "园区", "Park", "text"), ("prefecture", "市州", "Prefecture", "text"), ("maturity", "到期日", "Maturity", "text"),
         ("rate", "年利率(%)", "Rate (%)", "text"), ("notes", "备注", "Notes", "text"),
+        ("appraised_value", "评估价值（单位同登记金额）", "Appraised value (in the amount's unit)", "text"), ("appraiser", "评估机构", "Appraiser", "text"),
+        ("insurer", "保险公司", "Insurer", "text"), ("insured_amount", "保险金额（单位同登记金额）", "Insured amount (in the amount's unit)", "text"),
     ]
 
     static let placeholders = ["reg_date": "2024-03-05", "maturity": "2026-03-04", "amount": "2,000", "uscc": "914403001922038216",
