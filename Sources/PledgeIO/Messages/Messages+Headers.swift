@@ -15,7 +15,7 @@ extension Messages {
         "late_adjustment_fen": "补录调整(分)",
         "reg_no": "登记号", "reg_date": "登记日期", "ip_type": "质押物类型", "uscc": "统一社会信用代码", "enterprise": "企业名称",
         "bank": "银行", "branch": "支行", "park": "园区", "prefecture": "市州", "maturity": "到期日", "rywq": "入园惠企",
-        "first_loan": "首贷", "status": "状态", "status_date": "状态日期",
+        "first_loan": "首贷", "status": "状态", "status_date": "状态日期", "pledge_rate_percent": "质押率(%)",
         "targetName": "目标", "ipType": "质押物类型", "targetFen": "目标金额(分)", "fromDate": "起始日", "toDate": "截止日", "asOf": "截至",
         "countedTo": "统计至", "achievedFen": "已完成(分)", "achievedWan": "已完成(万元)", "percent": "完成率(%)",
         "remainingFen": "尚差(分)", "remainingWan": "尚差(万元)", "monthsLeft": "剩余月数", "paceNeededPerMonthFen": "所需月均(分)",

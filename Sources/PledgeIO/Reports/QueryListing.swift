@@ -15,7 +15,7 @@ public struct QueryListing {
     }
 
     static let csvHeader = ["reg_no", "reg_date", "ip_type", "uscc", "enterprise", "bank", "branch", "amount_fen", "amount_wan",
-                            "park", "prefecture", "maturity", "rywq", "first_loan", "status", "status_date"]
+                            "park", "prefecture", "maturity", "rywq", "first_loan", "status", "status_date", "pledge_rate_percent"]
 
     public func write(format: ReportFormat, language l: Language, bom: Bool, to sink: OutputSink) throws {
         switch format {
@@ -78,6 +78,7 @@ public struct QueryListing {
                 row[8] = .amount(r.amount, .wan)
                 row[11] = r.maturity.map { .date($0) } ?? .empty
                 row[15] = s.statusDate.map { .date($0) } ?? .empty
+                row[16] = r.pledgeRateBasisPoints.map { .decimal(percentText($0)) } ?? .empty
                 try add(row)
             }
         }
@@ -99,6 +100,7 @@ public struct QueryListing {
         let r = s.registration
         return [r.regNo, r.regDate.description, r.ipType.rawValue, r.uscc, r.enterprise, r.bank, r.branch ?? "", "\(r.amount.value)",
                 r.amount.wanString, r.park ?? "", r.prefectureCode.flatMap { reference.prefecture(code: $0)?.name } ?? "",
-                r.maturity?.description ?? "", r.rywq ? "yes" : "no", r.firstLoan ? "yes" : "no", s.status.rawValue, s.statusDate?.description ?? ""]
+                r.maturity?.description ?? "", r.rywq ? "yes" : "no", r.firstLoan ? "yes" : "no", s.status.rawValue, s.statusDate?.description ?? "",
+                r.pledgeRateBasisPoints.map(percentText) ?? ""]
     }
 }
