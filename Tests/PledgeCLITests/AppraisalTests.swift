@@ -21,7 +21,7 @@ struct AppraisalTests {
         #expect(try s.sqlite("SELECT round(100.0 * amount_fen / appraised_value_fen, 2), insured_amount_fen FROM registrations") == "40.0|1500000000")
         let zh = try s.run(["--lang", "zh", "show", "Y2024620000001"]).stdout
         #expect(zh.contains("质押率") && zh.contains("40.00 %") && zh.contains("5,000.00 万元（甘肃中天资产评估）"), "\(zh)")
-        let query = try s.run(["query", "--format", "csv"]).stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let query = try s.run(["query", "--format", "csv"]).stdout.split(whereSeparator: \.isNewline).map(String.init)
         #expect(query.first?.hasSuffix(",pledge_rate_percent") == true && query.count > 1 && query[1].hasSuffix(",40.00"), "\(query)")
         #expect(try s.run(["audit", "verify"]).code == 0)
     }
