@@ -47,16 +47,16 @@ extension Ledger {
         }
         let policy = try Self.policy(row)
         var conditions = ["status != 'void'", "rate IS NOT NULL", "reg_date <= ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = ["\(policy.year)-12-31"]
-        if let uscc { conditions.append("uscc = ?"); arguments.append(uscc) }
-        if let t = policy.ipType { conditions.append("ip_type = ?"); arguments.append(t.rawValue) }
+        var arguments: StatementArguments = ["\(policy.year)-12-31"]
+        if let uscc { conditions.append("uscc = ?"); arguments += [uscc] }
+        if let t = policy.ipType { conditions.append("ip_type = ?"); arguments += [t.rawValue] }
         switch policy.only {
         case .rywq?: conditions.append("rywq = 1")
         case .firstLoan?: conditions.append("first_loan = 1")
         case nil: break
         }
         let states = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions.joined(separator: " AND "))",
-                                         arguments: StatementArguments(arguments)!).map { try RegistrationState(row: $0) }
+                                         arguments: arguments).map { try RegistrationState(row: $0) }
         var paid: [String: Fen] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT uscc, sum(amount_fen) AS fen FROM subsidy_payments WHERE policy = ?\(uscc == nil ? "" : " AND uscc = ?") GROUP BY uscc",
                                   arguments: StatementArguments([name, uscc].compactMap { $0 })) {
