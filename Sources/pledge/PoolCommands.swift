@@ -159,19 +159,13 @@ struct PoolReportCommand: ParsableCommand {
         discussion: L("覆盖贷款：范围内状态为有效或违约的登记；放大倍数 = 覆盖金额 ÷ 注资。", "Loans covered: active or defaulted registrations in the pool's scope; leverage = covered amount ÷ contributions."))
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp(L("只看这个资金池（并列出其损失分担）", "One pool only, with its losses."))) var pool: String?
-    @Option(help: ArgumentHelp(L("table、csv、json、html 或 xlsx（需 --output）", "table, csv, json, html or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
-    @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
-    @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
-
-    func validate() throws {
-        if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
-    }
+    @OptionGroup var out: MoneyOutput
 
     func run() throws {
         let ledger = try global.openLedger()
         let pools = try pool.map { [try ledger.poolStatus($0)] } ?? ledger.poolStatuses()
         let report = PoolReport(pools: pools, detailed: pool != nil, head: try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—")
-        try SubsidyText.emit(global, format: format, output: output, bom: bom, text: { try report.render(format: $0, language: global.language) },
+        try SubsidyText.emit(global, out, text: { try report.render(format: $0, language: global.language) },
                              workbook: { report.workbook(language: global.language) })
     }
 }

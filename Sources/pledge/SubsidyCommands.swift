@@ -84,18 +84,12 @@ struct SubsidyCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp(L("贴息政策名称", "The subsidy policy."))) var policy: String
         @Option(help: ArgumentHelp(L("只看这家企业（统一社会信用代码）", "One enterprise only (its USCC)."))) var enterprise: String?
-        @Option(help: ArgumentHelp(L("table、csv、json、html 或 xlsx（需 --output）", "table, csv, json, html or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
-        @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
-        @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
-
-        func validate() throws {
-            if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
-        }
+        @OptionGroup var out: MoneyOutput
 
         func run() throws {
             let uscc = try enterprise.map { try USCC($0, field: "--enterprise", allowBadCheck: true).text }
             let report = try SubsidyText.report(global, policy: policy, uscc: uscc)
-            try SubsidyText.emit(global, format: format, output: output, bom: bom,
+            try SubsidyText.emit(global, out,
                                  text: { try report.renderLoans(format: $0, language: global.language) },
                                  workbook: { report.loanWorkbook(language: global.language) })
         }
@@ -137,17 +131,11 @@ struct SubsidyReportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp(L("贴息政策名称", "The subsidy policy."))) var policy: String
     @Option(help: ArgumentHelp(L("enterprise（默认）、park 或 bank", "enterprise (default), park or bank."))) var by: SubsidyReport.Grouping = .enterprise
-    @Option(help: ArgumentHelp(L("table、csv、json、html 或 xlsx（需 --output）", "table, csv, json, html or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
-    @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
-    @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
-
-    func validate() throws {
-        if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
-    }
+    @OptionGroup var out: MoneyOutput
 
     func run() throws {
         let report = try SubsidyText.report(global, policy: policy, uscc: nil)
-        try SubsidyText.emit(global, format: format, output: output, bom: bom,
+        try SubsidyText.emit(global, out,
                              text: { try report.renderGroups(by: by, format: $0, language: global.language) },
                              workbook: { report.groupWorkbook(by: by, language: global.language) })
     }
@@ -173,8 +161,8 @@ enum SubsidyText {
         return SubsidyReport(statement: statement, head: try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—")
     }
 
-    static func emit(_ global: GlobalOptions, format: SubsidyReport.Format, output: String?, bom: Bool,
-                     text: (SubsidyReport.Format) throws -> String, workbook: () -> [SheetTable]) throws {
+    static func emit(_ global: GlobalOptions, _ out: MoneyOutput, text: (SubsidyReport.Format) throws -> String, workbook: () -> [SheetTable]) throws {
+        let (format, output, bom) = (out.format, out.output, out.bom)
         if format == .xlsx, let output { return try XLSXWriter.write(workbook(), to: output, ledger: global.ledgerPath) }
         let sink = try OutputSink(path: output, ledger: global.ledgerPath)
         do {
@@ -182,5 +170,16 @@ enum SubsidyText {
             try sink.write(try text(format))
         } catch { sink.abandon(); throw error }
         try sink.finish()
+    }
+}
+
+/// `--format`, `--output` and `--bom` of the subsidy and pool reports.
+struct MoneyOutput: ParsableArguments {
+    @Option(help: ArgumentHelp(L("table、csv、json、html 或 xlsx（需 --output）", "table, csv, json, html or xlsx (needs --output)."))) var format: SubsidyReport.Format = .table
+    @Option(help: ArgumentHelp(L("写入此文件，而不是标准输出", "Write to this file instead of stdout."), valueName: "file")) var output: String?
+    @Flag(help: ArgumentHelp(L("CSV 以 UTF-8 BOM 开头（供 Excel 使用）", "Start CSV with a UTF-8 BOM for Excel."))) var bom = false
+
+    func validate() throws {
+        if format == .xlsx && output == nil { throw ValidationError(Console.messages.text(.xlsxNeedsOutput)) }
     }
 }
