@@ -67,8 +67,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // libxml2, whose SAX2 interface streams a workbook's sheets (Debian: libxml2-dev).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "PledgeIO", dependencies: [
-            "PledgeCore", "PledgeStore", .product(name: "Mustache", package: "swift-mustache"),
+            "PledgeCore", "PledgeStore", "CLibXML2", .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // The ledger in the browser and over HTTP: the same store operations and reports as the CLI.

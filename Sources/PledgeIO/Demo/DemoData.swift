@@ -149,7 +149,7 @@ extension DemoData {
     @discardableResult
     public func fill(_ ledger: any LedgerStore, count: Int, seed: UInt64) throws -> Int {
         let items = items(count: count, seed: seed)
-        try ledger.record(items.map { ($0.event, $0.regNo.isEmpty ? nil : $0.regNo) })
+        _ = try ledger.record(items.map { ($0.event, $0.regNo.isEmpty ? nil : $0.regNo) })
         return items.count
     }
 }

@@ -21,7 +21,7 @@ public struct QueryListing {
         switch format {
         case .csv:
             try sink.write(CSVOutput.render(header: Messages(l).csvHeaders(Self.csvHeader), rows: [], bom: bom))
-            try ledger.query(query) { s in
+            _ = try ledger.query(query) { s in
                 let row = csvRow(s)
                 try sink.write { CSVOutput.appendLine(row, to: &$0) }
             }

@@ -1,13 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
-/// The local name of an element or attribute (`x:row` → `row`): some writers prefix SpreadsheetML's namespace.
-private func local(_ name: String) -> String {
-    guard name.utf8.contains(UInt8(ascii: ":")), let colon = name.lastIndex(of: ":") else { return name }
-    return String(name[name.index(after: colon)...])
-}
 
 /// Text with Excel's `_xHHHH_` escapes (characters XML cannot hold; `_x005F_` an underscore) made characters again.
 func unescapedCellText(_ s: String) -> String {
@@ -28,85 +19,87 @@ func unescapedCellText(_ s: String) -> String {
     return out + rest
 }
 
-private func attribute(_ attributes: [String: String], _ name: String) -> String? {
-    if let v = attributes[name] { return v }
-    return attributes.first { local($0.key) == name }?.value
-}
-
 /// `xl/workbook.xml`: the sheets in order and the date system.
-final class WorkbookPart: NSObject, XMLParserDelegate {
+final class WorkbookPart: XMLEvents {
     var sheets: [(name: String, relationship: String, index: Int)] = []
     var date1904 = false
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        switch local(name) {
-        case "sheet":
-            sheets.append((attribute(attributes, "name") ?? "", attributes.first { local($0.key) == "id" }?.value ?? "", sheets.count + 1))
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        switch name {
+        case "sheet": sheets.append((attributes["name"] ?? "", attributes["id"] ?? "", sheets.count + 1))
         case "workbookPr":
-            let v = attribute(attributes, "date1904")?.lowercased()
+            let v = attributes["date1904"]?.lowercased()
             date1904 = v == "1" || v == "true"
         default: break
         }
     }
+
+    func end(_ name: XMLName) -> Bool { true }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }
 
 /// `xl/_rels/workbook.xml.rels`: where each sheet's part is.
-final class RelationshipsPart: NSObject, XMLParserDelegate {
+final class RelationshipsPart: XMLEvents {
     var targets: [String: String] = [:]
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        if local(name) == "Relationship", let id = attribute(attributes, "Id"), let target = attribute(attributes, "Target") {
-            targets[id] = target
-        }
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        if case "Relationship" = name, let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
     }
+
+    func end(_ name: XMLName) -> Bool { true }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {}
 }
 
 /// `xl/sharedStrings.xml`: each `<si>`'s text (rich-text runs joined; phonetic runs, `<rPh>`, left out).
-final class SharedStringsPart: NSObject, XMLParserDelegate {
+final class SharedStringsPart: XMLEvents {
     var strings = SharedStrings()
-    private var current = ""
+    private var current: [UInt8] = []
     private var inItem = false, inText = false, phonetic = 0
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        switch local(name) {
-        case "si": inItem = true; current = ""
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        switch name {
+        case "si": inItem = true; current.removeAll(keepingCapacity: true)
         case "t": inText = inItem && phonetic == 0
         case "rPh": phonetic += 1
         default: break
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch local(name) {
-        case "si": strings.append(unescapedCellText(current)); inItem = false
+    func end(_ name: XMLName) -> Bool {
+        switch name {
+        case "si": strings.append(current); inItem = false
         case "t": inText = false
         case "rPh": phonetic -= 1
         default: break
         }
+        return true
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) { if inText { current.append(contentsOf: bytes) } }
 }
 
 /// `xl/styles.xml`: the number format of each cell style, and which formats show dates.
-final class StylesPart: NSObject, XMLParserDelegate {
+final class StylesPart: XMLEvents {
     var cellFormats: [Int] = []
     var customFormats: [Int: String] = [:]
     private var inCellXfs = false
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        switch local(name) {
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        switch name {
         case "numFmt":
-            if let id = attribute(attributes, "numFmtId").flatMap(Int.init), let code = attribute(attributes, "formatCode") { customFormats[id] = code }
+            if let id = attributes.integer("numFmtId"), let code = attributes["formatCode"] { customFormats[id] = code }
         case "cellXfs": inCellXfs = true
-        case "xf" where inCellXfs: cellFormats.append(attribute(attributes, "numFmtId").flatMap(Int.init) ?? 0)
+        case "xf" where inCellXfs: cellFormats.append(attributes.integer("numFmtId") ?? 0)
         default: break
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if local(name) == "cellXfs" { inCellXfs = false }
+    func end(_ name: XMLName) -> Bool {
+        if case "cellXfs" = name { inCellXfs = false }
+        return true
     }
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) {}
 
     /// Excel's built-in date formats (14–22; 27–36 and 50–58 in Chinese, Japanese and Korean settings; 45–47 times),
     /// or a custom format that shows a year, month or day once literals, colours and conditions are taken out.
@@ -133,45 +126,42 @@ final class StylesPart: NSObject, XMLParserDelegate {
 }
 
 /// A worksheet's `<sheetData>`, row by row, as `SheetRow`s.
-final class SheetPart: NSObject, XMLParserDelegate {
+final class SheetPart: XMLEvents {
     private let strings: SharedStrings
     private let dateStyles: [Bool]
     private let body: (SheetRow, Int64) -> Bool
-    private let bytes: Int64
-    weak var parser: XMLParser?
-    private(set) var stopped = false
-    var failure: Error?
+    /// Bytes of the sheet's XML handed to the parser so far, for progress.
+    var position: Int64 = 0
+    var failure: WorkbookError?
 
+    private enum Kind { case number, shared, inline, formulaText, bool, error, isoDate }
     private var row = SheetRow(row: 0, cells: [])
     private var lastRow = 0
     private var column = 0
-    private var type = "", style = 0
-    private var value = ""
+    private var kind = Kind.number, style = 0
+    private var value: [UInt8] = []
     private var collecting = false, inInline = false, phonetic = 0, hasValue = false
 
-    init(strings: SharedStrings, dateStyles: [Bool], bytes: Int64, body: @escaping (SheetRow, Int64) -> Bool) {
-        (self.strings, self.dateStyles, self.bytes, self.body) = (strings, dateStyles, bytes, body)
+    init(strings: SharedStrings, dateStyles: [Bool], body: @escaping (SheetRow, Int64) -> Bool) {
+        (self.strings, self.dateStyles, self.body) = (strings, dateStyles, body)
+        value.reserveCapacity(64)
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        switch local(name) {
-        case "dimension":
-            if let ref = attributes["ref"], let end = ref.split(separator: ":").last {
-                lastRowHint = Int(end.drop { !$0.isNumber }) ?? 0
-            }
-        case "row":
-            lastRow = attributes["r"].flatMap(Int.init) ?? lastRow + 1
-            row = SheetRow(row: lastRow, cells: [])
-            column = 0
+    func start(_ name: XMLName, _ attributes: XMLAttributes) {
+        switch name {
         case "c":
-            column = attributes["r"].flatMap(Self.column) ?? row.cells.count
-            type = attributes["t"] ?? ""
-            style = attributes["s"].flatMap(Int.init) ?? 0
-            value = ""
+            column = attributes.value("r").flatMap(Self.column) ?? row.cells.count
+            kind = attributes.value("t").map(Self.kind) ?? .number
+            style = attributes.integer("s") ?? 0
+            value.removeAll(keepingCapacity: true)
             hasValue = false
         case "v":
             collecting = true
             hasValue = true
+        case "row":
+            lastRow = attributes.integer("r") ?? lastRow + 1
+            row = SheetRow(row: lastRow, cells: [])
+            column = 0
         case "is":
             inInline = true
             hasValue = true
@@ -181,64 +171,69 @@ final class SheetPart: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch local(name) {
+    func end(_ name: XMLName) -> Bool {
+        switch name {
         case "v", "t": collecting = false
-        case "is": inInline = false
-        case "rPh": phonetic -= 1
         case "c":
-            guard hasValue, failure == nil else { return }
+            guard hasValue, failure == nil else { return failure == nil }
             let cell = self.cell()
-            if cell == .empty { return }
+            if cell == .empty { return failure == nil }
             while row.cells.count < column { row.cells.append(.empty) }
             if column < row.cells.count { row.cells[column] = cell } else { row.cells.append(cell) }
         case "row":
-            guard !row.cells.isEmpty, failure == nil else { return }
-            if !body(row, estimatedPosition) {
-                stopped = true
-                parser.abortParsing()
-            }
+            guard !row.cells.isEmpty else { return true }
+            return body(row, position)
+        case "is": inInline = false
+        case "rPh": phonetic -= 1
         default: break
+        }
+        return true
+    }
+
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) { if collecting { value.append(contentsOf: bytes) } }
+
+    /// A cell's `t` attribute: a shared string, an inline string, a formula's text result, a boolean, an error, an
+    /// ISO 8601 date; anything else is read as a number.
+    private static func kind(_ t: UnsafeBufferPointer<UInt8>) -> Kind {
+        switch String(decoding: t, as: UTF8.self) {
+        case "s": .shared
+        case "inlineStr": .inline
+        case "str": .formulaText
+        case "b": .bool
+        case "e": .error
+        case "d": .isoDate
+        default: .number
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { if collecting { value += string } }
-
-    /// The last row the sheet's `<dimension>` names, when it does.
-    private var lastRowHint = 0
-
-    /// Bytes read so far, estimated from the row against the sheet's dimension (the parser reports lines, and a sheet
-    /// is often one line).
-    private var estimatedPosition: Int64 {
-        lastRowHint > 0 ? min(bytes, bytes * Int64(row.row) / Int64(lastRowHint)) : 0
-    }
-
     private func cell() -> SheetCell {
-        switch type {
-        case "s":
-            guard let i = Int(value.trimmingSpaces), let s = strings[i] else {
-                // A reference into a shared-string table the workbook lacks, or past its end: the workbook is damaged.
-                failure = strings.count == 0 ? WorkbookError.missingPart("xl/sharedStrings.xml") : WorkbookError.malformedXML(part: "xl/sharedStrings.xml", line: 0)
-                parser?.abortParsing()
-                return .empty
+        value.withUnsafeBufferPointer { bytes in
+            let text = { String(decoding: bytes, as: UTF8.self) }
+            switch kind {
+            case .shared:
+                guard let i = decimal(bytes), let s = strings[i] else {
+                    // A reference into a shared-string table the workbook lacks, or past its end: the workbook is damaged.
+                    failure = strings.count == 0 ? .missingPart("xl/sharedStrings.xml") : .malformedXML(part: "xl/sharedStrings.xml", line: 0)
+                    return .empty
+                }
+                return s.isEmpty ? .empty : .text(s)
+            case .inline, .formulaText: return bytes.isEmpty ? .empty : .text(unescapedCellText(text()))
+            case .bool: return .bool(text().trimmingSpaces == "1" || text().lowercased() == "true")
+            case .error: return .error(text())
+            case .isoDate: return bytes.isEmpty ? .empty : .text(String(text().prefix(10)))
+            case .number:
+                let v = text().trimmingSpaces
+                if v.isEmpty { return .empty }
+                if style < dateStyles.count && dateStyles[style], let serial = Double(v) { return .date(serial: serial) }
+                return .number(v)
             }
-            return s.isEmpty ? .empty : .text(s)
-        case "inlineStr", "str": return value.isEmpty ? .empty : .text(unescapedCellText(value))
-        case "b": return .bool(value.trimmingSpaces == "1" || value.lowercased() == "true")
-        case "e": return .error(value)
-        case "d": return value.isEmpty ? .empty : .text(String(value.prefix(10)))
-        default:
-            let v = value.trimmingSpaces
-            if v.isEmpty { return .empty }
-            if style < dateStyles.count && dateStyles[style], let serial = Double(v) { return .date(serial: serial) }
-            return .number(v)
         }
     }
 
     /// `BC12` → 54 (0-based), from the letters of a cell reference.
-    static func column(_ reference: String) -> Int? {
+    static func column<Bytes: Sequence<UInt8>>(_ reference: Bytes) -> Int? {
         var n = 0, letters = 0
-        for u in reference.utf8 {
+        for u in reference {
             switch u {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): n = n * 26 + Int(u - UInt8(ascii: "A")) + 1; letters += 1
             case UInt8(ascii: "a")...UInt8(ascii: "z"): n = n * 26 + Int(u - UInt8(ascii: "a")) + 1; letters += 1

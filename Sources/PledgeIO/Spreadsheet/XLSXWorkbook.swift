@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
 
 /// One cell of a worksheet as the workbook stores it. Numbers keep the text of their `<v>` (no rounding on the way);
@@ -39,7 +36,8 @@ public enum WorkbookError: Error, Equatable, Sendable {
 }
 
 /// An .xlsx workbook opened for reading: its sheets, shared strings and date styles read at once; a sheet's rows
-/// streamed (`XLSXSheet`), never held whole. The archive by ZIPFoundation, the XML by Foundation's `XMLParser`.
+/// streamed (`XLSXSheet`), never held whole. The archive by ZIPFoundation, the XML by libxml2's SAX2 interface
+/// (`XMLStream`).
 public final class XLSXWorkbook {
     public let sheetNames: [String]
     /// The 1904 date system (`<workbookPr date1904="1"/>`, old Mac workbooks): serial 0 is 1904-01-01.
@@ -105,11 +103,8 @@ public final class XLSXWorkbook {
         return out
     }
 
-    static func parse(_ data: Data, part: String, _ delegate: XMLParserDelegate) throws {
-        let parser = XMLParser(data: data)
-        parser.delegate = delegate
-        parser.shouldResolveExternalEntities = false
-        guard parser.parse() else { throw WorkbookError.malformedXML(part: part, line: parser.lineNumber) }
+    static func parse(_ data: Data, part: String, _ events: any XMLEvents) throws {
+        do { try XMLStream.parse(data, events) } catch { throw WorkbookError.malformedXML(part: part, line: error.line) }
     }
 }
 
@@ -159,15 +154,26 @@ public final class XLSXSheet {
     /// in the spreadsheet) are not reported; row numbers are the sheet's own. `position` is how many bytes of the
     /// sheet's XML have been read.
     public func rows(_ body: @escaping (SheetRow, _ position: Int64) -> Bool) throws {
-        guard let stream = InputStream(url: file) else { throw WorkbookError.notAWorkbook }
-        let reader = SheetPart(strings: workbook.sharedStrings, dateStyles: workbook.dateStyles, bytes: bytes, body: body)
-        let parser = XMLParser(stream: stream)
-        reader.parser = parser
-        parser.delegate = reader
-        parser.shouldResolveExternalEntities = false
-        let parsed = parser.parse()
-        if let e = reader.failure { throw e }
-        if !parsed && !reader.stopped { throw WorkbookError.malformedXML(part: part, line: parser.lineNumber) }
+        let fd = open(file.path, O_RDONLY)
+        guard fd >= 0 else { throw WorkbookError.notAWorkbook }
+        defer { close(fd) }
+        let reader = SheetPart(strings: workbook.sharedStrings, dateStyles: workbook.dateStyles, body: body)
+        let stream = XMLStream(reader)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
+        defer { chunk.deallocate() }
+        do {
+            while !stream.stopped {
+                let n = read(fd, chunk.baseAddress, chunk.count)
+                guard n >= 0 else { throw WorkbookError.notAWorkbook }
+                if n == 0 { try stream.finish(); break }
+                reader.position += Int64(n)
+                try stream.feed(UnsafeRawBufferPointer(rebasing: chunk[..<n]))
+            }
+        } catch let e as XMLStreamError {
+            if let failure = reader.failure { throw failure }
+            throw WorkbookError.malformedXML(part: part, line: e.line)
+        }
+        if let failure = reader.failure { throw failure }
     }
 }
 
@@ -178,8 +184,13 @@ struct SharedStrings {
     private var ends: [Int] = []
     var count: Int { ends.count }
 
-    mutating func append(_ s: String) {
-        bytes.append(contentsOf: s.utf8)
+    /// One `<si>`'s text as the XML holds it (Excel's `_xHHHH_` escapes undone here).
+    mutating func append(_ text: [UInt8]) {
+        if text.contains(UInt8(ascii: "_")) {
+            bytes.append(contentsOf: unescapedCellText(String(decoding: text, as: UTF8.self)).utf8)
+        } else {
+            bytes.append(contentsOf: text)
+        }
         ends.append(bytes.count)
     }
 

@@ -139,6 +139,36 @@ def main():
                 dst.writestr(item, src.read(item.filename))
     open(os.path.join(OUT, "no-shared-strings.xlsx"), "wb").write(buf.getvalue())
     open(os.path.join(OUT, "legacy.xls"), "wb").write(bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + bytes(504))
+    xml_cases()
+
+def rewritten(src, name, part, change):
+    """OUT/src with `part`'s XML passed through `change`, saved as OUT/name."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(os.path.join(OUT, src)) as a, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as b:
+        for item in a.infolist():
+            data = a.read(item.filename)
+            b.writestr(item, change(data.decode("utf-8")).encode("utf-8") if item.filename == part else data)
+    open(os.path.join(OUT, name), "wb").write(buf.getvalue())
+
+def xml_cases():
+    # A sheet whose XML breaks on its third line (a closing tag that does not match).
+    rewritten("date1904.xlsx", "broken-xml.xlsx", "xl/worksheets/sheet1.xml",
+              lambda x: x.replace("<sheetData>", "\n\n<sheetData>", 1).replace("</row>", "</rows>", 1))
+    # An external entity in the shared strings (XXE): nothing is fetched and the workbook is refused.
+    rewritten("libreoffice-formulas.xlsx", "external-entity.xlsx", "xl/sharedStrings.xml",
+              lambda x: x.replace("<sst", '<!DOCTYPE sst [<!ENTITY leak SYSTEM "file:///etc/passwd">]>\n<sst', 1)
+                         .replace(">登记号<", ">&leak;登记号<", 1))
+    # Text with XML's escapes: an enterprise named with & < > and quotes, a sheet named R&D.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "R&D 台账"
+    header, rows = sample(2)
+    ws.append(header)
+    for r in rows:
+        ws.append(typed(header, r))
+    ws.cell(row=2, column=header.index("企业名称") + 1).value = '甘肃"R&D"<兰州>科技有限公司'
+    styled_dates(ws, header, 2)
+    wb.save(os.path.join(OUT, "escapes.xlsx"))
 
 if __name__ == "__main__":
     main()
