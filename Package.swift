@@ -45,6 +45,7 @@ let package = Package(
                 .embedInCode("sqlite/012_puhui_dimension.sql"),
                 .embedInCode("sqlite/013_puhui_totals.sql"),
                 .embedInCode("sqlite/014_appraisal.sql"),
+                .embedInCode("sqlite/015_subsidy_lines.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.

@@ -18,5 +18,6 @@ public enum SchemaMigrations {
         ("012_puhui_dimension", String(decoding: PackageResources._12_puhui_dimension_sql, as: UTF8.self), true),
         ("013_puhui_totals", String(decoding: PackageResources._13_puhui_totals_sql, as: UTF8.self), false),
         ("014_appraisal", String(decoding: PackageResources._14_appraisal_sql, as: UTF8.self), false),
+        ("015_subsidy_lines", String(decoding: PackageResources._15_subsidy_lines_sql, as: UTF8.self), false),
     ]
 }

@@ -15,18 +15,18 @@ extension APIRoutes {
                 return g
             }
             let policy = q["policy"].map(String.init) ?? ""
-            @Sendable func report(_ l: Ledger) throws -> SubsidyReport {
-                SubsidyReport(statement: try l.subsidyStatement(policy: policy, uscc: nil), head: try l.head().map { "\($0.seq):\($0.hash)" } ?? "—")
-            }
+            @Sendable func head(_ l: Ledger) throws -> String { try l.head().map { "\($0.seq):\($0.hash)" } ?? "—" }
             if q["format"] == "xlsx" {
                 return try await workbook(context, name: "subsidy.xlsx") { l, m, _ in
-                    let r = try report(l)
-                    return by.map { r.groupWorkbook(by: $0, language: m.language) } ?? r.loanWorkbook(language: m.language)
+                    if let by { return SubsidyGroupReport(totals: try l.subsidyTotals(policy: policy, by: by), head: try head(l)).workbook(language: m.language) }
+                    return SubsidyReport(statement: try l.subsidyStatement(policy: policy, uscc: nil), head: try head(l)).loanWorkbook(language: m.language)
                 }
             }
             return try await answer(request, context, .read, cached: true) { l, m in
-                let r = try report(l)
-                return (try by.map { try r.renderGroups(by: $0, format: .json, language: m.language) } ?? r.renderLoans(format: .json, language: m.language), .ok)
+                if let by {
+                    return (try SubsidyGroupReport(totals: try l.subsidyTotals(policy: policy, by: by), head: try head(l)).render(format: .json, language: m.language), .ok)
+                }
+                return (try SubsidyReport(statement: try l.subsidyStatement(policy: policy, uscc: nil), head: try head(l)).renderLoans(format: .json, language: m.language), .ok)
             }
         }
         api.get("pools") { request, context in

@@ -13,8 +13,8 @@ extension WebPages {
             let head = try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—"
             var tables: [HTMLPage.Table] = []
             for (policy, _) in try ledger.subsidyPolicies() {
-                let r = SubsidyReport(statement: try ledger.subsidyStatement(policy: policy.name, uscc: nil), head: head)
-                tables += r.groupPage(by: .park, language: l).tables
+                let r = SubsidyGroupReport(totals: try ledger.subsidyTotals(policy: policy.name, by: .park), head: head)
+                tables += r.page(language: l).tables
             }
             let pools = PoolReport(pools: try ledger.poolStatuses(), detailed: false, head: head)
             if !pools.pools.isEmpty { tables += pools.page(language: l).tables.prefix(1) }

@@ -72,6 +72,7 @@ public protocol LedgerStore: AnyObject, Sendable {
     func setSubsidyPolicy(_ policy: SubsidyPolicy) throws -> AppendedEntry
     func subsidyPolicies() throws -> [(policy: SubsidyPolicy, seq: Int64)]
     func subsidyStatement(policy name: String, uscc: String?) throws -> SubsidyStatement
+    func subsidyTotals(policy name: String, by grouping: SubsidyStatement.Grouping) throws -> SubsidyTotals
     func paySubsidy(_ payment: SubsidyPayment) throws -> AppendedEntry
 
     // Risk-compensation pools, disposals and losses.

@@ -134,10 +134,12 @@ struct SubsidyReportCommand: ParsableCommand {
     @OptionGroup var out: MoneyOutput
 
     func run() throws {
-        let report = try SubsidyText.report(global, policy: policy, uscc: nil)
+        let ledger = try global.openLedger()
+        let report = SubsidyGroupReport(totals: try ledger.subsidyTotals(policy: policy, by: by),
+                                        head: try ledger.head().map { "\($0.seq):\($0.hash)" } ?? "—")
         try SubsidyText.emit(global, out,
-                             text: { try report.renderGroups(by: by, format: $0, language: global.language) },
-                             workbook: { report.groupWorkbook(by: by, language: global.language) })
+                             text: { try report.render(format: $0, language: global.language) },
+                             workbook: { report.workbook(language: global.language) })
     }
 }
 

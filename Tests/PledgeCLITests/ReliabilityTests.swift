@@ -221,9 +221,9 @@ struct ReliabilityTests {
             DROP TABLE ledger_settings; DROP TABLE finding_reviews; DROP INDEX registrations_active_by_maturity;
             DROP TABLE status_totals; CREATE TABLE status_totals (ip_type TEXT NOT NULL, status TEXT NOT NULL, registrations INTEGER NOT NULL, amount_fen INTEGER NOT NULL, PRIMARY KEY (ip_type, status)) WITHOUT ROWID;
             INSERT INTO status_totals SELECT ip_type, status, count(*), sum(amount_fen) FROM registrations GROUP BY 1, 2;
-            DROP TABLE user_credentials; DROP TABLE users; DROP TABLE proposals; DROP TABLE balance_days; DROP TABLE subsidy_policies; DROP TABLE subsidy_payments; DROP TABLE pool_losses; DROP TABLE disposals; DROP TABLE pool_contributions; DROP TABLE pools; ALTER TABLE registrations DROP COLUMN appraised_value_fen; ALTER TABLE registrations DROP COLUMN appraiser; ALTER TABLE registrations DROP COLUMN insurer; ALTER TABLE registrations DROP COLUMN insured_amount_fen; 
+            DROP TABLE user_credentials; DROP TABLE users; DROP TABLE proposals; DROP TABLE balance_days; DROP TABLE subsidy_lines; DROP TABLE subsidy_policies; DROP TABLE subsidy_payments; DROP TABLE pool_losses; DROP TABLE disposals; DROP TABLE pool_contributions; DROP TABLE pools; ALTER TABLE registrations DROP COLUMN appraised_value_fen; ALTER TABLE registrations DROP COLUMN appraiser; ALTER TABLE registrations DROP COLUMN insurer; ALTER TABLE registrations DROP COLUMN insured_amount_fen; 
             DELETE FROM grdb_migrations WHERE identifier IN ('002_group_totals', '003_check_lists', '004_entry_kinds', '005_settings_reviews',
-                                                             '006_status_by_maturity', '007_users', '008_approvals', '009_balance_days', '010_subsidies', '011_pools', '012_puhui_dimension', '013_puhui_totals', '014_appraisal')
+                                                             '006_status_by_maturity', '007_users', '008_approvals', '009_balance_days', '010_subsidies', '011_pools', '012_puhui_dimension', '013_puhui_totals', '014_appraisal', '015_subsidy_lines')
             """)
         let bytes = FileManager.default.contents(atPath: s.db)
         let refused = try s.run(["--read-only", "report", "progress"])

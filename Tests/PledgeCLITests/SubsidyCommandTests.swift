@@ -117,6 +117,63 @@ struct SubsidyCommandTests {
         #expect(try s.snapshot() == before)
     }
 
+    @Test("the rows report subsidy reads stay equal to the test's computation through every kind of write, and audit verify agrees")
+    func keptThroughWrites() throws {
+        let s = try CLISandbox()
+        // The policy before any registration: a first load computes it at its end.
+        #expect(try s.run(["subsidy", "policy", "set", "2025贴息", "--share", "50%", "--cap", "5", "--unit", "wan", "--year", "2025", "--only", "rywq"]).code == 0)
+        let lines = try String(contentsOfFile: Self.sample, encoding: .utf8).split(whereSeparator: \.isNewline)
+        let half = s.directory.appendingPathComponent("half.csv").path
+        try (lines.prefix(1001).joined(separator: "\n") + "\n").write(toFile: half, atomically: true, encoding: .utf8)
+        var share = 5000
+        func agrees(_ step: String) throws {
+            let want = try expected(s, year: 2025, shareBP: share, capFen: 5_000_000)
+            let doc = try json(s, ["report", "subsidy", "--policy", "2025贴息", "--by", "enterprise"])
+            let rows = try #require(doc["rows"] as? [[String: Any]])
+            let due = Dictionary(uniqueKeysWithValues: rows.filter { ($0["loans"] as! Int) > 0 }.map { ($0["group"] as! String, ($0["dueFen"] as! NSNumber).int64Value) })
+            #expect(!want.isEmpty && due == want, "\(step)")
+            let paid = rows.reduce(Int64(0)) { $0 + ($1["paidFen"] as! NSNumber).int64Value }
+            #expect(String(paid) == (try s.sqlite("SELECT coalesce(sum(amount_fen), 0) FROM subsidy_payments")), "\(step)")
+            for by in ["park", "bank"] {
+                let g = try json(s, ["report", "subsidy", "--policy", "2025贴息", "--by", by])
+                let sum = (g["rows"] as! [[String: Any]]).reduce(Int64(0)) { $0 + ($1["dueFen"] as! NSNumber).int64Value }
+                #expect(sum == want.values.reduce(0, +) && (g["totalDueFen"] as! NSNumber).int64Value == sum, "\(step) by \(by)")
+            }
+            let verified = try s.run(["--read-only", "audit", "verify"])
+            #expect(verified.code == 0, "\(step): \(verified.stdout)")
+        }
+        #expect(try s.run(["import", half]).code == 0)
+        try agrees("first load")
+        #expect(try s.run(["import", Self.sample]).code == 0)
+        try agrees("second load")
+        let picked = try s.sqlite("""
+            SELECT reg_no FROM registrations WHERE status = 'active' AND rywq = 1 AND rate IS NOT NULL AND reg_date <= '2025-06-30'
+              AND (maturity IS NULL OR maturity > '2025-10-01') ORDER BY reg_no LIMIT 5
+            """).split(whereSeparator: \.isNewline).map(String.init)
+        try #require(picked.count == 5)
+        let other = try s.sqlite("SELECT uscc FROM registrations WHERE uscc <> (SELECT uscc FROM registrations WHERE reg_no = '\(picked[4])') LIMIT 1")
+        for (args, step) in [(["correct", picked[0], "--field", "amount", "--value", "3000", "--unit", "wan", "--reason", "银行更正"], "amount corrected"),
+                             (["release", picked[1], "--date", "2025-08-01"], "released"), (["void", picked[2], "--reason", "重复"], "void"),
+                             (["default", picked[3], "--date", "2025-09-01"], "defaulted"),
+                             (["correct", picked[4], "--field", "uscc", "--value", other, "--reason", "企业更正"], "moved to another enterprise"),
+                             (s.registerArgs(replacing: "--date", with: "2025-03-01") + ["--rate", "4.2"], "registered")] {
+            let out = try s.run(args)
+            #expect(out.code == 0, "\(step): \(out.stderr)")
+            try agrees(step)
+        }
+        let first = try #require(try json(s, ["subsidy", "compute", "--policy", "2025贴息"])["enterprises"] as? [[String: Any]]).first!
+        #expect(try s.run(["subsidy", "pay", first["uscc"] as! String, "--policy", "2025贴息", "--amount", "10", "--unit", "yuan", "--date", "2025-12-20"]).code == 0)
+        try agrees("paid")
+        share = 3000
+        #expect(try s.run(["subsidy", "policy", "set", "2025贴息", "--share", "30%", "--cap", "5", "--unit", "wan", "--year", "2025", "--only", "rywq"]).code == 0)
+        try agrees("policy replaced")
+
+        // An edited row is named.
+        _ = try s.sqlite("UPDATE subsidy_lines SET due_fen = due_fen + 1 WHERE dimension = 'park' AND grp = (SELECT min(grp) FROM subsidy_lines WHERE dimension = 'park')")
+        let out = try s.run(["--read-only", "audit", "verify"])
+        #expect(out.code == 1 && out.stdout.contains("subsidy_lines") && out.stdout.contains("differs"), "\(out.stdout)")
+    }
+
     @Test("audit verify: an edited payment row, and a payment entry raised past what was due with its chain re-hashed, are refused")
     func tampered() throws {
         let s = try sampleLedger()

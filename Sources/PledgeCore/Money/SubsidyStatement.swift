@@ -98,4 +98,68 @@ public struct SubsidyStatement: Sendable {
 
     /// n ÷ d rounded half-up, for n ≥ 0 and d > 0.
     static func roundHalfUp(_ n: Int128, _ d: Int128) -> Int64 { Int64((2 * n + d) / (2 * d)) }
+
+    // MARK: per group
+
+    public enum Grouping: String, CaseIterable, Sendable { case enterprise, park, bank }
+
+    /// Due and paid per enterprise (its capped due and its payments), or per park or bank (its loans' allocated due
+    /// and paid; payments to an enterprise none of whose loans is eligible go to the group ""), in byte order.
+    public func lines(by grouping: Grouping) -> [SubsidyLine] {
+        var out: [String: SubsidyLine] = [:]
+        for e in enterprises {
+            if grouping == .enterprise {
+                out[e.uscc] = SubsidyLine(group: e.uscc, name: e.name, loans: e.loans.count, due: e.due, paid: e.paid)
+                continue
+            }
+            for x in e.loans {
+                let g = grouping == .park ? (x.park ?? "") : x.bank
+                out[g, default: SubsidyLine(group: g)].add(loans: 1, due: x.allocatedDue, paid: x.allocatedPaid)
+            }
+            if e.loans.isEmpty && e.paid != .zero { out["", default: SubsidyLine(group: "")].add(loans: 0, due: .zero, paid: e.paid) }
+        }
+        return out.values.sorted { $0.group.compareBytes($1.group) < 0 }
+    }
+}
+
+/// One row of a subsidy report: an enterprise (its USCC and name), a park or a bank; what the policy owes it and what
+/// was paid. The store keeps these rows per policy (`subsidy_lines`), updated with each registration and payment.
+public struct SubsidyLine: Sendable, Equatable {
+    public var group: String, name: String
+    public var loans: Int
+    public var due: Fen, paid: Fen
+    public var outstanding: Fen { due - paid }
+
+    public init(group: String, name: String = "", loans: Int = 0, due: Fen = .zero, paid: Fen = .zero) {
+        (self.group, self.name, self.loans, self.due, self.paid) = (group, name, loans, due, paid)
+    }
+
+    public mutating func add(loans n: Int, due d: Fen, paid p: Fen) {
+        loans += n
+        due = due + d
+        paid = paid + p
+    }
+
+    /// No loan, nothing due, nothing paid: the row is not kept.
+    public var isEmpty: Bool { loans == 0 && due == .zero && paid == .zero }
+}
+
+/// A subsidy report's rows for one grouping, with the policy's totals.
+public struct SubsidyTotals: Sendable {
+    public var policy: SubsidyPolicy
+    public var grouping: SubsidyStatement.Grouping
+    public var lines: [SubsidyLine]
+    public var loans: Int, enterprises: Int
+    public var due: Fen, paid: Fen
+
+    public init(policy: SubsidyPolicy, grouping: SubsidyStatement.Grouping, lines: [SubsidyLine], loans: Int, enterprises: Int, due: Fen, paid: Fen) {
+        (self.policy, self.grouping, self.lines, self.loans, self.enterprises, self.due, self.paid) = (policy, grouping, lines, loans, enterprises, due, paid)
+    }
+
+    /// The totals a statement implies (what the store's rows must add up to).
+    public init(_ statement: SubsidyStatement, by grouping: SubsidyStatement.Grouping) {
+        self.init(policy: statement.policy, grouping: grouping, lines: statement.lines(by: grouping),
+                  loans: statement.enterprises.reduce(0) { $0 + $1.loans.count }, enterprises: statement.enterprises.count,
+                  due: statement.totalDue, paid: statement.totalPaid)
+    }
 }

@@ -1,9 +1,9 @@
 import PledgeCore
 
-/// `subsidy compute` (per enterprise and loan) and `report subsidy --by enterprise|park|bank` (due, paid and
-/// outstanding per group), as a table, CSV, JSON or a workbook. Amounts in 元.
+/// `subsidy compute`: per enterprise and loan, as a table, CSV, JSON, a page or a workbook. Amounts in 元. The
+/// policy's caption, page frame and About sheet serve `report subsidy` too (SubsidyGroupReport).
 public struct SubsidyReport: Sendable {
-    public enum Grouping: String, CaseIterable, Sendable { case enterprise, park, bank }
+    public typealias Grouping = SubsidyStatement.Grouping
     public enum Format: String, CaseIterable, Sendable { case table, csv, json, html, xlsx }
 
     public var statement: SubsidyStatement
@@ -68,8 +68,9 @@ public struct SubsidyReport: Sendable {
         }
     }
 
-    public func summary(_ l: Language) -> String {
-        let p = statement.policy
+    public func summary(_ l: Language) -> String { Self.summary(statement.policy, l) }
+
+    public static func summary(_ p: SubsidyPolicy, _ l: Language) -> String {
         var scope = [l.pick("\(p.year) 年", "\(p.year)"), l.pick("贴息比例 \(Percent.text(p.shareBasisPoints))", "share \(Percent.text(p.shareBasisPoints))"),
                      p.cap.map { l.pick("每户上限 \(Self.shown($0)) 元", "cap \(Self.shown($0)) yuan per enterprise") } ?? l.pick("不封顶", "no cap")]
         if let only = p.only { scope.append(only == .rywq ? l.pick("仅入园惠企", "入园惠企 only") : l.pick("仅首贷", "first loans only")) }
@@ -77,91 +78,7 @@ public struct SubsidyReport: Sendable {
         return l.pick("贴息政策 \(p.name)（\(scope.joined(separator: "，"))）\n", "Subsidy policy \(p.name) (\(scope.joined(separator: ", ")))\n")
     }
 
-    // MARK: per group
-
-    public struct Line: Sendable { public var group: String, loans: Int, due: Fen, paid: Fen }
-
-    /// Due and paid per group: an enterprise's capped due and its payments as allocated to its loans.
-    public func lines(by grouping: Grouping) -> [Line] {
-        var out: [String: Line] = [:]
-        for e in statement.enterprises {
-            if grouping == .enterprise {
-                out[e.uscc] = Line(group: e.uscc, loans: e.loans.count, due: e.due, paid: e.paid)
-                continue
-            }
-            for x in e.loans {
-                let g = grouping == .park ? (x.park ?? "") : x.bank
-                var line = out[g] ?? Line(group: g, loans: 0, due: .zero, paid: .zero)
-                line.loans += 1
-                line.due = line.due + x.allocatedDue
-                line.paid = line.paid + x.allocatedPaid
-                out[g] = line
-            }
-            // Payments to an enterprise none of whose loans is eligible any more stay visible.
-            if e.loans.isEmpty && e.paid != .zero {
-                var line = out[""] ?? Line(group: "", loans: 0, due: .zero, paid: .zero)
-                line.paid = line.paid + e.paid
-                out[""] = line
-            }
-        }
-        return out.values.sorted { $0.group.compareBytes($1.group) < 0 }
-    }
-
-    struct GroupDoc: Encodable { var group: String, loans: Int, dueFen: Int64, paidFen: Int64, outstandingFen: Int64 }
-    struct GroupsDoc: Encodable { var policy: String, year: Int, by: String, totalDueFen: Int64, totalPaidFen: Int64, totalOutstandingFen: Int64, rows: [GroupDoc] }
-
-    public func groupHeader(_ grouping: Grouping, _ l: Language) -> [String] {
-        let g = switch grouping {
-        case .enterprise: l.pick("统一社会信用代码", "USCC")
-        case .park: l.pick("园区", "Park")
-        case .bank: l.pick("银行", "Bank")
-        }
-        return grouping == .enterprise
-            ? [g, l.pick("企业名称", "Enterprise"), l.pick("笔数", "Loans"), l.pick("应贴息(元)", "Due (yuan)"), l.pick("已支付(元)", "Paid (yuan)"), l.pick("尚欠(元)", "Outstanding (yuan)")]
-            : [g, l.pick("笔数", "Loans"), l.pick("应贴息(元)", "Due (yuan)"), l.pick("已支付(元)", "Paid (yuan)"), l.pick("尚欠(元)", "Outstanding (yuan)")]
-    }
-
-    public func groupCells(_ line: Line, _ grouping: Grouping, _ l: Language, _ money: (Fen) -> String) -> [String] {
-        let label = line.group.isEmpty ? l.pick("（无）", "(none)") : line.group
-        let names = grouping == .enterprise ? [statement.enterprises.first { $0.uscc == line.group }?.name ?? ""] : []
-        return [label] + names + [String(line.loans), money(line.due), money(line.paid), money(line.due - line.paid)]
-    }
-
-    public func renderGroups(by grouping: Grouping, format: Format, language l: Language) throws -> String {
-        let lines = lines(by: grouping)
-        let s = statement
-        switch format {
-        case .json:
-            return try JSONOutput.render(GroupsDoc(policy: s.policy.name, year: s.policy.year, by: grouping.rawValue, totalDueFen: s.totalDue.value,
-                                                   totalPaidFen: s.totalPaid.value, totalOutstandingFen: (s.totalDue - s.totalPaid).value,
-                                                   rows: lines.map { GroupDoc(group: $0.group, loans: $0.loans, dueFen: $0.due.value, paidFen: $0.paid.value,
-                                                                              outstandingFen: ($0.due - $0.paid).value) }))
-        case .csv:
-            return lines.reduce(CSVOutput.line(groupHeader(grouping, l))) { $0 + CSVOutput.line(groupCells($1, grouping, l, Self.yuan)) }
-        case .html:
-            return groupPage(by: grouping, language: l).render()
-        case .table, .xlsx:
-            let header = groupHeader(grouping, l)
-            var t = TextTable(headers: header, alignments: header.indices.map { $0 < header.count - 4 ? .left : .right })
-            t.rows = lines.map { groupCells($0, grouping, l, Self.shown) }
-            var total = [l.pick("合计", "Total")] + (grouping == .enterprise ? [""] : [])
-            total += [String(lines.reduce(0) { $0 + $1.loans }), Self.shown(s.totalDue), Self.shown(s.totalPaid), Self.shown(s.totalDue - s.totalPaid)]
-            t.footer = [total]
-            return summary(l) + t.render()
-        }
-    }
-
     // MARK: pages
-
-    /// A self-contained HTML page: the policy, the totals, one row per group.
-    public func groupPage(by grouping: Grouping, language l: Language) -> HTMLPage {
-        let header = groupHeader(grouping, l), s = statement
-        var footer = [l.pick("合计", "Total")] + (grouping == .enterprise ? [""] : [])
-        footer += [String(s.enterprises.reduce(0) { $0 + $1.loans.count }), Self.shown(s.totalDue), Self.shown(s.totalPaid), Self.shown(s.totalDue - s.totalPaid)]
-        let table = HTMLPage.Table(caption: summary(l).trimmingSpaces, headers: header, rows: lines(by: grouping).map { groupCells($0, grouping, l, Self.shown) },
-                                   footer: [footer], numeric: Set((header.count - 4)..<header.count))
-        return page(l, table)
-    }
 
     /// The per-loan statement as a page.
     public func loanPage(language l: Language) -> HTMLPage {
@@ -173,11 +90,14 @@ public struct SubsidyReport: Sendable {
 
     func page(_ l: Language, _ table: HTMLPage.Table) -> HTMLPage {
         let s = statement
-        return HTMLPage(language: l, title: l.pick("贴息测算", "Interest subsidy"), subtitle: s.policy.name,
-                        summary: [(l.pick("应贴息(元)", "Due (yuan)"), Self.shown(s.totalDue)), (l.pick("已支付(元)", "Paid (yuan)"), Self.shown(s.totalPaid)),
-                                  (l.pick("尚欠(元)", "Outstanding (yuan)"), Self.shown(s.totalDue - s.totalPaid)),
-                                  (l.pick("企业", "Enterprises"), String(s.enterprises.count))],
-                        chartSVG: nil, tables: [table], footer: l.pick("数据截至日志 ", "Journal head ") + head)
+        return Self.page(l, policy: s.policy, due: s.totalDue, paid: s.totalPaid, enterprises: s.enterprises.count, head: head, table)
+    }
+
+    static func page(_ l: Language, policy: SubsidyPolicy, due: Fen, paid: Fen, enterprises: Int, head: String, _ table: HTMLPage.Table) -> HTMLPage {
+        HTMLPage(language: l, title: l.pick("贴息测算", "Interest subsidy"), subtitle: policy.name,
+                 summary: [(l.pick("应贴息(元)", "Due (yuan)"), shown(due)), (l.pick("已支付(元)", "Paid (yuan)"), shown(paid)),
+                           (l.pick("尚欠(元)", "Outstanding (yuan)"), shown(due - paid)), (l.pick("企业", "Enterprises"), String(enterprises))],
+                 chartSVG: nil, tables: [table], footer: l.pick("数据截至日志 ", "Journal head ") + head)
     }
 
     // MARK: workbooks
@@ -198,23 +118,10 @@ public struct SubsidyReport: Sendable {
                 about(l)]
     }
 
-    public func groupWorkbook(by grouping: Grouping, language l: Language) -> [SheetTable] {
-        let lines = lines(by: grouping)
-        let rows: [[SheetValue]] = lines.map { line in
-            let cells = groupCells(line, grouping, l, Self.yuan)
-            return cells.enumerated().map { i, c in
-                i < cells.count - 4 ? .text(c) : i == cells.count - 4 ? .integer(Int64(line.loans))
-                    : .amount([line.due, line.paid, line.due - line.paid][i - (cells.count - 3)], .yuan)
-            }
-        }
-        let s = statement
-        var totals: [SheetValue] = [.text(l.pick("合计", "Total"))] + (grouping == .enterprise ? [.empty] : [])
-        totals += [.integer(Int64(lines.reduce(0) { $0 + $1.loans })), .amount(s.totalDue, .yuan), .amount(s.totalPaid, .yuan), .amount(s.totalDue - s.totalPaid, .yuan)]
-        return [SheetTable(name: l.pick("贴息", "Subsidy"), header: groupHeader(grouping, l), rows: rows, totals: totals), about(l)]
-    }
+    func about(_ l: Language) -> SheetTable { Self.about(l, policy: statement.policy, head: head) }
 
-    func about(_ l: Language) -> SheetTable {
-        .about(l, [(l.pick("贴息政策", "Policy"), summary(l).trimmingSpaces), (l.pick("数据截至日志", "Journal head"), head),
+    static func about(_ l: Language, policy: SubsidyPolicy, head: String) -> SheetTable {
+        .about(l, [(l.pick("贴息政策", "Policy"), summary(policy, l).trimmingSpaces), (l.pick("数据截至日志", "Journal head"), head),
                    (l.pick("生成日期", "Generated on"), CivilDate.today().description)])
     }
 }

@@ -48,6 +48,7 @@ final class ImportSession {
         }
         projections = try tx.projections()
         projections.flushEvery = flushEvery
+        projections.subsidies.deferred = firstLoad
         // Register entries, 64 to a statement: seq, at, operator, reg_no, payload, prev_hash, hash.
         entries = try BatchedInsert(tx.db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
                                     row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: 64)
@@ -150,6 +151,7 @@ final class ImportSession {
             try tx.db.execute(sql: sql)
         }
         deferredIndexes = []
+        try projections.subsidies.rebuildDeferred()
     }
 
     /// New registrations of this load that pledge a right an earlier one of the load (or of the ledger) still holds,

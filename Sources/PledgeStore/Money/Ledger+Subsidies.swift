@@ -41,11 +41,43 @@ extension Ledger {
                              only: only.flatMap(SubsidyPolicy.Only.init(rawValue:)), ipType: ipType.flatMap(IPType.init(rawValue:)))
     }
 
+    /// Due, paid and outstanding per enterprise, park or bank, with the policy's totals: the rows `subsidy_lines` keeps.
+    public func subsidyTotals(policy name: String, by grouping: SubsidyStatement.Grouping) throws -> SubsidyTotals {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subsidy_policies WHERE name = ?", arguments: [name]) else {
+                throw StoreError.subsidyPolicyMissing(name: name)
+            }
+            let lines = try Row.fetchAll(db, sql: """
+                SELECT grp, name, loans, due_fen, paid_fen FROM subsidy_lines WHERE policy = ? AND dimension = ? ORDER BY grp
+                """, arguments: [name, grouping.rawValue]).map { SubsidyLine(group: $0[0], name: $0[1], loans: $0[2], due: Fen($0[3]), paid: Fen($0[4])) }
+            // The park rows add up to the policy's totals (every loan has one park or none, and payments to an enterprise
+            // without eligible loans are in the park "").
+            let total = try Row.fetchOne(db, sql: """
+                SELECT coalesce(sum(loans), 0), coalesce(sum(due_fen), 0), coalesce(sum(paid_fen), 0) FROM subsidy_lines WHERE policy = ? AND dimension = 'park'
+                """, arguments: [name])!
+            let enterprises = grouping == .enterprise ? lines.count
+                : try Int.fetchOne(db, sql: "SELECT count(*) FROM subsidy_lines WHERE policy = ? AND dimension = 'enterprise'", arguments: [name]) ?? 0
+            return SubsidyTotals(policy: try Self.policy(row), grouping: grouping, lines: lines, loans: total[0], enterprises: enterprises,
+                                 due: Fen(total[1]), paid: Fen(total[2]))
+        }
+    }
+
     static func statement(_ db: Database, policy name: String, uscc: String?) throws -> SubsidyStatement {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subsidy_policies WHERE name = ?", arguments: [name]) else {
             throw StoreError.subsidyPolicyMissing(name: name)
         }
-        let policy = try Self.policy(row)
+        return try statement(db, policy: try Self.policy(row), uscc: uscc)
+    }
+
+    static func statement(_ db: Database, policy: SubsidyPolicy, uscc: String?) throws -> SubsidyStatement {
+        let (conditions, arguments) = eligibility(policy, uscc: uscc)
+        let states = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions)"),
+                                         arguments: arguments).map { try RegistrationState(row: $0) }
+        return SubsidyStatement(policy: policy, states: try Array(states), paid: try payments(db, policy: policy.name, uscc: uscc))
+    }
+
+    /// The SQL that narrows `registrations` to the loans a policy may cover (SubsidyStatement decides).
+    static func eligibility(_ policy: SubsidyPolicy, uscc: String?) -> (String, StatementArguments) {
         var conditions = ["status != 'void'", "rate IS NOT NULL", "reg_date <= ?"]
         var arguments: StatementArguments = ["\(policy.year)-12-31"]
         if let uscc { conditions.append("uscc = ?"); arguments += [uscc] }
@@ -55,13 +87,16 @@ extension Ledger {
         case .firstLoan?: conditions.append("first_loan = 1")
         case nil: break
         }
-        let states = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions.joined(separator: " AND "))",
-                                         arguments: arguments).map { try RegistrationState(row: $0) }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// What was paid under a policy, per USCC.
+    static func payments(_ db: Database, policy: String, uscc: String?) throws -> [String: Fen] {
         var paid: [String: Fen] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT uscc, sum(amount_fen) AS fen FROM subsidy_payments WHERE policy = ?\(uscc == nil ? "" : " AND uscc = ?") GROUP BY uscc",
-                                  arguments: StatementArguments([name, uscc].compactMap { $0 })) {
-            paid[r["uscc"]] = Fen(r["fen"])
+        let sql = "SELECT uscc, sum(amount_fen) FROM subsidy_payments WHERE policy = ?\(uscc == nil ? "" : " AND uscc = ?") GROUP BY uscc"
+        for r in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments([policy, uscc].compactMap { $0 })) {
+            paid[r[0]] = Fen(r[1])
         }
-        return SubsidyStatement(policy: policy, states: try Array(states), paid: paid)
+        return paid
     }
 }

@@ -9,6 +9,8 @@ final class ProjectionWriter {
     let db: Database
     private(set) var delta: ProjectionDelta
     private let insertRow: RawStatement
+    /// Each subsidy policy's rows per enterprise, park and bank.
+    let subsidies: SubsidyLines
     /// Registrations added to the pending delta: written when it reaches this many (memory stays flat on large loads).
     var flushEvery: Int
     private var pending = 0
@@ -17,6 +19,7 @@ final class ProjectionWriter {
         self.db = db
         self.flushEvery = flushEvery
         delta = ProjectionDelta(targets: try Self.targets(db))
+        subsidies = try SubsidyLines(db)
         insertRow = try RawStatement(db, sql: """
             INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(27))) ON CONFLICT(reg_no) DO NOTHING
             """)
@@ -75,9 +78,12 @@ final class ProjectionWriter {
         case .subsidyPolicy(let p):
             try db.execute(sql: "INSERT OR REPLACE INTO subsidy_policies(name, year, share_bp, cap_fen, only_kind, ip_type, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            arguments: [p.name, p.year, p.shareBasisPoints, p.cap?.value, p.only?.rawValue, p.ipType?.rawValue, seq])
+            try subsidies.rebuild(p.name)
         case .subsidyPayment(let p):
+            try subsidies.touch(p.uscc)
             try db.execute(sql: "INSERT INTO subsidy_payments(seq, policy, uscc, amount_fen, paid_on) VALUES (?, ?, ?, ?, ?)",
                            arguments: [seq, p.policy, p.uscc, p.amount.value, p.date.description])
+            try subsidies.flush()
         case .pool, .poolContribution, .dispose, .loss:
             try PoolTables.apply(event, seq: seq, regNo: regNo, db: db)
         case .correct, .void, .release, .default, .extend:
@@ -85,6 +91,8 @@ final class ProjectionWriter {
                 throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")
             }
             let new = try Lifecycle.apply(event, to: old, seq: seq, late: late)
+            try subsidies.touch(old.registration.uscc)
+            try subsidies.touch(new.registration.uscc)
             try db.cachedStatement(sql: Self.updateRow).execute(arguments: new.valueArguments + [regNo])
             delta.change(from: old, to: new)
             try flush()
@@ -98,6 +106,7 @@ final class ProjectionWriter {
     /// Inserts a new registration's row and counts it; false (nothing written) when its 登记号 is registered.
     func insert(_ s: RegistrationState) throws -> Bool {
         let r = s.registration, row = insertRow
+        try subsidies.touch(r.uscc)
         row.reset()
         row.bind(1, r.regNo); row.bind(2, r.regDate.description); row.bind(3, r.ipType.rawValue); row.bind(4, r.uscc)
         row.bind(5, r.usccOverride); row.bind(6, r.enterprise); row.bind(7, r.bank); row.bind(8, r.branch); row.bind(9, r.amount.value)
@@ -117,6 +126,7 @@ final class ProjectionWriter {
     /// served enterprises with their count in `targets`. Keys go in key order (one pass over each b-tree's pages).
     func flush() throws {
         pending = 0
+        try subsidies.flush()
         guard !delta.isEmpty else { return }
         let removeRight = try RawStatement(db, sql: "DELETE FROM registration_rights WHERE ip_number = ? AND reg_no = ?")
         for right in delta.rightsRemoved {

@@ -109,6 +109,17 @@ extension Verifier {
         try compare("subsidy_payments", "seq, policy, uscc, amount_fen, paid_on", keys: 1, replay.subsidyPayments.map { p, seq in
             [i(seq), t(p.policy), t(p.uscc), i(p.amount.value), t(p.date.description)]
         })
+        // What each policy owes, computed from the replayed registrations and payments by PledgeCore's statement.
+        var lines: [[ExpectedValue]] = []
+        for (policy, _) in replay.subsidyPolicies.values {
+            var paid: [String: Fen] = [:]
+            for (p, _) in replay.subsidyPayments where p.policy == policy.name { paid[p.uscc, default: .zero] = paid[p.uscc, default: .zero] + p.amount }
+            let statement = SubsidyStatement(policy: policy, states: replay.states.values, paid: paid)
+            for g in SubsidyStatement.Grouping.allCases {
+                lines += statement.lines(by: g).map { [t(policy.name), t(g.rawValue), t($0.group), t($0.name), i(Int64($0.loans)), i($0.due.value), i($0.paid.value)] }
+            }
+        }
+        try compare("subsidy_lines", "policy, dimension, grp, name, loans, due_fen, paid_fen", keys: 3, lines)
         try compare("pools", "name, fund_bp, bank_bp, insurer_bp, appraiser_bp, cap_per_loan_fen, park, prefecture_code, bank, contributions_fen, payouts_fen, seq",
                     keys: 1, replay.pools.values.map { x in
             let p = x.pool

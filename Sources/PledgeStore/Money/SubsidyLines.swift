@@ -1,0 +1,130 @@
+import GRDB
+import PledgeCore
+
+/// `subsidy_lines`: each policy's rows per enterprise, park and bank, as PledgeCore's `SubsidyStatement.lines(by:)`
+/// gives them. A write that changes an enterprise's registrations or payments `touch`es it first: its park and bank rows
+/// as they stand are taken out of the pending sums; `flush` computes its statement again from the rows as written, puts
+/// the new park and bank rows in and replaces its enterprise row. A policy set or replaced is computed whole.
+final class SubsidyLines {
+    private let db: Database
+    private var policies: [SubsidyPolicy]
+    /// Enterprises touched since the last flush (their rows before are already out of `sums`).
+    private var touched: Set<String> = []
+    private var sums: [Key: SubsidyLine] = [:]
+    /// A first load (no index on `registrations` until its end) computes every policy once, at its end.
+    var deferred = false
+
+    private struct Key: Hashable {
+        var policy: String, dimension: SubsidyStatement.Grouping, group: String
+    }
+
+    init(_ db: Database) throws {
+        self.db = db
+        policies = try Self.policies(db)
+    }
+
+    static func policies(_ db: Database) throws -> [SubsidyPolicy] {
+        try Row.fetchAll(db, sql: "SELECT * FROM subsidy_policies ORDER BY name").map(Ledger.policy)
+    }
+
+    /// Call before a write changes the registrations or the payments of `uscc`.
+    func touch(_ uscc: String) throws {
+        guard !deferred, !policies.isEmpty, touched.insert(uscc).inserted else { return }
+        for p in policies { add(try Ledger.statement(db, policy: p, uscc: uscc), sign: -1) }
+    }
+
+    /// Writes the rows of the enterprises touched since the last flush.
+    func flush() throws {
+        guard !touched.isEmpty else { return }
+        let replace = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, 'enterprise', ?, ?, ?, ?, ?)
+            """)
+        let remove = try db.cachedStatement(sql: "DELETE FROM subsidy_lines WHERE policy = ? AND dimension = 'enterprise' AND grp = ?")
+        for uscc in touched.sorted(by: { $0.bytesPrecede($1) }) {
+            for p in policies {
+                let statement = try Ledger.statement(db, policy: p, uscc: uscc)
+                add(statement, sign: 1)
+                if let e = statement.lines(by: .enterprise).first {
+                    try replace.execute(arguments: [p.name, e.group, e.name, e.loans, e.due.value, e.paid.value])
+                } else {
+                    try remove.execute(arguments: [p.name, uscc])
+                }
+            }
+        }
+        touched = []
+        try writeSums()
+    }
+
+    /// A policy set or replaced: its rows computed again from every registration and payment, one enterprise at a time
+    /// (in USCC order, so memory holds one enterprise's loans and the park and bank sums).
+    func rebuild(_ name: String) throws {
+        policies = try Self.policies(db)
+        try db.execute(sql: "DELETE FROM subsidy_lines WHERE policy = ?", arguments: [name])
+        guard !deferred, let policy = policies.first(where: { $0.name == name }) else { return }
+        let paid = try Ledger.payments(db, policy: name, uscc: nil)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, 'enterprise', ?, ?, ?, ?, ?)
+            """)
+        var seen = Set<String>()
+        func enterprise(_ uscc: String, _ states: [RegistrationState]) throws {
+            seen.insert(uscc)
+            let statement = SubsidyStatement(policy: policy, states: states, paid: paid[uscc].map { [uscc: $0] } ?? [:])
+            add(statement, sign: 1)
+            if let e = statement.lines(by: .enterprise).first {
+                try insert.execute(arguments: [name, e.group, e.name, e.loans, e.due.value, e.paid.value])
+            }
+        }
+        let (conditions, arguments) = Ledger.eligibility(policy, uscc: nil)
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions) ORDER BY uscc",
+                                       arguments: arguments)
+        var current: (uscc: String, states: [RegistrationState])?
+        while let row = try rows.next() {
+            let s = try RegistrationState(row: row)
+            if let c = current, c.uscc.sameBytes(s.registration.uscc) {
+                current!.states.append(s)
+            } else {
+                if let c = current { try enterprise(c.uscc, c.states) }
+                current = (s.registration.uscc, [s])
+            }
+        }
+        if let c = current { try enterprise(c.uscc, c.states) }
+        for uscc in paid.keys.sorted(by: { $0.bytesPrecede($1) }) where !seen.contains(uscc) { try enterprise(uscc, []) }
+        try writeSums()
+    }
+
+    /// The end of a first load: every policy computed once the indexes exist.
+    func rebuildDeferred() throws {
+        guard deferred else { return }
+        deferred = false
+        for p in policies { try rebuild(p.name) }
+    }
+
+    private func add(_ statement: SubsidyStatement, sign: Int64) {
+        for dimension in [SubsidyStatement.Grouping.park, .bank] {
+            for line in statement.lines(by: dimension) {
+                sums[Key(policy: statement.policy.name, dimension: dimension, group: line.group), default: SubsidyLine(group: line.group)]
+                    .add(loans: Int(sign) * line.loans, due: Fen(sign * line.due.value), paid: Fen(sign * line.paid.value))
+            }
+        }
+    }
+
+    /// Adds the pending park and bank sums to their rows; a row left with no loan, due or payment goes.
+    private func writeSums() throws {
+        let update = try db.cachedStatement(sql: """
+            UPDATE subsidy_lines SET loans = loans + ?, due_fen = due_fen + ?, paid_fen = paid_fen + ? WHERE policy = ? AND dimension = ? AND grp = ?
+            """)
+        let insert = try db.cachedStatement(sql: "INSERT INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, ?, ?, '', ?, ?, ?)")
+        let drop = try db.cachedStatement(sql: """
+            DELETE FROM subsidy_lines WHERE policy = ? AND dimension = ? AND grp = ? AND loans = 0 AND due_fen = 0 AND paid_fen = 0
+            """)
+        for (k, line) in sums where !line.isEmpty {
+            try update.execute(arguments: [line.loans, line.due.value, line.paid.value, k.policy, k.dimension.rawValue, k.group])
+            if db.changesCount == 0 {
+                try insert.execute(arguments: [k.policy, k.dimension.rawValue, k.group, line.loans, line.due.value, line.paid.value])
+            } else {
+                try drop.execute(arguments: [k.policy, k.dimension.rawValue, k.group])
+            }
+        }
+        sums = [:]
+    }
+}
