@@ -174,6 +174,19 @@ struct SubsidyCommandTests {
         #expect(out.code == 1 && out.stdout.contains("subsidy_lines") && out.stdout.contains("differs"), "\(out.stdout)")
     }
 
+    @Test("a ledger from before 015_subsidy_lines with a policy and a payment: the upgrade computes its rows")
+    func upgrade() throws {
+        let s = try sampleLedger()
+        let uscc = try #require(try json(s, ["subsidy", "compute", "--policy", "2025贴息"])["enterprises"] as? [[String: Any]]).first!["uscc"] as! String
+        #expect(try s.run(["subsidy", "pay", uscc, "--policy", "2025贴息", "--amount", "10", "--unit", "yuan", "--date", "2025-12-20"]).code == 0)
+        let kept = try s.sqlite("SELECT * FROM subsidy_lines ORDER BY policy, dimension, grp")
+        #expect(kept.split(whereSeparator: \.isNewline).count > 20)
+        _ = try s.sqlite("DROP TABLE subsidy_lines; DELETE FROM grdb_migrations WHERE identifier = '015_subsidy_lines'")
+        let verified = try s.run(["audit", "verify"])
+        #expect(verified.code == 0, "\(verified.stdout)")
+        #expect(try s.sqlite("SELECT * FROM subsidy_lines ORDER BY policy, dimension, grp") == kept)
+    }
+
     @Test("audit verify: an edited payment row, and a payment entry raised past what was due with its chain re-hashed, are refused")
     func tampered() throws {
         let s = try sampleLedger()

@@ -74,11 +74,22 @@ public final class Ledger: Sendable {
         _ = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
     }
 
+    /// Tables a migration creates whose rows follow a rule PledgeCore states, filled for the ledger's data by the store.
+    static let filled: [String: @Sendable (Database) throws -> Void] = [
+        "015_subsidy_lines": { db in
+            let lines = try SubsidyLines(db)
+            for p in try SubsidyLines.policies(db) { try lines.rebuild(p.name) }
+        },
+    ]
+
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for (id, sql, editsSchemaText) in SchemaMigrations.all {
             migrator.registerMigration(id) { db in
-                guard editsSchemaText else { return try db.execute(sql: sql) }
+                guard editsSchemaText else {
+                    try db.execute(sql: sql)
+                    return try filled[id]?(db) ?? ()
+                }
                 // https://sqlite.org/lang_altertable.html#otheralter: inside the migration's transaction,
                 // edit the text, then bump schema_version so every connection re-reads the schema.
                 let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
