@@ -149,17 +149,16 @@ public struct SubsidyTotals: Sendable {
     public var policy: SubsidyPolicy
     public var grouping: SubsidyStatement.Grouping
     public var lines: [SubsidyLine]
-    public var loans: Int, enterprises: Int
+    public var loans: Int
     public var due: Fen, paid: Fen
 
-    public init(policy: SubsidyPolicy, grouping: SubsidyStatement.Grouping, lines: [SubsidyLine], loans: Int, enterprises: Int, due: Fen, paid: Fen) {
-        (self.policy, self.grouping, self.lines, self.loans, self.enterprises, self.due, self.paid) = (policy, grouping, lines, loans, enterprises, due, paid)
+    public init(policy: SubsidyPolicy, grouping: SubsidyStatement.Grouping, lines: [SubsidyLine], loans: Int, due: Fen, paid: Fen) {
+        (self.policy, self.grouping, self.lines, self.loans, self.due, self.paid) = (policy, grouping, lines, loans, due, paid)
     }
 
     /// The totals a statement implies (what the store's rows must add up to).
     public init(_ statement: SubsidyStatement, by grouping: SubsidyStatement.Grouping) {
         self.init(policy: statement.policy, grouping: grouping, lines: statement.lines(by: grouping),
-                  loans: statement.enterprises.reduce(0) { $0 + $1.loans.count }, enterprises: statement.enterprises.count,
-                  due: statement.totalDue, paid: statement.totalPaid)
+                  loans: statement.enterprises.reduce(0) { $0 + $1.loans.count }, due: statement.totalDue, paid: statement.totalPaid)
     }
 }

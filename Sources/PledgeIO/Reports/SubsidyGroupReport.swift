@@ -61,7 +61,7 @@ public struct SubsidyGroupReport: Sendable {
         let h = header(l), t = totals
         let table = HTMLPage.Table(caption: SubsidyReport.summary(t.policy, l).trimmingSpaces, headers: h, rows: t.lines.map { cells($0, l, SubsidyReport.shown) },
                                    footer: [totalRow(l)], numeric: Set((h.count - 4)..<h.count))
-        return SubsidyReport.page(l, policy: t.policy, due: t.due, paid: t.paid, enterprises: t.enterprises, head: head, table)
+        return SubsidyReport.page(l, policy: t.policy, due: t.due, paid: t.paid, count: (l.pick("笔数", "Loans"), t.loans), head: head, table)
     }
 
     public func workbook(language l: Language) -> [SheetTable] {

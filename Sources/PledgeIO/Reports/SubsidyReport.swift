@@ -90,13 +90,14 @@ public struct SubsidyReport: Sendable {
 
     func page(_ l: Language, _ table: HTMLPage.Table) -> HTMLPage {
         let s = statement
-        return Self.page(l, policy: s.policy, due: s.totalDue, paid: s.totalPaid, enterprises: s.enterprises.count, head: head, table)
+        return Self.page(l, policy: s.policy, due: s.totalDue, paid: s.totalPaid, count: (l.pick("企业", "Enterprises"), s.enterprises.count), head: head, table)
     }
 
-    static func page(_ l: Language, policy: SubsidyPolicy, due: Fen, paid: Fen, enterprises: Int, head: String, _ table: HTMLPage.Table) -> HTMLPage {
+    /// `count`: what the page counts beside the amounts (enterprises of a statement, loans of a grouped report).
+    static func page(_ l: Language, policy: SubsidyPolicy, due: Fen, paid: Fen, count: (String, Int), head: String, _ table: HTMLPage.Table) -> HTMLPage {
         HTMLPage(language: l, title: l.pick("贴息测算", "Interest subsidy"), subtitle: policy.name,
                  summary: [(l.pick("应贴息(元)", "Due (yuan)"), shown(due)), (l.pick("已支付(元)", "Paid (yuan)"), shown(paid)),
-                           (l.pick("尚欠(元)", "Outstanding (yuan)"), shown(due - paid)), (l.pick("企业", "Enterprises"), String(enterprises))],
+                           (l.pick("尚欠(元)", "Outstanding (yuan)"), shown(due - paid)), (count.0, String(count.1))],
                  chartSVG: nil, tables: [table], footer: l.pick("数据截至日志 ", "Journal head ") + head)
     }
 

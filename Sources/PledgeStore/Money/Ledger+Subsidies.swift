@@ -55,10 +55,7 @@ extension Ledger {
             let total = try Row.fetchOne(db, sql: """
                 SELECT coalesce(sum(loans), 0), coalesce(sum(due_fen), 0), coalesce(sum(paid_fen), 0) FROM subsidy_lines WHERE policy = ? AND dimension = 'park'
                 """, arguments: [name])!
-            let enterprises = grouping == .enterprise ? lines.count
-                : try Int.fetchOne(db, sql: "SELECT count(*) FROM subsidy_lines WHERE policy = ? AND dimension = 'enterprise'", arguments: [name]) ?? 0
-            return SubsidyTotals(policy: try Self.policy(row), grouping: grouping, lines: lines, loans: total[0], enterprises: enterprises,
-                                 due: Fen(total[1]), paid: Fen(total[2]))
+            return SubsidyTotals(policy: try Self.policy(row), grouping: grouping, lines: lines, loans: total[0], due: Fen(total[1]), paid: Fen(total[2]))
         }
     }
 
