@@ -12,3 +12,10 @@ CREATE TABLE subsidy_lines (
     paid_fen    INTEGER NOT NULL CHECK (paid_fen >= 0),
     PRIMARY KEY (policy, dimension, grp)
 ) WITHOUT ROWID;
+
+-- The date a registration defaulted, kept when it is released afterwards: a subsidy's days end at the first of
+-- its release, its default and its maturity. Filled from the journal's `default` entries.
+ALTER TABLE registrations ADD COLUMN defaulted_on TEXT CHECK (defaulted_on IS NULL OR (length(defaulted_on) = 10 AND defaulted_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'));
+UPDATE registrations SET defaulted_on = (
+    SELECT json_extract(e.payload, '$.data.date') FROM entries e WHERE e.reg_no = registrations.reg_no AND e.kind = 'default' ORDER BY e.seq DESC LIMIT 1)
+WHERE status IN ('defaulted', 'released');

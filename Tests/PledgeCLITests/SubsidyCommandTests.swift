@@ -27,7 +27,8 @@ struct SubsidyCommandTests {
     /// The subsidy each enterprise is due, computed here from the registrations as sqlite3 reads them.
     func expected(_ s: CLISandbox, year: Int, shareBP: Int, capFen: Int64) throws -> [String: Int64] {
         let rows = try s.sqlite("""
-            SELECT uscc, amount_fen, rate, reg_date, CASE WHEN status IN ('released', 'defaulted') THEN status_date ELSE '' END, coalesce(maturity, '')
+            SELECT uscc, amount_fen, rate, reg_date, CASE WHEN status IN ('released', 'defaulted') THEN status_date ELSE '' END, coalesce(maturity, ''),
+                   coalesce(defaulted_on, '')
             FROM registrations WHERE status != 'void' AND rate IS NOT NULL AND rywq = 1 AND reg_date <= '\(year)-12-31'
             """).split(separator: "\n")
         var calendar = Calendar(identifier: .gregorian)
@@ -43,7 +44,7 @@ struct SubsidyCommandTests {
         var due: [String: Int64] = [:]
         for row in rows {
             let c = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            let ends = [c[4], c[5]].filter { !$0.isEmpty }.map { f.date(from: $0)! } + [next]
+            let ends = [c[4], c[5], c[6]].filter { !$0.isEmpty }.map { f.date(from: $0)! } + [next]
             let start = max(f.date(from: c[3])!, first)
             let days = max(0, calendar.dateComponents([.day], from: start, to: ends.min()!).day!)
             guard days > 0 else { continue }
@@ -155,6 +156,7 @@ struct SubsidyCommandTests {
         for (args, step) in [(["correct", picked[0], "--field", "amount", "--value", "3000", "--unit", "wan", "--reason", "银行更正"], "amount corrected"),
                              (["release", picked[1], "--date", "2025-08-01"], "released"), (["void", picked[2], "--reason", "重复"], "void"),
                              (["default", picked[3], "--date", "2025-09-01"], "defaulted"),
+                             (["release", picked[3], "--date", "2025-11-01"], "released after its default"),
                              (["correct", picked[4], "--field", "uscc", "--value", other, "--reason", "企业更正"], "moved to another enterprise"),
                              (s.registerArgs(replacing: "--date", with: "2025-03-01") + ["--rate", "4.2"], "registered")] {
             let out = try s.run(args)
@@ -174,16 +176,27 @@ struct SubsidyCommandTests {
         #expect(out.code == 1 && out.stdout.contains("subsidy_lines") && out.stdout.contains("differs"), "\(out.stdout)")
     }
 
-    @Test("a ledger from before 015_subsidy_lines with a policy and a payment: the upgrade computes its rows")
+    @Test("a ledger from before 015_subsidy_lines with a policy, a payment and a loan released after its default: the upgrade computes its rows")
     func upgrade() throws {
         let s = try sampleLedger()
         let uscc = try #require(try json(s, ["subsidy", "compute", "--policy", "2025贴息"])["enterprises"] as? [[String: Any]]).first!["uscc"] as! String
         #expect(try s.run(["subsidy", "pay", uscc, "--policy", "2025贴息", "--amount", "10", "--unit", "yuan", "--date", "2025-12-20"]).code == 0)
+        let reg = try s.sqlite("""
+            SELECT reg_no FROM registrations WHERE status = 'active' AND rywq = 1 AND rate IS NOT NULL AND reg_date <= '2025-01-01'
+              AND maturity > '2025-12-31' ORDER BY reg_no LIMIT 1
+            """)
+        #expect(try s.run(["default", reg, "--date", "2025-03-01"]).code == 0)
+        #expect(try s.run(["release", reg, "--date", "2025-10-01"]).code == 0)
         let kept = try s.sqlite("SELECT * FROM subsidy_lines ORDER BY policy, dimension, grp")
         #expect(kept.split(whereSeparator: \.isNewline).count > 20)
-        _ = try s.sqlite("DROP TABLE subsidy_lines; DELETE FROM grdb_migrations WHERE identifier = '015_subsidy_lines'")
+        #expect(try s.sqlite("SELECT defaulted_on FROM registrations WHERE reg_no = '\(reg)'") == "2025-03-01")
+        _ = try s.sqlite("""
+            DROP TABLE subsidy_lines; ALTER TABLE registrations DROP COLUMN defaulted_on;
+            DELETE FROM grdb_migrations WHERE identifier = '015_subsidy_lines'
+            """)
         let verified = try s.run(["audit", "verify"])
         #expect(verified.code == 0, "\(verified.stdout)")
+        #expect(try s.sqlite("SELECT defaulted_on FROM registrations WHERE reg_no = '\(reg)'") == "2025-03-01", "the default date, from the journal")
         #expect(try s.sqlite("SELECT * FROM subsidy_lines ORDER BY policy, dimension, grp") == kept)
     }
 

@@ -43,6 +43,16 @@ struct SubsidyTests {
         #expect(d.days == 182 && d.interest == Fen(498_630) && d.due == Fen(249_315))
     }
 
+    @Test("defaulted on 1 July 2024, released on 1 October: the days end at the default (182), not at the release")
+    func releasedAfterDefault() throws {
+        let registered = Self.loan("F", wan: 20, rate: "5", date: "2023-01-10", maturity: "2026-01-01")
+        let defaulted = try Lifecycle.apply(.default(date: Self.day("2024-07-01")), to: registered, seq: 2, late: false)
+        let released = try Lifecycle.apply(.release(date: Self.day("2024-10-01"), reason: .other), to: defaulted, seq: 3, late: false)
+        #expect(released.status == .released && released.defaultedOn == Self.day("2024-07-01"))
+        let d = SubsidyStatement(policy: Self.policy, states: [released], paid: [:]).enterprises[0].loans[0]
+        #expect(d.days == 182 && d.interest == Fen(498_630) && d.due == Fen(249_315))
+    }
+
     @Test("the cap applies to an enterprise's sum and is allocated to its loans in registration order; payments follow")
     func capAllocation() {
         let s = SubsidyStatement(policy: Self.policy, states: [

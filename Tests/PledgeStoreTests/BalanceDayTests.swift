@@ -79,7 +79,7 @@ struct BalanceDayTests {
         try t.raw().write { db in
             try db.execute(sql: """
                 DROP TABLE balance_days; DROP TABLE subsidy_lines; DROP TABLE subsidy_policies; DROP TABLE subsidy_payments; DROP TABLE pool_losses; DROP TABLE disposals;
-                DROP TABLE pool_contributions; DROP TABLE pools; ALTER TABLE registrations DROP COLUMN appraised_value_fen; ALTER TABLE registrations DROP COLUMN appraiser; ALTER TABLE registrations DROP COLUMN insurer; ALTER TABLE registrations DROP COLUMN insured_amount_fen;  DELETE FROM group_totals WHERE dimension = 'puhui';
+                DROP TABLE pool_contributions; DROP TABLE pools; ALTER TABLE registrations DROP COLUMN appraised_value_fen; ALTER TABLE registrations DROP COLUMN appraiser; ALTER TABLE registrations DROP COLUMN insurer; ALTER TABLE registrations DROP COLUMN insured_amount_fen; ALTER TABLE registrations DROP COLUMN defaulted_on;  DELETE FROM group_totals WHERE dimension = 'puhui';
                 DELETE FROM grdb_migrations WHERE identifier IN ('009_balance_days', '010_subsidies', '011_pools', '012_puhui_dimension', '013_puhui_totals', '014_appraisal', '015_subsidy_lines')
                 """)
         }

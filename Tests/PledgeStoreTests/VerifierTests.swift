@@ -201,7 +201,7 @@ extension VerifierTests {
             try Row.fetchAll(db, sql: "SELECT name, \"notnull\" AS required FROM pragma_table_info('registrations')")
                 .map { (name: $0["name"] as String, required: $0["required"] as Bool) }
         }
-        #expect(columns.count == 27)
+        #expect(columns.count == 28)
         let rowid = try #require(try t.raw().read { try Int64.fetchOne($0, sql: "SELECT rowid FROM registrations WHERE reg_no = ?", arguments: [regNo]) })
         var edits = 0
         for column in columns {

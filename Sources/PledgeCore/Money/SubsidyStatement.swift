@@ -1,8 +1,8 @@
 /// What a subsidy policy owes, per enterprise and loan, computed from the registrations as they stand:
 /// - a loan is eligible when it is not void, is dated on or before 31 December of the policy's year, has a rate, and
 ///   meets the policy's IP type and `only` condition;
-/// - its days are the dates d of the year with reg_date ≤ d < end, where end is the first of its release or default
-///   date and its maturity, else 1 January of the next year;
+/// - its days are the dates d of the year with reg_date ≤ d < end, where end is the first of its release date, the date
+///   it defaulted (kept after a release) and its maturity, else 1 January of the next year;
 /// - its interest is amount × rate ÷ 100 × days ÷ 365 and its due the interest × share, each rounded half-up to the 分;
 /// - an enterprise's due is the sum of its loans' dues, capped at the policy's cap. The capped due and the payments are
 ///   allocated to its loans in registration order (date, then 登记号), which is how parks and banks are credited.
@@ -71,8 +71,9 @@ public struct SubsidyStatement: Sendable {
         case nil: break
         }
         let firstDay = CivilDate(year: p.year, month: 1, day: 1)!, nextYear = CivilDate(year: p.year + 1, month: 1, day: 1)!
+        // A loan released after it defaulted ends at its default.
         let ended = s.status == .released || s.status == .defaulted ? s.statusDate : nil
-        let end = [ended, r.maturity, nextYear].compactMap { $0 }.min()!
+        let end = [ended, s.defaultedOn, r.maturity, nextYear].compactMap { $0 }.min()!
         let days = max(0, end.dayNumber - max(r.regDate, firstDay).dayNumber)
         guard days > 0 else { return nil }
         let interest = interest(amount: r.amount, rate: rate, days: days)

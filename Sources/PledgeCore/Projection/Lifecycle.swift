@@ -48,7 +48,7 @@ public enum Lifecycle {
             if late { s.late = true }
         case .void: s.status = .void
         case .release(let date, _): s.status = .released; s.statusDate = date
-        case .default(let date): s.status = .defaulted; s.statusDate = date
+        case .default(let date): s.status = .defaulted; s.statusDate = date; s.defaultedOn = date
         case .extend(_, let to): s.registration.maturity = to
         case .reference, .target, .register, .periodClose, .periodReopen, .targetRemove, .targetDefault, .checkAck, .setting, .user,
              .proposal, .approve, .reject, .subsidyPolicy, .subsidyPayment, .pool, .poolContribution, .dispose, .loss:

@@ -21,7 +21,7 @@ final class ProjectionWriter {
         delta = ProjectionDelta(targets: try Self.targets(db))
         subsidies = try SubsidyLines(db)
         insertRow = try RawStatement(db, sql: """
-            INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(27))) ON CONFLICT(reg_no) DO NOTHING
+            INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(28))) ON CONFLICT(reg_no) DO NOTHING
             """)
     }
 
@@ -101,7 +101,7 @@ final class ProjectionWriter {
 
     /// Every column but the key: a 登记号 never changes (and in the SET list it would make SQLite check the foreign
     /// key of every right of the registration).
-    static let updateRow = "UPDATE registrations SET (\(RegistrationState.valueColumns)) = (\(placeholders(26))) WHERE reg_no = ?"
+    static let updateRow = "UPDATE registrations SET (\(RegistrationState.valueColumns)) = (\(placeholders(27))) WHERE reg_no = ?"
 
     /// Inserts a new registration's row and counts it; false (nothing written) when its 登记号 is registered.
     func insert(_ s: RegistrationState) throws -> Bool {
@@ -115,6 +115,7 @@ final class ProjectionWriter {
         row.bind(18, r.notes); row.bind(19, s.status.rawValue); row.bind(20, s.statusDate?.description); row.bind(21, s.late)
         row.bind(22, s.createdSeq); row.bind(23, s.updatedSeq)
         row.bind(24, r.appraisedValue?.value); row.bind(25, r.appraiser); row.bind(26, r.insurer); row.bind(27, r.insuredAmount?.value)
+        row.bind(28, s.defaultedOn?.description)
         guard try row.run() == 1 else { return false }
         delta.register(s)
         pending += 1

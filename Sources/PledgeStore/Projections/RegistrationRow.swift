@@ -7,7 +7,7 @@ extension RegistrationState {
     static let valueColumns = """
         reg_date, ip_type, uscc, uscc_override, enterprise, bank, branch, amount_fen, ip_numbers, park,
         prefecture_code, maturity, rate, rywq, first_loan, insured, notes, status, status_date, late, created_seq, updated_seq,
-        appraised_value_fen, appraiser, insurer, insured_amount_fen
+        appraised_value_fen, appraiser, insurer, insured_amount_fen, defaulted_on
         """
     static let columns = "reg_no, " + valueColumns
 
@@ -31,7 +31,7 @@ extension RegistrationState {
             prefectureCode: row[11], maturity: try date(row[12]), rate: row[13],
             rywq: row[14], firstLoan: row[15], insured: row[16], notes: row[17], appraisedValue: (row[23] as Int64?).map(Fen.init),
             appraiser: row[24], insurer: row[25], insuredAmount: (row[26] as Int64?).map(Fen.init))
-        self.init(registration: registration, status: status, statusDate: try date(row[19]), late: row[20],
+        self.init(registration: registration, status: status, statusDate: try date(row[19]), defaultedOn: try date(row[27]), late: row[20],
                   createdSeq: row[21], updatedSeq: row[22])
     }
 
@@ -42,7 +42,8 @@ extension RegistrationState {
             r.regNo, r.regDate.description, r.ipType.rawValue, r.uscc, r.usccOverride, r.enterprise, r.bank,
             r.branch, r.amount.value, r.ipNumbers.joined(separator: ";"), r.park, r.prefectureCode,
             r.maturity?.description, r.rate, r.rywq, r.firstLoan, r.insured, r.notes, status.rawValue,
-            statusDate?.description, late, createdSeq, updatedSeq, r.appraisedValue?.value, r.appraiser, r.insurer, r.insuredAmount?.value]
+            statusDate?.description, late, createdSeq, updatedSeq, r.appraisedValue?.value, r.appraiser, r.insurer, r.insuredAmount?.value,
+            defaultedOn?.description]
         return values.map { $0?.databaseValue ?? .null }
     }
 

@@ -38,7 +38,7 @@ extension Verifier {
                     t(r.branch), i(r.amount.value), t(r.ipNumbers.joined(separator: ";")), t(r.park), t(r.prefectureCode),
                     t(r.maturity?.description), t(r.rate), b(r.rywq), b(r.firstLoan), b(r.insured), t(r.notes), t(s.status.rawValue),
                     t(s.statusDate?.description), b(s.late), i(s.createdSeq), i(s.updatedSeq), r.appraisedValue.map { i($0.value) } ?? t(nil),
-                    t(r.appraiser), t(r.insurer), r.insuredAmount.map { i($0.value) } ?? t(nil)]
+                    t(r.appraiser), t(r.insurer), r.insuredAmount.map { i($0.value) } ?? t(nil), t(s.defaultedOn?.description)]
         }
         // Sorted by key only to name differences: the keys, not the states (a registration is a large value to move).
         func inKeyOrder() -> [RegistrationState] {
