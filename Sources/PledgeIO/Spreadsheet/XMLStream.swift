@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 import Foundation
 
 /// What a workbook part's reader is told while libxml2 streams the part: element starts and ends by local name
