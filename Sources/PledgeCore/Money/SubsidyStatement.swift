@@ -61,6 +61,9 @@ public struct SubsidyStatement: Sendable {
         }.sorted { $0.uscc.compareBytes($1.uscc) < 0 }
     }
 
+    /// Whether the policy covers the registration: only such registrations (and payments) shape its statement.
+    public static func covers(_ s: RegistrationState, _ p: SubsidyPolicy) -> Bool { loan(s, p) != nil }
+
     /// The loan's place in the statement, nil when the policy does not cover it (or it ran no day of the year).
     static func loan(_ s: RegistrationState, _ p: SubsidyPolicy) -> Loan? {
         let r = s.registration

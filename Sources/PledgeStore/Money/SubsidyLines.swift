@@ -2,14 +2,16 @@ import GRDB
 import PledgeCore
 
 /// `subsidy_lines`: each policy's rows per enterprise, park and bank, as PledgeCore's `SubsidyStatement.lines(by:)`
-/// gives them. A write that changes an enterprise's registrations or payments `touch`es it first: its park and bank rows
-/// as they stand are taken out of the pending sums; `flush` computes its statement again from the rows as written, puts
-/// the new park and bank rows in and replaces its enterprise row. A policy set or replaced is computed whole.
+/// gives them. A write that changes a registration the policy covers (before or after the change), or pays an
+/// enterprise under it, `touch`es the enterprise first: its park and bank rows as they stand are taken out of the
+/// pending sums; `flush` computes its statement again from the rows as written, puts the new park and bank rows in and
+/// replaces its enterprise row. A registration no policy covers costs nothing. A policy set or replaced is computed
+/// whole.
 final class SubsidyLines {
     private let db: Database
     private var policies: [SubsidyPolicy]
-    /// Enterprises touched since the last flush (their rows before are already out of `sums`).
-    private var touched: Set<String> = []
+    /// Enterprises touched since the last flush, per policy (their rows before are already out of `sums`).
+    private var touched: [String: Set<String>] = [:]
     private var sums: [Key: SubsidyLine] = [:]
     /// A first load (no index on `registrations` until its end) computes every policy once, at its end.
     var deferred = false
@@ -27,10 +29,24 @@ final class SubsidyLines {
         try Row.fetchAll(db, sql: "SELECT * FROM subsidy_policies ORDER BY name").map(Ledger.policy)
     }
 
-    /// Call before a write changes the registrations or the payments of `uscc`.
-    func touch(_ uscc: String) throws {
-        guard !deferred, !policies.isEmpty, touched.insert(uscc).inserted else { return }
-        for p in policies { add(try Ledger.statement(db, policy: p, uscc: uscc), sign: -1) }
+    /// Call before a write changes a registration from `before` (nil: a new one) to `after`.
+    func touch(_ before: RegistrationState?, _ after: RegistrationState) throws {
+        guard !deferred else { return }
+        for p in policies {
+            if let before, SubsidyStatement.covers(before, p) { try touch(before.registration.uscc, p) }
+            if SubsidyStatement.covers(after, p) { try touch(after.registration.uscc, p) }
+        }
+    }
+
+    /// Call before a payment to `uscc` under policy `name`.
+    func touch(_ uscc: String, policy name: String) throws {
+        guard !deferred, let p = policies.first(where: { $0.name == name }) else { return }
+        try touch(uscc, p)
+    }
+
+    private func touch(_ uscc: String, _ p: SubsidyPolicy) throws {
+        guard touched[p.name, default: []].insert(uscc).inserted else { return }
+        add(try Ledger.statement(db, policy: p, uscc: uscc), sign: -1)
     }
 
     /// Writes the rows of the enterprises touched since the last flush.
@@ -40,8 +56,8 @@ final class SubsidyLines {
             INSERT OR REPLACE INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, 'enterprise', ?, ?, ?, ?, ?)
             """)
         let remove = try db.cachedStatement(sql: "DELETE FROM subsidy_lines WHERE policy = ? AND dimension = 'enterprise' AND grp = ?")
-        for uscc in touched.sorted(by: { $0.bytesPrecede($1) }) {
-            for p in policies {
+        for p in policies {
+            for uscc in (touched[p.name] ?? []).sorted(by: { $0.bytesPrecede($1) }) {
                 let statement = try Ledger.statement(db, policy: p, uscc: uscc)
                 add(statement, sign: 1)
                 if let e = statement.lines(by: .enterprise).first {
@@ -51,7 +67,7 @@ final class SubsidyLines {
                 }
             }
         }
-        touched = []
+        touched = [:]
         try writeSums()
     }
 

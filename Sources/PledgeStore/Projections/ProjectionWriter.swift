@@ -80,7 +80,7 @@ final class ProjectionWriter {
                            arguments: [p.name, p.year, p.shareBasisPoints, p.cap?.value, p.only?.rawValue, p.ipType?.rawValue, seq])
             try subsidies.rebuild(p.name)
         case .subsidyPayment(let p):
-            try subsidies.touch(p.uscc)
+            try subsidies.touch(p.uscc, policy: p.policy)
             try db.execute(sql: "INSERT INTO subsidy_payments(seq, policy, uscc, amount_fen, paid_on) VALUES (?, ?, ?, ?, ?)",
                            arguments: [seq, p.policy, p.uscc, p.amount.value, p.date.description])
             try subsidies.flush()
@@ -91,8 +91,7 @@ final class ProjectionWriter {
                 throw LedgerDataError("entry \(seq) changes 登记号 \(regNo ?? "?") which is not registered")
             }
             let new = try Lifecycle.apply(event, to: old, seq: seq, late: late)
-            try subsidies.touch(old.registration.uscc)
-            try subsidies.touch(new.registration.uscc)
+            try subsidies.touch(old, new)
             try db.cachedStatement(sql: Self.updateRow).execute(arguments: new.valueArguments + [regNo])
             delta.change(from: old, to: new)
             try flush()
@@ -106,7 +105,7 @@ final class ProjectionWriter {
     /// Inserts a new registration's row and counts it; false (nothing written) when its 登记号 is registered.
     func insert(_ s: RegistrationState) throws -> Bool {
         let r = s.registration, row = insertRow
-        try subsidies.touch(r.uscc)
+        try subsidies.touch(nil, s)
         row.reset()
         row.bind(1, r.regNo); row.bind(2, r.regDate.description); row.bind(3, r.ipType.rawValue); row.bind(4, r.uscc)
         row.bind(5, r.usccOverride); row.bind(6, r.enterprise); row.bind(7, r.bank); row.bind(8, r.branch); row.bind(9, r.amount.value)
