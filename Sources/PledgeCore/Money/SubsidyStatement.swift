@@ -160,9 +160,4 @@ public struct SubsidyTotals: Sendable {
         (self.policy, self.grouping, self.lines, self.loans, self.due, self.paid) = (policy, grouping, lines, loans, due, paid)
     }
 
-    /// The totals a statement implies (what the store's rows must add up to).
-    public init(_ statement: SubsidyStatement, by grouping: SubsidyStatement.Grouping) {
-        self.init(policy: statement.policy, grouping: grouping, lines: statement.lines(by: grouping),
-                  loans: statement.enterprises.reduce(0) { $0 + $1.loans.count }, due: statement.totalDue, paid: statement.totalPaid)
-    }
 }

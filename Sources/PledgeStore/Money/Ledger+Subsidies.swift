@@ -44,9 +44,7 @@ extension Ledger {
     /// Due, paid and outstanding per enterprise, park or bank, with the policy's totals: the rows `subsidy_lines` keeps.
     public func subsidyTotals(policy name: String, by grouping: SubsidyStatement.Grouping) throws -> SubsidyTotals {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subsidy_policies WHERE name = ?", arguments: [name]) else {
-                throw StoreError.subsidyPolicyMissing(name: name)
-            }
+            let policy = try Self.policy(db, named: name)
             let lines = try Row.fetchAll(db, sql: """
                 SELECT grp, name, loans, due_fen, paid_fen FROM subsidy_lines WHERE policy = ? AND dimension = ? ORDER BY grp
                 """, arguments: [name, grouping.rawValue]).map { SubsidyLine(group: $0[0], name: $0[1], loans: $0[2], due: Fen($0[3]), paid: Fen($0[4])) }
@@ -55,15 +53,19 @@ extension Ledger {
             let total = try Row.fetchOne(db, sql: """
                 SELECT coalesce(sum(loans), 0), coalesce(sum(due_fen), 0), coalesce(sum(paid_fen), 0) FROM subsidy_lines WHERE policy = ? AND dimension = 'park'
                 """, arguments: [name])!
-            return SubsidyTotals(policy: try Self.policy(row), grouping: grouping, lines: lines, loans: total[0], due: Fen(total[1]), paid: Fen(total[2]))
+            return SubsidyTotals(policy: policy, grouping: grouping, lines: lines, loans: total[0], due: Fen(total[1]), paid: Fen(total[2]))
         }
     }
 
-    static func statement(_ db: Database, policy name: String, uscc: String?) throws -> SubsidyStatement {
+    static func policy(_ db: Database, named name: String) throws -> SubsidyPolicy {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subsidy_policies WHERE name = ?", arguments: [name]) else {
             throw StoreError.subsidyPolicyMissing(name: name)
         }
-        return try statement(db, policy: try Self.policy(row), uscc: uscc)
+        return try Self.policy(row)
+    }
+
+    static func statement(_ db: Database, policy name: String, uscc: String?) throws -> SubsidyStatement {
+        try statement(db, policy: try policy(db, named: name), uscc: uscc)
     }
 
     static func statement(_ db: Database, policy: SubsidyPolicy, uscc: String?) throws -> SubsidyStatement {
