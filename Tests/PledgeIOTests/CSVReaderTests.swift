@@ -6,7 +6,7 @@ import PledgeCore
 /// Writes `bytes` to a temporary file and reads it back with a reader of the given chunk size.
 func readCSV(_ bytes: [UInt8], chunkSize: Int = 1 << 20) throws -> [CSVRecord] {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString)").path
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
     defer { try? FileManager.default.removeItem(atPath: path) }
     let fd = open(path, O_RDONLY)
     defer { close(fd) }
@@ -105,7 +105,7 @@ struct EncodingTests {
         let gb = text.data(using: String.Encoding(rawValue: 0x8000_0632)) ?? Data()
         try #require(!gb.isEmpty, "Foundation can encode GB18030 here")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gb-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: gb)
+        #expect(FileManager.default.createFile(atPath: path, contents: gb))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let fd = open(path, O_RDONLY)
         defer { close(fd) }

@@ -111,7 +111,7 @@ struct BulkStatementTests {
     func loadsWriteDerivedTables(lifecycleEntry: Bool) throws {
         let t = try TemporaryLedger()
         // A second target, of every type and a narrower window, besides the shipped one (patents 2021–2025).
-        try t.ledger.setTarget(Target(name: "all-2024", amount: Fen(1_000_000), from: try CivilDate.parse("2024-01-01"),
+        _ = try t.ledger.setTarget(Target(name: "all-2024", amount: Fen(1_000_000), from: try CivilDate.parse("2024-01-01"),
                                       to: try CivilDate.parse("2024-12-31"), ipType: nil))
         // Numbers the SQL split must return unchanged: quotes, backslashes, apostrophes, Chinese, spaces, JSON escapes.
         let odd = [#"国作登字-2021-"A"-1"#, #"C:\rights\7"#, "作品'登记' 12", "软著登字第0001号", #"\u0041"#, "x,y"]

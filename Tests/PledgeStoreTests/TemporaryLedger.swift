@@ -14,7 +14,7 @@ final class TemporaryLedger {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("ledger.sqlite").path
         ledger = try Ledger.create(at: path, operatorName: "tester")
-        if initialize { try ledger.initialize(reference: .shipped()) }
+        if initialize { _ = try ledger.initialize(reference: .shipped()) }
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
