@@ -6,17 +6,17 @@ import Darwin
 
 /// A calendar date without time or zone (proleptic Gregorian), as written on a registration.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    /// year << 9 | month << 5 | day: four bytes (a registration holds several dates), ordered as the date.
+    private let bits: UInt32
+    public var year: Int { Int(bits >> 9) }
+    public var month: Int { Int(bits >> 5 & 0xF) }
+    public var day: Int { Int(bits & 0x1F) }
 
     /// Fails for dates that do not exist (2022-02-29, 2024-13-01) or years outside 1900…2999.
     public init?(year: Int, month: Int, day: Int) {
         guard (1900...2999).contains(year), (1...12).contains(month),
               day >= 1, day <= CivilDate.daysIn(year: year, month: month) else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
+        bits = UInt32(year) << 9 | UInt32(month) << 5 | UInt32(day)
     }
 
     public static func daysIn(year: Int, month: Int) -> Int {
@@ -29,9 +29,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    public static func < (a: CivilDate, b: CivilDate) -> Bool {
-        (a.year, a.month, a.day) < (b.year, b.month, b.day)
-    }
+    public static func < (a: CivilDate, b: CivilDate) -> Bool { a.bits < b.bits }
 
     /// `YYYY-MM-DD`, the only form the ledger stores and prints.
     public var description: String { isoText(year: year, month: month, day: day) }

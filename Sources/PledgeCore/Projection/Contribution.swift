@@ -126,20 +126,19 @@ extension RegistrationState {
     /// The days its balance changes. On day D a registration is outstanding when it opened on or before D and did not
     /// close on or before D (void: never), and past maturity when moreover its maturity is before D. The only
     /// statement of the balance rule: `report progress` sums these changes up to its as-of day.
-    public var balanceChanges: [(BalanceChange, CivilDate)] {
-        guard status != .void else { return [] }
+    public func balanceChanges(_ body: (BalanceChange, CivilDate) -> Void) {
+        guard status != .void else { return }
         let opened = registration.regDate
         let closed = status == .released || status == .defaulted ? statusDate : nil
-        var out: [(BalanceChange, CivilDate)] = [(.opened, opened)]
-        if let closed { out.append((.closed, closed)) }
+        body(.opened, opened)
+        if let closed { body(.closed, closed) }
         if let maturity = registration.maturity, let after = maturity.adding(days: 1) {
             let overdue = max(opened, after)
             if closed.map({ overdue < $0 }) ?? true {
-                out.append((.overdueFrom, overdue))
-                if let closed { out.append((.overdueTo, closed)) }
+                body(.overdueFrom, overdue)
+                if let closed { body(.overdueTo, closed) }
             }
         }
-        return out
     }
 }
 
@@ -193,21 +192,19 @@ extension RegistrationState {
 extension String {
     /// Hashes the UTF-8 bytes (String's own hash normalizes Unicode, which SQLite's keys do not).
     public func hashBytes(into h: inout Hasher) {
-        var s = self
-        s.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
-        h.combine(utf8.count)
+        withBytes { h.combine(bytes: $0); h.combine($0.count) }
     }
 
     /// Equal UTF-8 bytes (String's == is Unicode canonical equivalence; SQLite compares bytes).
     public func sameBytes(_ o: String) -> Bool {
-        var a = self, b = o
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+        withBytes { x in o.withBytes { y in
+            x.count == y.count && (x.baseAddress == y.baseAddress || x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+        } }
     }
 
     /// Equal to these UTF-8 bytes (SQLite's text as it holds it).
     public func sameBytes(_ b: UnsafeRawBufferPointer) -> Bool {
-        var a = self
-        return a.withUTF8 { x in x.count == b.count && (x.isEmpty || memcmp(x.baseAddress!, b.baseAddress!, x.count) == 0) }
+        withBytes { x in x.count == b.count && (x.isEmpty || memcmp(x.baseAddress!, b.baseAddress!, x.count) == 0) }
     }
 
     /// Ordered by UTF-8 bytes, as SQLite's BINARY collation orders text.
@@ -215,11 +212,18 @@ extension String {
 
     /// < 0, 0 or > 0 as this text's UTF-8 bytes order before, equal to or after `o`'s.
     public func compareBytes(_ o: String) -> Int {
-        var a = self, b = o
-        return a.withUTF8 { x in b.withUTF8 { y in
+        withBytes { x in o.withBytes { y in
             let n = min(x.count, y.count)
             let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
             return c != 0 ? Int(c) : x.count - y.count
         } }
+    }
+
+    /// The UTF-8 bytes in place (native and small strings), without copying the string.
+    @inline(__always)
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let r = utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
+        var s = self
+        return s.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 }

@@ -64,7 +64,7 @@ public struct ProjectionDelta: Sendable {
         let totals = Totals(registrations: sign, amountFen: sign &* s.registration.amount.value)
         cells[Cell(s), default: Totals()].add(totals)
         statusTotals[StatusKey(s), default: Totals()].add(totals)
-        for (kind, day) in s.balanceChanges {
+        s.balanceChanges { kind, day in
             balanceDays[BalanceDayKey(ipType: s.registration.ipType.rawValue, day: day.description, kind: kind), default: Totals()].add(totals)
         }
         for t in targets where t.counts(s) {

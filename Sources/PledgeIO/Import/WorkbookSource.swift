@@ -1,5 +1,6 @@
 import Foundation
 import PledgeCore
+import PledgeStore
 
 /// A bank's .xlsx workbook as an import's rows: the header found (or given with `--header-row`), each data row's
 /// cells made the text the CSV path reads: dates as YYYY-MM-DD, numbers as plain decimals. A cell that cannot be

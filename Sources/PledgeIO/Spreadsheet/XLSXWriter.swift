@@ -1,5 +1,6 @@
 import Foundation
 import PledgeCore
+import PledgeStore
 import ZIPFoundation
 
 /// A value written into a workbook cell, typed: identifiers stay text (an all-digit USCC must not become

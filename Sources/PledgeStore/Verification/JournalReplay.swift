@@ -59,7 +59,7 @@ struct JournalReplay {
         if at < lastAt { note(seq, .timeBackwards(at: at, previous: lastAt)) }
         lastAt = max(lastAt, at)
         if ProposedChange.kinds.contains(event.kind) {
-            approved(seq, ProposedChange(regNo: regNo ?? "", event: event, late: late, reason: reason))
+            approved(seq) { ProposedChange(regNo: regNo ?? "", event: event, late: late, reason: reason) }
         } else {
             finish()
         }
@@ -73,10 +73,12 @@ struct JournalReplay {
             guard (1...Registration.maximumAmount.value).contains(r.amount.value) else {
                 return note(seq, .amountOutOfRange(fen: r.amount.value))
             }
-            guard states[RegNo(r.regNo)] == nil else { return note(seq, .registeredTwice(regNo: r.regNo)) }
-            requireOpen(seq, [r.regDate], late: late)
             let s = RegistrationState.registered(r, seq: seq, late: late)
-            states[RegNo(r.regNo)] = s
+            if let first = states.updateValue(s, forKey: RegNo(r.regNo)) {
+                states[RegNo(r.regNo)] = first
+                return note(seq, .registeredTwice(regNo: r.regNo))
+            }
+            requireOpen(seq, [r.regDate], late: late)
             byEnterprise?[r.uscc, default: []].append(RegNo(r.regNo))
             delta.register(s)
         case .correct, .void, .release, .default, .extend:
@@ -204,11 +206,12 @@ struct JournalReplay {
 
     /// A registration change: the next change of the approval being applied, or, outside one, allowed only while the
     /// ledger does not require approval.
-    private mutating func approved(_ seq: Int64, _ change: ProposedChange) {
+    private mutating func approved(_ seq: Int64, _ made: () -> ProposedChange) {
         guard var a = applying else {
             if approvalRequired { note(seq, .unapproved) }
             return
         }
+        let change = made()
         let expected = a.changes[a.next]
         if !(expected.regNo.sameBytes(change.regNo) && expected.event == change.event && expected.late == change.late
              && Self.same(expected.reason, change.reason)) {
@@ -225,9 +228,9 @@ struct JournalReplay {
     }
 
     /// A change to the statistic of a closed month must be declared late.
-    private mutating func requireOpen(_ seq: Int64, _ dates: [CivilDate], late: Bool) {
-        guard !late else { return }
-        for d in dates where closedMonths.contains(d.yearMonth.description) {
+    private mutating func requireOpen(_ seq: Int64, _ dates: @autoclosure () -> [CivilDate], late: Bool) {
+        guard !late, !closedMonths.isEmpty else { return }
+        for d in dates() where closedMonths.contains(d.yearMonth.description) {
             note(seq, .closedMonthWithoutLate(date: d, month: d.yearMonth.description))
             return
         }

@@ -116,6 +116,28 @@ struct TableComparison {
     }
 }
 
+/// Takes a row's values in column order: into an array (to name differences) or into a hash (a digest's row).
+protocol RowSink {
+    mutating func add(_ v: ExpectedValue)
+}
+
+struct RowBuilder: RowSink {
+    var values: [ExpectedValue] = []
+    mutating func add(_ v: ExpectedValue) { values.append(v) }
+}
+
+/// Hashes each value's storage class and bytes, as `TableComparison.digest` hashes what SQLite holds.
+struct RowHasher: RowSink {
+    var hasher = Hasher()
+    mutating func add(_ v: ExpectedValue) {
+        switch v {
+        case .null: hasher.combine(UInt8(0))
+        case .integer(let n): hasher.combine(UInt8(1)); hasher.combine(n)
+        case .text(let s): hasher.combine(UInt8(2)); s.hashBytes(into: &hasher)
+        }
+    }
+}
+
 /// A table's rows as a multiset: the wrapping sum of one hash per row over every column's storage class and bytes.
 /// Equal digests mean equal rows but for a chance the process's random hash seed makes negligible; a difference is
 /// named by the ordered comparison.
@@ -124,16 +146,12 @@ struct RowDigest: Equatable {
     private(set) var rows = 0
 
     mutating func add(_ row: [ExpectedValue]) {
-        var h = Hasher()
-        for v in row {
-            switch v {
-            case .null: h.combine(UInt8(0))
-            case .integer(let n): h.combine(UInt8(1)); h.combine(n)
-            case .text(let s): h.combine(UInt8(2)); s.hashBytes(into: &h)
-            }
-        }
+        var h = RowHasher()
+        for v in row { h.add(v) }
         add(h)
     }
+
+    mutating func add(_ row: consuming RowHasher) { add(row.hasher) }
 
     mutating func add(_ h: consuming Hasher) {
         sum &+= UInt64(bitPattern: Int64(h.finalize()))
@@ -142,15 +160,20 @@ struct RowDigest: Equatable {
 }
 
 extension TableComparison {
-    /// The digest of the table's rows, read in any order, hashed as `RowDigest.add` hashes the expected values.
-    func digest(_ db: Database) throws -> RowDigest {
-        let rows = try RawStatement(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)")
+    /// The statement `TableDigests` reads the table's rows with, in any order (prepared on the connection's thread).
+    func digestStatement(_ db: Database) throws -> RawStatement {
+        try RawStatement(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)")
+    }
+
+    /// The digest of the rows `digestStatement` reads, hashed as `RowDigest.add` hashes the expected values.
+    static func digest(_ rows: RawStatement) throws -> RowDigest {
         rows.reset()
         defer { rows.reset() }
         var digest = RowDigest()
+        let columns = sqlite3_column_count(rows.handle)
         while try rows.step() {
             var h = Hasher()
-            for i in 0..<Int32(columns.count) {
+            for i in 0..<columns {
                 let v = rows.value(i)
                 switch v.type {
                 case SQLITE_NULL: h.combine(UInt8(0))
@@ -166,5 +189,45 @@ extension TableComparison {
             digest.add(h)
         }
         return digest
+    }
+}
+
+/// The tables' digests, read on a thread of their own in the order they are added while the caller computes what the
+/// journal implies. The connection is the reading thread's from `start` until `finish` or `stop`.
+final class TableDigests: @unchecked Sendable {
+    private let channel = BatchChannel<RawStatement>(capacity: 64)
+    private var digests: [RowDigest] = []
+    private var failure: Error?
+    private let done = DispatchSemaphore(value: 0)
+    private var stopped = false
+
+    func start() {
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            while let rows = channel.take() {
+                do { digests.append(try TableComparison.digest(rows)) } catch { failure = error; return }
+            }
+        }
+        thread.start()
+    }
+
+    /// Queues a table (its statement prepared on the connection's thread).
+    func add(_ rows: RawStatement) { _ = channel.put(rows) }
+
+    /// Every table's digest, in the order added.
+    func finish() throws -> [RowDigest] {
+        channel.close()
+        stopped = true
+        done.wait()
+        if let failure { throw failure }
+        return digests
+    }
+
+    /// Stops the thread when the comparison ends early; nothing once `finish` has waited for it.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        channel.cancel()
+        done.wait()
     }
 }

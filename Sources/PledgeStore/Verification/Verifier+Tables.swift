@@ -17,44 +17,74 @@ extension Verifier {
             }
         }
         var out: [AuditFinding] = []
+        // Each table's digest is read by a second thread while this one computes what the journal implies.
+        let digests = TableDigests()
+        digests.start()
+        defer { digests.stop() }
+        var pending: [(comparison: TableComparison, expected: RowDigest, sorted: () -> AnySequence<[ExpectedValue]>)] = []
         /// The table's rows as a multiset digest first; when it differs from the journal's, both in key order, to name
         /// the rows (`sorted` is only built then).
-        func compare<U: Sequence, S: Sequence>(_ table: String, _ columns: String, keys: Int, _ unsorted: U, sorted: () -> S) throws
-        where U.Element == [ExpectedValue], S.Element == [ExpectedValue] {
+        func compare<U: Sequence>(_ table: String, _ columns: String, keys: Int, _ unsorted: U,
+                                  sorted: @escaping () -> AnySequence<[ExpectedValue]>) throws where U.Element == [ExpectedValue] {
+            try compare(table, columns, keys: keys, digest: { d in for row in unsorted { d.add(row) } }, sorted: sorted)
+        }
+        func compare(_ table: String, _ columns: String, keys: Int, digest: (inout RowDigest) -> Void,
+                     sorted: @escaping () -> AnySequence<[ExpectedValue]>) throws {
             let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let comparison = TableComparison(table: table, columns: names, keyCount: keys)
+            digests.add(try comparison.digestStatement(db))
             var expected = RowDigest()
-            for row in unsorted { expected.add(row) }
-            guard try comparison.digest(db) != expected else { return }
-            out += try comparison.findings(db, expected: sorted())
+            digest(&expected)
+            pending.append((comparison, expected, sorted))
         }
         func compare(_ table: String, _ columns: String, keys: Int, _ rows: [[ExpectedValue]]) throws {
-            try compare(table, columns, keys: keys, rows, sorted: { sorted(rows, keys: keys) })
+            try compare(table, columns, keys: keys, rows, sorted: { AnySequence(sorted(rows, keys: keys)) })
         }
 
-        func registrationRow(_ s: RegistrationState) -> [ExpectedValue] {
+        func registrationRow<S: RowSink>(_ s: RegistrationState, _ row: inout S) {
             let r = s.registration
-            return [t(r.regNo), t(r.regDate.description), t(r.ipType.rawValue), t(r.uscc), b(r.usccOverride), t(r.enterprise), t(r.bank),
-                    t(r.branch), i(r.amount.value), t(r.ipNumbers.joined(separator: ";")), t(r.park), t(r.prefectureCode),
-                    t(r.maturity?.description), t(r.rate), b(r.rywq), b(r.firstLoan), b(r.insured), t(r.notes), t(s.status.rawValue),
-                    t(s.statusDate?.description), b(s.late), i(s.createdSeq), i(s.updatedSeq), r.appraisedValue.map { i($0.value) } ?? t(nil),
-                    t(r.appraiser), t(r.insurer), r.insuredAmount.map { i($0.value) } ?? t(nil), t(s.defaultedOn?.description)]
+            // The columns of RegistrationState.columns, in order.
+            row.add(t(r.regNo)); row.add(t(r.regDate.description)); row.add(t(r.ipType.rawValue)); row.add(t(r.uscc))
+            row.add(b(r.usccOverride)); row.add(t(r.enterprise)); row.add(t(r.bank)); row.add(t(r.branch))
+            row.add(i(r.amount.value)); row.add(t(r.ipNumbers.joined(separator: ";"))); row.add(t(r.park))
+            row.add(t(r.prefectureCode)); row.add(t(r.maturity?.description)); row.add(t(r.rate)); row.add(b(r.rywq))
+            row.add(b(r.firstLoan)); row.add(b(r.insured)); row.add(t(r.notes)); row.add(t(s.status.rawValue))
+            row.add(t(s.statusDate?.description)); row.add(b(s.late)); row.add(i(s.createdSeq)); row.add(i(s.updatedSeq))
+            row.add(r.appraisedValue.map { i($0.value) } ?? t(nil)); row.add(t(r.appraiser)); row.add(t(r.insurer))
+            row.add(r.insuredAmount.map { i($0.value) } ?? t(nil)); row.add(t(s.defaultedOn?.description))
+        }
+        func registrationRow(_ s: RegistrationState) -> [ExpectedValue] {
+            var row = RowBuilder()
+            registrationRow(s, &row)
+            return row.values
         }
         // Sorted by key only to name differences: the keys, not the states (a registration is a large value to move).
         func inKeyOrder() -> [RegistrationState] {
             replay.states.keys.sorted { $0.text.bytesPrecede($1.text) }.map { replay.states[$0]! }
         }
-        try compare("registrations", RegistrationState.columns, keys: 1, replay.states.values.lazy.map(registrationRow),
-                    sorted: { inKeyOrder().lazy.map(registrationRow) })
+        try compare("registrations", RegistrationState.columns, keys: 1, digest: { d in
+            for s in replay.states.values {
+                var row = RowHasher()
+                registrationRow(s, &row)
+                d.add(row)
+            }
+        }, sorted: { AnySequence(inKeyOrder().lazy.map(registrationRow)) })
         // In the order of the rights' reg_no index, so that nothing is sorted but each registration's few rights.
         func rights(_ s: RegistrationState) -> [[ExpectedValue]] {
             s.registration.ipNumbers.sorted { $0.bytesPrecede($1) }.map { [t(s.registration.regNo), t($0)] }
         }
-        try compare("registration_rights", "reg_no, ip_number", keys: 2,
-                    replay.states.values.lazy.flatMap { s in s.registration.ipNumbers.lazy.map { [t(s.registration.regNo), t($0)] } },
-                    sorted: { inKeyOrder().lazy.flatMap(rights) })
+        try compare("registration_rights", "reg_no, ip_number", keys: 2, digest: { d in
+            for s in replay.states.values {
+                for n in s.registration.ipNumbers {
+                    var row = RowHasher()
+                    row.add(t(s.registration.regNo))
+                    row.add(t(n))
+                    d.add(row)
+                }
+            }
+        }, sorted: { AnySequence(inKeyOrder().lazy.flatMap(rights)) })
         try compare("enterprises", "uscc, name", keys: 1, replay.delta.enterprises.lazy.map { [t($0.key), t($0.value)] },
-                    sorted: { replay.delta.enterprises.sorted { $0.key.bytesPrecede($1.key) }.map { [t($0.key), t($0.value)] } })
+                    sorted: { AnySequence(replay.delta.enterprises.sorted { $0.key.bytesPrecede($1.key) }.map { [t($0.key), t($0.value)] }) })
         let monthly = replay.delta.monthly.filter { $0.value.registrations != 0 }.map { k, v in
             [t(k.month), t(k.ipType), t(k.prefecture), t(k.park), t(k.bank), b(k.rywq), b(k.firstLoan), i(v.registrations), i(v.amountFen)]
         }
@@ -146,6 +176,10 @@ extension Verifier {
         try compare("park_aliases", "alias, park", keys: 1, ref.parks.flatMap { p in p.aliases.map { [t($0), t(p.name)] } })
         try compare("banks", "name", keys: 1, ref.banks.map { [t($0.name)] })
         try compare("bank_aliases", "alias, bank", keys: 1, ref.banks.flatMap { b in b.aliases.map { [t($0), t(b.name)] } })
+        let found = try digests.finish()
+        for (k, p) in pending.enumerated() where found[k] != p.expected {
+            out += try p.comparison.findings(db, expected: p.sorted())
+        }
         return out
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import PledgeIO
+import PledgeStore
 
-@Suite("BatchChannel: the bounded queue between the import threads")
+@Suite("BatchChannel: the bounded queue between a reading and a working thread")
 struct BatchChannelTests {
     @Test("batches arrive in order across threads; close drains; cancel stops the producer")
     func orderAndStop() throws {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A bounded queue of batches between a producer and a consumer thread: the producer waits while
 /// `capacity` batches are queued, the consumer while none are; either side can stop the other.
-/// The import's parser and `audit verify`'s checker both run behind one.
+/// The workbook import's parser and `audit verify`'s journal reader each run behind one.
 public final class BatchChannel<Batch>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Batch] = []
