@@ -120,14 +120,16 @@ public enum CanonicalEntry {
     static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Lower-case hex of a digest.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0x0F)])
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.withUnsafeBytes { d in
+            String(unsafeUninitializedCapacity: d.count * 2) { out in
+                for (k, b) in d.enumerated() {
+                    out[2 * k] = hexDigits[Int(b >> 4)]
+                    out[2 * k + 1] = hexDigits[Int(b & 0x0F)]
+                }
+                return d.count * 2
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// UTC timestamp with milliseconds, `2024-03-05T08:00:00.123Z`.

@@ -25,7 +25,7 @@ final class JournalReader: @unchecked Sendable {
 
     private let rows: RawStatement
     private let expectHead: (seq: Int64, hash: String)?
-    private let interner = TextInterner()
+    private var interner = TextInterner()
     private let done = DispatchSemaphore(value: 0)
 
     /// Prepared on the connection's own thread; from `start` until `stop` only the reading thread uses it.
@@ -118,7 +118,7 @@ final class JournalReader: @unchecked Sendable {
     /// only the canonical form); the others, and whatever it declines, by JSONDecoder, the form checked by encoding the
     /// event again as the schema specifies (JSONEncoder, sorted keys) and comparing bytes.
     private func decode(_ payload: UnsafeRawBufferPointer) -> (CanonicalEntry.Header, LedgerEvent, canonical: Bool)? {
-        if let e = RegisterPayloadReader.read(payload, interner: interner) {
+        if let e = RegisterPayloadReader.read(payload, interner: &interner) {
             return ((e.seq, e.at, e.operator, .register, e.regNo, e.late, e.reason), .register(e.registration), true)
         }
         guard let text = String(validating: payload, as: UTF8.self), let (h, event) = try? CanonicalEntry.decode(payload: text) else { return nil }

@@ -4,8 +4,8 @@ import PledgeCore
 /// must hold. It shares nothing with the writers but PledgeCore; each entry that breaks a rule is a finding with its seq
 /// (and is not replayed when it cannot be).
 struct JournalReplay {
-    /// Registrations by 登记号, keyed by its bytes (as SQLite's primary key tells them apart).
-    var states: [RegNo: RegistrationState] = [:]
+    /// The registrations as the journal leaves them.
+    var states: ReplayedRegistrations
 
     struct RegNo: Hashable {
         let text: String
@@ -48,7 +48,7 @@ struct JournalReplay {
     private(set) var findings: [AuditFinding] = []
 
     /// `entries`: about how many the journal holds (room for the registrations at once).
-    init(entries: Int) { states.reserveCapacity(min(max(entries, 0), 1 << 24)) }
+    init(entries: Int) { states = ReplayedRegistrations(capacity: min(max(entries, 0), 1 << 24)) }
 
     private mutating func note(_ seq: Int64, _ problem: AuditFinding.EntryProblem) { findings.append(.entry(seq, problem)) }
 
@@ -67,22 +67,19 @@ struct JournalReplay {
         case .reference(let p): reference = p
         case .target(let t):
             targets[t.name] = (t, seq)
-            delta.setTarget(t, states: states.values)
+            delta.setTarget(t, states: states.all)
         case .register(let r):
             guard regNo == r.regNo else { return note(seq, .regNoColumn(regNo: r.regNo)) }
             guard (1...Registration.maximumAmount.value).contains(r.amount.value) else {
                 return note(seq, .amountOutOfRange(fen: r.amount.value))
             }
             let s = RegistrationState.registered(r, seq: seq, late: late)
-            if let first = states.updateValue(s, forKey: RegNo(r.regNo)) {
-                states[RegNo(r.regNo)] = first
-                return note(seq, .registeredTwice(regNo: r.regNo))
-            }
+            guard states.insert(s) else { return note(seq, .registeredTwice(regNo: r.regNo)) }
             requireOpen(seq, [r.regDate], late: late)
             byEnterprise?[r.uscc, default: []].append(RegNo(r.regNo))
             delta.register(s)
         case .correct, .void, .release, .default, .extend:
-            guard let regNo, let old = states[RegNo(regNo)] else { return note(seq, .notRegistered(regNo: regNo)) }
+            guard let regNo, let old = states[regNo] else { return note(seq, .notRegistered(regNo: regNo)) }
             do {
                 try Lifecycle.check(event, on: old)
                 requireOpen(seq, Lifecycle.statisticDates(event, on: old), late: late)
@@ -90,7 +87,7 @@ struct JournalReplay {
                 guard (1...Registration.maximumAmount.value).contains(new.registration.amount.value) else {
                     return note(seq, .amountOutOfRange(fen: new.registration.amount.value))
                 }
-                states[RegNo(regNo)] = new
+                states[regNo] = new
                 if byEnterprise != nil && !old.registration.uscc.sameBytes(new.registration.uscc) {
                     byEnterprise?[old.registration.uscc]?.removeAll { $0 == RegNo(regNo) }
                     byEnterprise?[new.registration.uscc, default: []].append(RegNo(regNo))
@@ -156,11 +153,11 @@ struct JournalReplay {
             pools[c.pool]?.contributions = before + c.amount
             poolContributions.append((c, seq))
         case .dispose(let d):
-            guard let regNo, let state = states[RegNo(regNo)] else { return note(seq, .notRegistered(regNo: regNo)) }
+            guard let regNo, let state = states[regNo] else { return note(seq, .notRegistered(regNo: regNo)) }
             if let v = RecoveryRule.checkDisposal(d, on: state, disposed: disposals[RegNo(regNo)] != nil) { return note(seq, .recoveryRefused(v)) }
             disposals[RegNo(regNo)] = (d, seq)
         case .loss(let c):
-            guard let regNo, let state = states[RegNo(regNo)] else { return note(seq, .notRegistered(regNo: regNo)) }
+            guard let regNo, let state = states[regNo] else { return note(seq, .notRegistered(regNo: regNo)) }
             guard let p = pools[c.pool] else { return note(seq, .unknownPool(name: c.pool)) }
             let disposal = disposals[RegNo(regNo)]?.disposal
             if let v = RecoveryRule.checkLoss(c, on: state, disposal: disposal, pool: p.pool, claimed: losses[RegNo(regNo)] != nil) {
@@ -178,10 +175,10 @@ struct JournalReplay {
             let before = subsidyPaid[key] ?? .zero
             if byEnterprise == nil {
                 var index: [String: [RegNo]] = [:]
-                for (k, s) in states { index[s.registration.uscc, default: []].append(k) }
+                for s in states.all { index[s.registration.uscc, default: []].append(RegNo(s.registration.regNo)) }
                 byEnterprise = index
             }
-            let loans = (byEnterprise?[p.uscc] ?? []).compactMap { states[$0] }
+            let loans = (byEnterprise?[p.uscc] ?? []).compactMap { states[$0.text] }
             let due = SubsidyStatement(policy: policy, states: loans, paid: [:]).enterprises.first?.due ?? .zero
             if p.amount.value <= 0 || (before + p.amount) > due { note(seq, .overpaid(uscc: p.uscc, policy: p.policy)) }
             subsidyPaid[key] = before + p.amount
@@ -235,4 +232,39 @@ struct JournalReplay {
             return
         }
     }
+}
+
+/// The replayed registrations in one array, in the order registered, found by 登记号 by its bytes (as SQLite's primary
+/// key tells them apart).
+struct ReplayedRegistrations {
+    private(set) var all: [RegistrationState] = []
+    private var slots: [JournalReplay.RegNo: Int] = [:]
+
+    init(capacity: Int) {
+        all.reserveCapacity(capacity)
+        slots.reserveCapacity(capacity)
+    }
+
+    /// A registration by 登记号; set only one that exists.
+    subscript(regNo: String) -> RegistrationState? {
+        get { slots[JournalReplay.RegNo(regNo)].map { all[$0] } }
+        set {
+            guard let newValue, let k = slots[JournalReplay.RegNo(regNo)] else { preconditionFailure("replaces a registration") }
+            all[k] = newValue
+        }
+    }
+
+    /// Adds a new registration: false, and nothing changed, when its 登记号 is taken.
+    mutating func insert(_ s: RegistrationState) -> Bool {
+        let key = JournalReplay.RegNo(s.registration.regNo)
+        if let taken = slots.updateValue(all.count, forKey: key) {
+            slots[key] = taken
+            return false
+        }
+        all.append(s)
+        return true
+    }
+
+    /// Positions in `all` in the order of 登记号's bytes (the table's key).
+    var keyOrder: [Int] { all.indices.sorted { all[$0].registration.regNo.bytesPrecede(all[$1].registration.regNo) } }
 }

@@ -14,33 +14,40 @@ struct RegisterPayloadReader {
     private let p: UnsafeRawBufferPointer
     private var i = 0
     /// Texts that repeat across registrations (enterprise, bank, park, …) come from here, stored once.
-    private let shared: TextInterner
+    private var shared = TextInterner()
 
-    private init(_ p: UnsafeRawBufferPointer, _ shared: TextInterner) { (self.p, self.shared) = (p, shared) }
+    private init(_ p: UnsafeRawBufferPointer) { self.p = p }
 
-    static func read(_ payload: UnsafeRawBufferPointer, interner: TextInterner = TextInterner()) -> Entry? {
-        var r = RegisterPayloadReader(payload, interner)
+    static func read(_ payload: UnsafeRawBufferPointer) -> Entry? {
+        var interner = TextInterner()
+        return read(payload, interner: &interner)
+    }
+
+    static func read(_ payload: UnsafeRawBufferPointer, interner: inout TextInterner) -> Entry? {
+        var r = RegisterPayloadReader(payload)
+        swap(&r.shared, &interner)
+        defer { swap(&r.shared, &interner) }
         return r.entry()
     }
 
     /// The members in the canonical order; an optional one is read when its key comes next.
     private mutating func entry() -> Entry? {
         guard literal("{\"at\":"), let at = string(), literal(",\"data\":{\"amountFen\":"), let amount = integer(),
-              let appraised = optionalInteger(",\"appraisedValueFen\":"), let appraiser = optional(",\"appraiser\":", shared: true),
-              literal(",\"bank\":"), let bank = string(shared: true) else { return nil }
-        let branch = optional(",\"branch\":", shared: true)
-        guard literal(",\"enterprise\":"), let enterprise = string(shared: true), literal(",\"firstLoan\":"), let firstLoan = bool(),
+              let appraised = optionalInteger(",\"appraisedValueFen\":"), let appraiser = optional(",\"appraiser\":", shared: .common),
+              literal(",\"bank\":"), let bank = string(shared: .common) else { return nil }
+        let branch = optional(",\"branch\":", shared: .common)
+        guard literal(",\"enterprise\":"), let enterprise = string(shared: .name), literal(",\"firstLoan\":"), let firstLoan = bool(),
               literal(",\"insured\":"), let insured = bool(), let insuredAmount = optionalInteger(",\"insuredAmountFen\":"),
-              let insurer = optional(",\"insurer\":", shared: true), literal(",\"ipNumbers\":"), let numbers = strings(),
+              let insurer = optional(",\"insurer\":", shared: .common), literal(",\"ipNumbers\":"), let numbers = strings(),
               literal(",\"ipType\":"), let type = string().flatMap(IPType.init(rawValue:)) else { return nil }
-        let maturity = optional(",\"maturity\":"), notes = optional(",\"notes\":"), park = optional(",\"park\":", shared: true)
-        let prefecture = optional(",\"prefecture\":", shared: true), rate = optional(",\"rate\":", shared: true)
+        let maturity = optional(",\"maturity\":"), notes = optional(",\"notes\":"), park = optional(",\"park\":", shared: .common)
+        let prefecture = optional(",\"prefecture\":", shared: .common), rate = optional(",\"rate\":", shared: .common)
         guard let branch, let maturity, let notes, let park, let prefecture, let rate,
               literal(",\"regDate\":"), let regDate = string(), literal(",\"regNo\":"), let regNo = string(),
-              literal(",\"rywq\":"), let rywq = bool(), literal(",\"uscc\":"), let uscc = string(shared: true),
+              literal(",\"rywq\":"), let rywq = bool(), literal(",\"uscc\":"), let uscc = string(shared: .uscc),
               literal(",\"usccOverride\":"), let usccOverride = bool(), literal("},\"kind\":\"register\"") else { return nil }
         let late = literal(",\"late\":true")
-        guard literal(",\"operator\":"), let op = string(shared: true), let reason = optional(",\"reason\":"),
+        guard literal(",\"operator\":"), let op = string(shared: .common), let reason = optional(",\"reason\":"),
               literal(",\"regNo\":"), let entryRegNo = string(), literal(",\"seq\":"),
               let seq = integer(), literal("}"), i == p.count,
               let day = Self.date(regDate), let due = maturity.map({ Self.date($0) }) ?? .some(nil) else { return nil }
@@ -66,7 +73,7 @@ struct RegisterPayloadReader {
     }
 
     /// An optional string member: .some(nil) when its key does not come next, nil when it does but its value is no string.
-    private mutating func optional(_ key: StaticString, shared: Bool = false) -> String?? {
+    private mutating func optional(_ key: StaticString, shared: TextInterner.Kind? = nil) -> String?? {
         guard literal(key) else { return .some(nil) }
         return string(shared: shared).map { .some($0) }
     }
@@ -118,13 +125,13 @@ struct RegisterPayloadReader {
 
     /// A JSON string escaped as JSONEncoder escapes: `\"`, `\\`, the short forms \b \f \n \r \t, and \u00xx (lower-case) for the
     /// other control characters; every other byte (`/`, DEL, non-ASCII) as it is.
-    private mutating func string(shared: Bool = false) -> String? {
+    private mutating func string(shared kind: TextInterner.Kind? = nil) -> String? {
         guard expect(UInt8(ascii: "\"")) else { return nil }
         let start = i
         while let c = byte, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\"), c >= 0x20 { i += 1 }
         if byte == UInt8(ascii: "\"") {
             let bytes = UnsafeRawBufferPointer(rebasing: p[start..<i])
-            let s = shared ? self.shared.text(bytes) : Self.text(bytes)
+            let s = kind.map { shared.text(bytes, $0) } ?? Self.text(bytes)
             i += 1
             return s
         }

@@ -60,13 +60,15 @@ extension Verifier {
         }
         // Sorted by key only to name differences: the keys, not the states (a registration is a large value to move).
         func inKeyOrder() -> [RegistrationState] {
-            replay.states.keys.sorted { $0.text.bytesPrecede($1.text) }.map { replay.states[$0]! }
+            replay.states.keyOrder.map { replay.states.all[$0] }
         }
         try compare("registrations", RegistrationState.columns, keys: 1, digest: { d in
-            for s in replay.states.values {
-                var row = RowHasher()
-                registrationRow(s, &row)
-                d.add(row)
+            replay.states.all.withUnsafeBufferPointer { all in
+                for k in all.indices {
+                    var row = RowHasher()
+                    registrationRow(all[k], &row)
+                    d.add(row)
+                }
             }
         }, sorted: { AnySequence(inKeyOrder().lazy.map(registrationRow)) })
         // In the order of the rights' reg_no index, so that nothing is sorted but each registration's few rights.
@@ -74,12 +76,14 @@ extension Verifier {
             s.registration.ipNumbers.sorted { $0.bytesPrecede($1) }.map { [t(s.registration.regNo), t($0)] }
         }
         try compare("registration_rights", "reg_no, ip_number", keys: 2, digest: { d in
-            for s in replay.states.values {
-                for n in s.registration.ipNumbers {
-                    var row = RowHasher()
-                    row.add(t(s.registration.regNo))
-                    row.add(t(n))
-                    d.add(row)
+            replay.states.all.withUnsafeBufferPointer { all in
+                for k in all.indices {
+                    for n in all[k].registration.ipNumbers {
+                        var row = RowHasher()
+                        row.add(t(all[k].registration.regNo))
+                        row.add(t(n))
+                        d.add(row)
+                    }
                 }
             }
         }, sorted: { AnySequence(inKeyOrder().lazy.flatMap(rights)) })
@@ -144,7 +148,7 @@ extension Verifier {
         for (policy, _) in replay.subsidyPolicies.values {
             var paid: [String: Fen] = [:]
             for (p, _) in replay.subsidyPayments where p.policy == policy.name { paid[p.uscc, default: .zero] = paid[p.uscc, default: .zero] + p.amount }
-            let statement = SubsidyStatement(policy: policy, states: replay.states.values, paid: paid)
+            let statement = SubsidyStatement(policy: policy, states: replay.states.all, paid: paid)
             for g in SubsidyStatement.Grouping.allCases {
                 lines += statement.lines(by: g).map { [t(policy.name), t(g.rawValue), t($0.group), t($0.name), i(Int64($0.loans)), i($0.due.value), i($0.paid.value)] }
             }

@@ -34,7 +34,7 @@ struct Verifier {
         lap("replay")
         for f in replay.findings { note(f) }
         var total: Int64 = 0
-        for s in replay.states.values {
+        for s in replay.states.all {
             let (sum, overflow) = total.addingReportingOverflow(s.registration.amount.value)
             if overflow { note(.totalsBeyondInt64); break }
             total = sum
@@ -50,8 +50,9 @@ struct Verifier {
         let reader = try JournalReader(db, expectHead: expectHead)
         reader.start()
         defer { reader.stop() }
-        while let batch = reader.channel.take() {
-            for c in batch {
+        while var batch = reader.channel.take() {
+            batch.reverse()
+            while let c = batch.popLast() {  // moved out of the batch, not copied
                 for p in c.problems { note(c.seq, p) }
                 guard let (h, event) = c.entry else { continue }
                 replay.apply(seq: c.seq, previous: { (c.seq - 1, c.previousHash) }, at: h.at, operator: h.operator,
