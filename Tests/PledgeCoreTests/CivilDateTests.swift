@@ -49,6 +49,23 @@ struct CivilDateTests {
         #expect(CivilDate(year: 2024, month: 3, day: 1)!.adding(days: -1) == CivilDate(year: 2024, month: 2, day: 29))
     }
 
+    @Test("dates order as (year, month, day) and keep their fields, across the whole range of years")
+    func orderAndFields() {
+        var previous: CivilDate?
+        for year in [1900, 1999, 2000, 2024, 2025, 2999] {
+            for month in 1...12 {
+                for day in 1...CivilDate.daysIn(year: year, month: month) {
+                    let d = CivilDate(year: year, month: month, day: day)!
+                    #expect((d.year, d.month, d.day) == (year, month, day))
+                    if let previous { #expect(previous < d && !(d < previous) && previous != d) }
+                    previous = d
+                }
+            }
+        }
+        #expect(CivilDate(year: 2024, month: 12, day: 31)! < CivilDate(year: 2025, month: 1, day: 1)!)
+        #expect(CivilDate(year: 2025, month: 1, day: 31)! < CivilDate(year: 2025, month: 2, day: 1)!)
+    }
+
     @Test("year arithmetic clamps 29 February")
     func years() {
         #expect(CivilDate(year: 2024, month: 2, day: 29)!.adding(years: 1) == CivilDate(year: 2025, month: 2, day: 28))

@@ -15,6 +15,24 @@ struct SubsidyTests {
 
     static let policy = SubsidyPolicy(name: "2024贴息", year: 2024, shareBasisPoints: 5000, cap: Fen(1_000_000))
 
+    @Test("interest for rates with 0 to 4 decimals: amount × rate ÷ 100 × days ÷ 365, rounded half-up, as worked out here", arguments: [
+        ("4", Int64(4), 1), ("3.85", Int64(385), 100), ("0.5", Int64(5), 10), ("12.3456", Int64(123_456), 10_000), ("99.9999", Int64(999_999), 10_000),
+    ])
+    func interestOfRates(rate: String, numerator: Int64, scale: Int64) {
+        for (fen, days) in [(Int64(100_000_000), 365), (123_456_789, 31), (1, 1), (999_999_999_999, 366)] {
+            // fen × numerator ÷ scale ÷ 100 × days ÷ 365, half-up: (2n + d) ÷ 2d with n = fen × numerator × days, d = scale × 36,500.
+            let n = Int128(fen) * Int128(numerator) * Int128(days), d = Int128(scale) * 36_500
+            #expect(SubsidyStatement.interest(amount: Fen(fen), rate: rate, days: days) == Fen(Int64((2 * n + d) / (2 * d))), "\(rate) \(fen) \(days)")
+        }
+    }
+
+    @Test("a rate that is no plain decimal counts its digits as they are, and text without digits earns nothing")
+    func oddRates() {
+        #expect(SubsidyStatement.interest(amount: Fen(36_500), rate: "1.2.3", days: 100) == SubsidyStatement.interest(amount: Fen(36_500), rate: "123", days: 100))
+        #expect(SubsidyStatement.interest(amount: Fen(36_500), rate: "abc", days: 100) == .zero)
+        #expect(SubsidyStatement.interest(amount: Fen(36_500), rate: "", days: 100) == .zero)
+    }
+
     @Test("a whole leap year: 366 days; 100 万元 at 3.65 % is 36,600.00 元 of interest, half of it due")
     func leapYear() {
         let s = SubsidyStatement(policy: Self.policy, states: [Self.loan("A", wan: 100, rate: "3.65", date: "2024-01-01")], paid: [:])

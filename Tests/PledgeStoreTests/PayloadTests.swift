@@ -151,3 +151,25 @@ struct CanonicalDecodeTests {
         }
     }
 }
+
+@Suite("Texts read once: the verifier's interner")
+struct TextInternerTests {
+    @Test("equal bytes give the one stored text; different bytes, kinds and invalid UTF-8 do not mix")
+    func interning() throws {
+        var interner = TextInterner()
+        func text(_ s: String, _ kind: TextInterner.Kind = .common) -> String? {
+            Array(s.utf8).withUnsafeBytes { interner.text($0, kind) }
+        }
+        let a = try #require(text("甘肃银行"))
+        #expect(a == "甘肃银行" && text("甘肃银行") == "甘肃银行")
+        #expect(text("甘肃银行兰州分行") == "甘肃银行兰州分行" && text("甘肃银行", .name) == "甘肃银行")
+        #expect(text("") == "")
+        #expect([UInt8]([0xE7, 0x94]).withUnsafeBytes { interner.text($0, .common) } == nil)
+        // Many texts (the table grows several times): each comes back as itself.
+        let many = (0..<5000).map { "91620100MA7\(String(format: "%07d", $0))" }
+        for s in many { #expect(text(s, .uscc) == s) }
+        for s in many.reversed() { #expect(text(s, .uscc) == s) }
+        // NFC and NFD forms of é are different texts, as SQLite's keys are.
+        #expect(text("caf\u{E9}")?.utf8.count == 5 && text("cafe\u{301}")?.utf8.count == 6)
+    }
+}

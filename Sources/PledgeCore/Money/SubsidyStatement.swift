@@ -41,7 +41,7 @@ public struct SubsidyStatement: Sendable {
             byEnterprise[s.registration.uscc, default: []].append((loan, s.registration.enterprise))
         }
         for uscc in paid.keys where byEnterprise[uscc] == nil { byEnterprise[uscc] = [] }
-        enterprises = byEnterprise.map { uscc, loans in
+        var enterprises = byEnterprise.map { uscc, loans in
             let ordered = loans.sorted { a, b in
                 a.loan.regDate != b.loan.regDate ? a.loan.regDate < b.loan.regDate : a.loan.regNo.compareBytes(b.loan.regNo) < 0
             }
@@ -58,7 +58,9 @@ public struct SubsidyStatement: Sendable {
                 paidLeft = paidLeft - p
             }
             return e
-        }.sorted { $0.uscc.compareBytes($1.uscc) < 0 }
+        }
+        enterprises.sort { $0.uscc.compareBytes($1.uscc) < 0 }  // in place: an enterprise is not copied
+        self.enterprises = enterprises
     }
 
     /// Whether the policy covers the registration: only such registrations (and payments) shape its statement.
@@ -76,7 +78,10 @@ public struct SubsidyStatement: Sendable {
         let firstDay = CivilDate(year: p.year, month: 1, day: 1)!, nextYear = CivilDate(year: p.year + 1, month: 1, day: 1)!
         // A loan released after it defaulted ends at its default.
         let ended = s.status == .released || s.status == .defaulted ? s.statusDate : nil
-        let end = [ended, s.defaultedOn, r.maturity, nextYear].compactMap { $0 }.min()!
+        var end = nextYear
+        if let d = ended, d < end { end = d }
+        if let d = s.defaultedOn, d < end { end = d }
+        if let d = r.maturity, d < end { end = d }
         let days = max(0, end.dayNumber - max(r.regDate, firstDay).dayNumber)
         guard days > 0 else { return nil }
         let interest = interest(amount: r.amount, rate: rate, days: days)
@@ -87,12 +92,28 @@ public struct SubsidyStatement: Sendable {
 
     /// amount × rate ÷ 100 × days ÷ 365, rounded half-up to the 分; `rate` is canonical percent text (`3.85`).
     public static func interest(amount: Fen, rate: String, days: Int) -> Fen {
-        let parts = rate.split(separator: ".")
-        let decimals = parts.count == 2 ? parts[1].count : 0
-        guard let numerator = Int64(parts.joined()) else { return .zero }
+        let parts = decimal(rate) ?? {
+            // Not a plain decimal (the validator lets none through): its digits, as they are.
+            let parts = rate.split(separator: ".")
+            return Int64(parts.joined()).map { ($0, parts.count == 2 ? parts[1].count : 0) }
+        }()
+        guard let (numerator, decimals) = parts else { return .zero }
         var scale: Int128 = 1
         for _ in 0..<decimals { scale *= 10 }
         return Fen(roundHalfUp(Int128(amount.value) * Int128(numerator) * Int128(days), 100 * scale * 365))
+    }
+
+    /// A plain decimal's digits as one integer and how many follow the point (`3.85` → 385, 2).
+    static func decimal(_ rate: String) -> (Int64, Int)? {
+        var n: Int64 = 0, decimals = 0, point = false, digits = 0
+        for c in rate.utf8 {
+            if c == UInt8(ascii: "."), !point, digits > 0 { point = true; continue }
+            guard (0x30...0x39).contains(c), digits < 18 else { return nil }
+            n = n * 10 + Int64(c - 0x30)
+            digits += 1
+            if point { decimals += 1 }
+        }
+        return digits > 0 && (!point || decimals > 0) ? (n, decimals) : nil
     }
 
     /// interest × share (hundredths of a percent), rounded half-up to the 分.
@@ -110,17 +131,23 @@ public struct SubsidyStatement: Sendable {
     /// Due and paid per enterprise (its capped due and its payments), or per park or bank (its loans' allocated due
     /// and paid; payments to an enterprise none of whose loans is eligible go to the group ""), in byte order.
     public func lines(by grouping: Grouping) -> [SubsidyLine] {
+        if grouping == .enterprise {
+            // Already in USCC order, one line each.
+            return enterprises.indices.map { i in
+                SubsidyLine(group: enterprises[i].uscc, name: enterprises[i].name, loans: enterprises[i].loans.count, due: enterprises[i].due,
+                            paid: enterprises[i].paid)
+            }
+        }
         var out: [String: SubsidyLine] = [:]
-        for e in enterprises {
-            if grouping == .enterprise {
-                out[e.uscc] = SubsidyLine(group: e.uscc, name: e.name, loans: e.loans.count, due: e.due, paid: e.paid)
-                continue
+        for i in enterprises.indices {  // by index: an enterprise is not copied
+            for k in enterprises[i].loans.indices {
+                let g = grouping == .park ? (enterprises[i].loans[k].park ?? "") : enterprises[i].loans[k].bank
+                out[g, default: SubsidyLine(group: g)].add(loans: 1, due: enterprises[i].loans[k].allocatedDue,
+                                                           paid: enterprises[i].loans[k].allocatedPaid)
             }
-            for x in e.loans {
-                let g = grouping == .park ? (x.park ?? "") : x.bank
-                out[g, default: SubsidyLine(group: g)].add(loans: 1, due: x.allocatedDue, paid: x.allocatedPaid)
+            if enterprises[i].loans.isEmpty && enterprises[i].paid != .zero {
+                out["", default: SubsidyLine(group: "")].add(loans: 0, due: .zero, paid: enterprises[i].paid)
             }
-            if e.loans.isEmpty && e.paid != .zero { out["", default: SubsidyLine(group: "")].add(loans: 0, due: .zero, paid: e.paid) }
         }
         return out.values.sorted { $0.group.compareBytes($1.group) < 0 }
     }
