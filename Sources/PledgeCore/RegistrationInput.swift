@@ -100,7 +100,7 @@ public struct RegistrationValidator: Sendable {
 
         var bank: String?
         var branch = text(.branch)
-        if let b = required(.bank), let t = text(.bank) {
+        if required(.bank) != nil, let t = text(.bank) {
             if let known = reference.bank(t) { bank = known.name } else if let (known, office) = reference.bankAndBranch(t), branch == nil {
                 // `兰州银行城关支行`: the bank and its branch in one field.
                 bank = known.name

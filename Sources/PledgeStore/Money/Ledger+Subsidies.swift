@@ -11,7 +11,12 @@ extension Ledger {
 
     /// Every policy, by name, with the entry that set it.
     public func subsidyPolicies() throws -> [(policy: SubsidyPolicy, seq: Int64)] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM subsidy_policies ORDER BY name").map { (try Self.policy($0), $0["seq"]) } }
+        try read { db in try Self.policyRows(db).map { (try Self.policy($0), $0["seq"]) } }
+    }
+
+    /// Every policy's row, by name.
+    static func policyRows(_ db: Database) throws -> [Row] {
+        try Row.fetchAll(db, sql: "SELECT * FROM subsidy_policies ORDER BY name")
     }
 
     /// What policy `name` owes, per enterprise and loan, and what was paid (`uscc`: one enterprise only).

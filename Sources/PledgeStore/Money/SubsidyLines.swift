@@ -26,7 +26,7 @@ final class SubsidyLines {
     }
 
     static func policies(_ db: Database) throws -> [SubsidyPolicy] {
-        try Row.fetchAll(db, sql: "SELECT * FROM subsidy_policies ORDER BY name").map(Ledger.policy)
+        try Ledger.policyRows(db).map(Ledger.policy)
     }
 
     /// Call before a write changes a registration from `before` (nil: a new one) to `after`.

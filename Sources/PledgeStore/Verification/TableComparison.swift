@@ -160,21 +160,22 @@ struct RowDigest: Equatable {
 }
 
 extension TableComparison {
-    /// The statement `TableDigests` reads the table's rows with, in any order (prepared on the connection's thread).
-    func digestStatement(_ db: Database) throws -> RawStatement {
-        try RawStatement(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)")
-    }
+    /// What `TableDigests` reads the table's rows with, in any order.
+    var digestSQL: String { "SELECT \(columns.joined(separator: ", ")) FROM \(table)" }
 
-    /// The digest of the rows `digestStatement` reads, hashed as `RowDigest.add` hashes the expected values.
-    static func digest(_ rows: RawStatement) throws -> RowDigest {
-        rows.reset()
-        defer { rows.reset() }
+    /// The digest of the rows a prepared `digestSQL` reads, hashed as `RowDigest.add` hashes the expected values.
+    static func digest(_ rows: OpaquePointer) throws -> RowDigest {
         var digest = RowDigest()
-        let columns = sqlite3_column_count(rows.handle)
-        while try rows.step() {
+        let columns = sqlite3_column_count(rows)
+        while true {
+            let rc = sqlite3_step(rows)
+            if rc == SQLITE_DONE { return digest }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(rows))))
+            }
             var h = Hasher()
             for i in 0..<columns {
-                let v = rows.value(i)
+                let v = RawStatement.Value(handle: sqlite3_column_value(rows, i))
                 switch v.type {
                 case SQLITE_NULL: h.combine(UInt8(0))
                 case SQLITE_INTEGER: h.combine(UInt8(1)); h.combine(v.int64)
@@ -188,31 +189,41 @@ extension TableComparison {
             }
             digest.add(h)
         }
-        return digest
     }
 }
 
 /// The tables' digests, read on a thread of their own in the order they are added while the caller computes what the
-/// journal implies. The connection is the reading thread's from `start` until `finish` or `stop`.
+/// journal implies. From `start` until `finish` or `stop` the connection is this thread's alone: it prepares, steps
+/// and finalizes its statements through SQLite's C interface, and the caller does not touch the connection.
 final class TableDigests: @unchecked Sendable {
-    private let channel = BatchChannel<RawStatement>(capacity: 64)
+    private let connection: OpaquePointer
+    private let channel = BatchChannel<String>(capacity: 64)
     private var digests: [RowDigest] = []
     private var failure: Error?
     private let done = DispatchSemaphore(value: 0)
     private var stopped = false
 
+    init(_ db: Database) { connection = db.sqliteConnection! }
+
     func start() {
         let thread = Thread { [self] in
             defer { done.signal() }
-            while let rows = channel.take() {
+            while let sql = channel.take() {
+                var rows: OpaquePointer?
+                guard sqlite3_prepare_v2(connection, sql, -1, &rows, nil) == SQLITE_OK, let rows else {
+                    failure = DatabaseError(resultCode: ResultCode(rawValue: sqlite3_errcode(connection)),
+                                            message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+                    return
+                }
+                defer { sqlite3_finalize(rows) }
                 do { digests.append(try TableComparison.digest(rows)) } catch { failure = error; return }
             }
         }
         thread.start()
     }
 
-    /// Queues a table (its statement prepared on the connection's thread).
-    func add(_ rows: RawStatement) { _ = channel.put(rows) }
+    /// Queues a table's query (`TableComparison.digestSQL`).
+    func add(_ sql: String) { _ = channel.put(sql) }
 
     /// Every table's digest, in the order added.
     func finish() throws -> [RowDigest] {

@@ -18,7 +18,7 @@ extension Verifier {
         }
         var out: [AuditFinding] = []
         // Each table's digest is read by a second thread while this one computes what the journal implies.
-        let digests = TableDigests()
+        let digests = TableDigests(db)
         digests.start()
         defer { digests.stop() }
         var pending: [(comparison: TableComparison, expected: RowDigest, sorted: () -> AnySequence<[ExpectedValue]>)] = []
@@ -32,7 +32,7 @@ extension Verifier {
                      sorted: @escaping () -> AnySequence<[ExpectedValue]>) throws {
             let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let comparison = TableComparison(table: table, columns: names, keyCount: keys)
-            digests.add(try comparison.digestStatement(db))
+            digests.add(comparison.digestSQL)
             var expected = RowDigest()
             digest(&expected)
             pending.append((comparison, expected, sorted))
