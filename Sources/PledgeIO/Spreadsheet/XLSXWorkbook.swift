@@ -158,16 +158,12 @@ public final class XLSXSheet {
         guard fd >= 0 else { throw WorkbookError.notAWorkbook }
         defer { close(fd) }
         let reader = SheetPart(strings: workbook.sharedStrings, dateStyles: workbook.dateStyles, body: body)
-        let stream = XMLStream(reader)
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
-        defer { chunk.deallocate() }
         do {
-            while !stream.stopped {
+            try XMLStream.parse(reader) { chunk in
                 let n = read(fd, chunk.baseAddress, chunk.count)
                 guard n >= 0 else { throw WorkbookError.notAWorkbook }
-                if n == 0 { try stream.finish(); break }
                 reader.position += Int64(n)
-                try stream.feed(UnsafeRawBufferPointer(rebasing: chunk[..<n]))
+                return n
             }
         } catch let e as XMLStreamError {
             if let failure = reader.failure { throw failure }

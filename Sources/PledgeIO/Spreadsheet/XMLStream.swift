@@ -129,20 +129,33 @@ final class XMLStream {
         }
     }
 
+    /// Streams a part through `events` in chunks of 1 MiB: `fill` writes the next bytes into the buffer and answers how
+    /// many (0 at the end). Stops early once a reader stopped.
+    static func parse(_ events: any XMLEvents, fill: (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+        let stream = XMLStream(events)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
+        defer { chunk.deallocate() }
+        while !stream.stopped {
+            let n = try fill(chunk)
+            if n == 0 { return try stream.finish() }
+            try stream.feed(UnsafeRawBufferPointer(rebasing: chunk[..<n]))
+        }
+    }
+
     /// Streams `data` through `events`.
     static func parse(_ data: Data, _ events: any XMLEvents) throws(XMLStreamError) {
-        let stream = XMLStream(events)
-        var failure: XMLStreamError?
-        data.withUnsafeBytes { bytes in
-            var offset = 0
-            repeat {
-                let end = min(bytes.count, offset + (1 << 20))
-                do { try stream.feed(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])) } catch { failure = (error as? XMLStreamError) ?? XMLStreamError(line: 0); return }
-                offset = end
-            } while offset < bytes.count && !stream.stopped
+        var offset = data.startIndex
+        do {
+            try parse(events) { chunk in
+                let end = min(data.endIndex, offset + chunk.count)
+                defer { offset = end }
+                return data.copyBytes(to: chunk, from: offset..<end)
+            }
+        } catch let e as XMLStreamError {
+            throw e
+        } catch {
+            throw XMLStreamError(line: 0)
         }
-        if let failure { throw failure }
-        try stream.finish()
     }
 }
 
