@@ -86,6 +86,11 @@ public protocol LedgerStore: AnyObject, Sendable {
     // Verification and copies.
     func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport
     func backup(to destination: String) throws -> any LedgerStore
+    /// Every journal entry, oldest first.
+    func journal(_ body: (JournalEntry) throws -> Void) throws
+    func credentials() throws -> [UserCredential]
+    /// Appends `source`'s whole journal (and its users' credentials) to this ledger, which must hold no entry.
+    func replay(from source: any LedgerStore, progress: ((Int64) -> Void)?) throws -> AppendedEntry?
 }
 
 extension LedgerStore {

@@ -44,6 +44,10 @@ public enum StoreError: PledgeFailure, Equatable {
     case recoveryRefused(regNo: String, RecoveryRule.Violation)
     /// A subsidy payment beyond what the policy owes the enterprise.
     case subsidyOverpaid(uscc: String, policy: String, amount: Fen, due: Fen, paid: Fen)
+    /// `copy` writes only into a new ledger, or one without a single entry.
+    case notEmpty(path: String)
+    /// A source entry that does not re-encode to its own bytes and hash, or does not continue the chain.
+    case replayMismatch(seq: Int64)
 
     public var category: FailureCategory {
         switch self {
@@ -57,6 +61,8 @@ public enum StoreError: PledgeFailure, Equatable {
             }
         case .sameApprover: .forbidden
         case .proposalMissing: .badInput
+        case .notEmpty: .conflict
+        case .replayMismatch: .io
         case .ledgerExists, .registrationExists, .userExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
         case .notALedger, .newerSchema, .olderSchema, .readOnly, .interruptedWrite, .io: .io
         case .busy: .busy
@@ -103,6 +109,8 @@ public enum StoreError: PledgeFailure, Equatable {
         case .recoveryRefused(let r, let v): "登记号 \(r): \(v); nothing was written"
         case .subsidyOverpaid(let u, let p, let a, let d, let paid):
             "paying \(a.value) fen to \(u) under \(p) would pass what is due (\(d.value) fen, \(paid.value) paid); nothing was written"
+        case .notEmpty(let p): "\(p) already holds a ledger; a copy goes only into a new one; nothing was written"
+        case .replayMismatch(let n): "entry \(n) of the source does not reproduce its bytes and hash; nothing was written"
         }
     }
 }

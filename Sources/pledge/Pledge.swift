@@ -24,7 +24,7 @@ struct Pledge: AsyncParsableCommand {
             ReleaseCommand.self, DefaultCommand.self, ExtendCommand.self, ImportCommand.self, ExportCommand.self,
             ShowCommand.self, HistoryCommand.self,
             TargetCommand.self, ReportCommand.self, PeriodCommand.self, QueryCommand.self, AuditCommand.self, CheckCommand.self,
-            BackupCommand.self, ReferenceCommand.self, SettingCommand.self, UserCommand.self, ServeCommand.self,
+            BackupCommand.self, CopyCommand.self, ReferenceCommand.self, SettingCommand.self, UserCommand.self, ServeCommand.self,
             ProposalsCommand.self, ProposalCommand.self, ApproveCommand.self, RejectCommand.self, SubsidyCommand.self,
             PoolCommand.self, DisposeCommand.self, LossCommand.self,
         ]

@@ -155,7 +155,7 @@ struct HelpLanguageTests {
         ["show"], ["history"], ["target"], ["target", "set"], ["target", "list"], ["target", "remove"], ["target", "default"],
         ["report"], ["report", "progress"], ["report", "monthly"], ["report", "annual"], ["period"], ["period", "close"],
         ["period", "reopen"], ["period", "list"], ["query"], ["audit"], ["audit", "head"], ["audit", "verify"], ["check"],
-        ["check", "ack"], ["backup"], ["reference"], ["setting"], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"],
+        ["check", "ack"], ["backup"], ["copy"], ["reference"], ["setting"], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"],
         ["user", "passwd"], ["user", "token"], ["serve"], ["settings"], ["settings", "set"], ["settings", "amount-confirm"], ["proposals"],
         ["proposal"], ["approve"], ["reject"], ["subsidy"], ["subsidy", "policy", "set"], ["subsidy", "policy", "list"], ["subsidy", "compute"],
         ["subsidy", "pay"], ["report", "subsidy"], ["pool"], ["pool", "set"], ["pool", "list"], ["pool", "contribute"], ["dispose"], ["loss"],

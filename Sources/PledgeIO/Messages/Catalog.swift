@@ -50,6 +50,9 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case recoveryNotDefaulted, recoveryBeforeDefault, recoveryDisposedTwice, recoveryClaimedTwice, recoveryBeforeDisposal, recoveryNotCovered
     case recoveryPrincipal, recoveryNothingLost, poolSet, poolContributed, disposalRecorded, lossRecorded, noPools, puhuiNotFrozen
 
+    // Copies between ledgers and backends.
+    case notEmpty, replayMismatch, copied, copySourceFails
+
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late
     case kindPeriodReopen, kindTargetRemove, kindTargetDefault, kindCheckAck, kindSetting, kindUser
@@ -80,7 +83,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
 }
 
 enum Catalog {
-    static let entries = core.merging(spreadsheet) { a, _ in a }.merging(money) { a, _ in a }
+    static let entries = core.merging(spreadsheet) { a, _ in a }.merging(money) { a, _ in a }.merging(copying) { a, _ in a }
     private static let core: [MessageKey: (zh: String, en: String)] = [
         .fieldError: ("{field}：值“{value}”，{rule}", "{field}: value \"{value}\" — {rule}"),
         .required: ("为必填项", "is required"),

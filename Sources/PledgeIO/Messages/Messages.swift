@@ -193,6 +193,8 @@ public struct Messages: Sendable {
         case .subsidyOverpaid(let u, let p, let a, let d, let paid):
             text(.subsidyOverpaid, ["uscc": u, "policy": p, "amount": a.formatted(.yuan, decimals: 2, grouping: true), "due": d.formatted(.yuan, decimals: 2, grouping: true),
                                     "paid": paid.formatted(.yuan, decimals: 2, grouping: true), "outstanding": (d - paid).formatted(.yuan, decimals: 2, grouping: true)])
+        case .notEmpty(let p): text(.notEmpty, ["path": p])
+        case .replayMismatch(let n): text(.replayMismatch, ["seq": String(n)])
         }
     }
 

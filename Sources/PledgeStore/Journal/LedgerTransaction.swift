@@ -60,13 +60,31 @@ public final class LedgerTransaction {
         let payload = try CanonicalEntry.payload(seq: seq, at: at, operator: operatorName, regNo: regNo, late: late, reason: reason,
                                                  event: event)
         let hash = CanonicalEntry.hash(prevHash: headHash, payload: payload)
-        try db.cachedStatement(sql: """
-            INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [seq, at, operatorName, event.kind.rawValue, regNo, payload, headHash, hash])
+        try insertEntry(seq: seq, at: at, operator: operatorName, kind: event.kind, regNo: regNo, payload: payload, hash: hash)
         try projections().apply(event, seq: seq, regNo: regNo, late: late, by: operatorName, at: at)
         headSeq = seq
         headHash = hash
         return AppendedEntry(seq: seq, hash: hash)
+    }
+
+    /// Appends another ledger's entry as it was written (its time and operator), after re-encoding it: the entry must
+    /// continue this journal's chain and give the same bytes and hash, or nothing is appended (`Ledger.replay(from:)`).
+    func append(replaying e: JournalEntry) throws {
+        let payload = try CanonicalEntry.payload(seq: e.seq, at: e.at, operator: e.operator, regNo: e.regNo, late: e.late, reason: e.reason,
+                                                 event: e.event)
+        let hash = CanonicalEntry.hash(prevHash: headHash, payload: payload)
+        guard e.seq == headSeq + 1, e.prevHash.sameBytes(headHash), e.kind == e.event.kind, payload.sameBytes(e.payload), hash.sameBytes(e.hash)
+        else { throw StoreError.replayMismatch(seq: e.seq) }
+        try insertEntry(seq: e.seq, at: e.at, operator: e.operator, kind: e.kind, regNo: e.regNo, payload: payload, hash: hash)
+        try projections().apply(e.event, seq: e.seq, regNo: e.regNo, late: e.late, by: e.operator, at: e.at)
+        headSeq = e.seq
+        headHash = hash
+    }
+
+    private func insertEntry(seq: Int64, at: String, operator op: String, kind: EntryKind, regNo: String?, payload: String, hash: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [seq, at, op, kind.rawValue, regNo, payload, headHash, hash])
     }
 
     private var writer: ProjectionWriter?
