@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: no I/O, no SQLite, no printing.
@@ -46,6 +47,7 @@ let package = Package(
                 .embedInCode("sqlite/013_puhui_totals.sql"),
                 .embedInCode("sqlite/014_appraisal.sql"),
                 .embedInCode("sqlite/015_subsidy_lines.sql"),
+                .embedInCode("postgres/001_initial.pg.sql"),
             ]
         ),
         // Reference lists (prefectures, parks, banks), embedded the same way; sample registrations stay files.
@@ -66,6 +68,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // libxml2, whose SAX2 interface streams a workbook's sheets (Debian: libxml2-dev).

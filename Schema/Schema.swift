@@ -20,4 +20,13 @@ public enum SchemaMigrations {
         ("014_appraisal", String(decoding: PackageResources._14_appraisal_sql, as: UTF8.self), false),
         ("015_subsidy_lines", String(decoding: PackageResources._15_subsidy_lines_sql, as: UTF8.self), false),
     ]
+
+    /// The same migrations on PostgreSQL, by identifier: the SQL that brings a database from the one before to this one,
+    /// or "" when an earlier file of this list already made it (the first file is SQLite's 001…015 together).
+    /// Every identifier of `all` is here, in the same order, and recorded in `pledge_migrations` when applied.
+    public static let postgres: [(id: String, sql: String)] = all.enumerated().map { i, m in
+        // A later migration adds its PostgreSQL file here.
+        precondition(i < 15, "\(m.id) has no PostgreSQL migration")
+        return (m.id, i == 0 ? String(decoding: PackageResources._01_initial_pg_sql, as: UTF8.self) : "")
+    }
 }

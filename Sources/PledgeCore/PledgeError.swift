@@ -13,6 +13,8 @@ public enum FailureCategory: Sendable, Equatable {
     case busy
     /// The person may not do this (the maker approving their own proposal).
     case forbidden
+    /// The command does not apply here (a SQLite-only command on a PostgreSQL ledger).
+    case usage
     /// A bug or an inconsistent ledger: never the user's input.
     case `internal`
 }

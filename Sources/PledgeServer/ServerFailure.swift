@@ -53,6 +53,7 @@ struct ServerFailure: HTTPResponseError {
 
     static func status(_ c: FailureCategory) -> HTTPResponse.Status {
         switch c {
+        case .usage: .badRequest
         case .badInput: .unprocessableContent
         case .missing: .notFound
         case .conflict: .conflict

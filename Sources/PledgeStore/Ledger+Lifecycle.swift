@@ -112,7 +112,7 @@ extension Ledger {
             let first = try String.fetchOne(tx.db, sql: "SELECT min(month) FROM monthly_totals").flatMap { try? YearMonth.parse($0) }
             let months = (min(first ?? month, month)...month).filter { !closed.contains($0.description) }
             return try months.map { m in
-                let totals = try Row.fetchAll(tx.db, sql: """
+                let totals = try SQLRow.fetchAll(tx.db, sql: """
                     SELECT ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen FROM monthly_totals
                     WHERE month = ? ORDER BY ip_type, prefecture_code, park, bank, rywq, first_loan
                     """, arguments: [m.description]).map {

@@ -44,6 +44,12 @@ public enum StoreError: PledgeFailure, Equatable {
     case recoveryRefused(regNo: String, RecoveryRule.Violation)
     /// A subsidy payment beyond what the policy owes the enterprise.
     case subsidyOverpaid(uscc: String, policy: String, amount: Fen, due: Fen, paid: Fen)
+    /// A command that works on a SQLite file alone (`backup`: PostgreSQL has `pg_dump`).
+    case sqliteOnly(operation: String, location: String)
+    /// `--db` starts like a PostgreSQL URL but is not one.
+    case badLocation(String)
+    /// What this version does on SQLite ledgers only so far.
+    case notOnPostgres(operation: String)
     /// `copy` writes only into a new ledger, or one without a single entry.
     case notEmpty(path: String)
     /// A source entry that does not re-encode to its own bytes and hash, or does not continue the chain.
@@ -61,6 +67,7 @@ public enum StoreError: PledgeFailure, Equatable {
             }
         case .sameApprover: .forbidden
         case .proposalMissing: .badInput
+        case .sqliteOnly, .notOnPostgres, .badLocation: .usage
         case .notEmpty: .conflict
         case .replayMismatch: .io
         case .ledgerExists, .registrationExists, .userExists, .closedPeriod, .periodAlreadyClosed, .periodNotOver, .periodNotClosed, .rightPledged: .conflict
@@ -109,6 +116,9 @@ public enum StoreError: PledgeFailure, Equatable {
         case .recoveryRefused(let r, let v): "登记号 \(r): \(v); nothing was written"
         case .subsidyOverpaid(let u, let p, let a, let d, let paid):
             "paying \(a.value) fen to \(u) under \(p) would pass what is due (\(d.value) fen, \(paid.value) paid); nothing was written"
+        case .sqliteOnly(let o, let l): "\(o) copies a SQLite ledger file; \(l) is a PostgreSQL database: use pg_dump"
+        case .badLocation(let l): "\(l) is not a PostgreSQL URL (postgresql://USER@HOST:PORT/DBNAME)"
+        case .notOnPostgres(let o): "\(o) is not available on a PostgreSQL ledger in this version"
         case .notEmpty(let p): "\(p) already holds a ledger; a copy goes only into a new one; nothing was written"
         case .replayMismatch(let n): "entry \(n) of the source does not reproduce its bytes and hash; nothing was written"
         }

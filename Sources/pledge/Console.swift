@@ -13,6 +13,7 @@ enum Console {
 
     static func exitCode(_ category: FailureCategory) -> Int32 {
         switch category {
+        case .usage: 64
         case .badInput: 65
         case .missing: 66
         case .internal: 70

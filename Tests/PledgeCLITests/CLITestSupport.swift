@@ -25,10 +25,15 @@ final class CLISandbox {
 
     static let validUSCC = "914403001922038216"
 
-    init(initialize: Bool = true) throws {
+    /// The ledger's own PostgreSQL database (dropped with the sandbox), when the sandbox is on PostgreSQL.
+    let postgres: TestPostgres.Database?
+
+    /// `postgres`: the ledger is a new database of the test server (`TestPostgres`) instead of a file.
+    init(initialize: Bool = true, postgres: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pledge-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        db = directory.appendingPathComponent("ledger.sqlite").path
+        self.postgres = postgres ? try TestPostgres.Database() : nil
+        db = self.postgres?.url ?? directory.appendingPathComponent("ledger.sqlite").path
         if initialize {
             let out = try run(["init"])
             #expect(out.code == 0, "init failed: \(out.stderr)")

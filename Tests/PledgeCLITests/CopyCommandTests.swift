@@ -10,8 +10,8 @@ struct CopyCommandTests {
 
     /// Every kind of entry: an import, a lifecycle change, a closed period, a subsidy policy and payment, a pool with a
     /// contribution, a user with a password, and a change proposed and approved under the approval setting.
-    func richLedger() throws -> CLISandbox {
-        let s = try CLISandbox()
+    static func richLedger(postgres: Bool = false) throws -> CLISandbox {
+        let s = try CLISandbox(postgres: postgres)
         var proposed = s.registerArgs(replacing: "--reg-no", with: "Y2024620000002")
         proposed[proposed.firstIndex(of: "--date")! + 1] = "2024-07-05"
         let steps: [[String]] = [
@@ -28,7 +28,8 @@ struct CopyCommandTests {
         }
         let user = try s.execute("/bin/sh", ["-c", "printf 'long-enough-secret\\n' | '\(CLISandbox.binary.path)' --db '\(s.db)' user add 李复核 --role checker --password-stdin"])
         #expect(user.code == 0, "\(user.stderr)")
-        let proposal = try s.sqlite("SELECT max(seq) FROM proposals")
+        let listing = try JSONSerialization.jsonObject(with: Data(try s.run(["proposals", "--format", "json"]).stdout.utf8)) as? [String: Any]
+        let proposal = ((listing?["proposals"] as? [[String: Any]])?.first?["proposal"] as? NSNumber)?.stringValue ?? "?"
         let approve = try s.run(["--operator", "李复核", "approve", proposal])
         #expect(approve.code == 0, "\(approve.stderr)")
         return s
@@ -36,7 +37,7 @@ struct CopyCommandTests {
 
     @Test("the copy ends at the source's head, and sqlite3 dumps both ledgers the same (credentials included)")
     func sameLedger() throws {
-        let s = try richLedger()
+        let s = try Self.richLedger()
         let copy = s.directory.appendingPathComponent("copy.sqlite").path
         let out = try s.run(["copy", "--from", s.db, "--to", copy], withDB: false)
         #expect(out.code == 0, "\(out.stderr)")

@@ -82,23 +82,23 @@ struct BulkStatementTests {
         struct Undo: Error {}
         let before = try t.entryCount()
         do { try t.ledger.write { tx in
-            let insert = try BatchedInsert(tx.db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
+            let insert = try BatchedInsert(tx.sqlite("test"), insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
                                            row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: 4)
-            let start = try head(tx.db)
+            let start = try head(tx.sqlite("test"))
             // 4 + 4 in two statements, then 2 pending until flush (one statement each).
             let end = try addEntries(insert, after: start, count: 10)
             #expect(insert.pendingRows == 2)
-            #expect(try head(tx.db).seq == start.seq + 8)
+            #expect(try head(tx.sqlite("test")).seq == start.seq + 8)
             try insert.flush()
             #expect(insert.pendingRows == 0)
-            #expect(try head(tx.db) == end)
+            #expect(try head(tx.sqlite("test")) == end)
             let seqs = try Int64.fetchAll(tx.db, sql: "SELECT seq FROM entries WHERE seq > ? ORDER BY rowid", arguments: [start.seq])
             #expect(seqs == Array(start.seq + 1 ... start.seq + 10))
 
             // A broken link in the middle of a statement: the trigger refuses it and none of the statement's rows stay.
-            let last = try head(tx.db)
+            let last = try head(tx.sqlite("test"))
             #expect(throws: DatabaseError.self) { _ = try addEntries(insert, after: last, count: 4, breakAt: 2) }
-            #expect(try head(tx.db) == last)
+            #expect(try head(tx.sqlite("test")) == last)
             throw Undo()
         }
         } catch is Undo {}
@@ -149,8 +149,8 @@ struct BulkStatementTests {
                     #expect(try newSeq(session.add(r, row: i + 2)) == seq)
                 }
                 try session.finish()
-                let rights = Set(try Row.fetchAll(tx.db, sql: "SELECT ip_number, reg_no FROM registration_rights").map { [$0[0], $0[1]] as [String] })
-                let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(tx.db, sql: "SELECT uscc, name FROM enterprises").map { ($0[0] as String, $0[1] as String) })
+                let rights = Set(try Row.fetchAll(tx.sqlite("test"), sql: "SELECT ip_number, reg_no FROM registration_rights").map { [$0[0], $0[1]] as [String] })
+                let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(tx.sqlite("test"), sql: "SELECT uscc, name FROM enterprises").map { ($0[0] as String, $0[1] as String) })
                 return Stored(rights: rights, names: names, counts: try counts(), countsAfterA: countsAfterA)
             }
         }
@@ -190,21 +190,21 @@ struct BulkStatementTests {
     @Test("a first load writes without the chain trigger and checks every link before it commits; the trigger is back, the same")
     func firstLoadChainTrigger() throws {
         let t = try TemporaryLedger()
-        let original = try t.ledger.read { try Self.chainTrigger($0) }
+        let original = try t.raw().read { try Self.chainTrigger($0) }
         #expect(original?.hasPrefix("CREATE TRIGGER entries_append_only_seq BEFORE INSERT ON entries") == true)
         try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
-            #expect(try Self.chainTrigger(tx.db) == nil)
+            #expect(try Self.chainTrigger(tx.sqlite("test")) == nil)
             let session = try ImportSession(tx)
             session.allowDoublePledge = true   // these loads share rights on purpose
             for i in 0..<70 { _ = try session.add(sampleRegistration("C-\(i)"), row: i + 2) }
             try session.finish()
         }
-        #expect(try t.ledger.read { try Self.chainTrigger($0) } == original)
+        #expect(try t.raw().read { try Self.chainTrigger($0) } == original)
         #expect(try t.ledger.verify().isClean)
         // A later load keeps the trigger: a broken link is refused as it is written.
         let before = try t.entryCount()
         try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { (tx: LedgerTransaction) throws -> Void in
-            #expect(try Self.chainTrigger(tx.db) == original)
+            #expect(try Self.chainTrigger(tx.sqlite("test")) == original)
             #expect(throws: DatabaseError.self) {
                 try tx.db.execute(sql: Self.insertEntry, arguments: [tx.headSeq + 1, String(repeating: "f", count: 64), String(repeating: "e", count: 64)])
             }
@@ -217,7 +217,7 @@ struct BulkStatementTests {
     func firstLoadBrokenChain(breakage: String) throws {
         let t = try TemporaryLedger()
         let before = try t.entryCount()
-        let trigger = try t.ledger.read { try Self.chainTrigger($0) }
+        let trigger = try t.raw().read { try Self.chainTrigger($0) }
         let wrong = String(repeating: "f", count: 64), any = String(repeating: "e", count: 64)
         #expect(throws: StoreError.self) {
             try t.ledger.bulkWrite(rollbackJournalIfEmpty: true) { tx in
@@ -235,7 +235,7 @@ struct BulkStatementTests {
             }
         }
         #expect(try t.entryCount() == before)
-        #expect(try t.ledger.read { try Self.chainTrigger($0) } == trigger)
+        #expect(try t.raw().read { try Self.chainTrigger($0) } == trigger)
         #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM registrations") } == 0)
         #expect(try t.ledger.verify().isClean)
     }

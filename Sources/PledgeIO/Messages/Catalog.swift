@@ -51,7 +51,7 @@ public enum MessageKey: String, CaseIterable, Sendable {
     case recoveryPrincipal, recoveryNothingLost, poolSet, poolContributed, disposalRecorded, lossRecorded, noPools, puhuiNotFrozen
 
     // Copies between ledgers and backends.
-    case notEmpty, replayMismatch, copied, copySourceFails
+    case notEmpty, replayMismatch, copied, copySourceFails, sqliteOnly, notOnPostgres, badLocation
 
     // Journal entry kinds.
     case kindReference, kindTarget, kindRegister, kindCorrect, kindVoid, kindRelease, kindDefault, kindExtend, kindPeriodClose, late

@@ -194,6 +194,9 @@ public struct Messages: Sendable {
             text(.subsidyOverpaid, ["uscc": u, "policy": p, "amount": a.formatted(.yuan, decimals: 2, grouping: true), "due": d.formatted(.yuan, decimals: 2, grouping: true),
                                     "paid": paid.formatted(.yuan, decimals: 2, grouping: true), "outstanding": (d - paid).formatted(.yuan, decimals: 2, grouping: true)])
         case .notEmpty(let p): text(.notEmpty, ["path": p])
+        case .sqliteOnly(let o, let l): text(.sqliteOnly, ["operation": o, "location": l])
+        case .notOnPostgres(let o): text(.notOnPostgres, ["operation": o])
+        case .badLocation(let l): text(.badLocation, ["location": l])
         case .replayMismatch(let n): text(.replayMismatch, ["seq": String(n)])
         }
     }

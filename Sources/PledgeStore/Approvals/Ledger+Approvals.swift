@@ -33,7 +33,7 @@ extension Ledger {
     public func approvalRequired() throws -> Bool { try read(Self.approvalRequired) }
 
     /// The ledger requires a second person's approval of every registration change (`ApprovalSetting`).
-    static func approvalRequired(_ db: Database) throws -> Bool {
+    static func approvalRequired(_ db: any SQLSession) throws -> Bool {
         try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [ApprovalSetting.key])
             == ApprovalSetting.required.rawValue
     }
@@ -91,8 +91,8 @@ extension Ledger {
     /// Proposals, newest first, without their changes; all of them, or those with `status`, or those `proposer` made.
     public func proposals(status: ProposalStatus?, proposer: String? = nil) throws -> [ProposalRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.proposalColumns) FROM proposals WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR proposer = ?2) ORDER BY seq DESC
+            try SQLRow.fetchAll(db, sql: """
+                SELECT \(Self.proposalColumns) FROM proposals WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) AND (CAST(?2 AS TEXT) IS NULL OR proposer = ?2) ORDER BY seq DESC
                 """, arguments: [status?.rawValue, proposer]).map(Self.proposalRecord)
         }
     }
@@ -100,8 +100,8 @@ extension Ledger {
     /// One proposal with its changes.
     public func proposal(_ seq: Int64) throws -> ProposalRecord? { try read { db in try Self.proposal(seq, db) } }
 
-    static func proposal(_ seq: Int64, _ db: Database) throws -> ProposalRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT \(proposalColumns) FROM proposals WHERE seq = ?", arguments: [seq]) else { return nil }
+    static func proposal(_ seq: Int64, _ db: any SQLSession) throws -> ProposalRecord? {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT \(proposalColumns) FROM proposals WHERE seq = ?", arguments: [seq]) else { return nil }
         var record = try proposalRecord(row)
         guard let payload = try String.fetchOne(db, sql: "SELECT payload FROM entries WHERE seq = ? AND kind = 'proposal'", arguments: [seq]),
               case .proposal(let p) = try CanonicalEntry.decode(payload: payload).event else {
@@ -111,7 +111,7 @@ extension Ledger {
         return record
     }
 
-    static func proposalRecord(_ row: Row) throws -> ProposalRecord {
+    static func proposalRecord(_ row: SQLRow) throws -> ProposalRecord {
         guard let action = Proposal.Action(rawValue: row["action"]), let status = ProposalStatus(rawValue: row["status"]) else {
             throw StoreError.damagedData(detail: "proposals: \(row["seq"] as Int64) holds an unknown action or status")
         }
@@ -134,11 +134,11 @@ extension Ledger {
     }
 
     /// The approval behind entry `seq`, when an approval wrote it.
-    static func approval(ofEntry seq: Int64, _ db: Database) throws -> EntryApproval? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+    static func approval(ofEntry seq: Int64, _ db: any SQLSession) throws -> EntryApproval? {
+        try SQLRow.fetchOne(db, sql: """
             SELECT seq, proposer, proposed_at, decider, decided_at FROM proposals
             WHERE status = 'approved' AND decided_seq < ? AND decided_seq + changes >= ? ORDER BY decided_seq DESC LIMIT 1
-            """), arguments: [seq, seq]).map {
+            """, arguments: [seq, seq]).map {
             EntryApproval(proposal: $0["seq"], proposer: $0["proposer"], proposedAt: $0["proposed_at"], approver: $0["decider"],
                           approvedAt: $0["decided_at"])
         }

@@ -40,14 +40,14 @@ public struct DataQualityFinding: Sendable, Equatable {
 /// The checks an auditor runs over the whole ledger (DESIGN.md "Data-quality checks").
 /// Void registrations are ignored by every rule.
 enum DataQualityChecks {
-    static func run(_ db: Database, asOf: CivilDate) throws -> [DataQualityFinding] {
+    static func run(_ db: any SQLSession, asOf: CivilDate) throws -> [DataQualityFinding] {
         try doublePledges(db) + patentTerms(db) + maturityBeforeRegistration(db) + maturedNotReleased(db, asOf: asOf)
             + likelyDuplicates(db) + usccOverrides(db)
     }
 
     /// Active registrations whose maturity has passed: repaid and not released, extended and not recorded, or in default.
-    static func maturedNotReleased(_ db: Database, asOf: CivilDate) throws -> [DataQualityFinding] {
-        try Row.fetchAll(db, sql: """
+    static func maturedNotReleased(_ db: any SQLSession, asOf: CivilDate) throws -> [DataQualityFinding] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT reg_no, maturity FROM registrations WHERE status = 'active' AND maturity < ? ORDER BY maturity, reg_no
             """, arguments: [asOf.description]).map { row in
             DataQualityFinding(rule: .maturedNotReleased, regNos: [row["reg_no"]], facts: .maturedNotReleased(maturity: row["maturity"]))
@@ -57,8 +57,8 @@ enum DataQualityChecks {
     /// The same right in two registrations whose active periods overlap (active from its date until its release; a
     /// default still binds the right). Only rights held twice are joined to their registrations (at 2M rights 1.2 s,
     /// against 22.6 s for joining every right).
-    static func doublePledges(_ db: Database) throws -> [DataQualityFinding] {
-        let pairs = try Row.fetchAll(db, sql: doublePledgeSQL(rights: """
+    static func doublePledges(_ db: any SQLSession) throws -> [DataQualityFinding] {
+        let pairs = try SQLRow.fetchAll(db, sql: doublePledgeSQL(rights: """
             (SELECT ip_number FROM registration_rights GROUP BY ip_number HAVING count(*) > 1) shared
             JOIN registration_rights r1 ON r1.ip_number = shared.ip_number
             """))
@@ -99,15 +99,14 @@ enum DataQualityChecks {
     /// 2021-06-01) or 10. Only the filing year is in the number, so the term is counted to the end of that
     /// year (and 2021 designs get 15 years): only certain findings are reported.
     /// A registration's rights are its `ip_numbers` split at ';' (`audit verify` proves it): one scan, no join.
-    static func patentTerms(_ db: Database) throws -> [DataQualityFinding] {
+    static func patentTerms(_ db: any SQLSession) throws -> [DataQualityFinding] {
         var findings: [(regNo: String, patent: String, finding: DataQualityFinding)] = []
-        let rows = try Row.fetchCursor(db, sql: """
+        try SQLRow.forEach(db, sql: """
             SELECT reg_no, ip_numbers, maturity FROM registrations
             WHERE ip_type = 'patent' AND status <> 'void' AND maturity IS NOT NULL
-            """)
-        while let row = try rows.next() {
+            """) { row in
             let regNo: String = row["reg_no"], numbers: String = row["ip_numbers"]
-            guard let maturity = try? CivilDate.parse(row["maturity"]) else { continue }
+            guard let maturity = try? CivilDate.parse(row["maturity"]) else { return }
             for number in Registration.ipNumbers(joined: numbers) {
                 guard let patent = try? PatentNumber(number) else { continue }
                 let year = patent.filingYear
@@ -126,8 +125,8 @@ enum DataQualityChecks {
         }.map(\.finding)
     }
 
-    static func maturityBeforeRegistration(_ db: Database) throws -> [DataQualityFinding] {
-        try Row.fetchAll(db, sql: """
+    static func maturityBeforeRegistration(_ db: any SQLSession) throws -> [DataQualityFinding] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT reg_no, reg_date, maturity FROM registrations WHERE status <> 'void' AND maturity < reg_date ORDER BY reg_no
             """).map { row in
             DataQualityFinding(rule: .maturityBeforeRegistration, regNos: [row["reg_no"]],
@@ -138,8 +137,8 @@ enum DataQualityChecks {
     /// Registrations with the same enterprise, bank, date and amount. The groups are found by one sort of those four
     /// columns (`NOT INDEXED`: through `registrations_by_uscc` SQLite would read each row at random, 7 s at 1M rows
     /// instead of 1.8 s), and only their rows are read whole.
-    static func likelyDuplicates(_ db: Database) throws -> [DataQualityFinding] {
-        let rows = try Row.fetchAll(db, sql: """
+    static func likelyDuplicates(_ db: any SQLSession) throws -> [DataQualityFinding] {
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT r.reg_no, r.uscc, r.bank, r.reg_date, r.amount_fen
             FROM (SELECT uscc, bank, reg_date, amount_fen FROM registrations NOT INDEXED WHERE status <> 'void'
                   GROUP BY uscc, bank, reg_date, amount_fen HAVING count(*) > 1) d
@@ -149,7 +148,7 @@ enum DataQualityChecks {
             """)
         // A group is consecutive rows with the same four values, compared as bytes as SQLite grouped them (String's ==
         // would also join texts that are only canonically equivalent). Text holds no NUL (validated), so 0 separates.
-        func group(_ r: Row) -> [UInt8] {
+        func group(_ r: SQLRow) -> [UInt8] {
             Array((r["uscc"] as String).utf8) + [0] + Array((r["bank"] as String).utf8) + [0] + Array((r["reg_date"] as String).utf8)
                 + [0] + Array(String(r["amount_fen"] as Int64).utf8)
         }
@@ -168,8 +167,8 @@ enum DataQualityChecks {
         return findings
     }
 
-    static func usccOverrides(_ db: Database) throws -> [DataQualityFinding] {
-        try Row.fetchAll(db, sql: """
+    static func usccOverrides(_ db: any SQLSession) throws -> [DataQualityFinding] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT reg_no, uscc, enterprise FROM registrations WHERE status <> 'void' AND uscc_override = 1 ORDER BY reg_no
             """).map { row in
             DataQualityFinding(rule: .usccOverride, regNos: [row["reg_no"]],

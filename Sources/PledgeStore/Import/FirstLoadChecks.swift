@@ -15,9 +15,10 @@ enum FirstLoadChecks {
     /// Drops the chain trigger for this transaction (at 1M entries: 10.3–11.2 s with it, 4.6–5.3 s without; the check
     /// then takes about 0.7 s).
     static func suspendChainTrigger(_ tx: LedgerTransaction) throws -> SuspendedChain {
-        let trigger = try String.fetchOne(tx.db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        let db = try tx.sqlite("import")
+        let trigger = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
                                           arguments: [chainTrigger])
-        if trigger != nil { try tx.db.execute(sql: "DROP TRIGGER \(chainTrigger)") }
+        if trigger != nil { try db.execute(sql: "DROP TRIGGER \(chainTrigger)") }
         return SuspendedChain(headSeq: tx.headSeq, headHash: tx.headHash, trigger: trigger)
     }
 

@@ -22,6 +22,7 @@ final class ImportSession {
     private let dryRun: Bool
     private var pending: [String: (registration: Registration, row: Int)] = [:]
     /// Rights of a dry run's new rows, with their 登记号 (a real load finds them in `finish`, once written).
+    let db: any SQLSession
     private var pendingRights: [String: String] = [:]
     /// Rights held by another registration are pledged again.
     var allowDoublePledge = false
@@ -32,25 +33,27 @@ final class ImportSession {
     /// `flushEvery`: registrations whose projection deltas are held in memory before they are written.
     init(_ tx: LedgerTransaction, dryRun: Bool = false, flushEvery: Int = 50_000) throws {
         self.tx = tx
+        db = tx.db
         self.dryRun = dryRun
         firstSeq = tx.headSeq + 1
         // A bigger page cache for one large transaction (the default 2 MB spills to the WAL and reads back).
-        try tx.db.execute(sql: "PRAGMA cache_size = -65536")
+        if db.backend == .sqlite { try db.execute(sql: "PRAGMA cache_size = -65536") }
         // A first load builds the secondary indexes once at the end (a sort), inside this transaction.
-        firstLoad = try !dryRun && !Ledger.hasRegistrations(tx.db)
-        grandTotal = try Ledger.grandTotal(tx.db)
-        if firstLoad {
-            deferredIndexes = try Row.fetchAll(tx.db, sql: """
+        firstLoad = try !dryRun && !Ledger.hasRegistrations(db)
+        grandTotal = try Ledger.grandTotal(db)
+        // PostgreSQL keeps its indexes: it has no cheaper way to build them inside the load's transaction.
+        if firstLoad && db.backend == .sqlite {
+            deferredIndexes = try SQLRow.fetchAll(db, sql: """
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
                   AND tbl_name IN ('registrations', 'registration_rights', 'entries') ORDER BY name
                 """).map { ($0["name"], $0["sql"]) }
-            for (name, _) in deferredIndexes { try tx.db.execute(sql: "DROP INDEX \"\(name)\"") }
+            for (name, _) in deferredIndexes { try db.execute(sql: "DROP INDEX \"\(name)\"") }
         }
         projections = try tx.projections()
         projections.flushEvery = flushEvery
         projections.subsidies.deferred = firstLoad
         // Register entries, 64 to a statement: seq, at, operator, reg_no, payload, prev_hash, hash.
-        entries = try BatchedInsert(tx.db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
+        entries = try BatchedInsert(db, insertInto: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash)",
                                     row: "(?, ?, ?, 'register', ?, ?, ?, ?)", columns: 7, rowsPerStatement: 64)
     }
 
@@ -141,14 +144,19 @@ final class ImportSession {
         try entries.flush()
         progress?(.writingProjections)
         guard firstLoad else { try projections.flush(); return }
+        guard db.backend == .sqlite else {
+            try projections.flush()
+            try projections.subsidies.rebuildDeferred()
+            return
+        }
         // Index builds sort on two threads with a quarter of the cache (at 1M rows 13 s instead of 22 s), spilling
         // to temporary files, not memory.
-        try tx.db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -16384; PRAGMA threads = 2")
-        defer { try? tx.db.execute(sql: "PRAGMA threads = 0") }
+        try db.execute(sql: "PRAGMA temp_store = FILE; PRAGMA cache_size = -16384; PRAGMA threads = 2")
+        defer { try? db.execute(sql: "PRAGMA threads = 0") }
         try projections.flush()
         for (i, (_, sql)) in deferredIndexes.enumerated() {
             progress?(.buildingIndex(number: i + 1, count: deferredIndexes.count))
-            try tx.db.execute(sql: sql)
+            try db.execute(sql: sql)
         }
         deferredIndexes = []
         try projections.subsidies.rebuildDeferred()
@@ -160,25 +168,28 @@ final class ImportSession {
         guard !dryRun, !rowOfEntry.isEmpty else { return [] }
         // Per right of each new registration, the first earlier holder still bound (a subquery that stops at it: a right
         // held by many registrations costs one scan of its holders, not every pair).
-        let rows = try Row.fetchAll(tx.db, sql: """
+        // Every (registration, right, first holder); the first right of each registration (by the right's bytes) is
+        // the one reported.
+        var seen = Set<String>()
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT reg_no, seq, ip, holder FROM (
               SELECT a.reg_no AS reg_no, a.created_seq AS seq, r1.ip_number AS ip,
                      (SELECT b.reg_no FROM registration_rights r2 JOIN registrations b ON b.reg_no = r2.reg_no
                       WHERE r2.ip_number = r1.ip_number AND r2.reg_no <> a.reg_no AND b.created_seq < a.created_seq
                         AND (b.status = 'active' OR b.status = 'defaulted') LIMIT 1) AS holder
               FROM registrations a NOT INDEXED JOIN registration_rights r1 ON r1.reg_no = a.reg_no
-              WHERE a.created_seq >= ? AND (a.status = 'active' OR a.status = 'defaulted'))
-            WHERE holder IS NOT NULL GROUP BY reg_no ORDER BY seq
-            """, arguments: [firstSeq])
+              WHERE a.created_seq >= ? AND (a.status = 'active' OR a.status = 'defaulted')) AS rights
+            WHERE holder IS NOT NULL ORDER BY seq, ip
+            """, arguments: [firstSeq]).filter { seen.insert($0["reg_no"]).inserted }
         return try rows.compactMap { row in
             let seq: Int64 = row["seq"]
-            guard let state = try RegistrationState.fetch(tx.db, regNo: row["reg_no"]) else { return nil }
+            guard let state = try RegistrationState.fetch(db, regNo: row["reg_no"]) else { return nil }
             return (state.registration, Int(rowOfEntry[Int(seq - firstSeq)]), row["ip"], row["holder"])
         }
     }
 
     func originalRegistration(_ regNo: String) throws -> Registration? {
-        guard let payload = try String.fetchOne(tx.db, sql: "SELECT payload FROM entries WHERE reg_no = ? AND kind = 'register' ORDER BY seq LIMIT 1",
+        guard let payload = try String.fetchOne(db, sql: "SELECT payload FROM entries WHERE reg_no = ? AND kind = 'register' ORDER BY seq LIMIT 1",
                                                 arguments: [regNo]),
               case .register(let r) = try CanonicalEntry.decode(payload: payload).event else { return nil }
         return r

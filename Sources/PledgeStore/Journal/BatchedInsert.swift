@@ -19,18 +19,22 @@ final class BatchedInsert {
 
     private let rowsPerStatement: Int
     private let columns: Int
-    private let one: RawStatement
-    private let many: RawStatement
+    /// SQLite binds the arena's bytes in place; PostgreSQL gets the same statements with the values as arguments.
+    private let raw: (one: RawStatement, many: RawStatement)?
+    private let session: any SQLSession
+    private let oneSQL: String, manySQL: String
     private var arena: [UInt8] = []
     private var values: [Value] = []
 
     /// `row` is one row's VALUES tuple, e.g. `(?, ?)`, with `columns` parameters.
-    init(_ db: Database, insertInto prefix: String, row: String, columns: Int, rowsPerStatement: Int) throws {
+    init(_ db: any SQLSession, insertInto prefix: String, row: String, columns: Int, rowsPerStatement: Int) throws {
         precondition(columns > 0 && rowsPerStatement > 0)
         self.columns = columns
         self.rowsPerStatement = rowsPerStatement
-        one = try RawStatement(db, sql: "\(prefix) VALUES \(row)")
-        many = try RawStatement(db, sql: "\(prefix) VALUES " + Array(repeating: row, count: rowsPerStatement).joined(separator: ", "))
+        session = db
+        let (one, many) = ("\(prefix) VALUES \(row)", "\(prefix) VALUES " + Array(repeating: row, count: rowsPerStatement).joined(separator: ", "))
+        (oneSQL, manySQL) = (one, many)
+        raw = try (db as? Database).map { (try RawStatement($0, sql: one), try RawStatement($0, sql: many)) }
         values.reserveCapacity(columns * rowsPerStatement)
     }
 
@@ -64,11 +68,22 @@ final class BatchedInsert {
         }
         try arena.withUnsafeBytes { base in
             if values.count == columns * rowsPerStatement {
-                try run(many, values[...], base)
+                try run(raw?.many, manySQL, values[...], base)
             } else {
-                for start in stride(from: 0, to: values.count, by: columns) { try run(one, values[start ..< start + columns], base) }
+                for start in stride(from: 0, to: values.count, by: columns) { try run(raw?.one, oneSQL, values[start ..< start + columns], base) }
             }
         }
+    }
+
+    private func run(_ s: RawStatement?, _ sql: String, _ row: ArraySlice<Value>, _ base: UnsafeRawBufferPointer) throws {
+        if let s { return try run(s, row, base) }
+        let arguments = SQLArguments(values: row.map { v -> DatabaseValue in
+            switch v {
+            case .integer(let n): n.databaseValue
+            case .text(let start, let count): String(decoding: UnsafeRawBufferPointer(rebasing: base[start ..< start + count]), as: UTF8.self).databaseValue
+            }
+        })
+        try session.execute(sql: sql, arguments: arguments)
     }
 
     private static let empty: StaticString = ""

@@ -19,14 +19,13 @@ extension Ledger {
     /// Every journal entry, oldest first, from one snapshot.
     public func journal(_ body: (JournalEntry) throws -> Void) throws {
         try read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
-            while let row = try rows.next() { try body(try Ledger.journalEntry(row)) }
+            try SQLRow.forEach(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq") { row in try body(try Ledger.journalEntry(row)) }
         }
     }
 
     public func credentials() throws -> [UserCredential] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, password_hash, token_hash FROM user_credentials ORDER BY name").map {
+            try SQLRow.fetchAll(db, sql: "SELECT name, password_hash, token_hash FROM user_credentials ORDER BY name").map {
                 UserCredential(name: $0["name"], passwordHash: $0["password_hash"], tokenHash: $0["token_hash"])
             }
         }

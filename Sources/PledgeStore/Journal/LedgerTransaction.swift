@@ -12,19 +12,25 @@ public struct AppendedEntry: Sendable, Equatable {
 /// A write transaction on the ledger: reads see the transaction's own writes; `append` adds one
 /// journal entry and applies it to the projections. Obtained only from `Ledger.write`.
 public final class LedgerTransaction {
-    public let db: Database
+    let db: any SQLSession
     let operatorName: String
     let at: String
     private(set) var headSeq: Int64
     private(set) var headHash: String
 
-    init(db: Database, operatorName: String) throws {
+    init(db: any SQLSession, operatorName: String) throws {
         self.db = db
         self.operatorName = operatorName
         at = CanonicalEntry.timestamp()
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
+        let head = try SQLRow.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
         headSeq = head?["seq"] ?? 0
         headHash = head?["hash"] ?? CanonicalEntry.genesisHash
+    }
+
+    /// The SQLite connection, for the paths written for SQLite alone (a load's bulk writes).
+    func sqlite(_ operation: String) throws -> Database {
+        guard let db = db as? Database else { throw StoreError.notOnPostgres(operation: operation) }
+        return db
     }
 
     /// Appending the entries of an approved proposal (`Ledger.approve`): the only way a registration changes while the
@@ -82,9 +88,9 @@ public final class LedgerTransaction {
     }
 
     private func insertEntry(seq: Int64, at: String, operator op: String, kind: EntryKind, regNo: String?, payload: String, hash: String) throws {
-        try db.cachedStatement(sql: """
+        try db.statement("""
             INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [seq, at, op, kind.rawValue, regNo, payload, headHash, hash])
+            """).run([seq, at, op, kind.rawValue, regNo, payload, headHash, hash])
     }
 
     private var writer: ProjectionWriter?
@@ -128,12 +134,12 @@ public final class LedgerTransaction {
     /// The first right of `r` that another registration still holds (neither released nor void: a default still binds
     /// the right), with that registration: the national registry refuses a second pledge of it.
     public func heldRight(_ r: Registration) throws -> (right: String, holder: String)? {
-        let statement = try db.cachedStatement(sql: """
+        let statement = try db.statement("""
             SELECT r.reg_no FROM registration_rights rr JOIN registrations r ON r.reg_no = rr.reg_no
             WHERE rr.ip_number = ? AND rr.reg_no <> ? AND (r.status = 'active' OR r.status = 'defaulted') ORDER BY r.created_seq LIMIT 1
             """)
         for right in r.ipNumbers {
-            if let holder = try String.fetchOne(statement, arguments: [right, r.regNo]) { return (right, holder) }
+            if let holder = try statement.value([right, r.regNo], as: String.self) { return (right, holder) }
         }
         return nil
     }
@@ -145,7 +151,7 @@ public final class LedgerTransaction {
             limitCache = try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [RegistrationWarning.settingKey])
                 .flatMap(Int64.init).map(Fen.init) ?? RegistrationWarning.amountLimit
         }
-        let known = try String.fetchOne(db.cachedStatement(sql: "SELECT name FROM enterprises WHERE uscc = ?"), arguments: [r.uscc])
+        let known = try String.fetchOne(db, sql: "SELECT name FROM enterprises WHERE uscc = ?", arguments: [r.uscc])
         return RegistrationWarning.check(r, median: medianCache!, knownName: known, limit: limitCache)
     }
 

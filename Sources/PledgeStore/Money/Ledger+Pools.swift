@@ -60,16 +60,16 @@ extension Ledger {
 
     public func poolStatus(_ name: String) throws -> PoolStatus { try read { db in try Self.poolStatus(db, name: name) } }
 
-    static func poolStatus(_ db: Database, name: String) throws -> PoolStatus {
-        guard let row = try Row.fetchOne(db, sql: "SELECT contributions_fen, payouts_fen FROM pools WHERE name = ?", arguments: [name]),
+    static func poolStatus(_ db: any SQLSession, name: String) throws -> PoolStatus {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT contributions_fen, payouts_fen FROM pools WHERE name = ?", arguments: [name]),
               let (pool, _) = try PoolTables.pool(db, name: name) else { throw StoreError.poolMissing(name: name) }
         let (dimension, group): (GroupDimension, String) =
             pool.park.map { (.park, $0) } ?? pool.prefectureCode.map { (.prefecture, $0) } ?? pool.bank.map { (.bank, $0) } ?? (.all, "")
-        let covered = try Row.fetchOne(db, sql: """
+        let covered = try SQLRow.fetchOne(db, sql: """
             SELECT coalesce(sum(registrations), 0), coalesce(sum(amount_fen), 0) FROM group_totals
             WHERE dimension = ? AND grp = ? AND status IN ('active', 'defaulted')
             """, arguments: [dimension.rawValue, group])!
-        let losses = try Row.fetchAll(db, sql: "SELECT * FROM pool_losses WHERE pool = ? ORDER BY seq", arguments: [name]).map { r in
+        let losses = try SQLRow.fetchAll(db, sql: "SELECT * FROM pool_losses WHERE pool = ? ORDER BY seq", arguments: [name]).map { r in
             guard let date = try? CivilDate.parse(r["loss_on"] as String) else { throw StoreError.damagedData(detail: "pool_losses: \(r["reg_no"] as String) is unreadable") }
             func f(_ c: String) -> Fen { Fen(r[c]) }
             let o = LossOutcome(principal: f("principal_fen"), recovered: f("recovered_fen"), loss: f("loss_fen"), fundShare: f("fund_share_fen"),

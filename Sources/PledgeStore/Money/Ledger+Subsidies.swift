@@ -15,8 +15,8 @@ extension Ledger {
     }
 
     /// Every policy's row, by name.
-    static func policyRows(_ db: Database) throws -> [Row] {
-        try Row.fetchAll(db, sql: "SELECT * FROM subsidy_policies ORDER BY name")
+    static func policyRows(_ db: any SQLSession) throws -> [SQLRow] {
+        try SQLRow.fetchAll(db, sql: "SELECT * FROM subsidy_policies ORDER BY name")
     }
 
     /// What policy `name` owes, per enterprise and loan, and what was paid (`uscc`: one enterprise only).
@@ -40,7 +40,7 @@ extension Ledger {
         }
     }
 
-    static func policy(_ row: Row) throws -> SubsidyPolicy {
+    static func policy(_ row: SQLRow) throws -> SubsidyPolicy {
         let only: String? = row["only_kind"], ipType: String? = row["ip_type"]
         return SubsidyPolicy(name: row["name"], year: row["year"], shareBasisPoints: row["share_bp"], cap: (row["cap_fen"] as Int64?).map(Fen.init),
                              only: only.flatMap(SubsidyPolicy.Only.init(rawValue:)), ipType: ipType.flatMap(IPType.init(rawValue:)))
@@ -50,40 +50,42 @@ extension Ledger {
     public func subsidyTotals(policy name: String, by grouping: SubsidyStatement.Grouping) throws -> SubsidyTotals {
         try read { db in
             let policy = try Self.policy(db, named: name)
-            let lines = try Row.fetchAll(db, sql: """
+            let lines = try SQLRow.fetchAll(db, sql: """
                 SELECT grp, name, loans, due_fen, paid_fen FROM subsidy_lines WHERE policy = ? AND dimension = ? ORDER BY grp
                 """, arguments: [name, grouping.rawValue]).map { SubsidyLine(group: $0[0], name: $0[1], loans: $0[2], due: Fen($0[3]), paid: Fen($0[4])) }
             // The park rows add up to the policy's totals (every loan has one park or none, and payments to an enterprise
             // without eligible loans are in the park "").
-            let total = try Row.fetchOne(db, sql: """
+            let total = try SQLRow.fetchOne(db, sql: """
                 SELECT coalesce(sum(loans), 0), coalesce(sum(due_fen), 0), coalesce(sum(paid_fen), 0) FROM subsidy_lines WHERE policy = ? AND dimension = 'park'
                 """, arguments: [name])!
             return SubsidyTotals(policy: policy, grouping: grouping, lines: lines, loans: total[0], due: Fen(total[1]), paid: Fen(total[2]))
         }
     }
 
-    static func policy(_ db: Database, named name: String) throws -> SubsidyPolicy {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subsidy_policies WHERE name = ?", arguments: [name]) else {
+    static func policy(_ db: any SQLSession, named name: String) throws -> SubsidyPolicy {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM subsidy_policies WHERE name = ?", arguments: [name]) else {
             throw StoreError.subsidyPolicyMissing(name: name)
         }
         return try Self.policy(row)
     }
 
-    static func statement(_ db: Database, policy name: String, uscc: String?) throws -> SubsidyStatement {
+    static func statement(_ db: any SQLSession, policy name: String, uscc: String?) throws -> SubsidyStatement {
         try statement(db, policy: try policy(db, named: name), uscc: uscc)
     }
 
-    static func statement(_ db: Database, policy: SubsidyPolicy, uscc: String?) throws -> SubsidyStatement {
+    static func statement(_ db: any SQLSession, policy: SubsidyPolicy, uscc: String?) throws -> SubsidyStatement {
         let (conditions, arguments) = eligibility(policy, uscc: uscc)
-        let states = try Row.fetchCursor(db.cachedStatement(sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions)"),
-                                         arguments: arguments).map { try RegistrationState(row: $0) }
-        return SubsidyStatement(policy: policy, states: try Array(states), paid: try payments(db, policy: policy.name, uscc: uscc))
+        var states: [RegistrationState] = []
+        try SQLRow.forEach(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions)", arguments: arguments) {
+            states.append(try RegistrationState(row: $0))
+        }
+        return SubsidyStatement(policy: policy, states: states, paid: try payments(db, policy: policy.name, uscc: uscc))
     }
 
     /// The SQL that narrows `registrations` to the loans a policy may cover (SubsidyStatement decides).
-    static func eligibility(_ policy: SubsidyPolicy, uscc: String?) -> (String, StatementArguments) {
+    static func eligibility(_ policy: SubsidyPolicy, uscc: String?) -> (String, SQLArguments) {
         var conditions = ["status != 'void'", "rate IS NOT NULL", "reg_date <= ?"]
-        var arguments: StatementArguments = ["\(policy.year)-12-31"]
+        var arguments: SQLArguments = ["\(policy.year)-12-31"]
         if let uscc { conditions.append("uscc = ?"); arguments += [uscc] }
         if let t = policy.ipType { conditions.append("ip_type = ?"); arguments += [t.rawValue] }
         switch policy.only {
@@ -95,10 +97,10 @@ extension Ledger {
     }
 
     /// What was paid under a policy, per USCC.
-    static func payments(_ db: Database, policy: String, uscc: String?) throws -> [String: Fen] {
+    static func payments(_ db: any SQLSession, policy: String, uscc: String?) throws -> [String: Fen] {
         var paid: [String: Fen] = [:]
         let sql = "SELECT uscc, sum(amount_fen) FROM subsidy_payments WHERE policy = ?\(uscc == nil ? "" : " AND uscc = ?") GROUP BY uscc"
-        for r in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments([policy, uscc].compactMap { $0 })) {
+        for r in try SQLRow.fetchAll(db, sql: sql, arguments: SQLArguments([policy, uscc].compactMap { $0 })) {
             paid[r[0]] = Fen(r[1])
         }
         return paid

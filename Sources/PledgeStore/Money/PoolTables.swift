@@ -4,7 +4,7 @@ import PledgeCore
 /// The pool tables as the journal's `pool`, `pool-contribution`, `dispose` and `loss` entries leave them; a loss's
 /// outcome is PledgeCore's `LossOutcome` on the pool's balance before it.
 enum PoolTables {
-    static func apply(_ event: LedgerEvent, seq: Int64, regNo: String?, db: Database) throws {
+    static func apply(_ event: LedgerEvent, seq: Int64, regNo: String?, db: any SQLSession) throws {
         switch event {
         case .pool(let p):
             try db.execute(sql: """
@@ -39,8 +39,8 @@ enum PoolTables {
     }
 
     /// Pool `name` and its balance (contributions less payouts).
-    static func pool(_ db: Database, name: String) throws -> (RiskPool, Fen)? {
-        try Row.fetchOne(db, sql: "SELECT * FROM pools WHERE name = ?", arguments: [name]).map { row in
+    static func pool(_ db: any SQLSession, name: String) throws -> (RiskPool, Fen)? {
+        try SQLRow.fetchOne(db, sql: "SELECT * FROM pools WHERE name = ?", arguments: [name]).map { row in
             (RiskPool(name: row["name"], fundBasisPoints: row["fund_bp"], bankBasisPoints: row["bank_bp"], insurerBasisPoints: row["insurer_bp"],
                       appraiserBasisPoints: row["appraiser_bp"], capPerLoan: (row["cap_per_loan_fen"] as Int64?).map(Fen.init), park: row["park"],
                       prefectureCode: row["prefecture_code"], bank: row["bank"]),
@@ -48,8 +48,8 @@ enum PoolTables {
         }
     }
 
-    static func disposal(_ db: Database, regNo: String) throws -> Disposal? {
-        try Row.fetchOne(db, sql: "SELECT route, recovered_fen, disposed_on FROM disposals WHERE reg_no = ?", arguments: [regNo]).map { row in
+    static func disposal(_ db: any SQLSession, regNo: String) throws -> Disposal? {
+        try SQLRow.fetchOne(db, sql: "SELECT route, recovered_fen, disposed_on FROM disposals WHERE reg_no = ?", arguments: [regNo]).map { row in
             guard let route = Disposal.Route(rawValue: row[0]), let date = try? CivilDate.parse(row[2] as String) else {
                 throw StoreError.damagedData(detail: "disposals: \(regNo) is unreadable")
             }

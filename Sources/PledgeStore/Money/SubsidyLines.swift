@@ -8,7 +8,7 @@ import PledgeCore
 /// replaces its enterprise row. A registration no policy covers costs nothing. A policy set or replaced is computed
 /// whole.
 final class SubsidyLines {
-    private let db: Database
+    private let db: any SQLSession
     private var policies: [SubsidyPolicy]
     /// Enterprises touched since the last flush, per policy (their rows before are already out of `sums`).
     private var touched: [String: Set<String>] = [:]
@@ -20,12 +20,12 @@ final class SubsidyLines {
         var policy: String, dimension: SubsidyStatement.Grouping, group: String
     }
 
-    init(_ db: Database) throws {
+    init(_ db: any SQLSession) throws {
         self.db = db
         policies = try Self.policies(db)
     }
 
-    static func policies(_ db: Database) throws -> [SubsidyPolicy] {
+    static func policies(_ db: any SQLSession) throws -> [SubsidyPolicy] {
         try Ledger.policyRows(db).map(Ledger.policy)
     }
 
@@ -52,18 +52,18 @@ final class SubsidyLines {
     /// Writes the rows of the enterprises touched since the last flush.
     func flush() throws {
         guard !touched.isEmpty else { return }
-        let replace = try db.cachedStatement(sql: """
+        let replace = try db.statement("""
             INSERT OR REPLACE INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, 'enterprise', ?, ?, ?, ?, ?)
             """)
-        let remove = try db.cachedStatement(sql: "DELETE FROM subsidy_lines WHERE policy = ? AND dimension = 'enterprise' AND grp = ?")
+        let remove = try db.statement("DELETE FROM subsidy_lines WHERE policy = ? AND dimension = 'enterprise' AND grp = ?")
         for p in policies {
             for uscc in (touched[p.name] ?? []).sorted(by: { $0.bytesPrecede($1) }) {
                 let statement = try Ledger.statement(db, policy: p, uscc: uscc)
                 add(statement, sign: 1)
                 if let e = statement.lines(by: .enterprise).first {
-                    try replace.execute(arguments: [p.name, e.group, e.name, e.loans, e.due.value, e.paid.value])
+                    try replace.run([p.name, e.group, e.name, e.loans, e.due.value, e.paid.value])
                 } else {
-                    try remove.execute(arguments: [p.name, uscc])
+                    try remove.run([p.name, uscc])
                 }
             }
         }
@@ -78,7 +78,7 @@ final class SubsidyLines {
         try db.execute(sql: "DELETE FROM subsidy_lines WHERE policy = ?", arguments: [name])
         guard !deferred, let policy = policies.first(where: { $0.name == name }) else { return }
         let paid = try Ledger.payments(db, policy: name, uscc: nil)
-        let insert = try db.cachedStatement(sql: """
+        let insert = try db.statement("""
             INSERT INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, 'enterprise', ?, ?, ?, ?, ?)
             """)
         var seen = Set<String>()
@@ -87,14 +87,13 @@ final class SubsidyLines {
             let statement = SubsidyStatement(policy: policy, states: states, paid: paid[uscc].map { [uscc: $0] } ?? [:])
             add(statement, sign: 1)
             if let e = statement.lines(by: .enterprise).first {
-                try insert.execute(arguments: [name, e.group, e.name, e.loans, e.due.value, e.paid.value])
+                try insert.run([name, e.group, e.name, e.loans, e.due.value, e.paid.value])
             }
         }
         let (conditions, arguments) = Ledger.eligibility(policy, uscc: nil)
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions) ORDER BY uscc",
-                                       arguments: arguments)
         var current: (uscc: String, states: [RegistrationState])?
-        while let row = try rows.next() {
+        try SQLRow.forEach(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE \(conditions) ORDER BY uscc",
+                           arguments: arguments) { row in
             let s = try RegistrationState(row: row)
             if let c = current, c.uscc.sameBytes(s.registration.uscc) {
                 current!.states.append(s)
@@ -126,19 +125,18 @@ final class SubsidyLines {
 
     /// Adds the pending park and bank sums to their rows; a row left with no loan, due or payment goes.
     private func writeSums() throws {
-        let update = try db.cachedStatement(sql: """
+        let update = try db.statement("""
             UPDATE subsidy_lines SET loans = loans + ?, due_fen = due_fen + ?, paid_fen = paid_fen + ? WHERE policy = ? AND dimension = ? AND grp = ?
             """)
-        let insert = try db.cachedStatement(sql: "INSERT INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, ?, ?, '', ?, ?, ?)")
-        let drop = try db.cachedStatement(sql: """
+        let insert = try db.statement("INSERT INTO subsidy_lines(policy, dimension, grp, name, loans, due_fen, paid_fen) VALUES (?, ?, ?, '', ?, ?, ?)")
+        let drop = try db.statement("""
             DELETE FROM subsidy_lines WHERE policy = ? AND dimension = ? AND grp = ? AND loans = 0 AND due_fen = 0 AND paid_fen = 0
             """)
         for (k, line) in sums where !line.isEmpty {
-            try update.execute(arguments: [line.loans, line.due.value, line.paid.value, k.policy, k.dimension.rawValue, k.group])
-            if db.changesCount == 0 {
-                try insert.execute(arguments: [k.policy, k.dimension.rawValue, k.group, line.loans, line.due.value, line.paid.value])
+            if try update.run([line.loans, line.due.value, line.paid.value, k.policy, k.dimension.rawValue, k.group]) == 0 {
+                try insert.run([k.policy, k.dimension.rawValue, k.group, line.loans, line.due.value, line.paid.value])
             } else {
-                try drop.execute(arguments: [k.policy, k.dimension.rawValue, k.group])
+                try drop.run([k.policy, k.dimension.rawValue, k.group])
             }
         }
         sums = [:]

@@ -6,29 +6,29 @@ import PledgeCore
 /// its contribution to the pending delta; every other event writes the pending delta first, so rows and totals are
 /// applied in journal order. `flush` writes what is pending, each table's keys in their own order.
 final class ProjectionWriter {
-    let db: Database
+    let db: any SQLSession
     private(set) var delta: ProjectionDelta
-    private let insertRow: RawStatement
+    private let insertRow: any BoundStatement
     /// Each subsidy policy's rows per enterprise, park and bank.
     let subsidies: SubsidyLines
     /// Registrations added to the pending delta: written when it reaches this many (memory stays flat on large loads).
     var flushEvery: Int
     private var pending = 0
 
-    init(_ db: Database, flushEvery: Int = 50_000) throws {
+    init(_ db: any SQLSession, flushEvery: Int = 50_000) throws {
         self.db = db
         self.flushEvery = flushEvery
         delta = ProjectionDelta(targets: try Self.targets(db))
         subsidies = try SubsidyLines(db)
-        insertRow = try RawStatement(db, sql: """
+        insertRow = try db.bindable( """
             INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(28))) ON CONFLICT(reg_no) DO NOTHING
             """)
     }
 
     static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
 
-    static func targets(_ db: Database) throws -> [Target] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT name, amount_fen, from_date, to_date, ip_type, park, prefecture_code FROM targets ORDER BY seq")).map { row in
+    static func targets(_ db: any SQLSession) throws -> [Target] {
+        try SQLRow.fetchAll(db, sql: "SELECT name, amount_fen, from_date, to_date, ip_type, park, prefecture_code FROM targets ORDER BY seq").map { row in
             guard let from = try? CivilDate.parse(row[2]), let to = try? CivilDate.parse(row[3]) else {
                 throw StoreError.damagedData(detail: "targets: \(row[0] as String) has unreadable dates")
             }
@@ -92,7 +92,7 @@ final class ProjectionWriter {
             }
             let new = try Lifecycle.apply(event, to: old, seq: seq, late: late)
             try subsidies.touch(old, new)
-            try db.cachedStatement(sql: Self.updateRow).execute(arguments: new.valueArguments + [regNo])
+            try db.statement(Self.updateRow).run(new.valueArguments + [regNo])
             delta.change(from: old, to: new)
             try flush()
         }
@@ -128,17 +128,17 @@ final class ProjectionWriter {
         pending = 0
         try subsidies.flush()
         guard !delta.isEmpty else { return }
-        let removeRight = try RawStatement(db, sql: "DELETE FROM registration_rights WHERE ip_number = ? AND reg_no = ?")
+        let removeRight = try db.bindable( "DELETE FROM registration_rights WHERE ip_number = ? AND reg_no = ?")
         for right in delta.rightsRemoved {
             removeRight.reset(); removeRight.bind(1, right.ipNumber); removeRight.bind(2, right.regNo)
             try removeRight.run()
         }
-        let addRight = try RawStatement(db, sql: "INSERT INTO registration_rights(ip_number, reg_no) VALUES (?, ?)")
+        let addRight = try db.bindable( "INSERT INTO registration_rights(ip_number, reg_no) VALUES (?, ?)")
         for right in delta.rightsAdded.sorted(by: PledgedRight.keyOrder) {
             addRight.reset(); addRight.bind(1, right.ipNumber); addRight.bind(2, right.regNo)
             try addRight.run()
         }
-        let name = try RawStatement(db, sql: "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
+        let name = try db.bindable( "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
         for (uscc, enterprise) in delta.enterprises.sorted(by: { $0.key.bytesPrecede($1.key) }) {
             name.reset(); name.bind(1, uscc); name.bind(2, enterprise)
             try name.run()
@@ -165,14 +165,14 @@ final class ProjectionWriter {
     private func add(_ t: Totals, to table: String, key: KeyValuePairs<String, any DatabaseValueConvertible>) throws {
         guard t != Totals() else { return }
         let columns = key.map(\.key)
-        let values = StatementArguments(key.map(\.value)) ?? []
-        try db.cachedStatement(sql: """
+        let values = SQLArguments(key.map(\.value)) ?? []
+        try db.statement("""
             INSERT INTO \(table)(\(columns.joined(separator: ", ")), registrations, amount_fen) VALUES (\(Self.placeholders(columns.count + 2)))
-            ON CONFLICT DO UPDATE SET registrations = registrations + excluded.registrations, amount_fen = amount_fen + excluded.amount_fen
-            """).execute(arguments: values + [t.registrations, t.amountFen])
+            ON CONFLICT(\(columns.joined(separator: ", "))) DO UPDATE SET registrations = \(table).registrations + excluded.registrations, amount_fen = \(table).amount_fen + excluded.amount_fen
+            """).run(values + [t.registrations, t.amountFen])
         if t.registrations < 0 {
-            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND registrations = 0")
-                .execute(arguments: values)
+            try db.statement("DELETE FROM \(table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND registrations = 0")
+                .run(values)
         }
     }
 
@@ -180,9 +180,9 @@ final class ProjectionWriter {
     /// `targets.enterprises` counts the rows.
     private func writeServed(_ served: [(key: ProjectionDelta.ServedKey, value: Int64)]) throws {
         var rows: [String: Int64] = [:]
-        let insert = try RawStatement(db, sql: "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
-        let add = try RawStatement(db, sql: "UPDATE target_enterprises SET registrations = registrations + ? WHERE target = ? AND uscc = ?")
-        let drop = try RawStatement(db, sql: "DELETE FROM target_enterprises WHERE target = ? AND uscc = ? AND registrations + ? = 0")
+        let insert = try db.bindable( "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
+        let add = try db.bindable( "UPDATE target_enterprises SET registrations = registrations + ? WHERE target = ? AND uscc = ?")
+        let drop = try db.bindable( "DELETE FROM target_enterprises WHERE target = ? AND uscc = ? AND registrations + ? = 0")
         for (k, n) in served where n != 0 {
             if n > 0 {
                 insert.reset(); insert.bind(1, k.target); insert.bind(2, k.uscc); insert.bind(3, n)
@@ -195,7 +195,7 @@ final class ProjectionWriter {
             guard try add.run() == 1 else { throw LedgerDataError("target_enterprises: no row of \(k.uscc) for \(k.target)") }
         }
         for (target, n) in rows where n != 0 {
-            try db.cachedStatement(sql: "UPDATE targets SET enterprises = enterprises + ? WHERE name = ?").execute(arguments: [n, target])
+            try db.statement("UPDATE targets SET enterprises = enterprises + ? WHERE name = ?").run([n, target])
         }
     }
 
@@ -210,8 +210,7 @@ final class ProjectionWriter {
         try db.execute(sql: "DELETE FROM target_enterprises WHERE target = ?", arguments: [t.name])
         // Streamed: a throwaway delta of this one target counts every registration (its cells are not written).
         var recount = ProjectionDelta(targets: [t], keepsRights: false)
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations")
-        while let row = try rows.next() { recount.count(try RegistrationState(row: row), sign: 1) }
+        try SQLRow.forEach(db, sql: "SELECT \(RegistrationState.columns) FROM registrations") { row in recount.count(try RegistrationState(row: row), sign: 1) }
         try writeServed(recount.served.sorted(by: { ProjectionDelta.ServedKey.keyOrder($0.key, $1.key) }))
         delta = ProjectionDelta(targets: try Self.targets(db))
     }

@@ -3,7 +3,7 @@ import PledgeCore
 
 /// The reference lists (`reference` entries replace them whole).
 enum ReferenceTables {
-    static func replace(_ p: ReferencePayload, db: Database) throws {
+    static func replace(_ p: ReferencePayload, db: any SQLSession) throws {
         for table in ["park_aliases", "bank_aliases", "parks", "banks", "prefectures"] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
@@ -23,20 +23,20 @@ enum ReferenceTables {
 
 /// A closed month (`period-close` entries): its head and totals as they were at closing.
 enum PeriodTables {
-    static func insert(_ p: PeriodClose, seq: Int64, db: Database) throws {
+    static func insert(_ p: PeriodClose, seq: Int64, db: any SQLSession) throws {
         try db.execute(sql: "INSERT INTO periods(month, seq, head_seq, head_hash, registrations, amount_fen) VALUES (?, ?, ?, ?, ?, ?)",
                        arguments: [p.month, seq, p.headSeq, p.headHash, p.registrations, p.amount.value])
-        let insert = try db.cachedStatement(sql: """
+        let insert = try db.statement("""
             INSERT INTO period_totals(month, ip_type, prefecture_code, park, bank, rywq, first_loan, registrations, amount_fen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for t in p.totals {
-            try insert.execute(arguments: [p.month, t.ipType, t.prefectureCode, t.park, t.bank, t.rywq, t.firstLoan, t.registrations, t.amountFen])
+            try insert.run([p.month, t.ipType, t.prefectureCode, t.park, t.bank, t.rywq, t.firstLoan, t.registrations, t.amountFen])
         }
     }
 
     /// A month opened again: its frozen figures are no longer the ledger's (the journal keeps them).
-    static func remove(month: String, db: Database) throws {
+    static func remove(month: String, db: any SQLSession) throws {
         try db.execute(sql: "DELETE FROM period_totals WHERE month = ?", arguments: [month])
         try db.execute(sql: "DELETE FROM periods WHERE month = ?", arguments: [month])
     }

@@ -12,7 +12,7 @@ extension RegistrationState {
     static let columns = "reg_no, " + valueColumns
 
     /// A row selected as `columns`, read by position (by name, GRDB hashes each column's name: a third of `export`).
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         func date(_ s: String?) throws -> CivilDate? {
             guard let s else { return nil }
             guard let d = try? CivilDate.parse(s) else { throw LedgerDataError("registrations has a bad date \(s)") }
@@ -47,12 +47,12 @@ extension RegistrationState {
         return values.map { $0?.databaseValue ?? .null }
     }
 
-    var arguments: StatementArguments { StatementArguments(cells) }
+    var arguments: SQLArguments { SQLArguments(values: cells) }
     /// `cells` without the key, in `valueColumns` order.
-    var valueArguments: StatementArguments { StatementArguments(cells.dropFirst()) }
+    var valueArguments: SQLArguments { SQLArguments(values: cells.dropFirst()) }
 
-    static func fetch(_ db: Database, regNo: String) throws -> RegistrationState? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM registrations WHERE reg_no = ?"), arguments: [regNo])
+    static func fetch(_ db: any SQLSession, regNo: String) throws -> RegistrationState? {
+        try SQLRow.fetchOne(db, sql: "SELECT \(columns) FROM registrations WHERE reg_no = ?", arguments: [regNo])
             .map { try RegistrationState(row: $0) }
     }
 }

@@ -59,7 +59,7 @@ extension Ledger {
         guard from <= to else { return [] }
         return try read { db in
             let typeClause = ipType == nil ? "" : " AND ip_type = ?"
-            let args: StatementArguments = [from.description, to.description] + (ipType.map { [$0.rawValue] } ?? [])
+            let args: SQLArguments = [from.description, to.description] + (ipType.map { [$0.rawValue] } ?? [])
             // Live figures: group_totals along the grouping's dimension (IP types are a column of every dimension).
             let dimension = grouping?.dimension ?? .all
             let liveGroup = switch grouping { case nil: "NULL"; case .ipType: "ip_type"; default: "grp" }
@@ -83,7 +83,7 @@ extension Ledger {
                 UNION ALL \(frozen) GROUP BY month, g ORDER BY 1, 2
                 """
             }
-            return try Row.fetchAll(db, sql: sql, arguments: source == .asClosed ? args + args : args).map { row in
+            return try SQLRow.fetchAll(db, sql: sql, arguments: source == .asClosed ? args + args : args).map { row in
                 guard let month = try? YearMonth.parse(row["month"]) else { throw LedgerDataError("group_totals has a bad month") }
                 return MonthlyTotal(month: month, group: row["g"], registrations: try row.totalCount("n"), amount: try row.totalFen("fen"))
             }
@@ -106,7 +106,7 @@ public struct ClosedPeriod: Sendable, Equatable {
 extension Ledger {
     public func closedPeriods() throws -> [ClosedPeriod] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try SQLRow.fetchAll(db, sql: """
                 SELECT p.month, p.seq, p.head_seq, p.head_hash, p.registrations, p.amount_fen, e.at, e.operator
                 FROM periods p JOIN entries e ON e.seq = p.seq ORDER BY p.month
                 """).map { row in
@@ -137,9 +137,9 @@ extension Ledger {
                 SELECT CAST(substr(month, 1, 4) AS INTEGER) AS year, grp, sum(registrations) AS n, sum(amount_fen) AS fen FROM group_totals
                 WHERE dimension = ? AND status <> 'void'
                 """
-            var args: StatementArguments = [dimension.rawValue]
+            var args: SQLArguments = [dimension.rawValue]
             if let ipType { sql += " AND ip_type = ?"; args += [ipType.rawValue] }
-            return try Row.fetchAll(db, sql: sql + " GROUP BY year, grp HAVING sum(registrations) <> 0 ORDER BY grp, year", arguments: args).map {
+            return try SQLRow.fetchAll(db, sql: sql + " GROUP BY year, grp HAVING sum(registrations) <> 0 ORDER BY grp, year", arguments: args).map {
                 AnnualTotal(year: $0["year"], group: $0["grp"], registrations: try $0.totalCount("n"), amount: try $0.totalFen("fen"))
             }
         }

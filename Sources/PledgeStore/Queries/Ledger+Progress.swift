@@ -5,20 +5,20 @@ import PledgeCore
 extension Ledger {
     public func reference() throws -> ReferenceData {
         try read { db in
-            let prefectures = try Row.fetchAll(db, sql: "SELECT code, name, short FROM prefectures ORDER BY code")
+            let prefectures = try SQLRow.fetchAll(db, sql: "SELECT code, name, short FROM prefectures ORDER BY code")
                 .map { Prefecture(code: $0["code"], name: $0["name"], short: $0["short"]) }
             var parkAliases: [String: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT alias, park FROM park_aliases ORDER BY rowid") {
+            for row in try SQLRow.fetchAll(db, sql: "SELECT alias, park FROM park_aliases ORDER BY rowid") {
                 parkAliases[row["park"], default: []].append(row["alias"])
             }
-            let parks = try Row.fetchAll(db, sql: "SELECT name, prefecture_code, level FROM parks ORDER BY rowid").map {
+            let parks = try SQLRow.fetchAll(db, sql: "SELECT name, prefecture_code, level FROM parks ORDER BY rowid").map {
                 Park(name: $0["name"], aliases: parkAliases[$0["name"]] ?? [], prefectureCode: $0["prefecture_code"], level: $0["level"])
             }
             var bankAliases: [String: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT alias, bank FROM bank_aliases ORDER BY rowid") {
+            for row in try SQLRow.fetchAll(db, sql: "SELECT alias, bank FROM bank_aliases ORDER BY rowid") {
                 bankAliases[row["bank"], default: []].append(row["alias"])
             }
-            let banks = try Row.fetchAll(db, sql: "SELECT name FROM banks ORDER BY rowid").map {
+            let banks = try SQLRow.fetchAll(db, sql: "SELECT name FROM banks ORDER BY rowid").map {
                 Bank(name: $0["name"], aliases: bankAliases[$0["name"]] ?? [])
             }
             return ReferenceData(prefectures: prefectures, parks: parks, banks: banks)
@@ -32,7 +32,7 @@ extension Ledger {
     /// Every journal entry about one 登记号, oldest first.
     public func history(_ regNo: String) throws -> [JournalEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries WHERE reg_no = ? ORDER BY seq",
+            try SQLRow.fetchAll(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries WHERE reg_no = ? ORDER BY seq",
                              arguments: [regNo]).map { row in
                 var entry = try Ledger.journalEntry(row)
                 if ProposedChange.kinds.contains(entry.kind) { entry.approval = try Ledger.approval(ofEntry: entry.seq, db) }
@@ -41,7 +41,7 @@ extension Ledger {
         }
     }
 
-    static func journalEntry(_ row: Row) throws -> JournalEntry {
+    static func journalEntry(_ row: SQLRow) throws -> JournalEntry {
         let payload: String = row["payload"]
         let (header, event) = try CanonicalEntry.decode(payload: payload)
         return JournalEntry(seq: row["seq"], at: row["at"], operator: row["operator"], kind: header.kind,
@@ -52,7 +52,7 @@ extension Ledger {
     /// The last entry: `SEQ:HASH` identifies the whole journal up to it.
     public func head() throws -> AppendedEntry? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
+            try SQLRow.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
                 .map { AppendedEntry(seq: $0["seq"], hash: $0["hash"]) }
         }
     }
@@ -75,7 +75,7 @@ extension Ledger {
 
     public func findingReviews() throws -> [String: FindingReview] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try SQLRow.fetchAll(db, sql: """
                 SELECT r.finding, r.reason, r.seq, e.operator, e.at FROM finding_reviews r JOIN entries e ON e.seq = r.seq
                 """)
             return Dictionary(rows.map { ($0["finding"], FindingReview(reason: $0["reason"], seq: $0["seq"], operator: $0["operator"], at: $0["at"])) },
@@ -91,7 +91,7 @@ extension Ledger {
     }
 
     /// `scope`: the one park or prefecture counted (a scoped target's), nil for all.
-    static func statistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?,
+    static func statistic(_ db: any SQLSession, from: CivilDate, to: CivilDate, ipType: IPType?,
                           scope: (dimension: GroupDimension, group: String)? = nil) throws -> (registrations: Int, amount: Fen) {
         let total = try groupedStatistic(db, from: from, to: to, ipType: ipType, by: scope?.dimension ?? .all)[scope?.group ?? ""]
         return (total?.registrations ?? 0, total?.amount ?? .zero)
@@ -100,13 +100,13 @@ extension Ledger {
     /// Count and amount of non-void registrations dated `from`…`to` of `ipType` (nil: all), per group of
     /// `dimension`. Whole months come from `group_totals`, partial months at either end from `registrations`,
     /// so the cost does not grow with the ledger.
-    static func groupedStatistic(_ db: Database, from: CivilDate, to: CivilDate, ipType: IPType?,
+    static func groupedStatistic(_ db: any SQLSession, from: CivilDate, to: CivilDate, ipType: IPType?,
                                  by dimension: GroupDimension) throws -> [String: (registrations: Int, amount: Fen)] {
         var result: [String: (registrations: Int, amount: Fen)] = [:]
         guard from <= to else { return result }
         let typeClause = ipType == nil ? "" : " AND ip_type = ?"
-        let typeArg: StatementArguments = ipType.map { [$0.rawValue] } ?? []
-        func add(_ rows: [Row]) throws {
+        let typeArg: SQLArguments = ipType.map { [$0.rawValue] } ?? []
+        func add(_ rows: [SQLRow]) throws {
             for row in rows {
                 let key: String = row["grp"]
                 let old = result[key] ?? (0, .zero)
@@ -115,7 +115,7 @@ extension Ledger {
         }
         let span = MonthSpan(from: from, to: to)
         if let months = span.wholeMonths {
-            try add(Row.fetchAll(db, sql: """
+            try add(SQLRow.fetchAll(db, sql: """
                 SELECT grp, coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM group_totals
                 WHERE dimension = ? AND month BETWEEN ? AND ? AND status <> 'void'\(typeClause) GROUP BY grp
                 """, arguments: [dimension.rawValue, months.first, months.last] + typeArg))
@@ -192,7 +192,7 @@ extension Ledger {
         try read { db in
             let from = target.from, to = min(target.to, asOf)
             var typeClause = target.ipType == nil ? "" : " AND ip_type = ?"
-            var typeArg: StatementArguments = target.ipType.map { [$0.rawValue] } ?? []
+            var typeArg: SQLArguments = target.ipType.map { [$0.rawValue] } ?? []
             if let park = target.park { typeClause += " AND park = ?"; typeArg += [park] }
             if let code = target.prefectureCode { typeClause += " AND prefecture_code = ?"; typeArg += [code] }
             let (outstanding, overdue) = try Ledger.outstanding(db, asOf: asOf, scoped: target.scope != nil,
@@ -217,7 +217,7 @@ extension Ledger {
                     .sorted { ($0.value.amount, $1.key) > ($1.value.amount, $0.key) }
                     .prefix(top).map { ProgressDetails.Share(name: name($0.key), registrations: $0.value.registrations, amount: $0.value.amount) }
             }
-            let prefectureNames = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, name FROM prefectures")
+            let prefectureNames = Dictionary(uniqueKeysWithValues: try SQLRow.fetchAll(db, sql: "SELECT code, name FROM prefectures")
                 .map { ($0["code"] as String, $0["name"] as String) })
             return ProgressDetails(
                 outstanding: outstanding.amount, outstandingRegistrations: outstanding.registrations,
@@ -231,14 +231,13 @@ extension Ledger {
 
     /// The registrations counting toward a park's or a prefecture's target dated up to `to`, read through the park or
     /// prefecture index.
-    static func scopedStates(_ db: Database, target: Target, to: CivilDate) throws -> [RegistrationState] {
+    static func scopedStates(_ db: any SQLSession, target: Target, to: CivilDate) throws -> [RegistrationState] {
         guard target.from <= to else { return [] }
         let column = target.park != nil ? "park" : "prefecture_code"
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT \(RegistrationState.columns) FROM registrations WHERE \(column) = ? AND reg_date BETWEEN ? AND ?
-            """, arguments: [target.park ?? target.prefectureCode, target.from.description, to.description])
         var out: [RegistrationState] = []
-        while let row = try rows.next() {
+        try SQLRow.forEach(db, sql: """
+            SELECT \(RegistrationState.columns) FROM registrations WHERE \(column) = ? AND reg_date BETWEEN ? AND ?
+            """, arguments: [target.park ?? target.prefectureCode, target.from.description, to.description]) { row in
             let s = try RegistrationState(row: row)
             if s.registration.regDate <= to, target.counts(s) { out.append(s) }
         }
@@ -247,7 +246,7 @@ extension Ledger {
 
     /// Distinct USCCs among the registrations that count toward `target` dated up to `to`. Read from the maintained
     /// `targets.enterprises` when `to` is the target's end; otherwise counted by `Target.counts`.
-    static func enterprisesServed(_ db: Database, target: Target, to: CivilDate) throws -> Int {
+    static func enterprisesServed(_ db: any SQLSession, target: Target, to: CivilDate) throws -> Int {
         guard target.from <= to else { return 0 }
         if to >= target.to, let maintained = try Int.fetchOne(db, sql: """
             SELECT enterprises FROM targets WHERE name = ? AND from_date = ? AND to_date = ? AND ip_type IS ?
@@ -262,19 +261,21 @@ extension Ledger {
     }
 
     /// Every registration dated `from`…`to`, through the `reg_date` index.
-    static func forEachState(_ db: Database, datedFrom from: String, to: String, _ body: (RegistrationState) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE reg_date BETWEEN ? AND ?",
-                                       arguments: [from, to])
-        while let row = try rows.next() { try body(try RegistrationState(row: row)) }
+    static func forEachState(_ db: any SQLSession, datedFrom from: String, to: String, _ body: (RegistrationState) throws -> Void) throws {
+        try SQLRow.forEach(db, sql: "SELECT \(RegistrationState.columns) FROM registrations WHERE reg_date BETWEEN ? AND ?",
+                           arguments: [from, to]) { row in try body(try RegistrationState(row: row)) }
     }
 }
 
 extension Ledger {
     /// The median amount of the latest 1,000 registrations that are not void (the ledger's usual range, cheap at any
     /// size); nil for an empty ledger.
-    static func recentMedianAmount(_ db: Database) throws -> Fen? {
+    static func recentMedianAmount(_ db: any SQLSession) throws -> Fen? {
+        // Latest by insertion: SQLite's rowid, PostgreSQL's created_seq index.
+        let latest = db.backend == .sqlite ? "rowid" : "created_seq"
         let amounts = try Int64.fetchAll(db, sql: """
-            SELECT amount_fen FROM (SELECT amount_fen FROM registrations WHERE status <> 'void' ORDER BY rowid DESC LIMIT 1000) ORDER BY amount_fen
+            SELECT amount_fen FROM (SELECT amount_fen FROM registrations WHERE status <> 'void' ORDER BY \(latest) DESC LIMIT 1000) AS recent
+            ORDER BY amount_fen
             """)
         return amounts.isEmpty ? nil : Fen(amounts[amounts.count / 2])
     }
@@ -292,12 +293,12 @@ extension Ledger {
     /// maturity, and those past it (`RegistrationState.balanceChanges`). For the whole ledger or one IP type: the
     /// maintained `balance_days` summed up to `asOf`, any day; for one park or prefecture (`scoped`): one scan of the
     /// registrations. `typeClause` names the IP type (and the park or prefecture) when the target has one.
-    static func outstanding(_ db: Database, asOf: CivilDate, scoped: Bool, typeClause: String,
-                            typeArg: StatementArguments) throws -> (outstanding: Figure, overdue: Figure) {
+    static func outstanding(_ db: any SQLSession, asOf: CivilDate, scoped: Bool, typeClause: String,
+                            typeArg: SQLArguments) throws -> (outstanding: Figure, overdue: Figure) {
         let d = asOf.description
         if !scoped {
             var sums: [String: Figure] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT kind, coalesce(sum(registrations), 0) AS n, coalesce(sum(amount_fen), 0) AS fen FROM balance_days
                 WHERE day <= ?\(typeClause) GROUP BY kind
                 """, arguments: [d] + typeArg) {
@@ -308,7 +309,7 @@ extension Ledger {
             let overdue = (sum(.overdueFrom).registrations - sum(.overdueTo).registrations, sum(.overdueFrom).amount - sum(.overdueTo).amount)
             return ((open.0 - overdue.0, open.1 - overdue.1), overdue)
         }
-        let row = try Row.fetchOne(db, sql: """
+        let row = try SQLRow.fetchOne(db, sql: """
             SELECT count(CASE WHEN maturity IS NULL OR maturity >= ? THEN 1 END) AS n,
                    coalesce(sum(CASE WHEN maturity IS NULL OR maturity >= ? THEN amount_fen END), 0) AS fen,
                    count(CASE WHEN maturity < ? THEN 1 END) AS overdue_n, coalesce(sum(CASE WHEN maturity < ? THEN amount_fen END), 0) AS overdue_fen

@@ -67,7 +67,7 @@ extension Ledger {
     @discardableResult
     func query(_ q: RegistrationQuery, scanFrom: Int, _ body: (RegistrationState) throws -> Void) throws -> QueryTotals {
         var clauses: [String] = []
-        var args: StatementArguments = []
+        var args: SQLArguments = []
         func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
             guard let value else { return }
             clauses.append(clause)
@@ -88,7 +88,7 @@ extension Ledger {
         let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
         return try read { db in
             var totals = QueryTotals()
-            func add(_ rows: [Row]) throws {
+            func add(_ rows: [SQLRow]) throws {
                 for row in rows {
                     guard let status = RegistrationStatus(rawValue: row["status"]) else { continue }
                     let n = try row.totalCount("n"), fen = try row.totalFen("fen")
@@ -103,34 +103,33 @@ extension Ledger {
                 let span = MonthSpan(from: q.from, to: q.to)
                 if let months = span.wholeMonths {
                     var sql = "SELECT status, sum(registrations) AS n, sum(amount_fen) AS fen FROM group_totals WHERE dimension = ? AND grp = ? AND month BETWEEN ? AND ?"
-                    var a: StatementArguments = [dimension.rawValue, group, months.first, months.last]
+                    var a: SQLArguments = [dimension.rawValue, group, months.first, months.last]
                     if let s = q.status { sql += " AND status = ?"; a += [s.rawValue] }
                     if let t = q.ipType { sql += " AND ip_type = ?"; a += [t.rawValue] }
-                    try add(Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: a))
+                    try add(SQLRow.fetchAll(db, sql: sql + " GROUP BY status", arguments: a))
                 }
                 for days in span.partialDays {
-                    try add(Row.fetchAll(db, sql: """
+                    try add(SQLRow.fetchAll(db, sql: """
                         SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause.isEmpty ? "WHERE" : whereClause + " AND")
                         reg_date BETWEEN ? AND ? GROUP BY status
                         """, arguments: args + [days.first, days.last]))
                 }
             } else {
-                try add(Row.fetchAll(db, sql: """
+                try add(SQLRow.fetchAll(db, sql: """
                     SELECT status, count(*) AS n, sum(amount_fen) AS fen FROM registrations \(whereClause) GROUP BY status
                     """, arguments: args))
             }
             let limitClause = q.limit == nil ? "" : " LIMIT ? OFFSET ?"
-            let pageArgs: StatementArguments = q.limit.map { [$0, q.offset ?? 0] } ?? []
+            let pageArgs: SQLArguments = q.limit.map { [$0, q.offset ?? 0] } ?? []
             // A listing of every match that covers much of the ledger reads most rows anyway: one scan and one sort
             // beat the date (or park, bank) index, through which each row is fetched at random (1M rows in `sqlite3`:
             // 3.3 s instead of 6.2 s, most of that reading 16 KB pages from the file). Limited or narrow listings keep
             // the indexes: their first rows come at once.
             let scan = try q.limit == nil && totals.registrations >= scanFrom
                 && totals.registrations * 4 >= (Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM registrations") ?? 0)
-            let rows = try Row.fetchCursor(db, sql: """
+            try SQLRow.forEach(db, sql: """
                 SELECT \(RegistrationState.columns) FROM registrations\(scan ? " NOT INDEXED" : "") \(whereClause) ORDER BY reg_date, reg_no\(limitClause)
-                """, arguments: args + pageArgs)
-            while let row = try rows.next() { try body(try RegistrationState(row: row)) }
+                """, arguments: args + pageArgs) { row in try body(try RegistrationState(row: row)) }
             return totals
         }
     }

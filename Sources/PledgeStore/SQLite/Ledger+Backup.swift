@@ -6,6 +6,7 @@ extension Ledger {
     /// Copies the live ledger with SQLite's online backup into a new file (mode 0600), consistent even while
     /// others write. Refuses an existing destination. The copy is opened and returned for verification.
     public func backup(to destination: String) throws -> any LedgerStore {
+        guard postgres == nil else { throw StoreError.sqliteOnly(operation: "backup", location: path) }
         let fd = Glibc.open(destination, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if fd < 0 {
             let err = errno

@@ -4,14 +4,17 @@ import GRDBSQLite
 import PledgeCore
 import PledgeSchema
 
-/// The ledger file: owns the SQLite connection and the migrator; every write is one
-/// `BEGIN IMMEDIATE` transaction that appends journal entries and updates the projections.
+/// The ledger: a SQLite file (its connection and migrator; every write one `BEGIN IMMEDIATE` transaction that appends
+/// journal entries and updates the projections) or a PostgreSQL database (`Ledger+Postgres.swift`), behind one API.
 public final class Ledger: Sendable {
     public let path: String
     public let readOnly: Bool
     /// Recorded on every entry this ledger writes.
     public let operatorName: String
-    let dbQueue: DatabaseQueue
+    /// The SQLite connection; nil on PostgreSQL.
+    let queue: DatabaseQueue?
+    /// The PostgreSQL connection; nil on SQLite.
+    let postgres: PostgresSession?
     /// How a read-only open reads the file (the ledger itself or a private snapshot of it); nil when writable.
     let access: ReadOnlyAccess?
     /// Connections that read side by side (`concurrentReads()`, for the server); nil: reads share the one connection.
@@ -20,30 +23,41 @@ public final class Ledger: Sendable {
     /// How long a writer waits for another writer's lock before giving up (exit 75).
     public static let defaultBusyTimeout: TimeInterval = 10
 
-    private init(path: String, readOnly: Bool, operatorName: String, dbQueue: DatabaseQueue, access: ReadOnlyAccess? = nil,
-                 readers: DatabasePool? = nil) {
+    init(path: String, readOnly: Bool, operatorName: String, dbQueue: DatabaseQueue?, access: ReadOnlyAccess? = nil,
+         readers: DatabasePool? = nil, postgres: PostgresSession? = nil) {
         self.access = access
         self.path = path
         self.readOnly = readOnly
         self.operatorName = operatorName
-        self.dbQueue = dbQueue
+        queue = dbQueue
         self.readers = readers
+        self.postgres = postgres
     }
+
+    /// The SQLite connection, for what only SQLite does (`backup`, the verifier's raw reads).
+    var dbQueue: DatabaseQueue {
+        get throws {
+            guard let queue else { throw StoreError.notOnPostgres(operation: "this command") }
+            return queue
+        }
+    }
+
+    var backend: Backend { postgres == nil ? .sqlite : .postgres }
 
     /// The same open ledger writing as another operator: the server records each request's signed-in user.
     public func acting(as operatorName: String) -> Ledger {
-        Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: dbQueue, access: access, readers: readers)
+        Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue, access: access, readers: readers, postgres: postgres)
     }
 
     /// The same open ledger whose queries run side by side on a pool of read-only connections (WAL snapshots), while
     /// writes keep the one connection: a server's many readers no longer queue behind each other. A read-only ledger
     /// (a private snapshot) keeps its one connection.
     public func concurrentReads() throws -> Ledger {
-        guard !readOnly else { return self }
+        guard !readOnly, postgres == nil else { return self }
         var config = Ledger.configuration(readOnly: false, busyTimeout: Ledger.defaultBusyTimeout)
         config.maximumReaderCount = 4
         let pool = try Ledger.mapErrors(path) { try DatabasePool(path: path, configuration: config) }
-        return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: dbQueue, access: access, readers: pool)
+        return Ledger(path: path, readOnly: readOnly, operatorName: operatorName, dbQueue: queue, access: access, readers: pool)
     }
 
     /// `keepSidecars`: a writer leaves the emptied `-wal` and `-shm` when it closes (a backup, one standalone file, does not).
@@ -106,6 +120,9 @@ public final class Ledger: Sendable {
     /// (reference lists, default target). Refuses to touch an existing file.
     public static func create(at path: String, operatorName: String,
                               busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Ledger {
+        if PostgresLocation.isURL(path) {
+            return try createPostgres(PostgresLocation(url: path), operatorName: operatorName, busyTimeout: busyTimeout)
+        }
         let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if fd < 0 {
             let err = errno
@@ -136,6 +153,9 @@ public final class Ledger: Sendable {
     public static func open(at path: String, readOnly: Bool, operatorName: String,
                             busyTimeout: TimeInterval = defaultBusyTimeout, audit: Bool = false,
                             keepSidecars: Bool = true) throws -> Ledger {
+        if PostgresLocation.isURL(path) {
+            return try openPostgres(PostgresLocation(url: path), readOnly: readOnly, operatorName: operatorName, busyTimeout: busyTimeout)
+        }
         try requireRegularFile(path)
         let access = readOnly ? try ReadOnlyAccess(ledger: path) : nil
         let openPath = access?.snapshotPath ?? path
@@ -220,9 +240,10 @@ public final class Ledger: Sendable {
     }
 
     /// Runs a read on a consistent snapshot.
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        if let readers { return try Ledger.mapErrors(path) { try readers.read(body) } }
-        return try Ledger.mapErrors(path) { try dbQueue.read(body) }
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        if let postgres { return try postgresRead(postgres, body) }
+        if let readers { return try Ledger.mapErrors(path) { try readers.read { try body($0) } } }
+        return try Ledger.mapErrors(path) { try dbQueue.read { try body($0) } }
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction; entries it appends commit together or not at all.
@@ -233,6 +254,7 @@ public final class Ledger: Sendable {
     /// `write` with another kind of transaction: `.exclusive` keeps readers out of a rollback-journal ledger too.
     func write<T>(_ kind: Database.TransactionKind, _ body: (LedgerTransaction) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(path: path) }
+        if let postgres { return try postgresWrite(postgres, body) }
         return try Ledger.mapErrors(path) {
             try dbQueue.writeWithoutTransaction { db in
                 var result: T?
@@ -257,6 +279,13 @@ public final class Ledger: Sendable {
     public func bulkWrite<T>(rollbackJournalIfEmpty: Bool, progress: ((LoadStep) -> Void)? = nil,
                              _ body: (LedgerTransaction) throws -> T) throws -> T {
         guard !readOnly else { throw StoreError.readOnly(path: path) }
+        if let postgres {
+            return try postgresWrite(postgres) { tx in
+                let result = try body(tx)
+                progress?(.committing)
+                return result
+            }
+        }
         var (firstLoad, rollbackJournal) = (false, false)
         defer {
             _ = try? dbQueue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = DEFAULT; PRAGMA foreign_keys = ON") }
@@ -288,9 +317,9 @@ public final class Ledger: Sendable {
             let chain = try FirstLoadChecks.suspendChainTrigger(tx)
             let result = try body(tx)
             progress?(.checkingForeignKeys)
-            try FirstLoadChecks.checkForeignKeys(tx.db)
+            try FirstLoadChecks.checkForeignKeys(tx.sqlite("import"))
             progress?(.checkingChain)
-            try FirstLoadChecks.checkChain(chain, db: tx.db)
+            try FirstLoadChecks.checkChain(chain, db: tx.sqlite("import"))
             progress?(.committing)
             return result
         }
@@ -298,7 +327,13 @@ public final class Ledger: Sendable {
 
     /// Refuses a write after which the grand total of every amount (`status_totals`, void included) leaves Int64:
     /// every other total is a part of it, so none can overflow (or silently turn REAL in SQLite).
-    static func requireTotalsInRange(_ db: Database) throws {
+    static func requireTotalsInRange(_ db: any SQLSession) throws {
+        if db.backend == .postgres {
+            // bigint columns cannot hold more; their sum is a numeric, compared with Int64's largest value.
+            let sum = try Int64.fetchOne(db, sql: "SELECT CASE WHEN sum(amount_fen) > 9223372036854775807 THEN -1 ELSE 0 END FROM status_totals")
+            if sum == -1 { throw StoreError.totalsOutOfRange }
+            return
+        }
         do {
             let inRange = try Bool.fetchOne(db, sql: """
                 SELECT typeof(sum(amount_fen)) IN ('integer', 'null')
@@ -312,12 +347,12 @@ public final class Ledger: Sendable {
     }
 
     /// The grand total of every registration's amount, void ones too (what `requireTotalsInRange` bounds).
-    static func grandTotal(_ db: Database) throws -> Int64 {
+    static func grandTotal(_ db: any SQLSession) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount_fen), 0) FROM status_totals") ?? 0
     }
 
     /// Whether any registration is recorded: a load into a ledger without one is a first load.
-    static func hasRegistrations(_ db: Database) throws -> Bool {
+    static func hasRegistrations(_ db: any SQLSession) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM registrations)") ?? false
     }
 

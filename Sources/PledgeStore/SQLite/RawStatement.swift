@@ -3,7 +3,7 @@ import GRDBSQLite
 
 /// Binds and steps a GRDB cached statement through the SQLite C API: the import hot path's way around
 /// GRDB's argument boxing (DESIGN.md "Measured facts"). Everything else uses GRDB's normal API.
-struct RawStatement {
+struct RawStatement: BoundStatement {
     let statement: Statement
     let handle: OpaquePointer
     let db: Database

@@ -50,26 +50,26 @@ extension Ledger {
     }
 
     public func users() throws -> [UserAccount] {
-        try read { db in try Row.fetchAll(db, sql: Self.accountSQL + " ORDER BY u.name").map(Self.account) }
+        try read { db in try SQLRow.fetchAll(db, sql: Self.accountSQL + " ORDER BY u.name").map(Self.account) }
     }
 
     /// A user and its password hash, to check a sign-in.
     public func user(named name: String) throws -> (account: UserAccount, passwordHash: String?)? {
         try read { db in
-            try Row.fetchOne(db, sql: Self.accountSQL + " WHERE u.name = ?", arguments: [name]).map { (try Self.account($0), $0["password_hash"]) }
+            try SQLRow.fetchOne(db, sql: Self.accountSQL + " WHERE u.name = ?", arguments: [name]).map { (try Self.account($0), $0["password_hash"]) }
         }
     }
 
     /// The user whose API token has this SHA-256.
     public func user(tokenHash: String) throws -> UserAccount? {
-        try read { db in try Row.fetchOne(db, sql: Self.accountSQL + " WHERE c.token_hash = ?", arguments: [tokenHash]).map(Self.account) }
+        try read { db in try SQLRow.fetchOne(db, sql: Self.accountSQL + " WHERE c.token_hash = ?", arguments: [tokenHash]).map(Self.account) }
     }
 
     /// The token's user and the journal head `SEQ:HASH`, from one snapshot (what every API request asks first).
     public func userAndHead(tokenHash: String) throws -> (UserAccount?, String?) {
         try read { db in
-            let user = try Row.fetchOne(db.cachedStatement(sql: Self.accountSQL + " WHERE c.token_hash = ?"), arguments: [tokenHash]).map(Self.account)
-            let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"))
+            let user = try SQLRow.fetchOne(db, sql: Self.accountSQL + " WHERE c.token_hash = ?", arguments: [tokenHash]).map(Self.account)
+            let head = try SQLRow.fetchOne(db, sql: "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
                 .map { "\($0["seq"] as Int64):\($0["hash"] as String)" }
             return (user, head)
         }
@@ -80,11 +80,11 @@ extension Ledger {
         FROM users u LEFT JOIN user_credentials c ON c.name = u.name
         """
 
-    private static func account(_ db: Database, name: String) throws -> UserAccount? {
-        try Row.fetchOne(db, sql: accountSQL + " WHERE u.name = ?", arguments: [name]).map(account)
+    private static func account(_ db: any SQLSession, name: String) throws -> UserAccount? {
+        try SQLRow.fetchOne(db, sql: accountSQL + " WHERE u.name = ?", arguments: [name]).map(account)
     }
 
-    private static func account(_ row: Row) throws -> UserAccount {
+    private static func account(_ row: SQLRow) throws -> UserAccount {
         guard let role = Role(rawValue: row["role"]) else { throw StoreError.damagedData(detail: "users: \(row["name"] as String) has an unknown role") }
         return UserAccount(user: UserRecord(name: row["name"], role: role, disabled: row["disabled"]), seq: row["seq"], hasToken: row["has_token"])
     }

@@ -23,14 +23,19 @@ final class JournalReader: @unchecked Sendable {
     private(set) var expectedFound: Bool
     private(set) var failure: Error?
 
-    private let rows: RawStatement
+    private let rows: any JournalRows
     private let expectHead: (seq: Int64, hash: String)?
     private var interner = TextInterner()
     private let done = DispatchSemaphore(value: 0)
 
     /// Prepared on the connection's own thread; from `start` until `stop` only the reading thread uses it.
-    init(_ db: Database, expectHead: (seq: Int64, hash: String)?) throws {
-        rows = try RawStatement(db, sql: "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries ORDER BY seq")
+    init(_ db: any SQLSession, expectHead: (seq: Int64, hash: String)?) throws {
+        let sql = "SELECT seq, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries"
+        if let sqlite = db as? Database {
+            rows = try RawStatement(sqlite, sql: sql + " ORDER BY seq")
+        } else {
+            rows = PagedJournalRows(db, sql: sql)
+        }
         self.expectHead = expectHead
         expectedFound = expectHead == nil
     }
@@ -65,9 +70,9 @@ final class JournalReader: @unchecked Sendable {
             count += 1
             let seq = rows.int64(0)
             var c = Checked(seq: seq)
-            var typed = rows.value(0).type == SQLITE_INTEGER
-            for column: Int32 in [1, 2, 3, 5, 6, 7] where rows.value(column).type != SQLITE_TEXT { typed = false }
-            let regNoType = rows.value(4).type
+            var typed = rows.type(0) == SQLITE_INTEGER
+            for column: Int32 in [1, 2, 3, 5, 6, 7] where rows.type(column) != SQLITE_TEXT { typed = false }
+            let regNoType = rows.type(4)
             if regNoType != SQLITE_TEXT && regNoType != SQLITE_NULL { typed = false }
             let prevHash = rows.bytes(6) ?? none, hash = rows.bytes(7) ?? none, payload = rows.bytes(5) ?? none
             if seq != expectedSeq { c.problems.append(.seqGap(expected: expectedSeq)) }
@@ -125,4 +130,70 @@ final class JournalReader: @unchecked Sendable {
         let again = try? CanonicalEntry.payload(seq: h.seq, at: h.at, operator: h.operator, regNo: h.regNo, late: h.late, reason: h.reason, event: event)
         return (h, event, event.kind != .register && again.map { $0.sameBytes(payload) } == true)
     }
+}
+
+/// The journal's rows as the reader steps through them: a column's storage class and bytes, valid until the next step.
+protocol JournalRows {
+    func reset()
+    func step() throws -> Bool
+    func int64(_ i: Int32) -> Int64
+    func type(_ i: Int32) -> Int32
+    func bytes(_ i: Int32) -> UnsafeRawBufferPointer?
+}
+
+extension RawStatement: JournalRows {
+    func type(_ i: Int32) -> Int32 { value(i).type }
+}
+
+/// The journal read from PostgreSQL in pages of 10,000 entries by seq, inside the caller's snapshot; each row's texts
+/// copied once into buffers of its own.
+final class PagedJournalRows: JournalRows {
+    private let db: any SQLSession
+    private let sql: String
+    private var page: [SQLRow] = []
+    private var index = 0
+    private var lastSeq: Int64?
+    private var exhausted = false
+    private var buffers: [UnsafeMutableRawBufferPointer?] = []
+
+    init(_ db: any SQLSession, sql: String) {
+        self.db = db
+        self.sql = sql
+    }
+
+    deinit { free() }
+
+    private func free() {
+        for b in buffers { b?.deallocate() }
+        buffers = []
+    }
+
+    func reset() {}
+
+    func step() throws -> Bool {
+        free()
+        index += 1
+        if index >= page.count {
+            guard !exhausted else { return false }
+            page = try SQLRow.fetchAll(db, sql: sql + " WHERE seq > ? ORDER BY seq LIMIT 10000", arguments: [lastSeq ?? Int64.min])
+            index = 0
+            exhausted = page.count < 10_000
+            guard !page.isEmpty else { return false }
+        }
+        let row = page[index]
+        lastSeq = row.databaseValue(at: 0).int64
+        buffers = (0..<row.count).map { i in
+            row.databaseValue(at: i).withBytes { bytes -> UnsafeMutableRawBufferPointer? in
+                guard row.databaseValue(at: i).type == SQLITE_TEXT else { return nil }
+                let b = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+                if bytes.count > 0 { b.copyMemory(from: bytes) }
+                return UnsafeMutableRawBufferPointer(rebasing: b[0..<bytes.count])
+            }
+        }
+        return true
+    }
+
+    func int64(_ i: Int32) -> Int64 { page[index].databaseValue(at: Int(i)).int64 }
+    func type(_ i: Int32) -> Int32 { page[index].databaseValue(at: Int(i)).type }
+    func bytes(_ i: Int32) -> UnsafeRawBufferPointer? { buffers[Int(i)].map { UnsafeRawBufferPointer($0) } }
 }

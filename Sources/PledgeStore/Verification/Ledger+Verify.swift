@@ -19,7 +19,14 @@ extension Ledger {
     /// the migrations' (`SchemaCheck`). One read transaction sees the journal and the tables at the same moment.
     /// `expectHead` (`SEQ:HASH`) also proves the journal still holds that entry unchanged.
     public func verify(expectHead: (seq: Int64, hash: String)?, maxFindings: Int) throws -> AuditReport {
-        try Ledger.mapErrors(path) {
+        if let postgres {
+            return try postgresRead(postgres) { db in
+                var v = Verifier(db: db, expectHead: expectHead, maxFindings: maxFindings)
+                v.postgres = postgres.location
+                return try v.run()
+            }
+        }
+        return try Ledger.mapErrors(path) {
             try dbQueue.read { db in
                 // Read the file through memory mapping: the whole ledger is read once, and read() calls cost more.
                 try db.execute(sql: "PRAGMA mmap_size = 17179869184")

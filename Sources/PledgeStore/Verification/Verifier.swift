@@ -5,13 +5,15 @@ import PledgeCore
 
 /// `audit verify`: the journal's chain and bytes, its replay, and every table against the replay.
 struct Verifier {
-    let db: Database
+    let db: any SQLSession
+    /// Where a PostgreSQL ledger is (its schema check reads a scratch copy of the migrations over a second connection).
+    var postgres: PostgresLocation?
     let expectHead: (seq: Int64, hash: String)?
     let maxFindings: Int
     private var findings: [AuditFinding] = []
     private var firstBad: Int64?
 
-    init(db: Database, expectHead: (seq: Int64, hash: String)?, maxFindings: Int) {
+    init(db: any SQLSession, expectHead: (seq: Int64, hash: String)?, maxFindings: Int) {
         self.db = db
         self.expectHead = expectHead
         self.maxFindings = maxFindings
@@ -31,7 +33,11 @@ struct Verifier {
             guard let started else { return }
             FileHandle.standardError.write(Data("phase \(phase): \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms\n".utf8))
         }
-        for f in try SchemaCheck.findings(db) + Ledger.migrationFindings(db) { note(f) }
+        if let sqlite = db as? Database {
+            for f in try SchemaCheck.findings(sqlite) + Ledger.migrationFindings(sqlite) { note(f) }
+        } else if let postgres {
+            for f in try PostgresSchemaCheck.findings(db, location: postgres) + PostgresSchemaCheck.migrationFindings(db) { note(f) }
+        }
         lap("schema checked")
         let (replay, count, head) = try replayJournal()
         lap("journal replayed")

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// The built `pledge` on a PostgreSQL ledger (`--db postgresql://…`, the test server `Scripts/test` starts): the same
+/// commands and output as on SQLite, `copy` both ways ending at the same head, the journal's triggers against `psql`,
+/// `audit verify` against tampering, and concurrent writers that never fork the chain.
+@Suite("PostgreSQL through the CLI")
+struct PostgresCLITests {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../SampleData/registrations.csv").standardizedFileURL.path
+
+    /// Every report and listing a clerk or an auditor reads (the head lines differ: the entries' times do).
+    static let reads: [[String]] = [
+        ["report", "progress"], ["report", "progress", "--format", "json"], ["report", "monthly", "--from", "2021-01", "--to", "2025-12", "--by", "park"],
+        ["report", "annual", "--by", "bank"], ["query", "--park", "兰州高新区", "--format", "csv"], ["query", "--bank", "兰州银行", "--status", "active"],
+        ["check"], ["export", "--format", "csv"], ["target", "list"], ["reference", "parks"],
+    ]
+
+    @Test("the same sample file, imported into SQLite and into PostgreSQL, reads the same through every report")
+    func sameReports() throws {
+        let lite = try CLISandbox(), pg = try CLISandbox(postgres: true)
+        for s in [lite, pg] {
+            for args in [["import", Self.sample], s.registerArgs, ["period", "close", "2024-06"], ["default", "Y2024620000001", "--date", "2024-09-30"]] {
+                let out = try s.run(args)
+                #expect(out.code == 0, "\(s.db) \(args): \(out.stderr)")
+            }
+        }
+        for args in Self.reads {
+            let a = try lite.run(args), b = try pg.run(args)
+            #expect(a.code == b.code && a.stderr.isEmpty && b.stderr.isEmpty, "\(args): \(a.stderr) \(b.stderr)")
+            #expect(a.stdout == b.stdout, "\(args)")
+        }
+        #expect(try pg.run(["audit", "verify"]).code == 0)
+    }
+
+    @Test("copy SQLite → PostgreSQL → SQLite ends at the same head, with the same reports and the same sqlite3 dump")
+    func copyBothWays() throws {
+        let s = try CopyCommandTests.richLedger()
+        let pg = try TestPostgres.Database()
+        let back = s.directory.appendingPathComponent("back.sqlite").path
+        let head = try s.sqlite("SELECT seq || ':' || hash FROM entries ORDER BY seq DESC LIMIT 1")
+        for (from, to) in [(s.db, pg.url), (pg.url, back)] {
+            let out = try s.run(["copy", "--from", from, "--to", to], withDB: false)
+            #expect(out.code == 0 && out.stdout.contains("head \(head)"), "\(from) → \(to): \(out.stdout) \(out.stderr)")
+        }
+        #expect(try pg.psql("SELECT seq || ':' || hash FROM entries ORDER BY seq DESC LIMIT 1").out == head)
+        for args in Self.reads + [["period", "list"], ["history", "Y2024620000001"], ["proposals"], ["user", "list"]] {
+            #expect(try s.run(["--db", pg.url] + args, withDB: false).stdout == s.run(args).stdout, "\(args)")
+        }
+        func dump(_ file: String) throws -> [Substring] { try s.sqlite(".dump", file: file).split(separator: "\n").sorted() }
+        #expect(try dump(back) == dump(s.db))
+        #expect(try pg.psql("SELECT count(*) FROM user_credentials WHERE password_hash LIKE '$2%'").out == "1")
+    }
+
+    @Test("refusals in both languages with nothing written: a bad URL, no server, no database, init twice, backup, read-only")
+    func refusals() throws {
+        let s = try CLISandbox(postgres: true)
+        let server = try TestPostgres.server()
+        let port = server.split(separator: ":").last!.split(separator: "/").first!
+        let noServer = "postgresql://pledge@127.0.0.1:1/x", noDatabase = try TestPostgres.url("pledge_no_such_database")
+        let entries = try s.postgres!.psql("SELECT count(*) FROM entries").out
+        let cases: [([String], [String: String], Int32, String, String)] = [
+            (["--db", "postgresql://:secret@/", "report", "progress"], [:], 64, "not a valid PostgreSQL URL", "不是有效的 PostgreSQL 地址"),
+            (["--db", noServer, "report", "progress"], [:], 74, "cannot read or write", "无法读写"),
+            (["--db", noDatabase, "report", "progress"], [:], 74, "createdb", "createdb"),
+            (["--db", s.db, "init"], [:], 73, "already", "已有"),
+            (["--db", s.db, "backup", s.directory.appendingPathComponent("b.sqlite").path], [:], 64, "pg_dump", "pg_dump"),
+            (["--db", s.db, "--read-only"] + s.registerArgs, [:], 74, "read-only", "只读"),
+        ]
+        for (args, env, code, en, zh) in cases {
+            for (lang, words) in [("en", en), ("zh", zh)] {
+                let out = try s.run(["--lang", lang] + args, withDB: false, env: env)
+                #expect(out.code == code && out.stderr.contains(words), "\(args) \(lang): \(out.code) \(out.stderr)")
+                #expect(out.stderr.split(separator: "\n").count == 1 && !out.stderr.contains("secret"), "\(out.stderr)")
+            }
+        }
+        #expect(try s.postgres!.psql("SELECT count(*) FROM entries").out == entries)
+        #expect(port != "1")
+    }
+
+    @Test("psql cannot change, delete or truncate the journal, nor append a link that does not continue the chain")
+    func journalTriggers() throws {
+        let s = try CLISandbox(postgres: true)
+        #expect(try s.run(s.registerArgs).code == 0)
+        let db = s.postgres!
+        for sql in ["UPDATE entries SET operator = 'x' WHERE seq = 3", "DELETE FROM entries WHERE seq = 3", "TRUNCATE entries",
+                    "INSERT INTO entries SELECT seq + 1, at, operator, kind, reg_no, payload, prev_hash, hash FROM entries WHERE seq = 3",
+                    "INSERT INTO entries SELECT seq + 1, at, operator, kind, reg_no, payload, hash, prev_hash FROM entries WHERE seq = 3"] {
+            let out = try db.psql(sql)
+            #expect(out.code != 0 && out.err.contains("entries"), "\(sql): \(out.err)")
+        }
+        #expect(try db.psql("SELECT count(*) FROM entries").out == "3")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+
+    @Test("audit verify names what psql altered behind the triggers", arguments: [
+        ("ALTER TABLE entries DISABLE TRIGGER entries_no_update; UPDATE entries SET payload = payload || ' ' WHERE seq = 3", "entry 3"),
+        ("ALTER TABLE entries DISABLE TRIGGER entries_no_delete; DELETE FROM entries WHERE seq = 3", "Y2024620000001"),
+        ("UPDATE registrations SET amount_fen = amount_fen + 1", "registrations Y2024620000001"),
+        ("DROP TRIGGER entries_no_update ON entries", "entries_no_update"),
+        ("CREATE INDEX extra ON registrations(notes)", "extra"),
+    ])
+    func tampering(_ sql: String, _ named: String) throws {
+        let s = try CLISandbox(postgres: true)
+        #expect(try s.run(s.registerArgs).code == 0)
+        #expect(try s.postgres!.psql(sql).code == 0)
+        let out = try s.run(["audit", "verify"])
+        #expect(out.code == 1 && (out.stdout + out.stderr).contains(named), "\(sql): \(out.stdout) \(out.stderr)")
+    }
+
+    @Test("8 writers at once: every registration recorded once, the chain unbroken, the ledger verified")
+    func concurrentWriters() throws {
+        let s = try CLISandbox(postgres: true)
+        let script = (0..<8).map { w in
+            (0..<5).map { i -> String in
+                let reg = "W\(w)-\(i)"
+                let args = s.registerArgs(replacing: "--reg-no", with: reg).map { "'\($0)'" }.joined(separator: " ")
+                return "'\(CLISandbox.binary.path)' --db '\(s.db)' --operator w\(w) \(args) >/dev/null || echo fail \(reg)"
+            }.joined(separator: "; ")
+        }.map { "( \($0) ) &" }.joined(separator: "\n") + "\nwait\n"
+        let out = try s.execute("/bin/sh", ["-c", script])
+        #expect(out.stdout.isEmpty, "\(out.stdout)")
+        let db = s.postgres!
+        #expect(try db.psql("SELECT count(*), max(seq) FROM entries").out == "42|42")
+        #expect(try db.psql("SELECT count(*) FROM entries a JOIN entries b ON b.seq = a.seq + 1 WHERE b.prev_hash <> a.hash").out == "0")
+        #expect(try s.run(["audit", "verify"]).code == 0)
+    }
+}
