@@ -97,6 +97,13 @@ final class CLISandbox {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The answer of `sqlite3` on the ledger file, or of `psql` on a PostgreSQL ledger (one row per line, `|` between
+    /// columns, as both print them).
+    func query(_ sql: String) throws -> String {
+        guard let postgres else { return try sqlite(sql) }
+        return try postgres.psql(sql).out
+    }
+
     /// Everything a write could change: journal head, projection, file bytes.
     struct Snapshot: Equatable {
         var journal: String

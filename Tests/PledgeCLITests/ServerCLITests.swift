@@ -111,9 +111,10 @@ struct ServerCLITests {
         return result
     }
 
-    @Test("serve: the first line names the port; the server and the CLI write the same ledger; SIGTERM exits 0; one log line per request")
-    func serveAndStop() throws {
-        let s = try CLISandbox()
+    @Test("serve: the first line names the port; the server and the CLI write the same ledger; SIGTERM exits 0; one log line per request",
+          arguments: ["sqlite", "postgres"])
+    func serveAndStop(_ backend: String) throws {
+        let s = try CLISandbox(postgres: backend == "postgres")
         #expect(try s.run(["user", "add", "王会计", "--role", "clerk"]).code == 0)
         let token = try s.run(["user", "token", "王会计"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let (process, port, log) = try serve(s)
@@ -132,7 +133,7 @@ struct ServerCLITests {
         let lines = String(decoding: log.readDataToEndOfFile(), as: UTF8.self)
         #expect(lines.contains("POST /api/v1/registrations 201") && lines.contains("王会计"), "\(lines)")
         #expect(!lines.contains(token))
-        #expect(try s.sqlite("SELECT operator FROM entries WHERE reg_no = 'S-1'") == "王会计")
+        #expect(try s.query("SELECT operator FROM entries WHERE reg_no = 'S-1'") == "王会计")
         #expect(try s.run(["audit", "verify"]).code == 0)
     }
 
@@ -167,9 +168,10 @@ struct ServerCLITests {
         }
     }
 
-    @Test("the CLI and the server write the same ledger at once: every accepted registration is in the journal once and the chain verifies")
-    func concurrentWriters() throws {
-        let s = try CLISandbox()
+    @Test("the CLI and the server write the same ledger at once: every accepted registration is in the journal once and the chain verifies",
+          arguments: ["sqlite", "postgres"])
+    func concurrentWriters(_ backend: String) throws {
+        let s = try CLISandbox(postgres: backend == "postgres")
         #expect(try s.run(["user", "add", "王会计", "--role", "clerk"]).code == 0)
         let token = try s.run(["user", "token", "王会计"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let (process, port, _) = try serve(s)
@@ -195,9 +197,9 @@ struct ServerCLITests {
         process.terminate()
         process.waitUntilExit()
         #expect(created == [10, 10, 10, 10])
-        #expect(try s.sqlite("SELECT count(*) FROM entries WHERE kind = 'register' AND reg_no LIKE 'H-%'") == "40")
-        #expect(try s.sqlite("SELECT count(*) FROM entries WHERE kind = 'register' AND reg_no LIKE 'C-%'") == "8")
-        #expect(try s.sqlite("SELECT count(DISTINCT seq) = count(*) AND max(seq) = count(*) FROM entries") == "1")
+        #expect(try s.query("SELECT count(*) FROM entries WHERE kind = 'register' AND reg_no LIKE 'H-%'") == "40")
+        #expect(try s.query("SELECT count(*) FROM entries WHERE kind = 'register' AND reg_no LIKE 'C-%'") == "8")
+        #expect(try s.query("SELECT CASE WHEN count(DISTINCT seq) = count(*) AND max(seq) = count(*) THEN 1 ELSE 0 END FROM entries") == "1")
         #expect(try s.run(["audit", "verify"]).code == 0)
     }
 }

@@ -88,9 +88,8 @@ public final class LedgerTransaction {
     }
 
     private func insertEntry(seq: Int64, at: String, operator op: String, kind: EntryKind, regNo: String?, payload: String, hash: String) throws {
-        try db.statement("""
-            INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).run([seq, at, op, kind.rawValue, regNo, payload, headHash, hash])
+        try db.execute(sql: "INSERT INTO entries(seq, at, operator, kind, reg_no, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [seq, at, op, kind.rawValue, regNo, payload, headHash, hash])
     }
 
     private var writer: ProjectionWriter?

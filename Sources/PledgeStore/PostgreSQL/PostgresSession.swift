@@ -72,13 +72,14 @@ final class PostgresSession: SQLSession, @unchecked Sendable {
             if inTransaction { return try body() }
             inTransaction = true
             defer { inTransaction = false }
-            try execute(sql: begin)
+            try query(begin, [])
             do {
                 let result = try body()
-                try execute(sql: "COMMIT")
+                try query("COMMIT", [])
                 return result
             } catch {
-                try? execute(sql: "ROLLBACK")
+                try? drain()
+                try? query("ROLLBACK", [])
                 throw error
             }
         }
@@ -89,8 +90,33 @@ final class PostgresSession: SQLSession, @unchecked Sendable {
         for statement in PostgresDialect.statements(sql) { try query(statement, []) }
     }
 
+    /// Statements sent and not yet answered (`perform`): waited for before the next statement whose answer is read.
+    private var unanswered: [EventLoopFuture<PostgresQueryResult>] = []
+
+    /// Waits for the statements sent without waiting; the first failure is thrown (the transaction is then aborted).
+    func drain() throws {
+        cacheLock.lock()
+        let waiting = unanswered
+        unanswered = []
+        cacheLock.unlock()
+        var first: (any Error)?
+        for f in waiting {
+            do { _ = try f.wait() } catch { if first == nil { first = error } }
+        }
+        if let first { throw Self.mapError(first, location) }
+    }
+
     @discardableResult
     func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        try drain()
+        do {
+            return try send(sql, arguments).wait()
+        } catch {
+            throw Self.mapError(error, location)
+        }
+    }
+
+    private func send(_ sql: String, _ arguments: SQLArguments) -> EventLoopFuture<PostgresQueryResult> {
         var binds = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value.storage {
@@ -106,14 +132,18 @@ final class PostgresSession: SQLSession, @unchecked Sendable {
         let text = rewritten[sql] ?? PostgresDialect.rewrite(sql)
         rewritten[sql] = text
         cacheLock.unlock()
-        do {
-            return try connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: Self.logger).wait()
-        } catch {
-            throw Self.mapError(error, location)
-        }
+        return connection.query(PostgresQuery(unsafeSQL: text, binds: binds), logger: Self.logger)
     }
 
-    func perform(sql: String, arguments: SQLArguments) throws { try query(sql, arguments) }
+    /// Sent without waiting for the answer (a write whose count nobody reads): many statements travel together.
+    func perform(sql: String, arguments: SQLArguments) throws {
+        let future = send(sql, arguments)
+        cacheLock.lock()
+        unanswered.append(future)
+        let many = unanswered.count >= 1024
+        cacheLock.unlock()
+        if many { try drain() }
+    }
 
     func eachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
         let result = try query(sql, arguments)
@@ -216,4 +246,6 @@ final class PostgresBoundStatement: BoundStatement {
     @discardableResult func run() throws -> Int32 {
         Int32(try statement.run(SQLArguments(values: values)))
     }
+
+    func execute() throws { try statement.session.perform(sql: statement.sql, arguments: SQLArguments(values: values)) }
 }

@@ -131,17 +131,17 @@ final class ProjectionWriter {
         let removeRight = try db.bindable( "DELETE FROM registration_rights WHERE ip_number = ? AND reg_no = ?")
         for right in delta.rightsRemoved {
             removeRight.reset(); removeRight.bind(1, right.ipNumber); removeRight.bind(2, right.regNo)
-            try removeRight.run()
+            try removeRight.execute()
         }
         let addRight = try db.bindable( "INSERT INTO registration_rights(ip_number, reg_no) VALUES (?, ?)")
         for right in delta.rightsAdded.sorted(by: PledgedRight.keyOrder) {
             addRight.reset(); addRight.bind(1, right.ipNumber); addRight.bind(2, right.regNo)
-            try addRight.run()
+            try addRight.execute()
         }
         let name = try db.bindable( "INSERT INTO enterprises(uscc, name) VALUES (?, ?) ON CONFLICT(uscc) DO UPDATE SET name = excluded.name")
         for (uscc, enterprise) in delta.enterprises.sorted(by: { $0.key.bytesPrecede($1.key) }) {
             name.reset(); name.bind(1, uscc); name.bind(2, enterprise)
-            try name.run()
+            try name.execute()
         }
         for (k, t) in delta.monthly.sorted(by: { ($0.key.month, $0.key.bank) < ($1.key.month, $1.key.bank) }) {
             try add(t, to: "monthly_totals", key: ["month": k.month, "ip_type": k.ipType, "prefecture_code": k.prefecture, "park": k.park,
@@ -166,13 +166,14 @@ final class ProjectionWriter {
         guard t != Totals() else { return }
         let columns = key.map(\.key)
         let values = SQLArguments(key.map(\.value)) ?? []
-        try db.statement("""
+        try db.execute(sql: """
             INSERT INTO \(table)(\(columns.joined(separator: ", ")), registrations, amount_fen) VALUES (\(Self.placeholders(columns.count + 2)))
-            ON CONFLICT(\(columns.joined(separator: ", "))) DO UPDATE SET registrations = \(table).registrations + excluded.registrations, amount_fen = \(table).amount_fen + excluded.amount_fen
-            """).run(values + [t.registrations, t.amountFen])
+            ON CONFLICT(\(columns.joined(separator: ", "))) DO UPDATE
+            SET registrations = \(table).registrations + excluded.registrations, amount_fen = \(table).amount_fen + excluded.amount_fen
+            """, arguments: values + [t.registrations, t.amountFen])
         if t.registrations < 0 {
-            try db.statement("DELETE FROM \(table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND registrations = 0")
-                .run(values)
+            try db.execute(sql: "DELETE FROM \(table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND registrations = 0",
+                           arguments: values)
         }
     }
 

@@ -6,7 +6,9 @@ public enum Backend: String, Sendable {
     case sqlite, postgres
 }
 
-/// What the store asks of a connection inside a read or a write transaction: run a statement, read its rows.
+/// What the store asks of a connection inside a read or a write transaction: run a statement, read its rows. `execute`
+/// may return before the statement has run (PostgreSQL pipelines them); a failure then comes from the next statement
+/// that reads, or from the commit, and the transaction is rolled back either way.
 /// GRDB's `Database` (SQLite) and `PostgresSession` implement it; values are GRDB's `DatabaseValue`s either way.
 /// Placeholders are `?`, as SQLite writes them.
 /// (The requirements have names of their own so that GRDB's `Database` keeps its methods unambiguous; the store calls
@@ -127,6 +129,12 @@ protocol BoundStatement {
     func bind(_ i: Int32, _ value: Bool)
     /// Runs it; the number of rows it changed.
     @discardableResult func run() throws -> Int32
+    /// Runs it when its count is not needed: PostgreSQL sends it without waiting (an error comes at the next read).
+    func execute() throws
+}
+
+extension BoundStatement {
+    func execute() throws { try run() }
 }
 
 extension SQLRow {
