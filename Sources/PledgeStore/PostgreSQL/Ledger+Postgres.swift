@@ -75,7 +75,8 @@ extension Ledger {
     func postgresWrite<T>(_ session: PostgresSession, _ body: (LedgerTransaction) throws -> T) throws -> T {
         try session.transaction("BEGIN") {
             try session.execute(sql: "SET LOCAL lock_timeout = \(max(1, Int(session.lockTimeout * 1000)))")
-            try session.execute(sql: "SELECT pg_advisory_xact_lock(?)", arguments: [Self.writerLock])
+            // Waited for here, before the transaction takes its time: entries are stamped in the order they commit.
+            try session.query("SELECT pg_advisory_xact_lock(?)", [Self.writerLock])
             let tx = try LedgerTransaction(db: session, operatorName: operatorName)
             let result = try body(tx)
             try tx.flushProjections()
