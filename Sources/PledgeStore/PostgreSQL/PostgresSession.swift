@@ -79,7 +79,7 @@ final class PostgresSession: SQLSession, @unchecked Sendable {
                 return result
             } catch {
                 try? drain()
-                try? query("ROLLBACK", [])
+                _ = try? query("ROLLBACK", [])
                 throw error
             }
         }

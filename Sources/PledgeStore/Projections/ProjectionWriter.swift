@@ -165,7 +165,7 @@ final class ProjectionWriter {
     private func add(_ t: Totals, to table: String, key: KeyValuePairs<String, any DatabaseValueConvertible>) throws {
         guard t != Totals() else { return }
         let columns = key.map(\.key)
-        let values = SQLArguments(key.map(\.value)) ?? []
+        let values = SQLArguments(key.map(\.value))
         try db.execute(sql: """
             INSERT INTO \(table)(\(columns.joined(separator: ", ")), registrations, amount_fen) VALUES (\(Self.placeholders(columns.count + 2)))
             ON CONFLICT(\(columns.joined(separator: ", "))) DO UPDATE

@@ -53,12 +53,6 @@ extension SQLSession {
 }
 
 extension SQLStatement {
-    func rows(_ arguments: SQLArguments = []) throws -> [SQLRow] {
-        var rows: [SQLRow] = []
-        try each(arguments) { rows.append($0.copy()) }
-        return rows
-    }
-
     func row(_ arguments: SQLArguments = []) throws -> SQLRow? {
         var first: SQLRow?
         try each(arguments) { if first == nil { first = $0.copy() } }
