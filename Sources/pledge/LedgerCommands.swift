@@ -42,7 +42,7 @@ struct DemoCommand: ParsableCommand {
         try global.requireWritable()
         let ledger = try Ledger.create(at: global.ledgerPath, operatorName: global.resolvedOperator)
         let reference = ReferenceData.shipped()
-        try ledger.initialize(reference: reference)
+        _ = try ledger.initialize(reference: reference)
         let entries = try DemoData(reference: reference, today: CivilDate.today()).fill(ledger, count: loans, seed: seed)
         let head = try ledger.head()!
         Console.out(global.language.pick(

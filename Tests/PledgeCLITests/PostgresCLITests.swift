@@ -14,14 +14,22 @@ struct PostgresCLITests {
     static let reads: [[String]] = [
         ["report", "progress"], ["report", "progress", "--format", "json"], ["report", "monthly", "--from", "2021-01", "--to", "2025-12", "--by", "park"],
         ["report", "annual", "--by", "bank"], ["query", "--park", "兰州高新区", "--format", "csv"], ["query", "--bank", "兰州银行", "--status", "active"],
-        ["check"], ["export", "--format", "csv"], ["target", "list"], ["reference", "parks"],
+        ["check"], ["export", "--format", "csv"], ["target", "list"], ["reference", "parks"], ["show", "Y2025629990001"], ["show", "Y2025629990002"],
     ]
 
     @Test("the same sample file, imported into SQLite and into PostgreSQL, reads the same through every report")
     func sameReports() throws {
         let lite = try CLISandbox(), pg = try CLISandbox(postgres: true)
+        // Text that PostgreSQL's array input quotes or escapes (`PostgresBulk`), and empty optional columns.
+        let odd = lite.directory.appendingPathComponent("odd.csv").path
+        try """
+            登记号,登记日期,统一社会信用代码,企业名称,质权人,支行,登记金额(万元),质押物类型,知识产权号,市州,园区,到期日,年利率(%),入园惠企,首贷,保险,备注
+            Y2025629990001,2025-03-01,\(CLISandbox.validUSCC),"甘肃""引号""{括号}科技有限公司",兰州银行,,12.00,专利,\(CLISandbox.patent("odd1")),嘉峪关市,,,,否,否,否,"a ""quoted"" {brace}, back\\slash NULL"
+            Y2025629990002,2025-03-02,\(CLISandbox.validUSCC),"甘肃""引号""{括号}科技有限公司",兰州银行,"支行,逗号",15.50,专利,\(CLISandbox.patent("odd2")),嘉峪关市,,2027-03-02,4.5,否,是,否,NULL
+
+            """.write(toFile: odd, atomically: true, encoding: .utf8)
         for s in [lite, pg] {
-            for args in [["import", Self.sample], s.registerArgs, ["period", "close", "2024-06"], ["default", "Y2024620000001", "--date", "2024-09-30"]] {
+            for args in [["import", Self.sample], ["import", odd], s.registerArgs, ["period", "close", "2024-06"], ["default", "Y2024620000001", "--date", "2024-09-30"]] {
                 let out = try s.run(args)
                 #expect(out.code == 0, "\(s.db) \(args): \(out.stderr)")
             }
@@ -134,14 +142,21 @@ struct PostgresCLITests {
     @Test("kill -9 during an import: nothing of it is in the ledger, which verifies and takes the same file afterwards")
     func killedImport() throws {
         let s = try CLISandbox(postgres: true)
-        let file = try s.historyFile("bank.csv", prefix: "K", rows: 3000, noteRepeats: 2)
+        let file = try s.historyFile("bank.csv", prefix: "K", rows: 6_000, noteRepeats: 2)
         let process = Process()
         process.executableURL = CLISandbox.binary
         process.arguments = ["--db", s.db, "import", file]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        // Killed once its transaction has written (a server backend of this database holds a transaction id).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning,
+              try s.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL") == "0" {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(process.isRunning, "the import ended before it could be killed")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
@@ -151,6 +166,6 @@ struct PostgresCLITests {
         #expect(verified.code == 0, "\(verified.stdout) \(verified.stderr)")
         let again = try s.run(["import", file])
         #expect(again.code == 0, "\(again.stderr)")
-        #expect(try s.query("SELECT count(*) FROM registrations") == "3000")
+        #expect(try s.query("SELECT count(*) FROM registrations") == "6000")
     }
 }

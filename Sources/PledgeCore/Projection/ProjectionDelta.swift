@@ -18,6 +18,7 @@ public struct ProjectionDelta: Sendable {
 
     public struct ServedKey: Hashable, Sendable {
         public var target: String, uscc: String
+        public init(target: String, uscc: String) { (self.target, self.uscc) = (target, uscc) }
         public func hash(into h: inout Hasher) { target.hashBytes(into: &h); uscc.hashBytes(into: &h) }
         public static func == (a: Self, b: Self) -> Bool { a.target.sameBytes(b.target) && a.uscc.sameBytes(b.uscc) }
         /// The order of `target_enterprises`' key.

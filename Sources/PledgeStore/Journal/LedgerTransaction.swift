@@ -150,7 +150,8 @@ public final class LedgerTransaction {
             limitCache = try String.fetchOne(db, sql: "SELECT value FROM ledger_settings WHERE key = ?", arguments: [RegistrationWarning.settingKey])
                 .flatMap(Int64.init).map(Fen.init) ?? RegistrationWarning.amountLimit
         }
-        let known = try String.fetchOne(db, sql: "SELECT name FROM enterprises WHERE uscc = ?", arguments: [r.uscc])
+        let known = db.backend == .postgres ? try projections().enterpriseName(r.uscc)
+            : try String.fetchOne(db, sql: "SELECT name FROM enterprises WHERE uscc = ?", arguments: [r.uscc])
         return RegistrationWarning.check(r, median: medianCache!, knownName: known, limit: limitCache)
     }
 
@@ -158,6 +159,7 @@ public final class LedgerTransaction {
     private var limitCache = RegistrationWarning.amountLimit
 
     public func registration(_ regNo: String) throws -> RegistrationState? {
-        try RegistrationState.fetch(db, regNo: regNo)
+        try writer?.writeRegistrations()
+        return try RegistrationState.fetch(db, regNo: regNo)
     }
 }

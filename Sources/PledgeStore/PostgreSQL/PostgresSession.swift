@@ -16,6 +16,8 @@ final class PostgresSession: SQLSession, @unchecked Sendable {
     private var rewritten: [String: String] = [:]
     private let cacheLock = NSLock()
     private var inTransaction = false
+    /// Each table's column types, for `bulk`.
+    var tableTypes: [String: [String: String]] = [:]
     /// Seconds a writer waits for the writers' lock (`busy_timeout` on SQLite).
     var lockTimeout: TimeInterval = 10
 

@@ -7,19 +7,27 @@ import PledgeCore
 /// applied in journal order. `flush` writes what is pending, each table's keys in their own order.
 final class ProjectionWriter {
     let db: any SQLSession
-    private(set) var delta: ProjectionDelta
+    var delta: ProjectionDelta
     private let insertRow: any BoundStatement
     /// Each subsidy policy's rows per enterprise, park and bank.
     let subsidies: SubsidyLines
     /// Registrations added to the pending delta: written when it reaches this many (memory stays flat on large loads).
     var flushEvery: Int
-    private var pending = 0
+    var pending = 0
+    /// PostgreSQL: registrations not yet written (`insertLater`), every 登记号 this writer inserted, and whether the
+    /// ledger had none before.
+    var laterRows: [[DatabaseValue]] = []
+    var inserted: Set<String> = []
+    var ledgerHadRegistrations = true
+    /// PostgreSQL: `enterprises` as a dictionary, once asked (`enterpriseName`).
+    var enterpriseNames: [String: String]?
 
     init(_ db: any SQLSession, flushEvery: Int = 50_000) throws {
         self.db = db
         self.flushEvery = flushEvery
         delta = ProjectionDelta(targets: try Self.targets(db))
         subsidies = try SubsidyLines(db)
+        if db.backend == .postgres { ledgerHadRegistrations = try Ledger.hasRegistrations(db) }
         insertRow = try db.bindable( """
             INSERT INTO registrations(\(RegistrationState.columns)) VALUES (\(Self.placeholders(28))) ON CONFLICT(reg_no) DO NOTHING
             """)
@@ -104,6 +112,7 @@ final class ProjectionWriter {
 
     /// Inserts a new registration's row and counts it; false (nothing written) when its 登记号 is registered.
     func insert(_ s: RegistrationState) throws -> Bool {
+        if let pg = db as? PostgresSession { return try insertLater(s, pg) }
         let r = s.registration, row = insertRow
         try subsidies.touch(nil, s)
         row.reset()
@@ -127,7 +136,33 @@ final class ProjectionWriter {
     func flush() throws {
         pending = 0
         try subsidies.flush()
+        let pg = db as? PostgresSession
+        if let pg { try writeLaterRows(pg) }
         guard !delta.isEmpty else { return }
+        if let pg { try flushSets(pg) } else { try flushRows() }
+        delta.removeAll()
+    }
+
+    /// The pending totals, table by table: the key's columns, and each key's values with its change, in key order.
+    var totalsRows: [(table: String, key: [String], rows: [(key: [DatabaseValue], change: Totals)])] {
+        func v(_ x: some DatabaseValueConvertible) -> DatabaseValue { x.databaseValue }
+        return [
+            ("monthly_totals", ["month", "ip_type", "prefecture_code", "park", "bank", "rywq", "first_loan"],
+             delta.monthly.sorted(by: { ($0.key.month, $0.key.bank) < ($1.key.month, $1.key.bank) }).map { k, t in
+                 ([v(k.month), v(k.ipType), v(k.prefecture), v(k.park), v(k.bank), v(k.rywq), v(k.firstLoan)], t) }),
+            ("status_totals", ["ip_type", "status", "maturity_month"],
+             delta.statusTotals.map { k, t in ([v(k.ipType), v(k.status), v(k.maturityMonth)], t) }),
+            ("balance_days", ["ip_type", "kind", "day"],
+             delta.balanceDays.sorted(by: { ($0.key.ipType, $0.key.kind.rawValue, $0.key.day) < ($1.key.ipType, $1.key.kind.rawValue, $1.key.day) })
+                .map { k, t in ([v(k.ipType), v(k.kind.rawValue), v(k.day)], t) }),
+            ("group_totals", ["dimension", "grp", "month", "ip_type", "status"],
+             delta.groups.sorted(by: { ($0.key.dimension.rawValue, $0.key.group, $0.key.month) < ($1.key.dimension.rawValue, $1.key.group, $1.key.month) })
+                .map { k, t in ([v(k.dimension.rawValue), v(k.group), v(k.month), v(k.ipType), v(k.status)], t) }),
+        ]
+    }
+
+    /// SQLite: one prepared statement per row.
+    private func flushRows() throws {
         let removeRight = try db.bindable( "DELETE FROM registration_rights WHERE ip_number = ? AND reg_no = ?")
         for right in delta.rightsRemoved {
             removeRight.reset(); removeRight.bind(1, right.ipNumber); removeRight.bind(2, right.regNo)
@@ -143,29 +178,15 @@ final class ProjectionWriter {
             name.reset(); name.bind(1, uscc); name.bind(2, enterprise)
             try name.execute()
         }
-        for (k, t) in delta.monthly.sorted(by: { ($0.key.month, $0.key.bank) < ($1.key.month, $1.key.bank) }) {
-            try add(t, to: "monthly_totals", key: ["month": k.month, "ip_type": k.ipType, "prefecture_code": k.prefecture, "park": k.park,
-                                                   "bank": k.bank, "rywq": k.rywq, "first_loan": k.firstLoan])
-        }
-        for (k, t) in delta.statusTotals {
-            try add(t, to: "status_totals", key: ["ip_type": k.ipType, "status": k.status, "maturity_month": k.maturityMonth])
-        }
-        for (k, t) in delta.balanceDays.sorted(by: { ($0.key.ipType, $0.key.kind.rawValue, $0.key.day) < ($1.key.ipType, $1.key.kind.rawValue, $1.key.day) }) {
-            try add(t, to: "balance_days", key: ["ip_type": k.ipType, "kind": k.kind.rawValue, "day": k.day])
-        }
-        for (k, t) in delta.groups.sorted(by: { ($0.key.dimension.rawValue, $0.key.group, $0.key.month) < ($1.key.dimension.rawValue, $1.key.group, $1.key.month) }) {
-            try add(t, to: "group_totals", key: ["dimension": k.dimension.rawValue, "grp": k.group, "month": k.month, "ip_type": k.ipType,
-                                                 "status": k.status])
+        for (table, key, rows) in totalsRows {
+            for (values, t) in rows { try add(t, to: table, columns: key, values: SQLArguments(values: values)) }
         }
         try writeServed(delta.served.sorted(by: { ProjectionDelta.ServedKey.keyOrder($0.key, $1.key) }))
-        delta.removeAll()
     }
 
     /// Adds `t` to the row at `key` of a totals table; a row whose count reaches zero goes.
-    private func add(_ t: Totals, to table: String, key: KeyValuePairs<String, any DatabaseValueConvertible>) throws {
+    private func add(_ t: Totals, to table: String, columns: [String], values: SQLArguments) throws {
         guard t != Totals() else { return }
-        let columns = key.map(\.key)
-        let values = SQLArguments(key.map(\.value))
         try db.execute(sql: """
             INSERT INTO \(table)(\(columns.joined(separator: ", ")), registrations, amount_fen) VALUES (\(Self.placeholders(columns.count + 2)))
             ON CONFLICT(\(columns.joined(separator: ", "))) DO UPDATE
@@ -179,7 +200,8 @@ final class ProjectionWriter {
 
     /// Adds registrations to (target, USCC) rows; a row appears with its first registration and goes with its last, and
     /// `targets.enterprises` counts the rows.
-    private func writeServed(_ served: [(key: ProjectionDelta.ServedKey, value: Int64)]) throws {
+    func writeServed(_ served: [(key: ProjectionDelta.ServedKey, value: Int64)]) throws {
+        if let pg = db as? PostgresSession { return try writeServedSets(served, pg) }
         var rows: [String: Int64] = [:]
         let insert = try db.bindable( "INSERT OR IGNORE INTO target_enterprises(target, uscc, registrations) VALUES (?, ?, ?)")
         let add = try db.bindable( "UPDATE target_enterprises SET registrations = registrations + ? WHERE target = ? AND uscc = ?")
