@@ -10,8 +10,8 @@ import Testing
 struct DataQualityCheckTests {
     /// 300 registrations drawn from few patents, enterprises, banks, dates and amounts, so that double pledges,
     /// duplicates and patents past their term occur often; some voided, some released, some with several rights.
-    static func trickyLedger(seed: UInt64) throws -> TemporaryLedger {
-        let t = try TemporaryLedger()
+    static func trickyLedger(seed: UInt64, backend: Backend = .sqlite) throws -> TemporaryLedger {
+        let t = try TemporaryLedger(backend: backend)
         var g = SeededGenerator(seed: seed)
         // Both forms (YY and YYYY), all three kinds, filing years from 1990 to 2023.
         let patents = ["90", "97", "03", "2008", "2012", "2015", "2019", "2023"].flatMap { year -> [String] in
@@ -109,5 +109,14 @@ struct DataQualityCheckTests {
             try Int.fetchAll(db, sql: "SELECT count(*) FROM registration_rights GROUP BY ip_number")
         }
         #expect(holders.contains(2) && holders.contains { $0 > 2 } && holders.contains(1))
+    }
+
+    @Test("PostgreSQL finds what SQLite finds, finding for finding and in the same order")
+    func sameOnBothBackends() throws {
+        let asOf = CivilDate(year: 2026, month: 1, day: 1)!
+        let (lite, pg) = (try Self.trickyLedger(seed: 2), try Self.trickyLedger(seed: 2, backend: .postgres))
+        let findings = try [lite, pg].map { t in try t.ledger.read { db in try DataQualityChecks.run(db, asOf: asOf) } }
+        #expect(findings[0].count > 12)
+        #expect(findings[0] == findings[1])
     }
 }

@@ -31,9 +31,9 @@ struct LedgerTests {
         #expect(FileManager.default.contents(atPath: junk) == bytes)
     }
 
-    @Test("init records the reference lists and the default target as entries")
-    func initialEntries() throws {
-        let t = try TemporaryLedger()
+    @Test("init records the reference lists and the default target as entries", arguments: Backend.allCases)
+    func initialEntries(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         #expect(try t.entryCount() == 2)
         let reference = try t.ledger.reference()
         #expect(reference == ReferenceData.shipped())
@@ -43,12 +43,12 @@ struct LedgerTests {
         #expect(try t.ledger.target(named: nil) == Target.gansu2025)
     }
 
-    @Test("the hash chain is SHA-256(prev_hash ‖ payload) from 64 zeros")
-    func hashChain() throws {
-        let t = try TemporaryLedger()
+    @Test("the hash chain is SHA-256(prev_hash ‖ payload) from 64 zeros", arguments: Backend.allCases)
+    func hashChain(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         _ = try t.ledger.register(sampleRegistration())
         _ = try t.ledger.void("Y2024620000001", reason: "测试")
-        let rows = try t.raw().read { db in try Row.fetchAll(db, sql: "SELECT seq, payload, prev_hash, hash FROM entries ORDER BY seq") }
+        let rows = try t.rows("SELECT seq, payload, prev_hash, hash FROM entries ORDER BY seq")
         var prev = String(repeating: "0", count: 64)
         for (i, row) in rows.enumerated() {
             #expect(row["seq"] as Int64 == Int64(i + 1))
@@ -72,9 +72,9 @@ struct LedgerTests {
         #expect(try t.entryCount() == 2)
     }
 
-    @Test("payloads decode back to the events written")
-    func payloadRoundTrip() throws {
-        let t = try TemporaryLedger()
+    @Test("payloads decode back to the events written", arguments: Backend.allCases)
+    func payloadRoundTrip(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         let r = sampleRegistration()
         _ = try t.ledger.register(r, late: true)
         _ = try t.ledger.extend(r.regNo, maturity: CivilDate(year: 2027, month: 1, day: 1)!)
@@ -95,9 +95,9 @@ struct LedgerTests {
         #expect(payload == #"{"at":"2024-01-01T00:00:00.000Z","data":{"reason":"x\"y"},"kind":"void","operator":"a/b","regNo":"R/1","seq":3}"#)
     }
 
-    @Test("an existing 登记号 is a conflict and writes nothing")
-    func duplicate() throws {
-        let t = try TemporaryLedger()
+    @Test("an existing 登记号 is a conflict and writes nothing", arguments: Backend.allCases)
+    func duplicate(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         _ = try t.ledger.register(sampleRegistration())
         let head = try t.ledger.head()
         #expect(throws: StoreError.registrationExists(regNo: "Y2024620000001")) {
@@ -106,9 +106,9 @@ struct LedgerTests {
         #expect(try t.ledger.head() == head)
     }
 
-    @Test("lifecycle rules: what each state allows")
-    func transitions() throws {
-        let t = try TemporaryLedger()
+    @Test("lifecycle rules: what each state allows", arguments: Backend.allCases)
+    func transitions(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         let r = sampleRegistration()
         _ = try t.ledger.register(r)
         let early = CivilDate(year: 2024, month: 3, day: 4)!
@@ -125,9 +125,9 @@ struct LedgerTests {
         #expect(try t.ledger.registration(r.regNo)?.status == .void)
     }
 
-    @Test("extensions must move the maturity later")
-    func extensions() throws {
-        let t = try TemporaryLedger()
+    @Test("extensions must move the maturity later", arguments: Backend.allCases)
+    func extensions(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         var r = sampleRegistration()
         r.maturity = CivilDate(year: 2025, month: 3, day: 5)
         _ = try t.ledger.register(r)
@@ -136,9 +136,9 @@ struct LedgerTests {
         #expect(try t.ledger.registration(r.regNo)?.registration.maturity == CivilDate(year: 2026, month: 3, day: 5))
     }
 
-    @Test("a correction that changes nothing is refused")
-    func emptyCorrection() throws {
-        let t = try TemporaryLedger()
+    @Test("a correction that changes nothing is refused", arguments: Backend.allCases)
+    func emptyCorrection(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         let r = sampleRegistration()
         _ = try t.ledger.register(r)
         #expect { try t.ledger.correct(r.regNo, reason: "x") { $0.registration } } throws: {
@@ -216,9 +216,9 @@ struct LedgerTests {
 
 @Suite("Data-quality checks and verification in the store")
 struct StoreAuditTests {
-    @Test("maturity before registration is found (rows that bypassed validation, e.g. an old import)")
-    func maturityBeforeRegistration() throws {
-        let t = try TemporaryLedger()
+    @Test("maturity before registration is found (rows that bypassed validation, e.g. an old import)", arguments: Backend.allCases)
+    func maturityBeforeRegistration(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         var r = sampleRegistration("OLD-1")
         r.maturity = CivilDate(year: 2024, month: 1, day: 1)
         _ = try t.ledger.register(r)
@@ -227,9 +227,9 @@ struct StoreAuditTests {
         #expect(findings.first?.regNos == ["OLD-1"])
     }
 
-    @Test("verify is clean after every kind of entry, and rebuilds period and status totals")
-    func verifyAfterEverything() throws {
-        let t = try TemporaryLedger()
+    @Test("verify is clean after every kind of entry, and rebuilds period and status totals", arguments: Backend.allCases)
+    func verifyAfterEverything(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         _ = try t.ledger.register(sampleRegistration("A", date: "2024-01-05"))
         _ = try t.ledger.register(sampleRegistration("B", date: "2024-02-05", type: .trademark))
         _ = try t.ledger.correct("A", reason: "x") { s in var r = s.registration; r.amount = Fen(5); return r }

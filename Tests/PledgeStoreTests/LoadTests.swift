@@ -9,9 +9,9 @@ import PledgeCore
 
 @Suite("Lifecycle events inside a first load")
 struct FirstLoadLifecycleTests {
-    @Test("a release during a first load (secondary indexes deferred) updates its row, and the ledger verifies")
-    func releaseInFirstLoad() throws {
-        let t = try TemporaryLedger()
+    @Test("a release during a first load (secondary indexes deferred) updates its row, and the ledger verifies", arguments: Backend.allCases)
+    func releaseInFirstLoad(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         try t.ledger.write { tx in
             let session = try ImportSession(tx)
             session.allowDoublePledge = true   // these loads share rights on purpose
@@ -26,9 +26,9 @@ struct FirstLoadLifecycleTests {
 
 @Suite("Bulk writes past the flush threshold")
 struct BulkFlushTests {
-    @Test("more distinct enterprises than the flush threshold: projections still equal the journal's rebuild")
-    func flushMidway() throws {
-        let t = try TemporaryLedger()
+    @Test("more distinct enterprises than the flush threshold: projections still equal the journal's rebuild", arguments: Backend.allCases)
+    func flushMidway(_ backend: Backend) throws {
+        let t = try TemporaryLedger(backend: backend)
         let flushEvery = 500
         try t.ledger.write { tx in
             let session = try ImportSession(tx, flushEvery: flushEvery)
@@ -42,7 +42,7 @@ struct BulkFlushTests {
         }
         let report = try t.ledger.verify()
         #expect(report.isClean, "\(report.findings)")
-        let served = try t.raw().read { db in
+        let served = try t.ledger.read { db in
             try Int.fetchOne(db, sql: "SELECT enterprises FROM targets WHERE name = 'gansu-2025'") == Int.fetchOne(db, sql: """
                 SELECT count(DISTINCT uscc) FROM registrations WHERE ip_type = 'patent' AND status <> 'void' AND reg_date BETWEEN '2021-01-01' AND '2025-12-31'
                 """)
@@ -107,9 +107,9 @@ struct BulkStatementTests {
     }
 
     @Test("a first load and a later one, each with a correction between its rows, write the rights, enterprise names and served pairs the journal implies",
-          arguments: [false, true])
-    func loadsWriteDerivedTables(lifecycleEntry: Bool) throws {
-        let t = try TemporaryLedger()
+          arguments: Backend.allCases, [false, true])
+    func loadsWriteDerivedTables(backend: Backend, lifecycleEntry: Bool) throws {
+        let t = try TemporaryLedger(backend: backend)
         // A second target, of every type and a narrower window, besides the shipped one (patents 2021–2025).
         _ = try t.ledger.setTarget(Target(name: "all-2024", amount: Fen(1_000_000), from: try CivilDate.parse("2024-01-01"),
                                       to: try CivilDate.parse("2024-12-31"), ipType: nil))
@@ -149,8 +149,8 @@ struct BulkStatementTests {
                     #expect(try newSeq(session.add(r, row: i + 2)) == seq)
                 }
                 try session.finish()
-                let rights = Set(try Row.fetchAll(tx.sqlite("test"), sql: "SELECT ip_number, reg_no FROM registration_rights").map { [$0[0], $0[1]] as [String] })
-                let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(tx.sqlite("test"), sql: "SELECT uscc, name FROM enterprises").map { ($0[0] as String, $0[1] as String) })
+                let rights = Set(try SQLRow.fetchAll(tx.db, sql: "SELECT ip_number, reg_no FROM registration_rights").map { [$0[0], $0[1]] as [String] })
+                let names = Dictionary(uniqueKeysWithValues: try SQLRow.fetchAll(tx.db, sql: "SELECT uscc, name FROM enterprises").map { ($0[0] as String, $0[1] as String) })
                 return Stored(rights: rights, names: names, counts: try counts(), countsAfterA: countsAfterA)
             }
         }

@@ -8,17 +8,18 @@ import PledgeCore
 /// bytes and hash and continues the chain; anything else leaves the target without a single entry.
 @Suite("replaying a journal into another ledger")
 struct ReplayTests {
-    func source() throws -> TemporaryLedger {
-        let t = try TemporaryLedger()
+    func source(_ backend: Backend = .sqlite) throws -> TemporaryLedger {
+        let t = try TemporaryLedger(backend: backend)
         for i in 1...5 { _ = try t.ledger.register(sampleRegistration("Y20246200000\(10 + i)")) }
         _ = try t.ledger.void("Y2024620000011", reason: "重复录入")
         return t
     }
 
-    @Test("the replayed ledger ends at the source's head with the same registrations")
-    func sameHead() throws {
-        let s = try source()
-        let target = try TemporaryLedger(initialize: false)
+    @Test("the replayed ledger ends at the source's head with the same registrations, either way between the backends",
+          arguments: Backend.allCases, Backend.allCases)
+    func sameHead(from: Backend, to: Backend) throws {
+        let s = try source(from)
+        let target = try TemporaryLedger(initialize: false, backend: to)
         let head = try target.ledger.replay(from: s.ledger, progress: nil)
         #expect(head == (try s.ledger.head()))
         #expect(try target.ledger.registration("Y2024620000011")?.status == .void)

@@ -3,16 +3,22 @@ import GRDB
 import PledgeCore
 @testable import PledgeStore
 
-/// A fresh ledger in its own temporary directory, removed when the value goes away.
+/// A fresh ledger in its own temporary directory (SQLite), or in a database of its own on the test server
+/// (PostgreSQL, `$PLEDGE_TEST_POSTGRES`, which `Scripts/test` starts), removed when the value goes away.
 final class TemporaryLedger {
     let directory: URL
+    /// The SQLite file, or the PostgreSQL URL.
     let path: String
     let ledger: Ledger
+    let backend: Backend
+    private let database: TestDatabase?
 
-    init(initialize: Bool = true) throws {
+    init(initialize: Bool = true, backend: Backend = .sqlite) throws {
+        self.backend = backend
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pledge-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("ledger.sqlite").path
+        database = backend == .postgres ? try TestDatabase() : nil
+        path = database?.url ?? directory.appendingPathComponent("ledger.sqlite").path
         ledger = try Ledger.create(at: path, operatorName: "tester")
         if initialize { _ = try ledger.initialize(reference: .shipped()) }
     }
@@ -24,6 +30,38 @@ final class TemporaryLedger {
 
     func entryCount() throws -> Int {
         try ledger.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM entries")! }
+    }
+
+    /// The rows of a plain SQL query, read through the ledger's own connection (either backend).
+    func rows(_ sql: String) throws -> [SQLRow] { try ledger.read { try $0.rows(sql: sql) } }
+}
+
+/// A database of its own on the PostgreSQL test server, dropped when the value goes away. A test that cannot reach the
+/// server fails: PostgreSQL is a backend to test, not an option.
+final class TestDatabase {
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String { "PLEDGE_TEST_POSTGRES is not set: run the tests through Scripts/test, which starts a PostgreSQL server" }
+    }
+
+    let name = "pledge_store_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    let url: String
+    private let server: PostgresLocation
+
+    init() throws {
+        guard let text = ProcessInfo.processInfo.environment["PLEDGE_TEST_POSTGRES"], !text.isEmpty else { throw Unavailable() }
+        server = try PostgresLocation(url: text)
+        var location = server
+        location.database = name
+        url = "postgresql://\(location.user)@\(location.host):\(location.port)/\(name)"
+        try Self.admin(server, "CREATE DATABASE \(name) ENCODING 'UTF8' TEMPLATE template0")
+    }
+
+    deinit { try? Self.admin(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+
+    private static func admin(_ server: PostgresLocation, _ sql: String) throws {
+        let session = try PostgresSession.connect(server)
+        defer { session.close() }
+        try session.query(sql, [])
     }
 }
 

@@ -8,8 +8,8 @@ import PledgeCore
 struct VerifierTests {
     /// Every kind of entry: registrations (one with two rights, one late), corrections of amount, date,
     /// enterprise and rights, void, release, default, extension, a second target, a closed period.
-    func everything() throws -> TemporaryLedger {
-        let t = try TemporaryLedger()
+    func everything(_ backend: Backend = .sqlite) throws -> TemporaryLedger {
+        let t = try TemporaryLedger(backend: backend)
         for i in 0..<12 {
             var r = sampleRegistration("Q\(i)", date: "202\(1 + i % 5)-0\(1 + i % 9)-1\(i % 9)", amountWan: Int64(10 + i),
                                        park: i % 3 == 0 ? nil : "兰州新区", type: i % 4 == 3 ? .trademark : .patent)
@@ -70,16 +70,16 @@ struct VerifierTests {
         #expect((try quick(t) != nil) == sql.isEmpty)
     }
 
-    @Test("an intact ledger with every kind of entry is proved, with the journal's head")
-    func provesIntact() throws {
-        let t = try everything()
-        #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM status_totals WHERE ip_type = 'copyright' AND status = 'active'") } == 0)
-        #expect(try t.raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM period_totals") } ?? 0 > 0)
+    @Test("an intact ledger with every kind of entry is proved, with the journal's head", arguments: Backend.allCases)
+    func provesIntact(_ backend: Backend) throws {
+        let t = try everything(backend)
+        #expect(try t.ledger.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM status_totals WHERE ip_type = 'copyright' AND status = 'active'") } == 0)
+        #expect(try t.ledger.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM period_totals") } ?? 0 > 0)
         let head = try #require(try t.ledger.head())
         let result = try #require(try quick(t))
         #expect(result.entries == Int64(try t.entryCount()))
         #expect(result.head == head)
-        let fifth = try t.raw().read { try String.fetchOne($0, sql: "SELECT hash FROM entries WHERE seq = 5")! }
+        let fifth = try t.ledger.read { try String.fetchOne($0, sql: "SELECT hash FROM entries WHERE seq = 5")! }
         #expect(try quick(t, expectHead: (5, fifth)) != nil)
         #expect(try quick(t, expectHead: (head.seq, String(repeating: "0", count: 64))) == nil)
         #expect(try t.ledger.verify().isClean)

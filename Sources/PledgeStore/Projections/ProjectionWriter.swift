@@ -52,7 +52,10 @@ final class ProjectionWriter {
             guard try insert(.registered(r, seq: seq, late: late)) else { throw StoreError.registrationExists(regNo: r.regNo) }
             return
         }
-        try flush()
+        // PostgreSQL: a release, default, extension or void only adds to the pending counts (its rights and names stay),
+        // so it waits for the next flush with them: a flush per event is a dozen round trips there.
+        let waits = db.backend == .postgres && [.release, .default, .extend, .void].contains(event.kind)
+        if waits { try writeRegistrations() } else { try flush() }
         switch event {
         case .register: break
         case .reference(let p): try ReferenceTables.replace(p, db: db)
@@ -102,7 +105,7 @@ final class ProjectionWriter {
             try subsidies.touch(old, new)
             try db.statement(Self.updateRow).run(new.valueArguments + [regNo])
             delta.change(from: old, to: new)
-            try flush()
+            if !waits { try flush() }
         }
     }
 

@@ -132,6 +132,19 @@ extension Ledger {
         return result.filter { $0.value.registrations != 0 || $0.value.amount != .zero }
     }
 
+    /// The amount of each whole month of `span` (non-void registrations of `ipType`, nil: all; in `scope`, nil: all).
+    static func monthlyAmounts(_ db: any SQLSession, span: MonthSpan, ipType: IPType?,
+                               scope: (dimension: GroupDimension, group: String)?) throws -> [String: Int64] {
+        guard let months = span.wholeMonths else { return [:] }
+        var amounts: [String: Int64] = [:]
+        let rows = try SQLRow.fetchAll(db, sql: """
+            SELECT month, coalesce(sum(amount_fen), 0) AS fen FROM group_totals
+            WHERE dimension = ? AND grp = ? AND month BETWEEN ? AND ? AND status <> 'void'\(ipType == nil ? "" : " AND ip_type = ?") GROUP BY month
+            """, arguments: [(scope?.dimension ?? .all).rawValue, scope?.group ?? "", months.first, months.last] + (ipType.map { [$0.rawValue] } ?? []))
+        for row in rows { amounts[row["month"]] = try row.totalFen("fen").value }
+        return amounts
+    }
+
     /// Progress against `target` counted up to `asOf`.
     public func progress(target: Target, asOf: CivilDate) throws -> TargetProgress {
         try read { db in
@@ -144,12 +157,17 @@ extension Ledger {
             let trailing = try Ledger.statistic(db, from: trailingFrom, to: trailingTo, ipType: target.ipType, scope: target.scope)
             var reachedIn: YearMonth?
             if achieved.amount >= target.amount {
-                // The first month whose cumulative amount reaches the target.
+                // The first month whose cumulative amount reaches the target: the whole months' amounts in one query (a
+                // round trip each would be felt on PostgreSQL), a partial month at either end by itself.
+                let whole = try Ledger.monthlyAmounts(db, span: MonthSpan(from: target.from, to: countedTo), ipType: target.ipType,
+                                                      scope: target.scope)
                 var cumulative: Int64 = 0
                 var month = target.from.yearMonth
                 while month <= countedTo.yearMonth {
                     let a = max(target.from, month.firstDay), b = min(countedTo, month.lastDay)
-                    cumulative += try Ledger.statistic(db, from: a, to: b, ipType: target.ipType, scope: target.scope).amount.value
+                    let wholeMonth = a == month.firstDay && b == month.lastDay
+                    cumulative += try wholeMonth ? whole[month.description] ?? 0
+                        : Ledger.statistic(db, from: a, to: b, ipType: target.ipType, scope: target.scope).amount.value
                     if cumulative >= target.amount.value { reachedIn = month; break }
                     month = month.advanced(by: 1)
                 }

@@ -72,6 +72,9 @@ struct SQLRow {
         return Self.decode(databaseValue(at: index), "\(index)")
     }
 
+    /// Every column's value, in order.
+    var values: [DatabaseValue] { (0..<count).map(databaseValue(at:)) }
+
     /// The first column (nil when NULL).
     func first<T: DatabaseValueConvertible>() -> T? { self[0] as T? }
 }

@@ -2,7 +2,7 @@ import GRDB
 
 /// The database a ledger lives in. The store's SQL is written once for both; where they differ, a query asks
 /// `session.backend`.
-public enum Backend: String, Sendable {
+public enum Backend: String, Sendable, CaseIterable {
     case sqlite, postgres
 }
 
